@@ -1,0 +1,40 @@
+/* options.h: the command line of each subcommand, parsed with getopt_long. */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+
+struct serve_options {
+	int port;             /* 0..65535; 0 lets the kernel pick */
+	const char *bind;     /* NULL: every IPv4 and IPv6 address */
+	int max_clients;
+	int history;          /* messages per room */
+	const char *log_path; /* NULL: no persistent log */
+	int verbosity;        /* 0 quiet (warnings), 1 -v activity, 2 -vv debug; -1 errors only */
+	int max_line;         /* bytes */
+	int rate_limit;       /* messages per second, 0 off */
+	int name_timeout;     /* seconds, 0 off */
+	int max_queue_kib;    /* KiB */
+};
+
+struct connect_options {
+	const char *host;
+	int port;
+	const char *name;     /* NULL: ask */
+	bool plain;           /* force the plain line mode even on a terminal */
+};
+
+/* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,
+ * 2 after a usage error (message on stderr). */
+void options_serve(int argc, char **argv, struct serve_options *opt);
+void options_connect(int argc, char **argv, struct connect_options *opt);
+/* The classic TCPChat command line: [PORT]. Exits 2 with the classic usage. */
+void options_classic(int argc, char **argv, struct serve_options *opt);
+
+void options_usage(int status);        /* tcpchat --help (status 0) or usage error */
+void options_serve_defaults(struct serve_options *opt);
+
+/* Parse a decimal integer in [min, max]; returns 0 or -1. */
+int options_parse_int(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,44 @@
+/* main.c: subcommand dispatch and the classic TCPChat name; nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "options.h"
+#include "server.h"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+	struct serve_options sopt;
+	struct connect_options copt;
+
+	if (argc > 0 && strcmp(base_name(argv[0]), "TCPChat") == 0) {
+		options_classic(argc, argv, &sopt);
+		return server_main(&sopt);
+	}
+	if (argc < 2)
+		options_usage(2);
+	if (strcmp(argv[1], "serve") == 0) {
+		options_serve(argc - 1, argv + 1, &sopt);
+		return server_main(&sopt);
+	}
+	if (strcmp(argv[1], "connect") == 0) {
+		options_connect(argc - 1, argv + 1, &copt);
+		return client_main(&copt);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		options_usage(0);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("tcpchat %s\n", TCPCHAT_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "tcpchat: unknown subcommand '%s'\n", argv[1]);
+	fprintf(stderr, "Try 'tcpchat --help' for more information.\n");
+	return 2;
+}

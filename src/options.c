@@ -1,0 +1,203 @@
+/* options.c: getopt_long per subcommand, with range checks. The help texts here are
+ * the source of truth; man/tcpchat.1 and completions/ list the same options. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "tclimits.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const char main_help[] =
+"Usage: tcpchat serve [OPTION]... [PORT]\n"
+"       tcpchat connect [OPTION]... HOST [PORT]\n"
+"       tcpchat --help | --version\n"
+"\n"
+"A group chat over plain TCP. 'serve' runs a server anyone can join with nc;\n"
+"'connect' is a full-screen terminal client. 'tcpchat SUBCOMMAND --help' lists\n"
+"each subcommand's options.\n"
+"\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n";
+
+static const char serve_help[] =
+"Usage: tcpchat serve [OPTION]... [PORT]\n"
+"Run the chat server. Anyone can join with 'nc HOST PORT'.\n"
+"\n"
+"  -p, --port PORT          port to listen on (default " STR(TC_DEFAULT_PORT) "; 0 picks a free port)\n"
+"  -b, --bind ADDR          address to listen on (default: every IPv4 and IPv6 address)\n"
+"  -m, --max-clients N      connections at once, counted from accept (default " STR(TC_DEFAULT_MAX_CLIENTS) ")\n"
+"  -H, --history N          messages kept and replayed per room (default " STR(TC_DEFAULT_HISTORY) ")\n"
+"  -l, --log FILE           append every message and notice to FILE; reload history from it\n"
+"  -L, --max-line BYTES     longest line accepted (default " STR(TC_DEFAULT_MAX_LINE) ")\n"
+"  -r, --rate-limit N       messages per second per client, 0 for no limit (default " STR(TC_DEFAULT_RATE) ")\n"
+"  -t, --name-timeout SECS  close connections that give no name in time, 0 never (default " STR(TC_DEFAULT_NAME_TIMEOUT) ")\n"
+"  -Q, --max-queue KIB      output queued for one client before it is dropped (default " STR(TC_DEFAULT_MAX_QUEUE_KIB) ")\n"
+"  -v, --verbose            log activity to stderr; twice for debugging\n"
+"  -q, --quiet              log only errors\n"
+"  -h, --help               show this help and exit\n";
+
+static const char connect_help[] =
+"Usage: tcpchat connect [OPTION]... HOST [PORT]\n"
+"Join a tcpchat server (default port " STR(TC_DEFAULT_PORT) ") in a full-screen terminal client.\n"
+"When standard input or output is not a terminal it runs as a plain line client.\n"
+"\n"
+"  -p, --port PORT          port to connect to (default " STR(TC_DEFAULT_PORT) ")\n"
+"  -n, --name NAME          join with this name instead of asking\n"
+"  -P, --plain              plain line mode even on a terminal\n"
+"  -h, --help               show this help and exit\n";
+
+int options_parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "tcpchat CMD: WHAT 'ARG'" (or just WHAT when ARG is NULL), a hint, exit 2. */
+static void usage_error(const char *cmd, const char *what, const char *arg)
+{
+	if (arg != NULL)
+		fprintf(stderr, "tcpchat %s: %s '%s'\n", cmd, what, arg);
+	else
+		fprintf(stderr, "tcpchat %s: %s\n", cmd, what);
+	fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
+	exit(2);
+}
+
+static int int_arg(const char *cmd, const char *what, const char *s, long min, long max)
+{
+	long v;
+
+	if (options_parse_int(s, min, max, &v) != 0) {
+		fprintf(stderr, "tcpchat %s: invalid %s '%s' (expected %ld to %ld)\n",
+		    cmd, what, s, min, max);
+		fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
+		exit(2);
+	}
+	return (int)v;
+}
+
+void options_usage(int status)
+{
+	fputs(main_help, status == 0 ? stdout : stderr);
+	exit(status);
+}
+
+void options_serve_defaults(struct serve_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->port = TC_DEFAULT_PORT;
+	opt->max_clients = TC_DEFAULT_MAX_CLIENTS;
+	opt->history = TC_DEFAULT_HISTORY;
+	opt->max_line = TC_DEFAULT_MAX_LINE;
+	opt->rate_limit = TC_DEFAULT_RATE;
+	opt->name_timeout = TC_DEFAULT_NAME_TIMEOUT;
+	opt->max_queue_kib = TC_DEFAULT_MAX_QUEUE_KIB;
+}
+
+void options_serve(int argc, char **argv, struct serve_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "max-clients", required_argument, NULL, 'm' },
+		{ "history", required_argument, NULL, 'H' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "rate-limit", required_argument, NULL, 'r' },
+		{ "name-timeout", required_argument, NULL, 't' },
+		{ "max-queue", required_argument, NULL, 'Q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	options_serve_defaults(opt);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:vqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': opt->port = int_arg("serve", "port", optarg, 0, 65535); break;
+		case 'b': opt->bind = optarg; break;
+		case 'm': opt->max_clients = int_arg("serve", "client limit", optarg, 1, TC_MAX_CLIENTS_LIMIT); break;
+		case 'H': opt->history = int_arg("serve", "history length", optarg, 0, TC_MAX_HISTORY); break;
+		case 'l': opt->log_path = optarg; break;
+		case 'L': opt->max_line = int_arg("serve", "line limit", optarg, TC_MIN_MAX_LINE, TC_MAX_MAX_LINE); break;
+		case 'r': opt->rate_limit = int_arg("serve", "rate limit", optarg, 0, 1000000); break;
+		case 't': opt->name_timeout = int_arg("serve", "name timeout", optarg, 0, 86400); break;
+		case 'Q': opt->max_queue_kib = int_arg("serve", "queue limit", optarg, 16, 4194304); break;
+		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
+		case 'q': opt->verbosity = -1; break;
+		case 'h': fputs(serve_help, stdout); exit(0);
+		case ':': usage_error("serve", "missing argument for option", argv[optind - 1]); break;
+		default: usage_error("serve", "unknown option", argv[optind - 1]); break;
+		}
+	}
+	if (optind < argc)
+		opt->port = int_arg("serve", "port", argv[optind++], 0, 65535);
+	if (optind < argc)
+		usage_error("serve", "unexpected argument", argv[optind]);
+}
+
+void options_connect(int argc, char **argv, struct connect_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "plain", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->port = TC_DEFAULT_PORT;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:n:Ph", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); break;
+		case 'n': opt->name = optarg; break;
+		case 'P': opt->plain = true; break;
+		case 'h': fputs(connect_help, stdout); exit(0);
+		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
+		default: usage_error("connect", "unknown option", argv[optind - 1]); break;
+		}
+	}
+	if (optind >= argc)
+		usage_error("connect", "missing HOST", NULL);
+	opt->host = argv[optind++];
+	if (optind < argc)
+		opt->port = int_arg("connect", "port", argv[optind++], 1, 65535);
+	if (optind < argc)
+		usage_error("connect", "unexpected argument", argv[optind]);
+}
+
+void options_classic(int argc, char **argv, struct serve_options *opt)
+{
+	long v;
+
+	options_serve_defaults(opt);
+	if (argc > 2 || (argc == 2 && options_parse_int(argv[1], 0, 65535, &v) != 0)) {
+		fputs("[USAGE]: ./TCPChat $port\n", stdout);
+		exit(2);
+	}
+	if (argc == 2)
+		opt->port = (int)v;
+}
