@@ -1,0 +1,12 @@
+/* client_plain.h: the plain line client (stdin or stdout not a terminal, or --plain). */
+#ifndef CLIENT_PLAIN_H
+#define CLIENT_PLAIN_H
+
+#include "options.h"
+
+/* Each input line is a message (the first is the name when none was given); incoming
+ * records are printed as plain lines. Returns the exit status: 0 after end of input
+ * once every line was sent, 1 when the connection fails or is lost. */
+int client_plain_run(const struct connect_options *opt);
+
+#endif
