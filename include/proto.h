@@ -57,6 +57,11 @@ const char *proto_type_name(enum proto_type type);
  * `[ENTER YOUR NAME]:` or `[YYYY-MM-DD HH:MM:SS][name]:`? */
 bool proto_nc_is_prompt(const char *s, size_t n);
 
+/* nc dialect: length of the prompt at the start of s (n bytes): `[ENTER YOUR NAME]:`, or
+ * `[YYYY-MM-DD HH:MM:SS][own]:` for own_name (the server never echoes our own messages
+ * in that dialect, so such a head is a prompt). 0 if s does not start with one. */
+size_t proto_nc_prompt_len(const char *s, size_t n, const char *own_name);
+
 /* nc dialect: split `[YYYY-MM-DD HH:MM:SS][name]:text` in place into time, name and text.
  * Returns false (line untouched) when the line is not a message. */
 bool proto_nc_parse_msg(char *line, const char **time, const char **name, const char **text);

@@ -269,6 +269,10 @@ static void handle_line(struct client_conn *cc, char *line)
 		return;
 	}
 	if (cc->st == CONN_DEGRADED) {
+		size_t skip;
+
+		while ((skip = proto_nc_prompt_len(line, n, cc->name)) > 0)
+			line += skip, n -= skip;
 		if (n == 0 || proto_nc_is_prompt(line, n))
 			return;
 		if (cc->ops->raw_line)
@@ -298,8 +302,14 @@ static void process_input(struct client_conn *cc)
 		return;
 	memmove(cc->in, cc->in + start, cc->in_len - start);
 	cc->in_len -= start;
-	if (cc->st == CONN_DEGRADED && proto_nc_is_prompt(cc->in, cc->in_len))
-		cc->in_len = 0;     /* a prompt repaint: never shown */
+	if (cc->st == CONN_DEGRADED) {
+		size_t skip;     /* prompt repaints are never shown */
+
+		while ((skip = proto_nc_prompt_len(cc->in, cc->in_len, cc->name)) > 0) {
+			memmove(cc->in, cc->in + skip, cc->in_len - skip);
+			cc->in_len -= skip;
+		}
+	}
 	if (cc->in_len == CONN_MAX_LINE) {
 		cc->in_len = 0;     /* over-long record: drop it */
 		cc->in_skip = true;

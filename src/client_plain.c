@@ -45,6 +45,8 @@ static void say(const char *first, ...)
 	fflush(stdout);
 }
 
+static void pump(struct plain *p);
+
 static bool is_me(const struct plain *p, const char *name)
 {
 	const char *me = client_conn_name(p->cc);
@@ -101,6 +103,7 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	case PROTO_NAMEQ:
 		say("*** Name refused: ", f[0], NULL);
 		p->need_name = true;
+		pump(p);
 		break;
 	default:
 		break;
@@ -112,8 +115,6 @@ static void on_raw_line(void *arg, const char *line)
 	(void)arg;
 	say(line, NULL);
 }
-
-static void pump(struct plain *p);
 
 static void on_state(void *arg, enum client_conn_state st, const char *detail)
 {

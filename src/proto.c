@@ -132,6 +132,20 @@ bool proto_nc_is_prompt(const char *s, size_t n)
 	return n > 0 && msg_head(s, n) == n;
 }
 
+size_t proto_nc_prompt_len(const char *s, size_t n, const char *own_name)
+{
+	static const char name_prompt[] = "[ENTER YOUR NAME]:";
+	size_t head;
+
+	if (n >= sizeof(name_prompt) - 1 && memcmp(s, name_prompt, sizeof(name_prompt) - 1) == 0)
+		return sizeof(name_prompt) - 1;
+	head = msg_head(s, n);
+	if (head == 0 || own_name == NULL || head - 24 != strlen(own_name) ||
+	    memcmp(s + 22, own_name, head - 24) != 0)
+		return 0;
+	return head;
+}
+
 bool proto_nc_parse_msg(char *line, const char **time, const char **name, const char **text)
 {
 	size_t n = strlen(line), head = msg_head(line, n);

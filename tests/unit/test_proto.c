@@ -144,6 +144,18 @@ static void test_nc_prompts(void **state)
 	assert_false(proto_nc_is_prompt("[ENTER YOUR NAME]", 17));
 }
 
+static void test_nc_prompt_len(void **state)
+{
+	const char *s = "[ENTER YOUR NAME]:[2026-01-02 03:04:05][me]:x";
+
+	(void)state;
+	assert_int_equal(proto_nc_prompt_len(s, strlen(s), "me"), 18);
+	assert_int_equal(proto_nc_prompt_len(s + 18, strlen(s + 18), "me"), 26);
+	assert_int_equal(proto_nc_prompt_len(s + 18, strlen(s + 18), "mel"), 0);
+	assert_int_equal(proto_nc_prompt_len(s + 18, strlen(s + 18), NULL), 0);
+	assert_int_equal(proto_nc_prompt_len("[ENTER", 6, "me"), 0);
+}
+
 static void test_nc_message(void **state)
 {
 	char line[] = "[2026-01-02 03:04:05][alice]:hi: there";
@@ -171,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_hello_and_welcome),
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_nc_prompts),
+		cmocka_unit_test(test_nc_prompt_len),
 		cmocka_unit_test(test_nc_message),
 	};
 
