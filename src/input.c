@@ -1,10 +1,12 @@
 /* input.c: readline in callback mode inside curses. See input.h. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -271,8 +273,13 @@ void input_start(const struct input_ops *ops, const char *history_path)
 	rl_basic_word_break_characters = " \t";
 	stifle_history(TC_CLIENT_INPUT_HISTORY);
 	if (history_path != NULL) {
-		I.history_path = xstrdup(history_path);
-		read_history(history_path);
+		int fd = open(history_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+		if (fd >= 0) {     /* append_history needs the file to exist */
+			close(fd);
+			I.history_path = xstrdup(history_path);
+			read_history(history_path);
+		}
 	}
 	rl_callback_handler_install("> ", on_line);
 	if (rl_function_of_keyseq("\033[200~", emacs_standard_keymap, NULL) == NULL)
