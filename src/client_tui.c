@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct ctui {
 	bool quitting;
 	uint64_t tick;
 	int status;
+	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
+	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
 };
 
 /* --- terminal restore, also from crash handlers ----------------------------------- */
@@ -152,6 +155,37 @@ static bool is_me(struct ctui *t, const char *name)
 	return me != NULL && strcmp(me, name) == 0;
 }
 
+static uint64_t msg_hash(const char *time, const char *name, const char *text)
+{
+	const char *parts[] = { time, name, text };
+	uint64_t h = 14695981039346656037ull;   /* FNV-1a 64 */
+
+	for (size_t i = 0; i < 3; i++)
+		for (const unsigned char *p = (const unsigned char *)parts[i]; ; p++) {
+			h = (h ^ *p) * 1099511628211ull;
+			if (*p == '\0')
+				break;
+		}
+	return h;
+}
+
+/* Remember a message; true if it was already shown. */
+static bool seen_before(struct ctui *t, const char *time, const char *name, const char *text)
+{
+	uint64_t h = msg_hash(time, name, text);
+
+	for (size_t i = 0; i < t->nseen; i++)
+		if (t->seen[i] == h)
+			return true;
+	if (t->seen == NULL)
+		t->seen = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*t->seen));
+	t->seen[t->seen_next] = h;
+	t->seen_next = (t->seen_next + 1) % TC_CLIENT_SCROLLBACK;
+	if (t->nseen < TC_CLIENT_SCROLLBACK)
+		t->nseen++;
+	return false;
+}
+
 static void show_member_list(struct ctui *t)
 {
 	size_t len = 32;
@@ -179,7 +213,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	switch (rec->type) {
 	case PROTO_HIST:
 	case PROTO_MSG:
-		tui_add(is_me(t, f[1]) ? TUI_OWN : TUI_MSG, f[0], f[1], f[2]);
+		if (!seen_before(t, f[0], f[1], f[2]) || rec->type == PROTO_MSG)
+			tui_add(is_me(t, f[1]) ? TUI_OWN : TUI_MSG, f[0], f[1], f[2]);
 		break;
 	case PROTO_PRIV:
 		snprintf(buf, sizeof(buf), "%s -> %s", f[1], f[2]);
@@ -558,6 +593,7 @@ int client_tui_run(const struct connect_options *opt)
 	client_conn_free(t.cc);
 	client_members_clear(&t.members);
 	drop_paste(&t);
+	free(t.seen);
 	loop_free(t.loop);
 	return t.status;
 }

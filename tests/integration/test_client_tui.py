@@ -446,7 +446,9 @@ def test_signals_restore_terminal():
 
 
 def test_reconnect_keeps_name_and_room():
-    s = Server()
+    logdir = tempfile.mkdtemp(prefix="tcpchat-log-")
+    log = os.path.join(logdir, "chat.log")
+    s = Server("-l", log)
     s2 = None
     t = None
     try:
@@ -456,12 +458,13 @@ def test_reconnect_keeps_name_and_room():
         t.keys("Enter")
         t.wait(r"Now in #dev")
         t.wait(r"\| #dev \| alice \|")
+        t.type("before the drop")
+        t.keys("Enter")
+        t.wait(r"<alice> before the drop$")
         s.stop()
         t.wait(r"Disconnected \(")
         t.wait(r"offline, retry in \d+s")
-        s2 = Server("-p", str(port)) if False else None
-        # Restart on the same port (the Server helper always asks for -p 0).
-        s2 = _server_on(port)
+        s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
         t.wait(r"\| #dev \| alice \| 1 online", timeout=TIMEOUT + 35)
         t.wait(r"connected\s*$")
         bob = proto_join(port, "bob")
@@ -470,6 +473,9 @@ def test_reconnect_keeps_name_and_room():
         t.type("back again")
         t.keys("Enter")
         bob.expect(r"MSG\t" + TS + r"\talice\tback again\n")
+        t.wait(r"<alice> back again$")
+        if t.screen().count("before the drop") != 1:
+            fail("replayed history shown twice after the reconnect:\n" + t.screen())
         t.keys("C-c")
         t.wait_exit()
     finally:
@@ -479,12 +485,14 @@ def test_reconnect_keeps_name_and_room():
         if s2:
             s2.kill()
             s2.wait()
+        shutil.rmtree(logdir, ignore_errors=True)
 
 
-def _server_on(port):
+def _server_on(port, *args):
+    """Start `tcpchat serve` on a given port (the Server helper always uses -p 0)."""
     deadline = time.monotonic() + TIMEOUT
     while True:
-        p = subprocess.Popen([BIN, "serve", "-p", str(port)], stdout=subprocess.PIPE,
+        p = subprocess.Popen([BIN, "serve", "-p", str(port), *args], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL)
         line = p.stdout.readline()
         if line.startswith(b"Listening"):
