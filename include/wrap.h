@@ -27,10 +27,11 @@ int wrap_width(const char *s, size_t n);
 size_t wrap_fit(const char *s, size_t n, int cols);
 
 /* Split s (n bytes) into rows of at most width columns, breaking after a space when the
- * row has one, else between characters. starts[i] receives the byte offset of row i
- * (starts[0] = 0) for i < max. Returns the number of rows (>= 1, even for empty text).
- * A character wider than width gets a row of its own. */
-size_t wrap_rows(const char *s, size_t n, int width, size_t *starts, size_t max);
+ * row has one, else between characters. Rows after the first are `indent` columns
+ * narrower (a hanging indent; the caller draws them indented). starts[i] receives the
+ * byte offset of row i (starts[0] = 0) for i < max. Returns the number of rows (>= 1,
+ * even for empty text). A character wider than the row gets a row of its own. */
+size_t wrap_rows(const char *s, size_t n, int width, int indent, size_t *starts, size_t max);
 
 /* Copy of s with control characters and invalid UTF-8 replaced (TAB becomes a space,
  * others U+FFFD). The result is malloc'd (xmalloc). */

@@ -157,10 +157,18 @@ static struct entry *entry_at(int i)
 	return &T.ring[(T.head + i) % TC_CLIENT_SCROLLBACK];
 }
 
+/* Continuation rows start under the text (after the time and name), if that leaves room. */
+static int entry_indent(const struct entry *e, int width)
+{
+	int indent = wrap_width(e->s, e->body_off);
+
+	return indent <= width / 2 ? indent : 0;
+}
+
 static int entry_rows(struct entry *e, int width)
 {
 	if (e->rows_width != width) {
-		e->rows = (int)wrap_rows(e->s, e->len, width, NULL, 0);
+		e->rows = (int)wrap_rows(e->s, e->len, width, entry_indent(e, width), NULL, 0);
 		e->rows_width = width;
 	}
 	return e->rows;
@@ -362,14 +370,15 @@ static void draw_history(void)
 		struct entry *e = entry_at(i);
 		int rows = entry_rows(e, T.cols);
 		size_t *starts = xmalloc(sizeof(size_t) * (size_t)rows);
+		int indent = entry_indent(e, T.cols);
 
-		wrap_rows(e->s, e->len, T.cols, starts, (size_t)rows);
+		wrap_rows(e->s, e->len, T.cols, indent, starts, (size_t)rows);
 		for (int k = (int)(first > row ? first - row : 0); k < rows && y < T.hist_h; k++) {
 			size_t end = k + 1 < rows ? starts[k + 1] : e->len;
 
 			while (end > starts[k] && e->s[end - 1] == ' ')
 				end--;
-			wmove(T.hist, y++, 0);
+			wmove(T.hist, y++, k > 0 ? indent : 0);
 			draw_part(T.hist, e, starts[k], end);
 		}
 		row += rows;

@@ -141,19 +141,21 @@ static size_t row_end(const char *s, size_t n, size_t start, int width, size_t *
 	return n;
 }
 
-size_t wrap_rows(const char *s, size_t n, int width, size_t *starts, size_t max)
+size_t wrap_rows(const char *s, size_t n, int width, int indent, size_t *starts, size_t max)
 {
 	size_t rows = 0, pos = 0;
 
 	if (width < 1)
 		width = 1;
+	if (indent < 0 || indent >= width)
+		indent = 0;
 	do {
 		size_t next;
 
 		if (rows < max)
 			starts[rows] = pos;
+		row_end(s, n, pos, rows == 0 ? width : width - indent, &next);
 		rows++;
-		row_end(s, n, pos, width, &next);
 		pos = next;
 	} while (pos < n);
 	return rows;

@@ -71,7 +71,7 @@ static void test_width(void **state)
 
 static size_t rows_of(const char *s, int width, size_t *starts, size_t max)
 {
-	return wrap_rows(s, strlen(s), width, starts, max);
+	return wrap_rows(s, strlen(s), width, 0, starts, max);
 }
 
 static void test_wrap_words(void **state)
@@ -113,7 +113,22 @@ static void test_wrap_wide(void **state)
 static void test_wrap_count_only(void **state)
 {
 	(void)state;
-	assert_int_equal(wrap_rows("abcdefghij", 10, 2, NULL, 0), 5);
+	assert_int_equal(wrap_rows("abcdefghij", 10, 2, 0, NULL, 0), 5);
+}
+
+static void test_wrap_hanging_indent(void **state)
+{
+	size_t st[8];
+
+	(void)state;
+	/* 10 columns, continuation rows 4 narrower: "12:00 abc " | "defghi" */
+	assert_int_equal(wrap_rows("12:00 abc defghi", 16, 10, 4, st, 8), 2);
+	assert_int_equal(st[1], 10);
+	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbcccccc", 22, 10, 4, st, 8), 3);
+	assert_int_equal(st[1], 10);
+	assert_int_equal(st[2], 16);
+	/* an indent as wide as the row is ignored */
+	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbbbbb", 20, 10, 10, st, 8), 2);
 }
 
 static void test_sanitize(void **state)
@@ -138,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_words),
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_wrap_count_only),
+		cmocka_unit_test(test_wrap_hanging_indent),
 		cmocka_unit_test(test_sanitize),
 	};
 
