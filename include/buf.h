@@ -11,7 +11,7 @@ struct buf {
 	size_t cap;
 };
 
-static inline const char *buf_data(const struct buf *b) { return b->data + b->off; }
+static inline const char *buf_data(const struct buf *b) { return b->data ? b->data + b->off : ""; }
 static inline size_t buf_len(const struct buf *b) { return b->len; }
 
 void buf_append(struct buf *b, const void *p, size_t n);
