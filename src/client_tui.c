@@ -275,10 +275,18 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	update_prompt(t);
 }
 
+/* nc dialect (old-style server): messages still get time and name; the rest is text. */
 static void on_raw_line(void *arg, const char *line)
 {
+	char *copy = xstrdup(line);
+	const char *time, *name, *text;
+
 	(void)arg;
-	tui_add(TUI_INFO, NULL, NULL, line);
+	if (proto_nc_parse_msg(copy, &time, &name, &text))
+		tui_add(TUI_MSG, time, name, text);
+	else
+		tui_add(TUI_INFO, NULL, NULL, line);
+	free(copy);
 }
 
 static void on_tick(struct loop *loop, void *arg)

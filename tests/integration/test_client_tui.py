@@ -62,8 +62,11 @@ class Tmux:
         while time.monotonic() < deadline and self.client_pid is None:
             shell = self.read("shell").strip()
             if shell:
-                out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True)
-                pids = out.stdout.split()
+                try:
+                    with open("/proc/%s/task/%s/children" % (shell, shell)) as f:
+                        pids = f.read().split()
+                except OSError:
+                    pids = []
                 if pids:
                     self.client_pid = int(pids[0])
             time.sleep(0.02)
@@ -432,13 +435,16 @@ def test_name_asked_in_ui_with_refusals():
 
 
 def test_signals_restore_terminal():
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGSEGV, signal.SIGQUIT):
         s = Server()
         t = None
         try:
             t = start(s)
             os.kill(t.client_pid, sig)
-            t.wait_exit()
+            status = t.wait_exit()
+            crash = sig in (signal.SIGSEGV, signal.SIGQUIT)
+            if crash and status != 128 + sig:
+                fail("crash signal %d: exit status %d, expected death by the signal" % (sig, status))
         finally:
             if t:
                 t.close()
@@ -576,6 +582,51 @@ def test_input_history_file():
         s.stop()
 
 
+def test_degraded_old_style_server():
+    """A stand-in for an old nc-only server (the real one always answers the hello)."""
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    got = []
+
+    def old_server():
+        conn, _ = srv.accept()
+        f = conn.makefile("rb")
+        conn.sendall(b"Welcome to TCP-Chat!\n[ENTER YOUR NAME]:")
+        got.append(f.readline())                      # the hello, taken as a bad name
+        conn.sendall(b"Name cannot start with /.\n[ENTER YOUR NAME]:")
+        got.append(f.readline())
+        conn.sendall(b"[2020-01-01 00:00:00][old]:history line\n[2020-01-01 00:00:01][oldie]:")
+        got.append(f.readline())
+        conn.sendall(b"[2020-01-01 00:00:02][oldie]:\nfriend has joined our chat...\n"
+                     b"[2020-01-01 00:00:02][oldie]:")
+        f.readline()
+        conn.close()
+
+    th = threading.Thread(target=old_server, daemon=True)
+    th.start()
+    t = None
+    try:
+        t = Tmux(srv.getsockname()[1], name="oldie")
+        t.wait(r"connected \(nc mode\)", timeout=TIMEOUT + 5)
+        t.wait(r"2020-01-01 00:00 <old> history line$")
+        t.type("hello old world")
+        t.keys("Enter")
+        t.wait(r"friend has joined our chat\.\.\.$")
+        if "ENTER YOUR NAME" in t.screen() or re.search(r"\]:\s*$", t.screen(), re.M):
+            fail("prompt repaints shown:\n" + t.screen())
+        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"hello old world\n"]:
+            fail("old server got %r" % got)
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        srv.close()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
@@ -591,4 +642,5 @@ if __name__ == "__main__":
          test_signals_restore_terminal,
          test_reconnect_keeps_name_and_room,
          test_multiline_paste_guard,
-         test_input_history_file])
+         test_input_history_file,
+         test_degraded_old_style_server])
