@@ -26,6 +26,10 @@ struct input_ops {
 	void *arg;
 };
 
+/* $XDG_STATE_HOME/tcpchat/history (default ~/.local/state/tcpchat/history), making the
+ * directories (0700). malloc'd; NULL when there is no home to put it in. */
+char *input_history_path(void);
+
 /* history_path may be NULL (no history file). */
 void input_start(const struct input_ops *ops, const char *history_path);
 void input_stop(void);

@@ -1,18 +1,15 @@
-/* client_tui.c: the full-screen client: connects the server connection, the screen and
- * the input line, and owns the terminal's life cycle (signals, restore on every exit). */
+/* client_tui.c: the full-screen client: ties the server connection, the screen (tui.c)
+ * and the input line (input.c) together in one loop, with the terminal restored on
+ * every way out (tui_term.c). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ctype.h>
 #include <curses.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <term.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "client_conn.h"
@@ -23,10 +20,9 @@
 #include "loop.h"
 #include "tclimits.h"
 #include "tui.h"
+#include "tui_term.h"
 #include "util.h"
 
-#define PASTE_ON  "\033[?2004h"
-#define PASTE_OFF "\033[?2004l"
 #define TICK_MS   1000   /* status refresh while a reconnect is pending */
 
 struct ctui {
@@ -43,68 +39,10 @@ struct ctui {
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
 };
 
-/* --- terminal restore, also from crash handlers ----------------------------------- */
-
-static struct termios saved_tio;
-static bool saved_tio_ok;
-static char crash_reset[128];   /* bytes that put the terminal back, for crash handlers */
-static size_t crash_reset_len;
-static volatile sig_atomic_t screen_up;
-
-static void restore_terminal(void)
+static void close_screen(void)
 {
-	if (!screen_up)
-		return;
-	screen_up = 0;
 	input_stop();
 	tui_stop();
-	fputs(PASTE_OFF, stdout);
-	fflush(stdout);
-	if (saved_tio_ok)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
-}
-
-static void on_crash(int sig)
-{
-	if (screen_up) {
-		(void)!write(STDOUT_FILENO, crash_reset, crash_reset_len);
-		if (saved_tio_ok)
-			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void prepare_crash_reset(void)
-{
-	const char *rmcup = tigetstr("rmcup"), *cnorm = tigetstr("cnorm"), *sgr0 = tigetstr("sgr0");
-	const char *parts[] = { PASTE_OFF, "\r\n",
-	    sgr0 != NULL && sgr0 != (char *)-1 ? sgr0 : "",
-	    cnorm != NULL && cnorm != (char *)-1 ? cnorm : "",
-	    rmcup != NULL && rmcup != (char *)-1 ? rmcup : "" };
-
-	crash_reset_len = 0;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		size_t n = strlen(parts[i]);
-
-		if (crash_reset_len + n < sizeof(crash_reset)) {
-			memcpy(crash_reset + crash_reset_len, parts[i], n);
-			crash_reset_len += n;
-		}
-	}
-}
-
-static void install_crash_handlers(void)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_crash;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
 }
 
 /* --- status and prompt -------------------------------------------------------------- */
@@ -517,33 +455,6 @@ static void before_sleep(struct loop *loop, void *arg)
 	doupdate();
 }
 
-/* $XDG_STATE_HOME/tcpchat/history (default ~/.local/state), directories made 0700. */
-static char *history_path(void)
-{
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[4096], path[4200];
-
-	if (state != NULL && state[0] == '/')
-		snprintf(dir, sizeof(dir), "%s", state);
-	else if (home != NULL && home[0] == '/')
-		snprintf(dir, sizeof(dir), "%s/.local/state", home);
-	else
-		return NULL;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	}
-	mkdir(dir, 0700);
-	strncat(dir, "/tcpchat", sizeof(dir) - strlen(dir) - 1);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/history", dir);
-	return xstrdup(path);
-}
-
 int client_tui_run(const struct connect_options *opt)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
@@ -563,21 +474,16 @@ int client_tui_run(const struct connect_options *opt)
 	if (opt->name != NULL)
 		client_conn_set_name(t.cc, opt->name);
 
-	saved_tio_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0')) {
 		fputs("tcpchat: cannot use this terminal (check TERM); try --plain\n", stderr);
 		client_conn_free(t.cc);
 		loop_free(t.loop);
 		return 1;
 	}
-	screen_up = 1;
-	prepare_crash_reset();
-	install_crash_handlers();
-	atexit(restore_terminal);
-	fputs(PASTE_ON, stdout);
-	fflush(stdout);
+	tui_term_arm(close_screen);
 
-	hist = history_path();
+	hist = input_history_path();
 	input_start(&iops, hist);
 	free(hist);
 	input_set_window(tui_input_window());
@@ -590,14 +496,14 @@ int client_tui_run(const struct connect_options *opt)
 		char buf[512];
 
 		snprintf(buf, sizeof(buf), "Cannot resolve %s: %s", opt->host, err);
-		restore_terminal();
+		tui_term_restore();
 		fprintf(stderr, "tcpchat: %s\n", buf);
 		client_conn_free(t.cc);
 		loop_free(t.loop);
 		return 1;
 	}
 	loop_run(t.loop);
-	restore_terminal();
+	tui_term_restore();
 	client_conn_free(t.cc);
 	client_members_clear(&t.members);
 	drop_paste(&t);

@@ -1,11 +1,13 @@
 /* input.c: readline in callback mode inside curses. See input.h. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -303,6 +305,32 @@ void input_stop(void)
 		fclose(I.devnull);
 		I.devnull = NULL;
 	}
+}
+
+char *input_history_path(void)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[4096], path[4200];
+
+	if (state != NULL && state[0] == '/')
+		snprintf(dir, sizeof(dir), "%s", state);
+	else if (home != NULL && home[0] == '/')
+		snprintf(dir, sizeof(dir), "%s/.local/state", home);
+	else
+		return NULL;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(dir, 0700);
+	strncat(dir, "/tcpchat", sizeof(dir) - strlen(dir) - 1);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/history", dir);
+	return xstrdup(path);
 }
 
 void input_set_window(WINDOW *win)

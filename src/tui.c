@@ -394,7 +394,7 @@ static void draw_status(void)
 {
 	const char *left = T.status_left ? T.status_left : "";
 	const char *right = T.status_right ? T.status_right : "";
-	int rw = wrap_width(right, strlen(right)), lw;
+	int rw = wrap_width(right, strlen(right));
 	size_t lfit;
 
 	wattr_set(T.status, A_REVERSE, 0, NULL);
@@ -406,9 +406,7 @@ static void draw_status(void)
 	if (rw + 1 > T.cols)
 		rw = 0, right = "";
 	lfit = wrap_fit(left, strlen(left), T.cols - rw - (rw ? 1 : 0));
-	lw = wrap_width(left, lfit);
 	mvwaddnstr(T.status, 0, 0, left, (int)lfit);
-	(void)lw;
 	if (rw > 0) {
 		wattron(T.status, A_BOLD);
 		mvwaddnstr(T.status, 0, T.cols - rw, right, (int)strlen(right));
