@@ -25,6 +25,7 @@ struct plain {
 	bool eof;              /* end of input seen */
 	bool need_name;        /* the next input line is a name */
 	bool quitting;         /* /quit sent, waiting for the server to close */
+	bool fixed_name;       /* the name came from -n: a refusal is final */
 	int status;
 };
 
@@ -102,6 +103,12 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	case PROTO_BYE: say("*** ", f[0], NULL); break;
 	case PROTO_NAMEQ:
 		say("*** Name refused: ", f[0], NULL);
+		if (p->fixed_name) {   /* input lines are messages, never names: give up */
+			p->status = 1;
+			p->quitting = true;
+			loop_stop(p->loop);
+			break;
+		}
 		p->need_name = true;
 		pump(p);
 		break;
@@ -251,8 +258,8 @@ int client_plain_run(const struct connect_options *opt)
 	client_conn_set_reconnect(p.cc, false);
 	if (opt->name != NULL)
 		client_conn_set_name(p.cc, opt->name);
-	else
-		p.need_name = true;
+	p.fixed_name = opt->name != NULL;
+	p.need_name = !p.fixed_name;
 	loop_add(p.loop, STDIN_FILENO, POLLIN, on_stdin, &p);
 	if (client_conn_start(p.cc, &err) != 0) {
 		fprintf(stderr, "tcpchat: %s: %s\n", opt->host, err);

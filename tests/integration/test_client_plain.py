@@ -171,6 +171,24 @@ def test_refused_name_then_next_line():
         s.stop()
 
 
+def test_refused_fixed_name_is_final():
+    s = Server()
+    c = None
+    try:
+        w = proto_join(s.port, "erin")
+        w.expect(r"MEMBERS\terin\n")
+        c = Plain(s.port, "-n", "ERIN", stdin_data="not a name\n")
+        if c.wait() != 1:
+            fail("exit status %r after the -n name was refused" % c.proc.returncode)
+        c.expect(r'^\*\*\* Name refused: Name "ERIN" is already taken\.$')
+        if w.quiet(0.3):
+            fail("something reached the room")
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
 def test_many_lines_all_delivered_in_order():
     s = Server("--rate-limit", "0")
     c = None
@@ -278,6 +296,7 @@ def test_degraded_old_style_server():
 
 if __name__ == "__main__":
     run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
-         test_refused_name_then_next_line, test_many_lines_all_delivered_in_order,
+         test_refused_name_then_next_line, test_refused_fixed_name_is_final,
+         test_many_lines_all_delivered_in_order,
          test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
          test_degraded_old_style_server])
