@@ -80,10 +80,9 @@ static void on_record(void *arg, const struct proto_rec *rec)
 
 	switch (rec->type) {
 	case PROTO_MSG:
-		if (is_me(p, f[1]))
-			break;   /* the sender knows what it sent */
-		/* fall through */
 	case PROTO_HIST:
+		if (rec->type == PROTO_MSG && is_me(p, f[1]))
+			break;   /* the sender knows what it sent */
 		say("[", f[0], "][", f[1], "]:", f[2], NULL);
 		break;
 	case PROTO_PRIV:

@@ -40,8 +40,11 @@ class Plain:
         for t in self.threads:
             t.start()
         if stdin_data is not None:
-            self.proc.stdin.write(stdin_data.encode())
-            self.proc.stdin.close()
+            try:
+                self.proc.stdin.write(stdin_data.encode())
+                self.proc.stdin.close()
+            except BrokenPipeError:
+                pass        # the client may already have given up (unreachable server)
 
     def _pump(self, f, which):
         while True:
