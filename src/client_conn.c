@@ -81,6 +81,7 @@ struct client_conn *client_conn_new(struct loop *loop, const char *host, int por
 	cc->reconnect = true;
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
 	cc->st = CONN_CONNECTING;
+	srand((unsigned)(loop_now_ms() ^ (int64_t)getpid() << 16));
 	return cc;
 }
 
@@ -142,6 +143,7 @@ static void on_retry(struct loop *loop, void *arg)
 static void drop(struct client_conn *cc, const char *reason)
 {
 	char buf[256];
+	int delay;
 
 	close_fd(cc);
 	if (cc->room != NULL)
@@ -156,8 +158,9 @@ static void drop(struct client_conn *cc, const char *reason)
 		set_state(cc, CONN_CLOSED, reason);
 		return;
 	}
-	cc->retry_at = loop_now_ms() + cc->backoff_ms;
-	cc->retry_timer = loop_timer_add(cc->loop, cc->backoff_ms, on_retry, cc);
+	delay = cc->backoff_ms - cc->backoff_ms / 4 + rand() % (cc->backoff_ms / 2 + 1);
+	cc->retry_at = loop_now_ms() + delay;   /* +-25%: clients of a restarted server spread out */
+	cc->retry_timer = loop_timer_add(cc->loop, delay, on_retry, cc);
 	cc->backoff_ms = cc->backoff_ms * 2 > TC_CLIENT_RECONNECT_MAX_MS ?
 	    TC_CLIENT_RECONNECT_MAX_MS : cc->backoff_ms * 2;
 	set_state(cc, CONN_WAITING, reason);

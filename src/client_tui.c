@@ -29,7 +29,6 @@ struct ctui {
 	struct loop *loop;
 	struct client_conn *cc;
 	struct client_members members;
-	bool show_members;    /* print the next MEMBERS (after WELCOME / ROOM) */
 	char **paste;         /* lines waiting for the paste confirmation */
 	size_t npaste;
 	bool quitting;
@@ -176,12 +175,10 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	case PROTO_WELCOME:
 		snprintf(buf, sizeof(buf), "You are %s, in #%s. Type /help for commands.", f[0], f[1]);
 		tui_add(TUI_NOTICE, NULL, NULL, buf);
-		t->show_members = true;
 		break;
 	case PROTO_ROOM:
 		snprintf(buf, sizeof(buf), "Now in #%s", f[0]);
 		tui_add(TUI_NOTICE, NULL, NULL, buf);
-		t->show_members = true;
 		break;
 	case PROTO_MEMBERS: {
 		const char *cur = rec->list, *name;
@@ -194,9 +191,7 @@ static void on_record(void *arg, const struct proto_rec *rec)
 			client_members_add(&t->members, copy);
 			free(copy);
 		}
-		if (t->show_members)
-			show_member_list(t);
-		t->show_members = false;
+		show_member_list(t);   /* after WELCOME, ROOM and /list */
 		break;
 	}
 	case PROTO_INFO: tui_add(TUI_INFO, NULL, NULL, f[0]); break;
