@@ -57,6 +57,7 @@ void client_conn_close(struct client_conn *cc);
 
 enum client_conn_state client_conn_state(const struct client_conn *cc);
 const char *client_conn_name(const struct client_conn *cc);   /* accepted name or NULL */
+bool client_conn_has_name(const struct client_conn *cc);      /* a name to send is known */
 const char *client_conn_room(const struct client_conn *cc);   /* current room or NULL */
 const char *client_conn_server(const struct client_conn *cc); /* "host:port" */
 /* Milliseconds until the next reconnect attempt (CONN_WAITING). */

@@ -429,8 +429,15 @@ int client_conn_send(struct client_conn *cc, const char *line)
 {
 	if (cc->fd < 0 || cc->connecting || !cc->hello_done)
 		return -1;
+	if (cc->st == CONN_DEGRADED && cc->name == NULL)
+		set_str(&cc->name, line);   /* nc dialect: the first line is the name */
 	send_line(cc, line);
 	return 0;
+}
+
+bool client_conn_has_name(const struct client_conn *cc)
+{
+	return cc->name != NULL;
 }
 
 size_t client_conn_pending(const struct client_conn *cc)

@@ -76,7 +76,7 @@ static void update_prompt(struct ctui *t)
 
 	if (t->npaste > 0)
 		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
-	else if (st == CONN_NEED_NAME)
+	else if (st != CONN_DEGRADED && !client_conn_has_name(t->cc))
 		snprintf(buf, sizeof(buf), "name> ");
 	else
 		snprintf(buf, sizeof(buf), "> ");
@@ -303,11 +303,13 @@ static void send_one(struct ctui *t, const char *line)
 		quit(t);
 		return;
 	}
-	if (st == CONN_NEED_NAME || (st == CONN_CONNECTING && client_conn_name(t->cc) == NULL)) {
-		client_conn_set_name(t->cc, line);
+	if (st != CONN_DEGRADED && !client_conn_has_name(t->cc)) {
+		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
-	if (client_conn_send(t->cc, line) != 0 || st == CONN_NAME_SENT)
+	if (st == CONN_NAME_SENT)
+		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
+	else if ((st != CONN_ONLINE && st != CONN_DEGRADED) || client_conn_send(t->cc, line) != 0)
 		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
 }
 

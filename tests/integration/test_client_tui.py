@@ -473,6 +473,9 @@ def test_reconnect_keeps_name_and_room():
         s.stop()
         t.wait(r"Disconnected \(")
         t.wait(r"offline, retry in \d+s")
+        t.type("lost line")
+        t.keys("Enter")
+        t.wait(r"!! Not connected: the line was not sent\.$")
         s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
         t.wait(r"\| #dev \| alice \| 1 online", timeout=TIMEOUT + 35)
         t.wait(r"connected\s*$")
