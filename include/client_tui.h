@@ -4,7 +4,8 @@
 
 #include "options.h"
 
-/* Run the screen until /quit, Ctrl+D, Ctrl+C or a signal. Returns the exit status. */
+/* Run the screen until /quit, Ctrl+D, Ctrl+C or a signal. Returns the exit status, or
+ * -1 (before anything was drawn or sent) when curses cannot drive this terminal. */
 int client_tui_run(const struct connect_options *opt);
 
 #endif

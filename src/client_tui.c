@@ -473,10 +473,9 @@ int client_tui_run(const struct connect_options *opt)
 
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0')) {
-		fputs("tcpchat: cannot use this terminal (check TERM); try --plain\n", stderr);
 		client_conn_free(t.cc);
 		loop_free(t.loop);
-		return 1;
+		return -1;
 	}
 	tui_term_arm(close_screen);
 

@@ -3,6 +3,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,15 @@ static int getc_hook(FILE *f)
 		nodelay(I.win, FALSE);
 		key = wgetch(I.win);
 		nodelay(I.win, TRUE);
-		if (key == ERR)
-			return EOF;
+		if (key == ERR) {
+			/* a signal (SIGWINCH) interrupted the wait: wait again, unless the
+			 * terminal itself is gone */
+			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+			if (poll(&p, 1, 0) < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+				return EOF;
+			continue;
+		}
 		push_key(key);
 	}
 	{
