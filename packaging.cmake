@@ -34,15 +34,18 @@ tcpchat_install_symlink(tcpchat ${TCPCHAT_BASH_COMPLETION_DIR}/TCPChat)
 install(FILES completions/_tcpchat DESTINATION ${TCPCHAT_ZSH_COMPLETION_DIR})
 install(FILES completions/tcpchat.fish DESTINATION ${TCPCHAT_FISH_COMPLETION_DIR})
 
-# Documentation, and the systemd unit as an example, pointing at the installed binary.
-file(READ ${PROJECT_SOURCE_DIR}/packaging/tcpchat.service _tcpchat_unit)
-string(REPLACE "/usr/bin/tcpchat" "${CMAKE_INSTALL_FULL_BINDIR}/tcpchat" _tcpchat_unit
-  "${_tcpchat_unit}")
-file(WRITE ${PROJECT_BINARY_DIR}/packaging/tcpchat.service "${_tcpchat_unit}")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/packaging/tcpchat.service)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/tcpchat.service
-  DESTINATION ${TCPCHAT_DOCDIR}/examples)
+# Documentation, and the systemd unit as an example. Its ExecStart names the binary
+# under the prefix given at install time (cmake --install --prefix, or /usr for cpack).
+install(CODE "
+  set(_bindir \"${CMAKE_INSTALL_BINDIR}\")
+  if(NOT IS_ABSOLUTE \"\${_bindir}\")
+    set(_bindir \"\${CMAKE_INSTALL_PREFIX}/\${_bindir}\")
+  endif()
+  file(READ \"${PROJECT_SOURCE_DIR}/packaging/tcpchat.service\" _unit)
+  string(REPLACE \"/usr/bin/tcpchat\" \"\${_bindir}/tcpchat\" _unit \"\${_unit}\")
+  file(WRITE \"${PROJECT_BINARY_DIR}/packaging/tcpchat.service\" \"\${_unit}\")
+  file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${TCPCHAT_DOCDIR}/examples\"
+    TYPE FILE FILES \"${PROJECT_BINARY_DIR}/packaging/tcpchat.service\")")
 install(FILES README.md LICENSE DESTINATION ${TCPCHAT_DOCDIR})
 if(EXISTS ${PROJECT_SOURCE_DIR}/doc/PROTOCOL.md)
   install(FILES doc/PROTOCOL.md DESTINATION ${TCPCHAT_DOCDIR})
@@ -56,11 +59,11 @@ set(CPACK_PACKAGE_CONTACT "tcpchat maintainers <tcpchat@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "group chat over plain TCP: an nc-compatible server and a terminal client")
 set(CPACK_PACKAGE_DESCRIPTION
-  "tcpchat serve runs a group chat server that anyone can join with nothing but nc: \
-a penguin banner, a name prompt, time-stamped messages and history for newcomers, like \
-the classic net-cat TCPChat, plus rooms, renames, private messages, a persistent log, \
-hostile-input safety and thousands of clients on one core. tcpchat connect is a \
-full-screen ncurses and readline client for it.")
+  "tcpchat serve runs a group chat server that anyone can join with nothing but nc:
+a penguin banner, a name prompt, time-stamped messages and history for newcomers,
+like the classic net-cat TCPChat, plus rooms, renames, private messages, a
+persistent log, hostile-input safety and thousands of clients on one core.
+tcpchat connect is a full-screen ncurses and readline client for it.")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_RESOURCE_FILE_README ${PROJECT_SOURCE_DIR}/README.md)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
@@ -72,17 +75,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# The summary, then the long description indented as deb-control(5) wants it.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}\n ${CPACK_PACKAGE_DESCRIPTION}")
+# CPack puts the summary first and indents the rest as deb-control(5) wants.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "netcat-openbsd | ncat")
+# The libraries tcpchat links, named even when the linker dropped one that a build
+# does not use yet; dpkg-shlibdeps, when present, adds the exact versions
+# (libc6, libncursesw6, libtinfo6, libreadline8).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libncursesw6, libreadline8")
 find_program(TCPCHAT_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(TCPCHAT_DPKG_SHLIBDEPS)
-  # Exact dependencies from the libraries the binary links: libc6, libncursesw6,
-  # libtinfo6, libreadline8.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libncursesw6 (>= 6), libtinfo6 (>= 6), libreadline8 (>= 8.0)")
 endif()
 
 include(CPack)
