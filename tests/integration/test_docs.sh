@@ -3,7 +3,8 @@
 #  1. The options of `tcpchat --help`, `tcpchat serve --help` and `tcpchat connect --help`
 #     are the options of the man page (same tags, same words) and of the bash, zsh and
 #     fish completions; the man SYNOPSIS is the --help usage; the man LIMITS section
-#     lists every value of include/tclimits.h; the man page version is `tcpchat --version`.
+#     lists every value of include/tclimits.h; the man page version is `tcpchat --version`;
+#     README.md quotes `tcpchat serve --help` verbatim.
 #  2. The man page lints clean: `groff -ww -mandoc -z`, and `mandoc -Tlint` if installed.
 #  3. The bash completion, sourced into bash, completes real command lines (with and
 #     without the bash-completion package).
@@ -277,6 +278,15 @@ for ctx in CTXS:
         got = {w for w in read(p).split() if w.startswith("-")}
         if got != help_names[ctx]:
             show_diff(f"fish real completion ({ctx})", help_names[ctx], got)
+
+# README.md quotes `tcpchat serve --help` verbatim.
+readme_path = os.path.join(os.path.dirname(os.path.dirname(man_path)), "README.md")
+if os.path.exists(readme_path):
+    blocks = re.findall(r"```text\n(Usage: tcpchat serve.*?)```", read(readme_path), re.S)
+    if not blocks:
+        bad.append("README.md: no ```text block with the `tcpchat serve --help` text")
+    elif blocks[0] != read(os.path.join(tmp, "help.serve")):
+        bad.append("README.md: the server options block is not `tcpchat serve --help` verbatim")
 
 for b in bad:
     print("FAIL:", b)

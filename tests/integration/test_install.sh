@@ -105,13 +105,17 @@ if out=$(cmake --install "$TCPCHAT_BUILD" --prefix "$prefix" 2>&1); then
 		fail "install: the example systemd unit lacks ExecStart/StateDirectory/hardening"
 	fi
 	if command -v systemd-analyze >/dev/null 2>&1; then
-		# `verify` also runs man for Documentation=; point it at the installed page.
+		# `verify` also runs man for Documentation=: point it at the installed page, or
+		# drop the line when there is no man.
 		sed "s|^ExecStart=[^ ]*|ExecStart=$prefix/bin/tcpchat|" "$unit" >"$tmp/tcpchat.service"
+		command -v man >/dev/null 2>&1 || sed -i '/^Documentation=/d' "$tmp/tcpchat.service"
 		if out=$(MANPATH=$prefix/share/man timeout 60 systemd-analyze verify \
-			"$tmp/tcpchat.service" 2>&1); then
+			"$tmp/tcpchat.service" 2>&1) && [[ -z $out ]]; then
 			ok "install: systemd-analyze verify tcpchat.service"
-		else
+		elif grep -q 'tcpchat\.service' <<<"$out"; then
 			fail "install: systemd-analyze verify tcpchat.service:"$'\n'"$out"
+		else
+			echo "skip: systemd-analyze verify cannot run here:"$'\n'"$out"
 		fi
 	else
 		echo "skip: systemd-analyze is not installed, the unit is not verified"
