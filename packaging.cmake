@@ -78,13 +78,14 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # CPack puts the summary first and indents the rest as deb-control(5) wants.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "netcat-openbsd | ncat")
-# The libraries tcpchat links, named even when the linker dropped one that a build
-# does not use yet; dpkg-shlibdeps, when present, adds the exact versions
-# (libc6, libncursesw6, libtinfo6, libreadline8).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libncursesw6, libreadline8")
+# Dependencies: dpkg-shlibdeps, when present, derives the exact ones from the libraries
+# the binary links (libc6, libncursesw6, libtinfo6, libreadline8); otherwise name them.
 find_program(TCPCHAT_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(TCPCHAT_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libc6 (>= 2.34), libncursesw6 (>= 6), libtinfo6 (>= 6), libreadline8 (>= 8.0)")
 endif()
 
 include(CPack)
