@@ -243,7 +243,7 @@ void chat_greet(struct chat *ch, struct conn *c, int64_t now_ms)
 
 static void refuse_name(struct conn *c, const char *why)
 {
-	char rec[160];
+	char rec[256];
 
 	if (++c->name_tries >= TC_MAX_NAME_TRIES) {
 		chat_bye(c, "Too many attempts, goodbye.", "too many name attempts");
