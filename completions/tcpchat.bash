@@ -6,12 +6,12 @@
 
 _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -v --verbose
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max -v --verbose
 	-q --quiet -h --help'
 _tcpchat_connect_opts='-p --port -n --name -P --plain -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue'
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max'
 _tcpchat_connect_argopts='-p --port -n --name'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
@@ -69,6 +69,7 @@ _tcpchat_value()
 	-r | --rate-limit) _tcpchat_words 0 5 20 100 ;;
 	-t | --name-timeout) _tcpchat_words 0 30 60 300 ;;
 	-Q | --max-queue) _tcpchat_words 1024 8192 65536 ;;
+	-A | --announce-max) _tcpchat_words 0 100 500 1000 ;;
 	-n | --name) [[ -n ${USER-} ]] && _tcpchat_words "$USER" ;;
 	*) COMPREPLY=() ;;
 	esac

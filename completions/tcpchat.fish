@@ -25,7 +25,7 @@ function __tcpchat_operands
         if test $skip -eq 1
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
-                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -n --name
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max -n --name
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -59,6 +59,7 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s L -l max-line -x -
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s r -l rate-limit -x -d 'messages per second per client, 0 for no limit (default 20)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s t -l name-timeout -x -d 'close connections that give no name in time, 0 never (default 60)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s Q -l max-queue -x -d 'output queued for one client before it is dropped (default 8192)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s A -l announce-max -x -d 'announce joins and leaves only in rooms of at most N members, 0 always (default 500)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'

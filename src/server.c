@@ -465,6 +465,7 @@ int server_main(const struct serve_options *opt)
 	srv.hard_limit = (size_t)opt->max_queue_kib * 1024;
 	srv.soft_limit = srv.hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv.chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
+	srv.chat.announce_max = (size_t)opt->announce_max;
 	srv.loop = loop_new();
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv.chat, opt->log_path, err, sizeof(err)) != 0 ||
