@@ -32,6 +32,7 @@ struct ctui {
 	char **paste;         /* lines waiting for the paste confirmation */
 	size_t npaste;
 	bool quitting;
+	bool offline;         /* the drop was reported; retries only update the status */
 	uint64_t tick;
 	int status;
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
@@ -245,12 +246,15 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		snprintf(buf, sizeof(buf), "%s: showing the server's text as it comes (nc mode)",
 		    detail);
 		tui_add(TUI_ERROR, NULL, NULL, buf);
+		t->offline = false;
 		break;
 	case CONN_WAITING:
 		client_members_clear(&t->members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s); reconnecting in %llds",
 		    detail ? detail : "?", (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
-		tui_add(TUI_ERROR, NULL, NULL, buf);
+		if (!t->offline)
+			tui_add(TUI_ERROR, NULL, NULL, buf);
+		t->offline = true;
 		if (t->tick == 0)
 			t->tick = loop_timer_add(t->loop, TICK_MS, on_tick, t);
 		break;
@@ -258,6 +262,9 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		client_members_clear(&t->members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s)", detail ? detail : "?");
 		tui_add(TUI_ERROR, NULL, NULL, buf);
+		break;
+	case CONN_ONLINE:
+		t->offline = false;
 		break;
 	default:
 		break;
