@@ -17,6 +17,8 @@ import time
 from tclib import BIN, TIMEOUT, TS, Server, fail, proto_join, run
 
 _seq = [0]
+# tmux handles UTF-8 only in a UTF-8 locale; C.UTF-8 is built into glibc.
+ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
 
 
 class Tmux:
@@ -32,14 +34,11 @@ class Tmux:
         # its PID is known for the kill in close().
         self.server = subprocess.Popen(["tmux", "-D", "-L", self.sock, "-f", self.conf],
                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
+                                       stderr=subprocess.DEVNULL, env=ENV)
         self.server_pid = self.server.pid
         deadline = time.monotonic() + TIMEOUT
         while subprocess.run(["tmux", "-L", self.sock, "-f", self.conf, "list-sessions"],
-                             capture_output=True).returncode != 0 and \
-                "no server running" in subprocess.run(
-                    ["tmux", "-L", self.sock, "-f", self.conf, "list-sessions"],
-                    capture_output=True, text=True).stderr:
+                             capture_output=True, env=ENV).returncode != 0:
             if time.monotonic() > deadline or self.server.poll() is not None:
                 fail("tmux server did not start")
             time.sleep(0.02)
@@ -73,7 +72,7 @@ class Tmux:
 
     def tmux(self, *args):
         out = subprocess.run(["tmux", "-L", self.sock, "-f", self.conf, *args],
-                             capture_output=True, text=True, timeout=TIMEOUT)
+                             capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
         if out.returncode != 0:
             fail("tmux %s failed: %s" % (args[0], out.stderr.strip()))
         return out.stdout
