@@ -181,46 +181,52 @@ static void recount(void)
 		T.total_rows += entry_rows(entry_at(i), T.cols);
 }
 
-void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
+static void append(struct entry *e, const char *s, size_t n)
+{
+	memcpy(e->s + e->len, s, n);
+	e->len += n;
+}
+
+/* "TIME <name> text", "TIME [from -> to] text", "TIME -- notice", "TIME !! error". */
+static struct entry make_entry(enum tui_kind kind, const char *stamp, const char *name,
+    const char *text)
 {
 	static const char *const marks[] = { "", "", "", "-- ", "", "!! " };
-	char tbuf[32], *clean_name = NULL, *clean_text = wrap_sanitize(text ? text : "");
+	char tbuf[32], *clean_name = name ? wrap_sanitize(name) : NULL;
+	char *clean_text = wrap_sanitize(text ? text : "");
 	struct entry e = { .kind = kind };
-	size_t n;
 
 	short_time(stamp, tbuf, sizeof(tbuf));
-	if (name != NULL)
-		clean_name = wrap_sanitize(name);
-	n = strlen(tbuf) + 8 + (clean_name ? strlen(clean_name) : 0) + strlen(clean_text) + 4;
-	e.s = xmalloc(n);
-	e.time_end = strlen(tbuf);
-	memcpy(e.s, tbuf, e.time_end);
-	e.len = e.time_end;
-	e.s[e.len++] = ' ';
+	e.s = xmalloc(strlen(tbuf) + 8 + (clean_name ? strlen(clean_name) : 0) +
+	    strlen(clean_text));
+	append(&e, tbuf, strlen(tbuf));
+	e.time_end = e.len;
+	append(&e, " ", 1);
 	if (clean_name != NULL) {
-		const char *open = kind == TUI_PRIV ? "[" : "<", *close = kind == TUI_PRIV ? "] " : "> ";
-
-		memcpy(e.s + e.len, open, 1);
-		e.len += 1;
+		append(&e, kind == TUI_PRIV ? "[" : "<", 1);
 		e.name_off = e.len;
 		e.name_len = strlen(clean_name);
-		memcpy(e.s + e.len, clean_name, e.name_len);
-		e.len += e.name_len;
-		memcpy(e.s + e.len, close, 2);
-		e.len += 2;
+		append(&e, clean_name, e.name_len);
+		append(&e, kind == TUI_PRIV ? "] " : "> ", 2);
 		e.name_pair = kind == TUI_PRIV ? (T.colour ? PAIR_PRIV : 0) : name_pair(clean_name);
 	} else {
-		memcpy(e.s + e.len, marks[kind], strlen(marks[kind]));
-		e.len += strlen(marks[kind]);
+		append(&e, marks[kind], strlen(marks[kind]));
 	}
 	e.body_off = e.len;
-	memcpy(e.s + e.len, clean_text, strlen(clean_text));
-	e.len += strlen(clean_text);
+	append(&e, clean_text, strlen(clean_text));
 	e.s[e.len] = '\0';
 	free(clean_name);
 	free(clean_text);
+	return e;
+}
 
-	if (T.count == TC_CLIENT_SCROLLBACK) {
+void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
+{
+	int rows;
+
+	if (T.ring == NULL)
+		return;
+	if (T.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
 		struct entry *old = entry_at(0);
 
 		T.total_rows -= entry_rows(old, T.cols);
@@ -228,11 +234,11 @@ void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char
 		T.head = (T.head + 1) % TC_CLIENT_SCROLLBACK;
 		T.count--;
 	}
-	*entry_at(T.count) = e;
+	*entry_at(T.count) = make_entry(kind, stamp, name, text);
 	T.count++;
-	n = (size_t)entry_rows(entry_at(T.count - 1), T.cols);
-	T.total_rows += (long)n;
-	scroll_added(&T.sc, (int)n);
+	rows = entry_rows(entry_at(T.count - 1), T.cols);
+	T.total_rows += rows;
+	scroll_added(&T.sc, rows);
 	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
 	T.dirty = true;
 }
