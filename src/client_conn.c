@@ -271,6 +271,11 @@ static void handle_line(struct client_conn *cc, char *line)
 		name_phase(cc);
 		return;
 	}
+	if (cc->st == CONN_DEGRADED && strncmp(line, "+TCPCHAT", 8) == 0) {
+		/* a late answer (a slow server): the name, if sent, was sent as a name */
+		set_state(cc, cc->name != NULL ? CONN_NAME_SENT : CONN_NEED_NAME, NULL);
+		return;
+	}
 	if (cc->st == CONN_DEGRADED) {
 		size_t skip;
 

@@ -129,6 +129,8 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	switch (st) {
 	case CONN_NEED_NAME:
 		p->need_name = true;
+		if (p->nqueue == 0 && isatty(STDIN_FILENO))
+			say("*** Choose a name:", NULL);   /* someone is typing: tell them */
 		break;
 	case CONN_DEGRADED:
 		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);

@@ -194,6 +194,21 @@ static void test_refused_name(void **state)
 	finish(&c);
 }
 
+static void test_late_hello_answer(void **state)
+{
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_DEGRADED);   /* no answer in time */
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);          /* name sent anyway */
+	srv_write(&c, "+TCPCHAT\t1\n");
+	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_NAME_SENT);
+	srv_write(&c, "WELCOME\talice\tlobby\n");
+	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_ONLINE);
+	finish(&c);
+}
+
 static void test_no_reconnect(void **state)
 {
 	struct ctx c;
@@ -213,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session),
 		cmocka_unit_test(test_refused_name),
+		cmocka_unit_test(test_late_hello_answer),
 		cmocka_unit_test(test_no_reconnect),
 	};
 
