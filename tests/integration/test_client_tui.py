@@ -37,7 +37,7 @@ class Tmux:
                                        stderr=subprocess.DEVNULL, env=ENV)
         self.server_pid = self.server.pid
         deadline = time.monotonic() + TIMEOUT
-        while subprocess.run(["tmux", "-L", self.sock, "-f", self.conf, "list-sessions"],
+        while subprocess.run(["tmux", "-N", "-L", self.sock, "-f", self.conf, "list-sessions"],
                              capture_output=True, env=ENV).returncode != 0:
             if time.monotonic() > deadline or self.server.poll() is not None:
                 fail("tmux server did not start")
@@ -71,7 +71,8 @@ class Tmux:
             time.sleep(0.02)
 
     def tmux(self, *args):
-        out = subprocess.run(["tmux", "-L", self.sock, "-f", self.conf, *args],
+        # -N: never start a (daemon) server of its own; ours is the -D one.
+        out = subprocess.run(["tmux", "-N", "-L", self.sock, "-f", self.conf, *args],
                              capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
         if out.returncode != 0:
             fail("tmux %s failed: %s" % (args[0], out.stderr.strip()))
