@@ -14,5 +14,9 @@
 void tui_term_save(void);
 void tui_term_arm(void (*cleanup)(void));
 void tui_term_restore(void);
+/* Ctrl+Z: give the terminal back (screen, bracketed paste), stop the process, and
+ * take the terminal again after SIGCONT. The caller then lays out and redraws, and
+ * routes SIGTSTP to itself again. */
+void tui_term_suspend(void);
 
 #endif

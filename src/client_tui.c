@@ -437,8 +437,14 @@ static void on_signal(struct loop *loop, int signo, void *arg)
 	struct ctui *t = arg;
 
 	(void)loop;
+	if (signo == SIGTSTP) {
+		tui_term_suspend();
+		loop_signal(t->loop, SIGTSTP, on_signal, t);
+		signo = SIGWINCH;    /* the size may have changed meanwhile: lay out again */
+	}
 	if (signo == SIGWINCH) {
 		tui_resize();
+		tui_force_redraw();
 		input_set_window(tui_input_window());
 		return;
 	}
@@ -461,7 +467,7 @@ static void before_sleep(struct loop *loop, void *arg)
 
 int client_tui_run(const struct connect_options *opt)
 {
-	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
 	struct ctui t;
 	struct input_ops iops = { .line = on_input, .names = complete_names,
 	    .show = show_matches, .arg = &t };

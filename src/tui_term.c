@@ -40,6 +40,20 @@ void tui_term_restore(void)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
 }
 
+void tui_term_suspend(void)
+{
+	if (!armed)
+		return;
+	fputs(PASTE_OFF, stdout);
+	fflush(stdout);
+	endwin();
+	fflush(stdout);
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);               /* stopped here until SIGCONT (fg) */
+	fputs(PASTE_ON, stdout);
+	fflush(stdout);
+}
+
 /* Async-signal-safe: write(2), tcsetattr(3), signal(2), raise(3) only. */
 static void on_crash(int sig)
 {
