@@ -24,7 +24,7 @@ ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
 class Tmux:
     """One tmux server on a private socket running the client inside `sh`."""
 
-    def __init__(self, port, *args, width=80, height=24, env=None, name=None):
+    def __init__(self, port, *args, width=80, height=24, env=None, name=None, jobs=False):
         _seq[0] += 1
         self.sock = "tcpchat-test-%d-%d" % (os.getpid(), _seq[0])
         self.dir = tempfile.mkdtemp(prefix="tcpchat-tui-")
@@ -50,12 +50,18 @@ class Tmux:
         if "NO_COLOR" not in (env or {}):
             envs["NO_COLOR"] = ""
         d = shlex.quote(self.dir)
-        script = ("trap : INT; stty -a > %s/before; echo $$ > %s/shell; env %s %s 2> %s/stderr; "
-                  "echo EXIT=$?; stty -a > %s/after; exec cat" %
-                  (d, d, " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items()),
-                   " ".join(shlex.quote(a) for a in argv), d, d))
+        run = "env %s %s 2> %s/stderr" % (
+            " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items()),
+            " ".join(shlex.quote(a) for a in argv), d)
+        if jobs:    # job control: Ctrl+Z stops the client and the script goes on
+            run = ("set -m; %s; echo STOPPED; stty -a > %s/during; "
+                   "read go < %s/go; fg" % (run, d, d))
+        script = ("trap : INT; stty -a > %s/before; echo $$ > %s/shell; %s; "
+                  "echo EXIT=$?; stty -a > %s/after; exec cat" % (d, d, run, d))
+        if jobs:
+            os.mkfifo(os.path.join(self.dir, "go"))
         self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t",
-                  "sh -c %s" % shlex.quote(script))
+                  "bash --norc --noprofile -c %s" % shlex.quote(script))
         self.client_pid = None
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline and self.client_pid is None:
@@ -454,6 +460,39 @@ def test_signals_restore_terminal():
             s.stop()
 
 
+def test_ctrl_z_and_fg():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = Tmux(s.port, name="alice", jobs=True)
+        t.wait(r"You are alice, in #lobby")
+        t.type("abc")
+        t.wait(r"^> abc\s*$")
+        t.keys("C-z")
+        t.wait(r"^STOPPED$")
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and not t.read("during"):
+            time.sleep(0.02)
+        size = re.compile(r"rows \d+; columns \d+;")
+        if size.sub("", t.read("before")) != size.sub("", t.read("during")):
+            fail("terminal not given back on Ctrl+Z:\n%s\n%s" % (t.read("before"), t.read("during")))
+        if t.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip() not in ("", "0"):
+            fail("still on the alternate screen while stopped")
+        with open(os.path.join(t.dir, "go"), "w") as f:    # let the script run fg
+            f.write("go\n")
+        t.wait(r"^> abc\s*$")                           # back, with the line kept
+        t.type("d")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\tabcd\n")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 def test_reconnect_keeps_name_and_room():
     logdir = tempfile.mkdtemp(prefix="tcpchat-log-")
     log = os.path.join(logdir, "chat.log")
@@ -646,6 +685,7 @@ if __name__ == "__main__":
          test_tab_completion,
          test_name_asked_in_ui_with_refusals,
          test_signals_restore_terminal,
+         test_ctrl_z_and_fg,
          test_reconnect_keeps_name_and_room,
          test_multiline_paste_guard,
          test_input_history_file,
