@@ -172,6 +172,34 @@ static void test_nc_message(void **state)
 	assert_false(proto_nc_parse_msg(notice, &t, &n, &x));
 }
 
+/* Random lines made of record words, TABs and junk never crash the parser, and the
+ * fields it returns are TAB-free strings inside the line. */
+static void test_random_lines(void **state)
+{
+	static const char *const words[] = { "MSG", "HIST", "PRIV", "MEMBERS", "NAME?", "\t",
+	    "\t\t", "x", "\r", "+TCPCHAT", "WELCOME", "", "JOIN", "BYE" };
+	unsigned seed = 777;
+
+	(void)state;
+	for (int round = 0; round < 5000; round++) {
+		char line[256] = "";
+		struct proto_rec r;
+		const char *cur, *name;
+		size_t len;
+
+		for (int k = 0; k < 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(line, words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))]);
+		}
+		proto_parse(line, &r);
+		for (int i = 0; i < r.nf; i++)
+			assert_null(strchr(r.f[i], '\t'));
+		cur = r.list;
+		while (r.type == PROTO_MEMBERS && (name = proto_members_next(&cur, &len)) != NULL)
+			assert_null(memchr(name, '\t', len));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_nc_prompts),
 		cmocka_unit_test(test_nc_prompt_len),
 		cmocka_unit_test(test_nc_message),
+		cmocka_unit_test(test_random_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

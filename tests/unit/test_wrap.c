@@ -144,6 +144,43 @@ static void test_sanitize(void **state)
 	free(s);
 }
 
+/* Random bytes: rows cover the text in order, every row fits, sanitised text is clean. */
+static void test_random_input(void **state)
+{
+	unsigned seed = 12345;
+	char buf[300];
+
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 0, starts[400], rows;
+		int width;
+		char *clean;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % sizeof(buf);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (char)(seed >> 16);
+		}
+		width = (int)((seed >> 8) % 40);
+		rows = wrap_rows(buf, n, width, (int)(seed % 7), starts, 400);
+		assert_true(rows >= 1 && rows <= n + 1);
+		for (size_t r = 1; r < rows; r++)
+			assert_true(starts[r] > starts[r - 1] && starts[r] <= n);
+		buf[n] = '\0';
+		clean = wrap_sanitize(buf);
+		for (size_t i = 0, len = strlen(clean); i < len;) {
+			uint32_t cp;
+			size_t k = wrap_decode(clean + i, len - i, &cp);
+
+			assert_true(cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0));
+			assert_true(cp != 0xFFFD || k == 3);   /* only real U+FFFD, no bad bytes */
+			i += k;
+		}
+		free(clean);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_count_only),
 		cmocka_unit_test(test_wrap_hanging_indent),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_random_input),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
