@@ -314,6 +314,10 @@ static void send_one(struct ctui *t, const char *line)
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
+	if (strcasecmp(line, "/help") == 0)
+		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
+		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
+		    "leaves. Server commands:");
 	if (st == CONN_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != CONN_ONLINE && st != CONN_DEGRADED) || client_conn_send(t->cc, line) != 0)
