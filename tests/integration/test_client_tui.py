@@ -217,6 +217,33 @@ def test_typing_editing_and_own_message_once():
         s.stop()
 
 
+def test_long_input_scrolls_sideways():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, width=40, height=10)
+        text = "".join("%02d-" % i for i in range(40))          # 120 characters
+        t.type(text)
+        t.wait(r"39-$")                                     # the end is visible
+        x, _ = t.cursor()
+        if not 0 < x < 40:
+            fail("cursor outside the input line: %d" % x)
+        t.keys("Home")
+        t.wait(r"^> 00-01-")                                # back to the start
+        if t.cursor()[0] != 2:
+            fail("cursor not after the prompt: %r" % (t.cursor(),))
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\t" + text + r"\n")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 def test_receiving_notices_private_errors_and_status():
     s = Server()
     t = None
@@ -681,6 +708,7 @@ if __name__ == "__main__":
         print("tmux not installed")
         raise SystemExit(1)
     run([test_typing_editing_and_own_message_once,
+         test_long_input_scrolls_sideways,
          test_receiving_notices_private_errors_and_status,
          test_colours_stable_and_no_color,
          test_scrollback_marker_and_paging,
