@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* Longest record accepted from the server: a maximal message plus its fields. */
-#define CONN_MAX_LINE  (TC_MAX_MAX_LINE * 2)
+#define CONN_MAX_LINE  TC_CLIENT_MAX_LINE
 #define CONN_READ_MAX  TC_READ_CHUNK
 
 struct client_conn {

@@ -20,7 +20,7 @@
 #include "util.h"
 #include "wrap.h"
 
-#define INPUT_QUEUE 4096   /* bytes of keys waiting for readline */
+#define INPUT_QUEUE TC_CLIENT_KEY_QUEUE
 
 const char *const input_commands[] = {
 	"/help", "/name", "/nick", "/list", "/who", "/rooms", "/join", "/msg", "/quit", NULL,
