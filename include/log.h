@@ -2,6 +2,10 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stddef.h>
+
+#include "tclimits.h"
+
 enum { LOG_ERROR = -1, LOG_WARN = 0, LOG_INFO = 1, LOG_DEBUG = 2 };
 
 void log_set_level(int level);
@@ -10,6 +14,7 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /* Escape peer-supplied bytes for a log line (control bytes as \xHH, at most
  * TC_LOG_PEER_TEXT_MAX bytes of input, "..." when cut). Returns out. */
+#define LOG_ESCAPE_MAX (4 * TC_LOG_PEER_TEXT_MAX + 8) /* bytes for log_escape() output */
 char *log_escape(const char *s, size_t n, char *out, size_t outsz);
 
 #endif

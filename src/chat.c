@@ -263,7 +263,7 @@ static void refuse_name(struct conn *c, const char *why)
 
 static void take_name(struct chat *ch, struct conn *c, const char *raw, size_t len)
 {
-	char name[NAME_MAX_BYTES + 1], why[160], esc[4 * TC_LOG_PEER_TEXT_MAX];
+	char name[NAME_MAX_BYTES + 1], why[160], esc[LOG_ESCAPE_MAX];
 	const char *reason;
 
 	if (len >= sizeof(HELLO) - 1 && memcmp(raw, HELLO, sizeof(HELLO) - 1) == 0 && !c->proto) {
@@ -299,7 +299,7 @@ static void take_name(struct chat *ch, struct conn *c, const char *raw, size_t l
 
 void chat_rename(struct chat *ch, struct conn *c, const char *raw, size_t len)
 {
-	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], esc[2][4 * TC_LOG_PEER_TEXT_MAX];
+	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], esc[2][LOG_ESCAPE_MAX];
 	const char *why = names_check(raw, len, name);
 	struct conn *holder;
 	time_t now = time(NULL);

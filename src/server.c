@@ -120,7 +120,7 @@ static void resume_accept(struct server *srv)
 /* The one safe point where a connection is freed. */
 static void finish_conn(struct server *srv, struct conn *c)
 {
-	char esc[4 * TC_LOG_PEER_TEXT_MAX];
+	char esc[LOG_ESCAPE_MAX];
 
 	chat_leave(&srv->chat, c);
 	chatlog_flush(&srv->chat.log);     /* the leave notice is logged before delivery */
