@@ -7,9 +7,12 @@
  * fuzzed connection, greeted but not named. Byte 0 holds flags (bit 0: line limit 64
  * instead of 4096; bit 1: rate limit 5/s instead of none), byte 1 seeds the chunking; the
  * rest is what the fuzzed peer sends, appended to its c->in in chunks of 1..512 bytes,
- * each followed by chat_input() as the server's read_conn() does. A throttled connection
- * is resumed after chat_throttle_ms(), as the server's throttle timer does. At the end the
- * peer "closes": a last unterminated line counts, then the connection is closed.
+ * each followed by chat_input() as the server's read_conn() does. With bit 2 of byte 0
+ * set (multiplex mode), the byte 0xF5 (never valid in UTF-8) followed by X switches the
+ * sender to connection X % 3 (alice, bob, the fuzzed one), and a connection that was
+ * closed comes back as a fresh one (a reconnect: banner, naming, history replay). A throttled connection
+ * is resumed after chat_throttle_ms(), as the server's throttle timer does. At the end
+ * every peer "closes": a last unterminated line counts, then the connection is closed.
  * After every step the pending-write list is drained like the server's before_sleep():
  * queued output is checked and dropped ("written"); closing connections go through
  * chat_leave() + conn_free(), as finish_conn() does.
@@ -17,10 +20,11 @@
  * Invariants:
  * - what the observers receive is valid UTF-8 with no control character but LF (and
  *   TAB, the field separator, in the client dialect), no DEL, no C1 control;
- * - every record the client-dialect observer receives has a known type and, for the
+ * - every record the client-dialect observer (the first bob) receives has a known type
+ *   and, for the
  *   types with fixed fields, exactly the right number of TAB-separated fields (so no
  *   peer text can smuggle a TAB or a newline into a record);
- * - the fuzzed connection's own output obeys the same rules (set TCPCHAT_FUZZ_SELF=0 in
+ * - the sending connection's own output obeys the same rules (set TCPCHAT_FUZZ_SELF=0 in
  *   the environment to skip this while a known finding is being fixed);
  * - after chat_input() returns, a live connection holds at most limit + 1 bytes of
  *   input and no complete line unless it is throttled;
@@ -40,11 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 enum { ALICE, BOB, FUZZ, NCONNS };
+#define SWITCH 0xf5     /* multiplex mode: SWITCH X selects the sending connection */
 
 static struct chat ch;
 static struct conn *conns[NCONNS];
 static bool check_self = true;
-static bool setup_done;
+static int sender = FUZZ;      /* whose input is being handled */
+static bool records_bob;       /* conns[BOB] is the client-dialect observer */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -98,14 +104,14 @@ static void check_output(int who, struct conn *c)
 	size_t n = buf_len(&c->out), bad, skip;
 	const char *p;
 
-	if (n == 0 || (who == FUZZ && !check_self))
+	if (n == 0 || (who == sender && !check_self))
 		return;
 	p = buf_data(&c->out);
 	bad = fuzz_first_unsafe(p, n, c->proto ? "\n\t" : "\n");
 	skip = bad > 120 ? bad - 120 : 0;       /* show the bytes before the bad one */
-	FUZZ_CHECK(bad == n, who == FUZZ ? "own output not terminal safe" :
+	FUZZ_CHECK(bad == n, who == sender ? "own output not terminal safe" :
 	    "output to another client not terminal safe", p + skip, n - skip);
-	if (who == BOB && setup_done)
+	if (who == BOB && records_bob)
 		check_records(p, n);
 }
 
@@ -128,6 +134,8 @@ static void drain(void)
 			chat_leave(&ch, c);
 			conn_free(c);
 			conns[who] = NULL;
+			if (who == BOB)
+				records_bob = false;
 		}
 	}
 }
@@ -149,6 +157,7 @@ static void feed(int who, const char *s, size_t n, int64_t *now_ms)
 {
 	struct conn *c = conns[who];
 
+	sender = who;
 	buf_append(&c->in, s, n);
 	input(c, now_ms);
 	drain();
@@ -160,13 +169,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned seed;
 	size_t max_line, pos = 0;
 	struct conn *c;
+	bool multiplex;
+	int target = FUZZ;
 
 	if (size < 2)
 		return 0;
 	max_line = (data[0] & 1) ? 64 : 4096;
+	multiplex = (data[0] & 4) != 0;
 	seed = data[1] * 2654435761u + 7;
 	chat_init(&ch, max_line, (data[0] & 2) ? 5 : 0, 8);
-	setup_done = false;
+	records_bob = false;
 	for (int i = 0; i < NCONNS; i++) {
 		conns[i] = conn_new(-1, "fuzz-peer", now_ms);
 		chat_greet(&ch, conns[i], now_ms);
@@ -174,20 +186,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	drain();
 	feed(ALICE, "alice\n", 6, &now_ms);
 	feed(BOB, "/TCPCHAT 1\nbob\n", 15, &now_ms);
-	setup_done = true;
+	records_bob = true;
 	data += 2;
 	size -= 2;
 
-	while (pos < size && conns[FUZZ] != NULL) {
+	while (pos < size) {
 		size_t chunk = 1 + fuzz_rand(&seed) % 512;
+		const uint8_t *sw;
 
+		if (multiplex && data[pos] == SWITCH) {
+			/* SWITCH X: the following bytes come from connection X % NCONNS; a
+			 * connection that was closed comes back as a new one (a reconnect). */
+			target = pos + 1 < size ? data[pos + 1] % NCONNS : FUZZ;
+			pos += 2;
+			if (conns[target] == NULL) {
+				conns[target] = conn_new(-1, "fuzz-peer", now_ms);
+				chat_greet(&ch, conns[target], now_ms);
+				drain();
+			}
+			continue;
+		}
 		if (chunk > size - pos)
 			chunk = size - pos;
-		c = conns[FUZZ];
+		if (multiplex && (sw = memchr(data + pos, SWITCH, chunk)) != NULL)
+			chunk = (size_t)(sw - (data + pos));
+		c = conns[target];
+		if (c == NULL) {               /* closed: what it still sends goes nowhere */
+			pos += chunk;
+			continue;
+		}
 		buf_append(&c->in, data + pos, chunk);
 		pos += chunk;
+		sender = target;
 		input(c, &now_ms);
-		if ((c = conns[FUZZ]) != NULL && !c->closing) {
+		if ((c = conns[target]) != NULL && !c->closing) {
 			FUZZ_CHECK(buf_len(&c->in) <= max_line + 1,
 			    "more than limit + 1 bytes of input left buffered",
 			    buf_data(&c->in), buf_len(&c->in));
@@ -197,14 +229,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		drain();
 	}
-	/* End of input, as read_conn() handles it. */
-	if ((c = conns[FUZZ]) != NULL && !c->closing) {
+	/* End of input: every peer closes, as read_conn() handles it. */
+	for (int i = 0; i < NCONNS; i++) {
+		if ((c = conns[i]) == NULL || c->closing)
+			continue;
+		sender = i;
 		if (buf_len(&c->in) > 0) {
 			buf_putc(&c->in, '\n');
 			chat_input(&ch, c, now_ms + 1000000);
 		}
 		buf_free(&c->in);
 		conn_close(c, "closed by peer");
+		drain();
 	}
 	drain();
 	for (int i = 0; i < NCONNS; i++)

@@ -5,7 +5,7 @@ The files are committed; this script documents how they were made and can remake
 (no network: the TLS ClientHello comes from Python's ssl module writing into a memory
 BIO, so its random fields differ from run to run; everything else is deterministic). Each file starts with the two header bytes the harness reads:
 fuzz_line: line limit - 64, chunking seed; fuzz_conn: flags (bit 0: limit 64, bit 1:
-rate limit 5/s), chunking seed.
+rate limit 5/s, bit 2: multiplex mode), chunking seed.
 """
 import os
 import random
@@ -78,6 +78,13 @@ def seeds_conn(rng):
         "rate_limited": b"\x02\x10eve\n" + b"".join(b"m%d\n" % i for i in range(60)),
         "rename_private": b"\x00\x11eve\n/name Eve Smith\n/msg bob  hi  \n/msg Eve Smith "
         b"me\n/join dev\n/join #DEV\n/join lobby\nback\n",
+        # multiplex mode (flag 4): \xf5 X switches the sender to connection X % 3
+        "multiplex": b"\x04\x12eve\nhi all\n\xf5\x00from alice \x1b[1m\n/msg eve psst\n"
+        b"\xf5\x01/name robert\nfrom bob\t\x07\n/join dev\n\xf5\x02/join dev\nin dev\n"
+        b"/quit\n\xf5\x02eve2\nback in lobby\n\xf5\x00/quit\n\xf5\x00/TCPCHAT 1\nalice\n"
+        b"again\n\xf5\x01/join lobby\n/list\n",
+        "multiplex_names": b"\x05\x13eve\n\xf5\x01/name EVE\n/name \xc3\xa9ve\n\xf5\x02"
+        b"/name \xc3\xa9VE\n/msg \xc3\xa9ve hi\n\xf5\x00/rooms\n" + b"y" * 70 + b"\n",
     }
 
 

@@ -27,8 +27,9 @@ fi
 
 # A project-wide Debug configuration would add ASan twice; RelWithDebInfo leaves the
 # sanitizers to the fuzz targets' own flags. -Werror is kept: the harnesses build clean.
+mkdir -p "$build"
 cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	>"$build.cmake.log" 2>&1 || { cat "$build.cmake.log" >&2; exit 1; }
+	>"$build/cmake.log" 2>&1 || { cat "$build/cmake.log" >&2; exit 1; }
 # shellcheck disable=SC2086
 cmake --build "$build" -j "$jobs" --target $harnesses
 
