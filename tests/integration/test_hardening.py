@@ -12,6 +12,7 @@ import os
 import random
 import re
 import resource
+import select
 import signal
 import socket
 import ssl
@@ -124,13 +125,13 @@ class Drainer(threading.Thread):
         self.done = threading.Event()
 
     def run(self):
-        self.sock.settimeout(0.2)
+        # The socket's timeout is left alone: another thread may be sending on it.
         try:
             while not self.stop:
+                if not select.select([self.sock], [], [], 0.2)[0]:
+                    continue
                 try:
                     chunk = self.sock.recv(1 << 20)
-                except socket.timeout:
-                    continue
                 except OSError:
                     chunk = b""
                 if not chunk:
@@ -539,6 +540,78 @@ def test_half_close_delivers_then_leaves():
         assert s.stop() == 0
 
 
+def test_bug_lines_lost_when_throttled_client_closes():
+    """`printf '...100 lines...' | nc -q0 HOST PORT`: the client sends 100 lines and
+    closes. At the default rate limit (20/s, burst 40) the server has read all 100 but
+    handled 40; its next prompt to the closed socket draws an RST, and the server used to
+    drop the 60 lines it had already read ("connection lost"). Excess input is to be
+    slowed, never dropped: all 100 must arrive, then the leave notice. The same with an
+    outright reset after sending."""
+    s = Server("-v")
+    try:
+        a = join(s.port, "alice")
+        for how in ("close", "reset"):
+            b = join(s.port, "bob")
+            joined(a, "bob", "alice")
+            b.quiet(0.1)                   # nothing unread: close() sends a FIN, not an RST
+            b.send(b"".join(b"%s %03d\n" % (how.encode(), i) for i in range(100)))
+            if how == "close":
+                b.close()
+            else:
+                b.reset()
+            got = a.expect(r"\nbob has left our chat\.\.\.\n", timeout=30).string
+            nums = [int(x) for x in re.findall(rb"\]\[bob\]:" + how.encode() + rb" (\d{3})\n", got)]
+            if nums != list(range(100)):
+                fail("after %s, alice got %d of 100 lines (log: %r)" % (
+                    how, len(nums), re.findall(r"disconnect .*", s.stderr())[-1:]))
+            a.expect(r"\]\[alice\]:$")
+    finally:
+        assert s.stop() == 0
+
+
+def test_soft_queue_limit_is_temporary():
+    """Output between the soft limit (a quarter of --max-queue) and the hard limit is
+    tolerated for a while (TC_SOFT_QUEUE_SECONDS), then the client is dropped. A reading
+    client is not affected."""
+    # Soft limit 4 MiB, hard 16 MiB. The kernel's send buffer to the stuck client grows on
+    # its own (up to tcp_wmem's maximum, 4 MiB here), so the server's own queue is what
+    # is sent minus that: 12 MiB sent leaves it between the limits for any send buffer
+    # from 0 to 8 MiB.
+    s = Server("--rate-limit", "0", "--max-queue", "16384", "-v")
+    try:
+        stuck = small_client(s.port)
+        stuck.expect_exact(BANNER)
+        stuck.line("sleepy")
+        stuck.expect(r"\]\[sleepy\]:$")
+        reader = join(s.port, "reader")
+        f = join(s.port, "flooder")
+        joined(reader, "flooder", "reader")
+        rd, fd = Drainer(reader.sock), Drainer(f.sock)
+        rd.start()
+        fd.start()
+        n = 66000                          # about 12 MiB for sleepy
+        f.sock.settimeout(120)
+        f.sock.sendall(b"".join(b"soft %05d %s\n" % (i, b"." * 120) for i in range(n)))
+        last = b"soft %05d " % (n - 1)
+        wait_for(lambda: last in rd.data, "the last line at the reader", timeout=60)
+        if "dropping slow reader" in s.stderr() and "hard limit" in s.stderr():
+            fail("sleepy hit the hard limit; the test needs less data: %r" % s.stderr()[-300:])
+        # It is dropped once the soft limit has been exceeded for too long.
+        m = wait_for(lambda: re.search(r"dropping slow reader \S+ \"sleepy\": output queue over "
+                                       r"the soft limit for too long \((\d+) bytes queued\)",
+                                       s.stderr()), "the soft-limit drop", timeout=40)
+        if not 4 << 20 < int(m.group(1)) <= 16 << 20:
+            fail("dropped with %s bytes queued" % m.group(1))
+        wait_for(lambda: b"sleepy has left our chat" in rd.data, "sleepy's leave notice")
+        rd.stop = fd.stop = True
+        nums = re.findall(rb"\]\[flooder\]:soft (\d{5}) ", bytes(rd.data))
+        if [int(x) for x in nums] != list(range(n)):
+            fail("the reader lost lines: %d of %d" % (len(nums), n))
+        print("    " + m.group(0))
+    finally:
+        assert s.stop() == 0
+
+
 def test_reset_mid_write_and_sigpipe():
     s = Server("-v", "--rate-limit", "0")
     try:
@@ -633,4 +706,5 @@ if __name__ == "__main__":
          test_junk_protocols_handled_as_bad_input, test_slow_reader_dropped_others_get_everything,
          test_rate_limit_back_pressure, test_name_timeout_frees_seat,
          test_descriptor_exhaustion_no_spin, test_half_close_delivers_then_leaves,
+         test_bug_lines_lost_when_throttled_client_closes, test_soft_queue_limit_is_temporary,
          test_reset_mid_write_and_sigpipe, test_clients_killed_at_random_others_keep_chatting])
