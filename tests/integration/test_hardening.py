@@ -305,6 +305,29 @@ def test_4mib_line_memory_bounded():
         assert s.stop() == 0
 
 
+def test_bug_log_escapes_c1_and_invalid_utf8():
+    """The activity log on stderr is read on an operator's terminal: peer text in it must
+    not carry controls either. At -vv a refused name is logged as typed; C0 controls are
+    escaped, but C1 controls (U+009B is CSI) and stray bytes (0x9b) used to pass."""
+    s = Server("-vv")
+    try:
+        c = Client(s.port)
+        c.expect_exact(BANNER)
+        c.send(b"x\xc2\x9b31my \x9b2J \x1b(0 \xe6\x97\xa5\n")
+        c.expect(r"Name cannot contain control characters\.\n")
+        c.send(b"/x\xc2\x9b\n")            # refused for another reason, also logged
+        c.expect(r"Name cannot start with /\.\n")
+        c.line("ok")
+        c.expect(r"\]\[ok\]:$")
+    finally:
+        assert s.stop() == 0
+    s.errfile.seek(0)
+    for line in s.errfile.read().split(b"\n"):
+        bad = first_unsafe(line)
+        if bad is not None:
+            fail("unsafe bytes in the server log at %d: %r" % (bad, line))
+
+
 def test_junk_protocols_handled_as_bad_input():
     s = Server()
     try:
@@ -703,6 +726,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     run([test_control_chars_never_reach_others, test_utf8_repaired_and_passed,
          test_overlong_line_dropped_connection_usable, test_4mib_line_memory_bounded,
+         test_bug_log_escapes_c1_and_invalid_utf8,
          test_junk_protocols_handled_as_bad_input, test_slow_reader_dropped_others_get_everything,
          test_rate_limit_back_pressure, test_name_timeout_frees_seat,
          test_descriptor_exhaustion_no_spin, test_half_close_delivers_then_leaves,

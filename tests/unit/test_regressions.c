@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "line.h"
 #include "log.h"
+#include "tclimits.h"
 
 /* --- helpers ------------------------------------------------------------------------ */
 
@@ -200,6 +201,21 @@ static void test_bug_no_such_user_cut_keeps_utf8(void **state)
 	assert_safe(2, out);
 }
 
+/* test_hardening.py, test_bug_log_escapes_c1_and_invalid_utf8: log_escape() turns C0
+ * controls and DEL into \xHH but passes C1 controls (U+009B is CSI to many terminals)
+ * and stray bytes such as 0x9b through to the operator's terminal (at -vv, a refused
+ * name is logged as typed). */
+static void test_bug_log_escape_c1(void **state)
+{
+	static const char in[] = "x\xc2\x9b""31m \x9b""2J \xe6\x97\xa5 \x1b";
+	char out[4 * TC_LOG_PEER_TEXT_MAX];
+
+	(void)state;
+	log_escape(in, sizeof(in) - 1, out, sizeof(out));
+	assert_int_equal(first_unsafe(out, strlen(out), 0), strlen(out));
+	assert_non_null(strstr(out, "\xe6\x97\xa5"));     /* valid UTF-8 stays readable */
+}
+
 /* --- invariants, pinned ---------------------------------------------------------------- */
 
 /* Escape sequences and controls never reach another client, in either dialect. */
@@ -299,6 +315,7 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bug_no_such_user_cut_keeps_utf8, setup,
 		    teardown),
+		cmocka_unit_test(test_bug_log_escape_c1),
 		cmocka_unit_test_setup_teardown(test_controls_not_forwarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_not_buffered, setup, teardown),
 		cmocka_unit_test(test_line_limit_boundaries),
