@@ -28,12 +28,16 @@
  *   the environment to skip this while a known finding is being fixed);
  * - after chat_input() returns, a live connection holds at most limit + 1 bytes of
  *   input and no complete line unless it is throttled;
+ * - the chat log (a file in $TMPDIR, flushed before every delivery as the server does)
+ *   reads back completely: every record well formed, no peer text breaking a record;
  * - ASan: no memory error and no leak, with connections closed at any moment.
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chat.h"
 #include "conn.h"
@@ -49,6 +53,8 @@ enum { ALICE, BOB, FUZZ, NCONNS };
 static struct chat ch;
 static struct conn *conns[NCONNS];
 static bool check_self = true;
+static char log_path[64];      /* the chat log, one per fuzzing process */
+static long log_records;       /* records read back by the replay check */
 static int sender = FUZZ;      /* whose input is being handled */
 static bool records_bob;       /* conns[BOB] is the client-dialect observer */
 
@@ -58,6 +64,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc, (void)argv;
 	log_set_level(LOG_ERROR - 1);   /* nothing on stderr: it would only slow fuzzing */
+	snprintf(log_path, sizeof(log_path), "%s/tcpchat-fuzz-%ld.log",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
 	check_self = self == NULL || strcmp(self, "0") != 0;
 	return 0;
 }
@@ -115,12 +123,44 @@ static void check_output(int who, struct conn *c)
 		check_records(p, n);
 }
 
+/* Every record the chat wrote to its log must read back, well formed. */
+static void check_record(void *arg, time_t t, const char *room, const char *kind,
+    const char *name, const char *text)
+{
+	static const char *const kinds[] = { "MSG", "JOIN", "LEAVE", "RENAME" };
+	bool known = false;
+	const char *fields[] = { room, kind, name, text };
+
+	(void)arg;
+	for (size_t i = 0; i < 4; i++)
+		known |= strcmp(kind, kinds[i]) == 0;
+	FUZZ_CHECK(known && t > 0 && room[0] != '\0' && name[0] != '\0', "malformed log record",
+	    kind, strlen(kind));
+	for (size_t i = 0; i < 4; i++)
+		FUZZ_CHECK(fuzz_terminal_safe(fields[i], strlen(fields[i]), ""),
+		    "log record field not clean", fields[i], strlen(fields[i]));
+	log_records++;
+}
+
+static void check_log(void)
+{
+	char err[256];
+	long skipped, n;
+
+	log_records = 0;
+	n = chatlog_replay(log_path, check_record, NULL, &skipped, err, sizeof(err));
+	FUZZ_CHECK(n >= 0 && skipped == 0 && n == log_records,
+	    "the chat log does not read back whole", err, strlen(err));
+	unlink(log_path);
+}
+
 /* The server's before_sleep(): write (here: check and drop) what is queued, free the
  * connections that are closing. */
 static void drain(void)
 {
 	struct conn *c;
 
+	chatlog_flush(&ch.log);         /* logged before delivery, as the server does */
 	while ((c = conn_pending_take()) != NULL) {
 		int who = -1;
 
@@ -178,6 +218,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	multiplex = (data[0] & 4) != 0;
 	seed = data[1] * 2654435761u + 7;
 	chat_init(&ch, max_line, (data[0] & 2) ? 5 : 0, 8);
+	unlink(log_path);
+	{
+		char err[256];
+
+		if (chat_open_log(&ch, log_path, err, sizeof(err)) != 0)
+			fuzz_fail(__FILE__, __LINE__, "cannot open the chat log", err, strlen(err));
+	}
 	records_bob = false;
 	for (int i = 0; i < NCONNS; i++) {
 		conns[i] = conn_new(-1, "fuzz-peer", now_ms);
@@ -248,5 +295,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			conn_close(conns[i], "end of test");
 	drain();
 	chat_free(&ch);
+	check_log();
 	return 0;
 }
