@@ -464,7 +464,7 @@ def test_rate_limit_back_pressure():
             fail("the server kept reading a rate-limited client (%d + %d bytes)" % (first, extra))
         if rss1 - rss0 > 16384:
             fail("server memory grew by %d KiB while throttling" % (rss1 - rss0))
-        # Others are still served promptly while the flooder waits.
+        # Others are still served while the flooder waits.
         b.line("bob still talks")
         a.expect(msg_re("bob", "bob still talks"))
     finally:
