@@ -4,7 +4,8 @@
  *   EPOCH  ROOM  KIND  NAME  TEXT
  * KIND is MSG, JOIN, LEAVE or RENAME (TEXT holds the new name). Names, rooms and text
  * never contain TAB or newlines (input is sanitised first). A last line without its
- * newline (a crash mid-write) is skipped on replay. */
+ * newline (a crash mid-write) is skipped on replay and cut off when the file is opened
+ * for appending (it was never delivered: records are written before delivery). */
 #ifndef CHATLOG_H
 #define CHATLOG_H
 
@@ -18,7 +19,6 @@ struct chatlog {
 	int fd;
 	char *path;
 	struct buf pending;   /* records of this loop pass, written before any delivery */
-	bool need_newline;    /* the file ends in a torn line: start ours on a new line */
 };
 
 typedef void (*chatlog_replay_cb)(void *arg, time_t t, const char *room,

@@ -68,10 +68,36 @@ long chatlog_replay(const char *path, chatlog_replay_cb cb, void *arg, long *ski
 	return count;
 }
 
+/* Where the file's last complete line ends (0 if it has none). */
+static off_t complete_length(const char *path, off_t size)
+{
+	char chunk[4096];
+	off_t pos = size;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return size;
+	while (pos > 0) {
+		off_t start = pos > (off_t)sizeof(chunk) ? pos - (off_t)sizeof(chunk) : 0;
+		ssize_t n = pread(fd, chunk, (size_t)(pos - start), start);
+
+		if (n <= 0)
+			break;
+		for (ssize_t i = n - 1; i >= 0; i--) {
+			if (chunk[i] == '\n') {
+				close(fd);
+				return start + i + 1;
+			}
+		}
+		pos = start;
+	}
+	close(fd);
+	return pos == 0 ? 0 : size;
+}
+
 int chatlog_open(struct chatlog *log, const char *path, char *errbuf, size_t errsz)
 {
-	char last;
-	off_t size;
+	off_t size, keep;
 
 	log->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (log->fd < 0) {
@@ -82,16 +108,15 @@ int chatlog_open(struct chatlog *log, const char *path, char *errbuf, size_t err
 		free(log->path);
 		log->path = xstrdup(path);
 	}
+	/* A torn last record (a crash mid-write) was never delivered to anyone: cut it,
+	 * so the next record starts on a line of its own. */
 	size = lseek(log->fd, 0, SEEK_END);
-	log->need_newline = false;
-	if (size > 0) {
-		int rfd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (rfd >= 0) {
-			if (pread(rfd, &last, 1, size - 1) == 1 && last != '\n')
-				log->need_newline = true;
-			close(rfd);
-		}
+	if (size > 0 && (keep = complete_length(path, size)) < size &&
+	    ftruncate(log->fd, keep) != 0) {
+		snprintf(errbuf, errsz, "cannot repair log %s: %s", path, strerror(errno));
+		close(log->fd);
+		log->fd = -1;
+		return -1;
 	}
 	return 0;
 }
@@ -108,10 +133,6 @@ void chatlog_add(struct chatlog *log, time_t t, const char *room, const char *ki
 
 	if (!chatlog_is_open(log))
 		return;
-	if (log->need_newline) {
-		buf_putc(&log->pending, '\n');
-		log->need_newline = false;
-	}
 	snprintf(num, sizeof(num), "%" PRId64 "\t", (int64_t)t);
 	buf_append_str(&log->pending, num);
 	buf_append_str(&log->pending, room);

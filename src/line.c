@@ -8,9 +8,12 @@ enum line_result line_next(struct line_reader *r, struct buf *in, size_t max,
 {
 	const char *p = buf_data(in);
 	size_t n = buf_len(in);
-	const char *nl = memchr(p, '\n', n);
+	const char *nl;
 
 	*used = 0;
+	if (n == 0)
+		return LINE_NONE;
+	nl = memchr(p, '\n', n);
 	if (nl == NULL) {
 		if (r->discarding) {
 			*used = n;

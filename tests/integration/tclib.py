@@ -148,6 +148,7 @@ class Client:
         while True:
             m = rx.search(self.buf)
             if m:
+                self.skipped = self.buf[:m.start()]   # what came before the match
                 self.buf = self.buf[m.end():]
                 return m
             if self.closed or not self._fill(deadline):
@@ -231,3 +232,16 @@ def run(tests):
     n = len([t for t in tests if not only or t.__name__ in only])
     print("%d passed, %d failed" % (n - failed, failed))
     sys.exit(1 if failed else 0)
+
+
+def notice(cl, text):
+    """Consume an nc notice line and the prompt after it, e.g. 'bob has joined our chat...'."""
+    return cl.expect(r"\n" + re.escape(text) + r"\n\[" + TS + r"\]\[[^\]]*\]:")
+
+
+def joined(cl, name):
+    return notice(cl, name + " has joined our chat...")
+
+
+def left(cl, name):
+    return notice(cl, name + " has left our chat...")
