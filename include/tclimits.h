@@ -51,5 +51,9 @@
 #define TC_CLIENT_RECONNECT_MAX_MS 30000 /* milliseconds, longest reconnect delay */
 #define TC_CLIENT_HANDSHAKE_MS   3000   /* milliseconds to wait for the protocol answer */
 #define TC_CLIENT_INPUT_HISTORY  1000   /* input lines kept in the history file */
+#define TC_CLIENT_MAX_LINE       (65536 * 2) /* bytes in one line from the server: twice TC_MAX_MAX_LINE */
+#define TC_CLIENT_KEY_QUEUE      4096   /* bytes of keys waiting for readline */
+
+_Static_assert(TC_CLIENT_MAX_LINE >= 2 * TC_MAX_MAX_LINE, "the client takes any line the server sends");
 
 #endif
