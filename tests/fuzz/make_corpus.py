@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of the fuzz harnesses (tests/fuzz/corpus/<harness>/).
+
+The files are committed; this script documents how they were made and can remake them
+(no network: the TLS ClientHello comes from Python's ssl module writing into a memory
+BIO, so its random fields differ from run to run; everything else is deterministic). Each file starts with the two header bytes the harness reads:
+fuzz_line: line limit - 64, chunking seed; fuzz_conn: flags (bit 0: limit 64, bit 1:
+rate limit 5/s, bit 2: multiplex mode), chunking seed.
+"""
+import os
+import random
+import ssl
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def client_hello():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(inc, out, server_hostname="chat.example.org")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+TELNET = (b"\xff\xfd\x03\xff\xfb\x18\xff\xfb\x1f\xff\xfb\x20\xff\xfb\x21\xff\xfb\x22"
+          b"\xff\xfb\x27\xff\xfd\x05\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0"
+          b"\xff\xfa\x18\x00xterm-256color\xff\xf0")
+ESCAPES = (b"\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1bP+q\x1b\\"
+           b"\xc2\x9b31m\xc2\x9d8;;http://x\xc2\x9c\x9b\x07\x08\x08\x7f\x00tail\x1b[6n")
+UTF8_OK = "héllo wörld, 日本語のテキスト, emoji 🎉👍🏽, Ελληνικά, עברית, ‮RLO".encode()
+UTF8_BAD = (b"\xc0\xaf \xe0\x80\xaf \xed\xa0\x80 \xed\xbf\xbf \xf4\x90\x80\x80 \xf8\x88\x80"
+            b"\x80\x80 \xe2\x82 \x80 \xbf \xfe\xff \xc3")
+COMMANDS = (b"/help\n/list\n/who\n/rooms\n/join #dev\n/join lobby\n/join a b\n/join\n"
+            b"/msg alice hi there\n/msg bob\n/msg nobody x\n/name eve2\n/nick eve\n"
+            b"/name alice\n/name [x]\n/nope\n//slash\n/\n /help\n/quit\n")
+
+
+def seeds_line(rng):
+    return {
+        "tls_clienthello": b"\x00\x01" + client_hello(),
+        "telnet_iac": b"\x10\x02" + TELNET + b"eve\r\nhello\r\n",
+        "binary_noise": b"\x40\x03" + bytes(rng.getrandbits(8) for _ in range(2048)),
+        "long_lines": b"\x00\x04" + b"x" * 65 + b"\n" + b"y" * 66 + b"\r\n" + b"z" * 64
+        + b"\r\n" + b"w" * 1000 + b"\nok\n" + b"q" * 500,
+        "crlf_mix": b"\x20\x05" + b"a\r\nb\nc\r\r\nd\r\n\r\n\n\re\rf\n\r",
+        "escapes": b"\x80\x06" + ESCAPES + b"\n\t tab\tinside\n",
+        "utf8_ok": b"\xc0\x07" + UTF8_OK + b"\n",
+        "utf8_bad": b"\xc0\x08" + UTF8_BAD + b"\n" + UTF8_OK[:7] + b"\n",
+        "hello": b"\x00\x09/TCPCHAT 1\neve\nhi\n",
+    }
+
+
+def seeds_conn(rng):
+    return {
+        "tls_clienthello": b"\x00\x01" + client_hello(),
+        "telnet_iac": b"\x00\x02" + TELNET + b"eve\r\nhello\r\n" + TELNET + b"\r\n",
+        "binary_noise": b"\x00\x03eve\n" + bytes(rng.getrandbits(8) for _ in range(3000)),
+        "long_lines": b"\x01\x04eve\n" + b"x" * 65 + b"\n" + b"y" * 66 + b"\r\n" + b"z" * 64
+        + b"\r\nafter\n" + b"w" * 5000 + b"\nok\n",
+        "long_line_4096": b"\x00\x05eve\n" + b"x" * 4097 + b"\nok\n" + b"y" * 4096 + b"\n",
+        "crlf_mix": b"\x00\x06eve\r\na\r\nb\nc\r\r\nd\r\n\r\n\n\re\rf\n\r",
+        "escapes": b"\x00\x07ev\x1be\neve\n" + ESCAPES + b"\n/name \x1b[31mred\n",
+        "utf8_ok": b"\x00\x08\xc3\xa9ve\n" + UTF8_OK + "\n/name 日本\n/msg alice ".encode() + UTF8_OK
+        + b"\n",
+        "utf8_bad": b"\x00\x09eve\xc3\n\xf0\x9f\x8e\x89\n" + UTF8_BAD + b"\n",
+        "commands": b"\x00\x0aeve\n" + COMMANDS,
+        "commands_proto": b"\x00\x0b/TCPCHAT 1\neve\n" + COMMANDS,
+        "hello": b"\x00\x0c/TCPCHAT 1\neve\nhi\tthere\n/TCPCHAT 1\n",
+        "hello_late": b"\x00\x0d\n/TCPCHAT 2\neve\n",
+        "names": b"\x00\x0e\n   \n" + b"n" * 33 + b"\na[b\n/x\nalice\nALICE\nbob smith\nhi\n",
+        "name_tries": b"\x00\x0f" + b"alice\n" * 17,
+        "rate_limited": b"\x02\x10eve\n" + b"".join(b"m%d\n" % i for i in range(60)),
+        "rename_private": b"\x00\x11eve\n/name Eve Smith\n/msg bob  hi  \n/msg Eve Smith "
+        b"me\n/join dev\n/join #DEV\n/join lobby\nback\n",
+        # multiplex mode (flag 4): \xf5 X switches the sender to connection X % 3
+        "multiplex": b"\x04\x12eve\nhi all\n\xf5\x00from alice \x1b[1m\n/msg eve psst\n"
+        b"\xf5\x01/name robert\nfrom bob\t\x07\n/join dev\n\xf5\x02/join dev\nin dev\n"
+        b"/quit\n\xf5\x02eve2\nback in lobby\n\xf5\x00/quit\n\xf5\x00/TCPCHAT 1\nalice\n"
+        b"again\n\xf5\x01/join lobby\n/list\n",
+        "multiplex_names": b"\x05\x13eve\n\xf5\x01/name EVE\n/name \xc3\xa9ve\n\xf5\x02"
+        b"/name \xc3\xa9VE\n/msg \xc3\xa9ve hi\n\xf5\x00/rooms\n" + b"y" * 70 + b"\n",
+    }
+
+
+def main():
+    rng = random.Random(4)
+    for harness, seeds in (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng))):
+        d = os.path.join(HERE, "corpus", harness)
+        os.makedirs(d, exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
