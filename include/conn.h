@@ -28,6 +28,8 @@ struct conn {
 	                            queued, then freed at the loop's safe point */
 	bool pending;            /* on the pending-write list */
 	bool throttled;          /* out of rate-limit tokens: not reading */
+	bool peer_gone;          /* hung up while throttled: its buffered lines are still
+	                            handled, nothing is read from or written to it */
 	uint8_t name_tries;
 	const char *close_reason;
 

@@ -35,6 +35,10 @@ void line_trim(const char **s, size_t *n);
 /* Code points in valid UTF-8 text. */
 size_t line_utf8_chars(const char *s, size_t n);
 
+/* The longest prefix of s[0..n) of at most max bytes that does not end inside a UTF-8
+ * sequence (for cutting peer text to fit a message). */
+size_t line_utf8_cut(const char *s, size_t n, size_t max);
+
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid/truncated. */
 size_t line_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 

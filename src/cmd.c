@@ -106,7 +106,8 @@ static void cmd_msg(struct chat *ch, struct conn *c, const char *arg, size_t len
 		const char *sp = memchr(arg, ' ', len);
 		int wl = (int)(sp ? (size_t)(sp - arg) : len);
 
-		snprintf(msg, sizeof(msg), "No such user: %.*s", wl > 64 ? 64 : wl, arg);
+		snprintf(msg, sizeof(msg), "No such user: %.*s",
+		    (int)line_utf8_cut(arg, (size_t)wl, 64), arg);
 		conn_error(c, msg);
 		return;
 	}
@@ -150,7 +151,7 @@ void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
 		cmd->run(ch, c, arg, alen);
 		return;
 	}
-	snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)", (int)(wl > 32 ? 32 : wl),
-	    line);
+	snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)",
+	    (int)line_utf8_cut(line, wl, 32), line);
 	conn_error(c, msg);
 }

@@ -123,3 +123,12 @@ size_t line_utf8_chars(const char *s, size_t n)
 			chars++;
 	return chars;
 }
+
+size_t line_utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}

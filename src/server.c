@@ -79,11 +79,26 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
 	return true;
 }
 
+/* The peer of a throttled connection hung up (or reset, or a write to it failed): the
+ * lines it sent before are still delivered, at its rate, by the throttle timer. It is
+ * no longer polled (poll would report the hangup on every pass) and its output is
+ * dropped; run_input() closes it once its input is handled. */
+static void peer_gone(struct server *srv, struct conn *c)
+{
+	c->peer_gone = true;
+	buf_free(&c->out);
+	loop_del(srv->loop, c->fd);
+}
+
 /* Write what is queued, at most TC_WRITE_MAX_PER_PASS bytes (fairness). */
 static void flush_conn(struct server *srv, struct conn *c)
 {
 	size_t todo = buf_len(&c->out);
 
+	if (c->peer_gone) {             /* nobody to write to */
+		buf_free(&c->out);
+		return;
+	}
 	if (todo > TC_WRITE_MAX_PER_PASS)
 		todo = TC_WRITE_MAX_PER_PASS;
 	while (todo > 0) {
@@ -94,6 +109,10 @@ static void flush_conn(struct server *srv, struct conn *c)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
+			if (c->throttled) {     /* it has lines to deliver still */
+				peer_gone(srv, c);
+				return;
+			}
 			buf_free(&c->out);
 			conn_close(c, errno == EPIPE || errno == ECONNRESET ?
 			    "connection reset" : "write error");
@@ -185,8 +204,18 @@ static void run_input(struct server *srv, struct conn *c)
 		if (!c->closing)
 			update_events(srv, c);
 	}
-	if (throttled)
+	if (throttled) {
 		arm_throttle(srv);
+	} else if (c->peer_gone && !c->closing) {
+		/* Every line it sent is handled; a last one without its newline counts,
+		 * as at the end of input. */
+		if (buf_len(&c->in) > 0) {
+			buf_putc(&c->in, '\n');
+			chat_input(&srv->chat, c, loop_now_ms() + 1000000);
+		}
+		buf_free(&c->in);
+		conn_close(c, "connection lost");
+	}
 }
 
 static void on_throttle_timer(struct loop *loop, void *arg)
@@ -241,12 +270,17 @@ static void on_conn(struct loop *loop, int fd, short revents, void *arg)
 		return;
 	if (revents & POLLOUT)
 		flush_conn(srv, c);
-	if (c->closing)
+	if (c->closing || c->peer_gone)
 		return;
 	if (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
-		if (srv->shutting_down || c->throttled) {
+		if (srv->shutting_down) {
 			if (revents & (POLLHUP | POLLERR | POLLNVAL))
 				conn_close(c, "connection lost");
+			return;
+		}
+		if (c->throttled) {
+			if (revents & (POLLHUP | POLLERR | POLLNVAL))
+				peer_gone(srv, c);
 			return;
 		}
 		read_conn(srv, c);
@@ -358,8 +392,8 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		buf_trim(&c->in);
 		buf_trim(&c->out);
 		if (c->state == CONN_NAMING && limit > 0 && now - c->accepted_at >= limit) {
-			snprintf(msg, sizeof(msg), "No name given in %d seconds, goodbye.",
-			    srv->opt->name_timeout);
+			snprintf(msg, sizeof(msg), "No name given in %d second%s, goodbye.",
+			    srv->opt->name_timeout, srv->opt->name_timeout == 1 ? "" : "s");
 			c->prompt_shown = false;
 			buf_free(&c->in);
 			conn_put_raw(c, "\n", 1);

@@ -479,7 +479,7 @@ def test_name_timeout_frees_seat():
         idle.expect_exact(BANNER)
         idle.send(b"half a na")           # typing without Enter does not count
         rest = idle.expect_closed(timeout=TIMEOUT)
-        if rest != b"\nNo name given in 1 seconds, goodbye.\n":
+        if rest != b"\nNo name given in 1 second, goodbye.\n":
             fail("name timeout sent %r" % rest)
         # The seat is free again: the next one gets the banner, not "Chat is full".
         n = wait_for(lambda: (lambda c: c if c.quiet(0.2).startswith(b"Welcome") else None)(
