@@ -1,0 +1,13 @@
+/* cmd.h: the chat commands (/help, /name, /list, /rooms, /join, /msg, /quit). */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stddef.h>
+
+struct chat;
+struct conn;
+
+/* Run one command line (sanitised, without its leading '/'). Errors go to c alone. */
+void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len);
+
+#endif

@@ -1,0 +1,35 @@
+/* history.h: a room's recent messages, bounded by count and by bytes. Pure. */
+#ifndef HISTORY_H
+#define HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct hentry {
+	time_t t;
+	uint32_t namelen, textlen;
+	char data[];   /* name, NUL, text, NUL */
+};
+
+static inline const char *hentry_name(const struct hentry *e) { return e->data; }
+static inline const char *hentry_text(const struct hentry *e) { return e->data + e->namelen + 1; }
+
+struct history {
+	struct hentry **ring;
+	size_t cap;     /* slots allocated (grows up to max) */
+	size_t max;     /* most entries kept */
+	size_t head;    /* index of the oldest entry */
+	size_t count;
+	size_t bytes;   /* text bytes held */
+	size_t max_bytes;
+};
+
+void history_init(struct history *h, size_t max, size_t max_bytes);
+void history_add(struct history *h, time_t t, const char *name, size_t namelen,
+    const char *text, size_t textlen);
+/* i-th entry, 0 the oldest. */
+const struct hentry *history_get(const struct history *h, size_t i);
+void history_free(struct history *h);
+
+#endif

@@ -1,0 +1,15 @@
+/* log.h: the server's activity log on stderr. Peer text is escaped and capped. */
+#ifndef LOG_H
+#define LOG_H
+
+enum { LOG_ERROR = -1, LOG_WARN = 0, LOG_INFO = 1, LOG_DEBUG = 2 };
+
+void log_set_level(int level);
+int log_enabled(int level);
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Escape peer-supplied bytes for a log line (control bytes as \xHH, at most
+ * TC_LOG_PEER_TEXT_MAX bytes of input, "..." when cut). Returns out. */
+char *log_escape(const char *s, size_t n, char *out, size_t outsz);
+
+#endif

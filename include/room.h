@@ -1,0 +1,55 @@
+/* room.h: the rooms, their members and their history. */
+#ifndef ROOM_H
+#define ROOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "history.h"
+
+#define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
+
+struct room {
+	char name[ROOM_NAME_MAX_BYTES + 1];
+	struct member_link members;   /* circular list head */
+	size_t nmembers;
+	struct history hist;
+	uint64_t last_used;           /* rooms_touch() counter */
+	struct room *next;
+};
+
+struct rooms {
+	struct room *list;
+	size_t count;
+	size_t hist_max;
+	uint64_t clock;
+};
+
+void rooms_init(struct rooms *rs, size_t hist_max);
+void rooms_free(struct rooms *rs);
+
+/* Check a room name as typed; copies the canonical form (no leading '#') to out
+ * (ROOM_NAME_MAX_BYTES + 1) and returns NULL, or returns the reason. */
+const char *room_check_name(const char *raw, size_t n, char *out);
+
+struct room *rooms_find(const struct rooms *rs, const char *name);
+/* Find or create. When TC_MAX_ROOMS exist, the empty room unused the longest is
+ * dropped to make space; NULL if every room has members. */
+struct room *rooms_get(struct rooms *rs, const char *name);
+/* Drop the room if it has no members and no history (the default room stays). */
+void rooms_tidy(struct rooms *rs, struct room *r);
+
+void room_add(struct rooms *rs, struct room *r, struct conn *c);
+void room_remove(struct room *r, struct conn *c);
+
+static inline struct conn *room_conn(struct member_link *l)
+{
+	return (struct conn *)(void *)((char *)l - offsetof(struct conn, link));
+}
+
+#define ROOM_FOREACH(r, c, l) \
+	for (struct member_link *l = (r)->members.next; \
+	     l != &(r)->members && ((c) = room_conn(l), 1); l = l->next)
+
+#endif

@@ -1,0 +1,76 @@
+/* history.c: a ring of a room's recent messages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+#include "util.h"
+
+void history_init(struct history *h, size_t max, size_t max_bytes)
+{
+	*h = (struct history){ .max = max, .max_bytes = max_bytes };
+}
+
+static void drop_oldest(struct history *h)
+{
+	struct hentry *e = h->ring[h->head];
+
+	h->bytes -= e->namelen + e->textlen;
+	free(e);
+	h->ring[h->head] = NULL;
+	h->head = (h->head + 1) % h->cap;
+	h->count--;
+}
+
+static void grow(struct history *h)
+{
+	size_t cap = h->cap ? h->cap * 2 : 16;
+	struct hentry **ring;
+
+	if (cap > h->max)
+		cap = h->max;
+	ring = xcalloc(cap, sizeof(*ring));
+	for (size_t i = 0; i < h->count; i++)
+		ring[i] = h->ring[(h->head + i) % h->cap];
+	free(h->ring);
+	h->ring = ring;
+	h->cap = cap;
+	h->head = 0;
+}
+
+void history_add(struct history *h, time_t t, const char *name, size_t namelen,
+    const char *text, size_t textlen)
+{
+	struct hentry *e;
+
+	if (h->max == 0)
+		return;
+	while (h->count > 0 && (h->count == h->max ||
+	    h->bytes + namelen + textlen > h->max_bytes))
+		drop_oldest(h);
+	if (h->count == h->cap)
+		grow(h);
+	e = xmalloc(sizeof(*e) + namelen + textlen + 2);
+	e->t = t;
+	e->namelen = (uint32_t)namelen;
+	e->textlen = (uint32_t)textlen;
+	memcpy(e->data, name, namelen);
+	e->data[namelen] = '\0';
+	memcpy(e->data + namelen + 1, text, textlen);
+	e->data[namelen + 1 + textlen] = '\0';
+	h->ring[(h->head + h->count) % h->cap] = e;
+	h->count++;
+	h->bytes += namelen + textlen;
+}
+
+const struct hentry *history_get(const struct history *h, size_t i)
+{
+	return i < h->count ? h->ring[(h->head + i) % h->cap] : NULL;
+}
+
+void history_free(struct history *h)
+{
+	while (h->count > 0)
+		drop_oldest(h);
+	free(h->ring);
+	history_init(h, h->max, h->max_bytes);
+}

@@ -1,0 +1,131 @@
+/* room.c: rooms, members (O(1) join and leave), history per room. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "room.h"
+#include "util.h"
+
+void rooms_init(struct rooms *rs, size_t hist_max)
+{
+	*rs = (struct rooms){ .hist_max = hist_max };
+}
+
+static void room_free(struct room *r)
+{
+	history_free(&r->hist);
+	free(r);
+}
+
+void rooms_free(struct rooms *rs)
+{
+	struct room *r, *next;
+
+	for (r = rs->list; r != NULL; r = next) {
+		next = r->next;
+		room_free(r);
+	}
+	rs->list = NULL;
+	rs->count = 0;
+}
+
+const char *room_check_name(const char *raw, size_t n, char *out)
+{
+	if (n > 0 && raw[0] == '#')
+		raw++, n--;
+	if (n == 0)
+		return "Room name cannot be empty.";
+	if (n > ROOM_NAME_MAX_BYTES)
+		return "Room name is too long (at most 32 characters).";
+	for (size_t i = 0; i < n; i++) {
+		char ch = raw[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
+			return "Room names use letters, digits, '-', '_' and '.' only.";
+	}
+	memcpy(out, raw, n);
+	out[n] = '\0';
+	return NULL;
+}
+
+struct room *rooms_find(const struct rooms *rs, const char *name)
+{
+	for (struct room *r = rs->list; r != NULL; r = r->next)
+		if (names_equal(r->name, name))
+			return r;
+	return NULL;
+}
+
+static void unlink_room(struct rooms *rs, struct room *r)
+{
+	for (struct room **pp = &rs->list; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			rs->count--;
+			room_free(r);
+			return;
+		}
+	}
+}
+
+static int evict_one(struct rooms *rs)
+{
+	struct room *victim = NULL;
+
+	for (struct room *r = rs->list; r != NULL; r = r->next)
+		if (r->nmembers == 0 && !names_equal(r->name, TC_DEFAULT_ROOM) &&
+		    (victim == NULL || r->last_used < victim->last_used))
+			victim = r;
+	if (victim == NULL)
+		return -1;
+	unlink_room(rs, victim);
+	return 0;
+}
+
+struct room *rooms_get(struct rooms *rs, const char *name)
+{
+	struct room *r = rooms_find(rs, name);
+
+	if (r != NULL)
+		return r;
+	if (rs->count >= TC_MAX_ROOMS && evict_one(rs) != 0)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	strncpy(r->name, name, sizeof(r->name) - 1);
+	r->members.next = r->members.prev = &r->members;
+	history_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
+	r->last_used = ++rs->clock;
+	r->next = rs->list;
+	rs->list = r;
+	rs->count++;
+	return r;
+}
+
+void rooms_tidy(struct rooms *rs, struct room *r)
+{
+	if (r->nmembers == 0 && r->hist.count == 0 && !names_equal(r->name, TC_DEFAULT_ROOM))
+		unlink_room(rs, r);
+}
+
+void room_add(struct rooms *rs, struct room *r, struct conn *c)
+{
+	struct member_link *l = &c->link;
+
+	l->prev = r->members.prev;
+	l->next = &r->members;
+	r->members.prev->next = l;
+	r->members.prev = l;
+	r->nmembers++;
+	r->last_used = ++rs->clock;
+	c->room = r;
+}
+
+void room_remove(struct room *r, struct conn *c)
+{
+	c->link.prev->next = c->link.next;
+	c->link.next->prev = c->link.prev;
+	c->link.prev = c->link.next = NULL;
+	r->nmembers--;
+	c->room = NULL;
+}

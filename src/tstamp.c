@@ -1,0 +1,20 @@
+/* tstamp.c: local-time stamps, formatted once per second at most. */
+#include <string.h>
+
+#include "tstamp.h"
+
+void tstamp_format(time_t t, char out[TSTAMP_LEN + 1])
+{
+	static time_t cached_t = (time_t)-1;
+	static char cached[TSTAMP_LEN + 1];
+	struct tm tm;
+
+	if (t != cached_t) {
+		if (localtime_r(&t, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		if (strftime(cached, sizeof(cached), "%Y-%m-%d %H:%M:%S", &tm) != TSTAMP_LEN)
+			memcpy(cached, "0000-00-00 00:00:00", TSTAMP_LEN + 1);
+		cached_t = t;
+	}
+	memcpy(out, cached, TSTAMP_LEN + 1);
+}

@@ -1,0 +1,163 @@
+/* Unit tests for chat.c, conn.c and cmd.c without sockets: bytes in, bytes queued out. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chat.h"
+
+static struct chat ch;
+
+static int setup(void **state)
+{
+	(void)state;
+	chat_init(&ch, 100, 0, 10);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	while (conn_pending_take() != NULL)
+		;
+	chat_free(&ch);
+	return 0;
+}
+
+static void feed(struct conn *c, const char *s)
+{
+	buf_append_str(&c->in, s);
+	chat_input(&ch, c, 0);
+}
+
+/* Take c's queued output as a string, with timestamps replaced by "T". */
+static const char *out(struct conn *c)
+{
+	static char s[8192];
+	size_t o = 0;
+	const char *p = buf_data(&c->out);
+	size_t n = buf_len(&c->out);
+
+	for (size_t i = 0; i < n && o + 1 < sizeof(s);) {
+		if (i + 19 <= n && p[i + 4] == '-' && p[i + 7] == '-' && p[i + 10] == ' ' &&
+		    p[i + 13] == ':' && p[i + 16] == ':') {
+			s[o++] = 'T';
+			i += 19;
+		} else {
+			s[o++] = p[i++];
+		}
+	}
+	s[o] = '\0';
+	buf_clear(&c->out);
+	return s;
+}
+
+static struct conn *named(const char *name)
+{
+	struct conn *c = conn_new(-1, "test", 0);
+	char line[64];
+
+	chat_greet(&ch, c, 0);
+	snprintf(line, sizeof(line), "%s\n", name);
+	feed(c, line);
+	buf_clear(&c->out);
+	return c;
+}
+
+static void done(struct conn *c)
+{
+	chat_leave(&ch, c);
+	while (conn_pending_take() != NULL)   /* as the server does before freeing */
+		;
+	conn_free(c);
+}
+
+static void greeting_and_prompt(void **state)
+{
+	struct conn *c = conn_new(-1, "test", 0);
+	const char *o;
+
+	(void)state;
+	chat_greet(&ch, c, 0);
+	o = out(c);
+	assert_int_equal(strncmp(o, "Welcome to TCP-Chat!\n         _nnnn_\n", 37), 0);
+	assert_string_equal(o + strlen(o) - 18, "[ENTER YOUR NAME]:");
+	feed(c, "[bad]\n");
+	assert_string_equal(out(c), "Name cannot contain [ or ].\n[ENTER YOUR NAME]:");
+	feed(c, "zed\r\n");
+	assert_string_equal(out(c), "[T][zed]:");
+	done(c);
+}
+
+static void message_fan_out(void **state)
+{
+	struct conn *a = named("a"), *b = named("b");
+
+	(void)state;
+	assert_string_equal(out(a), "\nb has joined our chat...\n[T][a]:");
+	feed(a, "hi\n");
+	assert_string_equal(out(a), "[T][a]:");
+	assert_string_equal(out(b), "\n[T][a]:hi\n[T][b]:");
+	feed(a, "x\ny\n");     /* each message gets its own repaint */
+	assert_string_equal(out(b), "\n[T][a]:x\n[T][b]:\n[T][a]:y\n[T][b]:");
+	feed(a, "\x1b]0;pwned\x07ok\n");
+	assert_string_equal(out(b), "\n[T][a]:]0;pwnedok\n[T][b]:");
+	assert_string_equal(out(a), "[T][a]:[T][a]:[T][a]:");
+	done(b);
+	assert_string_equal(out(a), "\nb has left our chat...\n[T][a]:");
+	done(a);
+}
+
+static void too_long_and_commands(void **state)
+{
+	struct conn *a = named("a");
+	char big[300];
+
+	(void)state;
+	memset(big, 'z', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	big[sizeof(big) - 1] = '\0';
+	feed(a, big);
+	assert_string_equal(out(a), "Line too long (more than 100 bytes), dropped.\n[T][a]:");
+	feed(a, "/nope\n");
+	assert_string_equal(out(a), "Unknown command: /nope (try /help)\n[T][a]:");
+	feed(a, "/list\n");
+	assert_string_equal(out(a), "1 in lobby:\n  a (you)\n[T][a]:");
+	done(a);
+}
+
+static void client_dialect(void **state)
+{
+	struct conn *p = conn_new(-1, "test", 0), *a = named("a");
+
+	(void)state;
+	chat_greet(&ch, p, 0);
+	out(p);
+	feed(p, "/TCPCHAT 1\n");
+	assert_string_equal(out(p), "\n+TCPCHAT\t1\n");
+	feed(p, "a\n");
+	assert_string_equal(out(p), "NAME?\tName \"a\" is already taken.\n");
+	feed(p, "bot\n");
+	assert_string_equal(out(p), "WELCOME\tbot\tlobby\nMEMBERS\ta\tbot\n");
+	feed(a, "yo\n");
+	assert_string_equal(out(p), "MSG\tT\ta\tyo\n");
+	feed(p, "/msg a psst\n");
+	assert_string_equal(out(p), "PRIV\tT\tbot\ta\tpsst\n");
+	assert_string_equal(out(a), "\nbot has joined our chat...\n[T][a]:[T][a]:\n[T][bot][private]:psst\n[T][a]:");
+	done(p);
+	done(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(greeting_and_prompt, setup, teardown),
+		cmocka_unit_test_setup_teardown(message_fan_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,161 @@
+/* Unit tests for line.c: framing and sanitising. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "line.h"
+
+struct got {
+	int lines, too_long;
+	char last[256];
+};
+
+static void drain(struct line_reader *r, struct buf *in, size_t max, struct got *g)
+{
+	const char *line;
+	size_t len, used;
+
+	for (;;) {
+		enum line_result res = line_next(r, in, max, &line, &len, &used);
+
+		if (res == LINE_OK) {
+			g->lines++;
+			memcpy(g->last, line, len);
+			g->last[len] = '\0';
+		} else if (res == LINE_TOO_LONG) {
+			g->too_long++;
+		}
+		if (used == 0)
+			break;
+		buf_consume(in, used);
+	}
+}
+
+static void lf_and_crlf(void **state)
+{
+	struct line_reader r = { 0 };
+	struct buf in = { 0 };
+	struct got g = { 0 };
+
+	(void)state;
+	buf_append_str(&in, "one\ntwo\r\nthr");
+	drain(&r, &in, 100, &g);
+	assert_int_equal(g.lines, 2);
+	assert_string_equal(g.last, "two");
+	assert_int_equal(buf_len(&in), 3);
+	buf_append_str(&in, "ee\n");
+	drain(&r, &in, 100, &g);
+	assert_string_equal(g.last, "three");
+	buf_free(&in);
+}
+
+static void over_long_line_is_dropped_without_buffering(void **state)
+{
+	struct line_reader r = { 0 };
+	struct buf in = { 0 };
+	struct got g = { 0 };
+	char chunk[64];
+
+	(void)state;
+	memset(chunk, 'a', sizeof(chunk));
+	for (int i = 0; i < 1000; i++) {
+		buf_append(&in, chunk, sizeof(chunk));
+		drain(&r, &in, 100, &g);
+		assert_true(buf_len(&in) <= 100 + 1 + sizeof(chunk));
+	}
+	assert_int_equal(g.too_long, 1);    /* reported once */
+	buf_append_str(&in, "tail\nok\n");
+	drain(&r, &in, 100, &g);
+	assert_int_equal(g.lines, 1);
+	assert_string_equal(g.last, "ok");   /* the tail of the long line is not a line */
+	buf_free(&in);
+}
+
+static void limit_is_exact(void **state)
+{
+	struct line_reader r = { 0 };
+	struct buf in = { 0 };
+	struct got g = { 0 };
+	char line[12];
+
+	(void)state;
+	memset(line, 'x', 10);
+	memcpy(line + 10, "\r\n", 2);
+	buf_append(&in, line, 12);           /* 10 bytes + CRLF with a limit of 10: fine */
+	drain(&r, &in, 10, &g);
+	assert_int_equal(g.lines, 1);
+	buf_append(&in, "12345678901\n", 12); /* 11 bytes: too long */
+	drain(&r, &in, 10, &g);
+	assert_int_equal(g.lines, 1);
+	assert_int_equal(g.too_long, 1);
+	buf_free(&in);
+}
+
+static size_t san(const char *in, char *out)
+{
+	size_t n = line_sanitize(in, strlen(in), out);
+
+	out[n] = '\0';
+	return n;
+}
+
+static void sanitize_controls(void **state)
+{
+	char out[256];
+
+	(void)state;
+	san("a\x1b[31mred\x07\x08\x7f", out);
+	assert_string_equal(out, "a[31mred");
+	san("tab\there", out);
+	assert_string_equal(out, "tab here");
+	san("c1:\xc2\x9b\xc2\x85!", out);
+	assert_string_equal(out, "c1:!");
+	assert_int_equal(line_sanitize("a\0b", 3, out), 2);
+	assert_memory_equal(out, "ab", 2);
+}
+
+static void sanitize_utf8(void **state)
+{
+	char out[256];
+	const char *ok = "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80";
+
+	(void)state;
+	san(ok, out);
+	assert_string_equal(out, ok);                        /* valid UTF-8 untouched */
+	san("bad\xff!", out);
+	assert_string_equal(out, "bad\xef\xbf\xbd!");
+	san("\xc0\xaf", out);                                /* overlong '/' */
+	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd");
+	san("\xed\xa0\x80", out);                            /* surrogate */
+	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	san("trunc\xe4\xb8", out);
+	assert_string_equal(out, "trunc\xef\xbf\xbd\xef\xbf\xbd");
+	assert_int_equal(line_utf8_chars("\xe4\xb8\xad\xe6\x96\x87", 6), 2);
+}
+
+static void trim(void **state)
+{
+	const char *s = "  a b  ";
+	size_t n = strlen(s);
+
+	(void)state;
+	line_trim(&s, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(s, "a b", 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lf_and_crlf),
+		cmocka_unit_test(over_long_line_is_dropped_without_buffering),
+		cmocka_unit_test(limit_is_exact),
+		cmocka_unit_test(sanitize_controls),
+		cmocka_unit_test(sanitize_utf8),
+		cmocka_unit_test(trim),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
