@@ -165,7 +165,7 @@ static const char usage_text[] =
 "  -i, --idle SECS        hold all clients connected and idle before the run\n"
 "  -S, --server-pid PID   server process, for its RSS per connection (/proc)\n"
 "  -j, --threads T        worker threads (default 1; at most the number of cores)\n"
-"  -c, --parallel C       connections being set up at once (default 256)\n"
+"  -c, --parallel C       connections being set up at once (default 1000)\n"
 "  -t, --timeout SECS     limit for each phase (default 120)\n"
 "  -Q, --quiet-ms MS      settle: wait until nothing arrived for MS (default 200)\n"
 "  -l, --label TEXT       label printed in the RESULT line\n"
@@ -1131,7 +1131,7 @@ static void parse_args(int argc, char **argv)
 	cfg.threads = 1;
 	cfg.timeout = 120;
 	cfg.quiet_ms = 200;
-	cfg.parallel = 256;
+	cfg.parallel = 1000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":P:a:p:n:s:M:b:r:w:k:K:g:i:S:j:c:t:Q:l:qh", longopts,
 	    NULL)) != -1) {
