@@ -20,6 +20,7 @@ struct chat {
 	struct chatlog log;
 	size_t max_line;        /* bytes */
 	int rate_limit;         /* messages per second, 0 off */
+	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
 	struct buf nc, proto;   /* scratch: one rendering of the line being sent */
 	char *text;             /* scratch: sanitised input, 3 * max_line */
 };

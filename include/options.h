@@ -15,6 +15,7 @@ struct serve_options {
 	int rate_limit;       /* messages per second, 0 off */
 	int name_timeout;     /* seconds, 0 off */
 	int max_queue_kib;    /* KiB */
+	int announce_max;     /* members; 0 announces in every room */
 };
 
 struct connect_options {

@@ -38,6 +38,7 @@
 #define TC_DEFAULT_HISTORY       1000   /* messages kept and replayed per room, --history */
 #define TC_MAX_HISTORY           100000 /* messages, the largest --history */
 #define TC_HISTORY_MAX_BYTES     (1024 * 1024) /* bytes of text kept per room */
+#define TC_DEFAULT_ANNOUNCE_MAX 500  /* members: larger rooms get no join/leave notices, --announce-max */
 #define TC_MAX_ROOMS             256    /* rooms at once (empty ones with history included) */
 
 /* --- logging ------------------------------------------------------------------- */

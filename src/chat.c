@@ -116,6 +116,10 @@ static void notice(struct chat *ch, struct room *r, struct conn *except, const c
 {
 	char ts[TSTAMP_LEN + 1];
 
+	/* In a crowd, joins and leaves would drown the conversation (and a join storm
+	 * would cost members x joins deliveries): big rooms stay quiet. */
+	if (ch->announce_max > 0 && r->nmembers > ch->announce_max)
+		return;
 	tstamp_format(now, ts);
 	render_start(ch, type);
 	field(ch, ts, TSTAMP_LEN);
@@ -243,7 +247,7 @@ void chat_greet(struct chat *ch, struct conn *c, int64_t now_ms)
 
 static void refuse_name(struct conn *c, const char *why)
 {
-	char rec[160];
+	char rec[256];
 
 	if (++c->name_tries >= TC_MAX_NAME_TRIES) {
 		chat_bye(c, "Too many attempts, goodbye.", "too many name attempts");

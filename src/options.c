@@ -38,6 +38,7 @@ static const char serve_help[] =
 "  -r, --rate-limit N       messages per second per client, 0 for no limit (default " STR(TC_DEFAULT_RATE) ")\n"
 "  -t, --name-timeout SECS  close connections that give no name in time, 0 never (default " STR(TC_DEFAULT_NAME_TIMEOUT) ")\n"
 "  -Q, --max-queue KIB      output queued for one client before it is dropped (default " STR(TC_DEFAULT_MAX_QUEUE_KIB) ")\n"
+"  -A, --announce-max N     announce joins and leaves only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n";
@@ -107,6 +108,7 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->rate_limit = TC_DEFAULT_RATE;
 	opt->name_timeout = TC_DEFAULT_NAME_TIMEOUT;
 	opt->max_queue_kib = TC_DEFAULT_MAX_QUEUE_KIB;
+	opt->announce_max = TC_DEFAULT_ANNOUNCE_MAX;
 }
 
 void options_serve(int argc, char **argv, struct serve_options *opt)
@@ -121,6 +123,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "rate-limit", required_argument, NULL, 'r' },
 		{ "name-timeout", required_argument, NULL, 't' },
 		{ "max-queue", required_argument, NULL, 'Q' },
+		{ "announce-max", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,7 +134,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	options_serve_defaults(opt);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:A:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': opt->port = int_arg("serve", "port", optarg, 0, 65535); break;
 		case 'b': opt->bind = optarg; break;
@@ -142,6 +145,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 'r': opt->rate_limit = int_arg("serve", "rate limit", optarg, 0, 1000000); break;
 		case 't': opt->name_timeout = int_arg("serve", "name timeout", optarg, 0, 86400); break;
 		case 'Q': opt->max_queue_kib = int_arg("serve", "queue limit", optarg, 16, 4194304); break;
+		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

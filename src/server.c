@@ -33,6 +33,7 @@ struct server {
 	int nthrottled;
 	size_t hard_limit, soft_limit;
 	bool accept_paused;
+	bool accept_warned;      /* out of descriptors was logged; quiet until it clears */
 	bool shutting_down;
 	uint64_t throttle_timer;
 };
@@ -268,7 +269,10 @@ static void pause_accept(struct server *srv, int err)
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_set_events(srv->loop, srv->lfds[i], 0);
 	loop_timer_add(srv->loop, TC_ACCEPT_BACKOFF_MS, on_accept_backoff, srv);
-	log_msg(LOG_WARN, "accept: %s; pausing for %d ms", strerror(err), TC_ACCEPT_BACKOFF_MS);
+	if (!srv->accept_warned)
+		log_msg(LOG_WARN, "accept: %s; not accepting for %d ms at a time until it clears",
+		    strerror(err), TC_ACCEPT_BACKOFF_MS);
+	srv->accept_warned = true;
 }
 
 static void refuse_full(struct server *srv, int fd, const char *peer)
@@ -323,6 +327,10 @@ static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
 			if (errno == EAGAIN || errno == EWOULDBLOCK || srv->accept_paused)
 				return;
 			continue;
+		}
+		if (srv->accept_warned) {
+			log_msg(LOG_WARN, "accept: descriptors available again");
+			srv->accept_warned = false;
 		}
 		/* The limit is checked before anything is allocated. */
 		if (srv->nconns >= srv->opt->max_clients)
@@ -457,6 +465,7 @@ int server_main(const struct serve_options *opt)
 	srv.hard_limit = (size_t)opt->max_queue_kib * 1024;
 	srv.soft_limit = srv.hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv.chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
+	srv.chat.announce_max = (size_t)opt->announce_max;
 	srv.loop = loop_new();
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv.chat, opt->log_path, err, sizeof(err)) != 0 ||

@@ -148,6 +148,7 @@ class Client:
         while True:
             m = rx.search(self.buf)
             if m:
+                self.skipped = self.buf[:m.start()]   # what came before the match
                 self.buf = self.buf[m.end():]
                 return m
             if self.closed or not self._fill(deadline):

@@ -207,7 +207,28 @@ def test_client_dialect():
         assert s.stop() == 0
 
 
+def test_announce_max():
+    s = Server("-A", "2")
+    try:
+        a = join(s.port, "a")
+        b = join(s.port, "b")
+        joined(a, "b")               # 1 member before b: announced
+        c = join(s.port, "c")
+        joined(a, "c")               # 2 members: still announced
+        joined(b, "c")
+        d = join(s.port, "d")        # 3 members: a crowd, quiet
+        d.close()
+        c.line("/list")              # /list still tells who is there
+        c.expect(r"4 in lobby:|3 in lobby:")
+        c.close()                    # 2 members left: announced again
+        left(a, "c")
+        if b"d has" in a.skipped + a.buf:
+            fail("a join or leave was announced in a room over --announce-max")
+    finally:
+        assert s.stop() == 0
+
+
 if __name__ == "__main__":
     run([test_help_and_errors_are_private, test_double_slash_is_a_message, test_rename,
          test_list_and_rooms, test_rooms_are_isolated_with_own_history, test_private_messages,
-         test_quit, test_client_dialect])
+         test_quit, test_client_dialect, test_announce_max])

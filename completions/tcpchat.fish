@@ -1,0 +1,77 @@
+# fish completion for tcpchat(1). Installed as share/fish/vendor_completions.d/tcpchat.fish.
+# The options are the same as in `tcpchat [serve|connect] --help`;
+# tests/integration/test_docs.sh checks that (one `complete` a line, please).
+
+function __tcpchat_no_subcommand
+    not __fish_seen_subcommand_from serve connect
+end
+
+function __tcpchat_listen_ports
+    printf '%s\t%s\n' 8989 'the default port' 0 'let the kernel pick a free port'
+end
+
+function __tcpchat_bind_addresses
+    printf '%s\t%s\n' 0.0.0.0 'every IPv4 address' :: 'every IPv6 address' \
+        127.0.0.1 'IPv4 loopback' ::1 'IPv6 loopback' localhost 'this host'
+end
+
+# __tcpchat_operands: how many operands (not options, nor their arguments) follow
+# the subcommand on the command line before the token being completed.
+function __tcpchat_operands
+    set -l tokens (commandline -opc)
+    set -l n 0
+    set -l skip 0
+    for tok in $tokens[3..-1]
+        if test $skip -eq 1
+            set skip 0
+        else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max -n --name
+            set skip 1
+        else if not string match -q -- '-*' $tok
+            set n (math $n + 1)
+        end
+    end
+    echo $n
+end
+
+# __tcpchat_operand SUBCOMMAND N: is the token being completed operand N of SUBCOMMAND?
+function __tcpchat_operand
+    __fish_seen_subcommand_from $argv[1]
+    and not string match -q -- '-*' (commandline -ct)
+    and test (__tcpchat_operands) -eq $argv[2]
+end
+
+complete -c tcpchat -f
+
+# tcpchat --help | --version
+complete -c tcpchat -n __tcpchat_no_subcommand -s h -l help -d 'show this help and exit'
+complete -c tcpchat -n __tcpchat_no_subcommand -s V -l version -d 'show the version and exit'
+complete -c tcpchat -n __tcpchat_no_subcommand -a serve -d 'run the chat server (anyone can join with nc)'
+complete -c tcpchat -n __tcpchat_no_subcommand -a connect -d 'join a tcpchat server in a terminal client'
+
+# tcpchat serve [OPTION]... [PORT]
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s p -l port -x -a '(__tcpchat_listen_ports)' -d 'port to listen on (default 8989; 0 picks a free port)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s b -l bind -x -a '(__tcpchat_bind_addresses; __fish_print_hostnames)' -d 'address to listen on (default: every IPv4 and IPv6 address)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s m -l max-clients -x -d 'connections at once, counted from accept (default 10)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s H -l history -x -d 'messages kept and replayed per room (default 1000)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s l -l log -r -F -d 'append every message and notice to FILE; reload history from it'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s L -l max-line -x -d 'longest line accepted (default 4096)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s r -l rate-limit -x -d 'messages per second per client, 0 for no limit (default 20)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s t -l name-timeout -x -d 'close connections that give no name in time, 0 never (default 60)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s Q -l max-queue -x -d 'output queued for one client before it is dropped (default 8192)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s A -l announce-max -x -d 'announce joins and leaves only in rooms of at most N members, 0 always (default 500)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'
+complete -c tcpchat -n '__tcpchat_operand serve 0' -a '(__tcpchat_listen_ports)'
+
+# tcpchat connect [OPTION]... HOST [PORT]
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s p -l port -x -a 8989 -d 'port to connect to (default 8989)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s n -l name -x -a '(set -q USER; and echo $USER)' -d 'join with this name instead of asking'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s P -l plain -d 'plain line mode even on a terminal'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
+complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host
+complete -c tcpchat -n '__tcpchat_operand connect 1' -a 8989 -d 'the default port'
+
+# TCPChat [PORT]: the classic command line.
+complete -c TCPChat -f -a '(__tcpchat_listen_ports)'
