@@ -1056,13 +1056,20 @@ static void report(const struct results *r)
 	    "deliveries=%" PRIu64 " expected=%" PRIu64 " run_s=%.4f dps=%.0f p50_ms=%.3f "
 	    "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f loss=%" PRIu64 " dup=%" PRIu64 " reorder=%" PRIu64
 	    " garbled=%" PRIu64 " dropped=%u stalled=%u stall_dropped=%u stall_done=%u "
-	    "stall_behind=%u timeout=%d ok=%d\n",
+	    "stall_behind=%u timeout=%d ok=%d",
 	    cfg.label ? cfg.label : "-", proto_name(), cfg.clients, cfg.senders, cfg.messages,
 	    cfg.bytes, cfg.rate, r->ready, r->connect_s, r->rss0, r->rss1, r->rss2, per_client,
 	    r->got, r->expected, r->run_s, r->dps, (double)r->p50 / ms, (double)r->p90 / ms,
 	    (double)r->p99 / ms, (double)r->max / ms, r->loss, r->dup, r->reorder, r->garbled,
 	    r->keep_lost, cfg.stalled, r->stall_disc, r->stall_done, r->stall_short,
 	    r->timed_out, r->ok);
+	if (failed()) {
+		/* error=TEXT last, spaces as underscores so it stays one field. */
+		fputs(" error=", stdout);
+		for (const char *p = g_error; *p != '\0'; p++)
+			putchar(*p == ' ' || *p == '=' ? '_' : *p);
+	}
+	putchar('\n');
 	fflush(stdout);
 }
 
