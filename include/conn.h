@@ -63,6 +63,8 @@ void conn_free(struct conn *c);
 void conn_put(struct conn *c, const struct conn_line *l);
 /* Queue only the nc text (e.g. the banner) or only a record. */
 void conn_put_raw(struct conn *c, const char *s, size_t n);
+/* conn_put, then a fresh prompt: what every receiver of a broadcast gets. */
+void conn_deliver(struct conn *c, const struct conn_line *l, time_t now);
 /* nc: queue a fresh "[time][name]:" prompt (or the name prompt while naming). */
 void conn_prompt(struct conn *c, time_t now);
 /* A one-line notice for c alone: INFO or ERR record, a plain line in nc. */

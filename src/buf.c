@@ -57,11 +57,18 @@ void buf_putc(struct buf *b, char c)
 void buf_consume(struct buf *b, size_t n)
 {
 	if (n >= b->len) {
-		buf_free(b);
+		b->off = 0;
+		b->len = 0;
 		return;
 	}
 	b->off += n;
 	b->len -= n;
+}
+
+void buf_trim(struct buf *b)
+{
+	if (b->len == 0 && b->data != NULL)
+		buf_free(b);
 }
 
 void buf_clear(struct buf *b)

@@ -103,10 +103,8 @@ static void broadcast(struct chat *ch, struct room *r, struct conn *except, time
 	struct conn *m;
 
 	ROOM_FOREACH(r, m, it) {
-		if (m == except || m->closing)
-			continue;
-		conn_put(m, &l);
-		conn_prompt(m, now);
+		if (m != except)
+			conn_deliver(m, &l, now);
 	}
 }
 
@@ -396,8 +394,7 @@ void chat_private(struct chat *ch, struct conn *c, struct conn *to, const char *
 	field(ch, text, len);
 	if (to != c) {
 		l = render_private(ch, ts, c->name, false, text, len);
-		conn_put(to, &l);
-		conn_prompt(to, now);
+		conn_deliver(to, &l, now);
 	}
 	l = render_private(ch, ts, to->name, true, text, len);
 	conn_put(c, &l);

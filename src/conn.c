@@ -82,29 +82,58 @@ void conn_put(struct conn *c, const struct conn_line *l)
 	mark_pending(c);
 }
 
+/* "[ts][name]:" at p; returns its length. p needs PROMPT_MAX bytes. */
+#define PROMPT_MAX (TSTAMP_LEN + NAME_MAX_BYTES + 5)
+static size_t render_prompt(const struct conn *c, char *p, time_t now)
+{
+	size_t nl = strlen(c->name);
+
+	p[0] = '[';
+	tstamp_format(now, p + 1);   /* writes a NUL that the next bytes overwrite */
+	memcpy(p + 1 + TSTAMP_LEN, "][", 2);
+	memcpy(p + 3 + TSTAMP_LEN, c->name, nl);
+	memcpy(p + 3 + TSTAMP_LEN + nl, "]:", 2);
+	return TSTAMP_LEN + nl + 5;
+}
+
 void conn_prompt(struct conn *c, time_t now)
 {
-	char ts[TSTAMP_LEN + 1];
-	size_t nl;
-	char *p;
-
 	if (c->proto || c->prompt_shown || c->closing)
 		return;
 	if (c->state == CONN_NAMING) {
 		conn_put_raw(c, NAME_PROMPT, sizeof(NAME_PROMPT) - 1);
 	} else {
-		tstamp_format(now, ts);
-		nl = strlen(c->name);
-		p = buf_reserve(&c->out, TSTAMP_LEN + nl + 5);
-		p[0] = '[';
-		memcpy(p + 1, ts, TSTAMP_LEN);
-		memcpy(p + 1 + TSTAMP_LEN, "][", 2);
-		memcpy(p + 3 + TSTAMP_LEN, c->name, nl);
-		memcpy(p + 3 + TSTAMP_LEN + nl, "]:", 2);
-		buf_commit(&c->out, TSTAMP_LEN + nl + 5);
+		char *p = buf_reserve(&c->out, PROMPT_MAX + 1);
+
+		buf_commit(&c->out, render_prompt(c, p, now));
 		mark_pending(c);
 	}
 	c->prompt_shown = true;
+}
+
+void conn_deliver(struct conn *c, const struct conn_line *l, time_t now)
+{
+	size_t pre, n;
+	char *p;
+
+	if (c->closing)
+		return;
+	if (c->proto || c->state == CONN_NAMING) {
+		conn_put(c, l);
+		conn_prompt(c, now);
+		return;
+	}
+	/* The hot path of every broadcast: newline, line, newline, prompt, in one go. */
+	pre = c->prompt_shown ? 1 : 0;
+	p = buf_reserve(&c->out, pre + l->nclen + 1 + PROMPT_MAX + 1);
+	p[0] = '\n';
+	memcpy(p + pre, l->nc, l->nclen);
+	n = pre + l->nclen;
+	p[n++] = '\n';
+	n += render_prompt(c, p + n, now);
+	buf_commit(&c->out, n);
+	c->prompt_shown = true;
+	mark_pending(c);
 }
 
 static void notice(struct conn *c, const char *type, const char *text)

@@ -353,6 +353,10 @@ static void on_housekeeping(struct loop *loop, void *arg)
 
 		if (c == NULL || c->closing)
 			continue;
+		/* Busy connections keep their buffers between passes; idle ones give
+		 * the memory back here, once a second. */
+		buf_trim(&c->in);
+		buf_trim(&c->out);
 		if (c->state == CONN_NAMING && limit > 0 && now - c->accepted_at >= limit) {
 			snprintf(msg, sizeof(msg), "No name given in %d seconds, goodbye.",
 			    srv->opt->name_timeout);

@@ -23,7 +23,13 @@ static void append_and_consume(void **state)
 	assert_memory_equal(buf_data(&b), "world!", 6);
 	buf_consume(&b, 6);
 	assert_int_equal(buf_len(&b), 0);
-	assert_null(b.data);   /* an emptied buffer holds no memory */
+	assert_non_null(b.data);   /* kept for reuse */
+	buf_append_str(&b, "x");
+	buf_trim(&b);              /* not empty: kept */
+	assert_non_null(b.data);
+	buf_consume(&b, 1);
+	buf_trim(&b);
+	assert_null(b.data);       /* an idle, empty buffer holds no memory */
 	buf_free(&b);
 }
 
