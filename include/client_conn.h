@@ -1,0 +1,66 @@
+/*
+ * client_conn.h: the client's connection to the server.
+ *
+ * Owns the socket, its input framing and output queue, the protocol hello (with the
+ * fall-back to the nc dialect when the server does not answer), sending the name, and
+ * reconnecting with back-off (rejoining with the same name and room). The front end
+ * (plain line mode or the screen) gets typed records, raw lines (nc dialect only) and
+ * state changes through callbacks, and sends lines with client_conn_send.
+ */
+#ifndef CLIENT_CONN_H
+#define CLIENT_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "loop.h"
+#include "proto.h"
+
+enum client_conn_state {
+	CONN_CONNECTING,    /* resolving, connecting, waiting for the hello answer */
+	CONN_NEED_NAME,     /* connected; a name must be given (client_conn_set_name) */
+	CONN_NAME_SENT,     /* waiting for WELCOME or NAME? */
+	CONN_ONLINE,        /* named, in a room */
+	CONN_DEGRADED,      /* old-style server: nc dialect, raw lines */
+	CONN_WAITING,       /* disconnected, reconnecting after a delay */
+	CONN_CLOSED,        /* disconnected for good */
+};
+
+struct client_conn_ops {
+	void (*state)(void *arg, enum client_conn_state st, const char *detail);
+	void (*record)(void *arg, const struct proto_rec *rec);
+	void (*raw_line)(void *arg, const char *line);    /* CONN_DEGRADED only */
+};
+
+struct client_conn;
+
+struct client_conn *client_conn_new(struct loop *loop, const char *host, int port,
+    const struct client_conn_ops *ops, void *arg);
+void client_conn_free(struct client_conn *cc);
+
+/* Resolve and connect. Returns -1 (reason in *err) only if the host cannot be resolved. */
+int client_conn_start(struct client_conn *cc, const char **err);
+
+/* The name to send (now if one is needed, else at the next (re)connect). */
+void client_conn_set_name(struct client_conn *cc, const char *name);
+/* Reconnect after a drop (default on). Off: the first drop is final. */
+void client_conn_set_reconnect(struct client_conn *cc, bool on);
+
+/* Queue one line (without newline). Returns 0, or -1 when not connected. */
+int client_conn_send(struct client_conn *cc, const char *line);
+/* Bytes still waiting to be written. */
+size_t client_conn_pending(const struct client_conn *cc);
+/* Try to write the queue right now (before exiting). */
+void client_conn_flush(struct client_conn *cc);
+/* Close for good (no reconnect); the state callback is not called. */
+void client_conn_close(struct client_conn *cc);
+
+enum client_conn_state client_conn_state(const struct client_conn *cc);
+const char *client_conn_name(const struct client_conn *cc);   /* accepted name or NULL */
+bool client_conn_has_name(const struct client_conn *cc);      /* a name to send is known */
+const char *client_conn_room(const struct client_conn *cc);   /* current room or NULL */
+const char *client_conn_server(const struct client_conn *cc); /* "host:port" */
+/* Milliseconds until the next reconnect attempt (CONN_WAITING). */
+int64_t client_conn_retry_in(const struct client_conn *cc);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * proto.h: the client side of the tcpchat wire protocol (doc/PROTOCOL.md), pure.
+ *
+ * A record is one line: a type word, then fields separated by single TABs. The parser
+ * splits the line in place and hands back pointers into it. Unknown types parse as
+ * PROTO_UNKNOWN (the client ignores them); known types with too few fields parse as
+ * PROTO_INVALID. Extra trailing fields are ignored.
+ *
+ * The nc dialect helpers recognise the prompts and message lines of servers that do
+ * not speak the client dialect (the degraded mode).
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PROTO_VERSION     1
+#define PROTO_HELLO_LINE  "/TCPCHAT 1\n"   /* the client's first line */
+#define PROTO_MAX_FIELDS  4
+
+enum proto_type {
+	PROTO_INVALID, PROTO_UNKNOWN,
+	PROTO_HELLO,   /* +TCPCHAT VERSION */
+	PROTO_NAMEQ,   /* NAME? REASON */
+	PROTO_WELCOME, /* NAME ROOM */
+	PROTO_ROOM,    /* ROOM */
+	PROTO_MEMBERS, /* NAME... (see proto_members_next) */
+	PROTO_HIST,    /* TIME NAME TEXT */
+	PROTO_MSG,     /* TIME NAME TEXT */
+	PROTO_JOIN,    /* TIME NAME */
+	PROTO_LEAVE,   /* TIME NAME */
+	PROTO_RENAME,  /* TIME OLD NEW */
+	PROTO_PRIV,    /* TIME FROM TO TEXT */
+	PROTO_INFO,    /* TEXT */
+	PROTO_ERR,     /* TEXT */
+	PROTO_BYE,     /* REASON */
+};
+
+struct proto_rec {
+	enum proto_type type;
+	int nf;                              /* fields filled in f[] */
+	const char *f[PROTO_MAX_FIELDS];     /* NUL-terminated, inside the parsed line */
+	const char *list;                    /* PROTO_MEMBERS: the TAB-separated names */
+};
+
+/* Parse one line (without its newline; a trailing '\r' is dropped). Modifies line. */
+void proto_parse(char *line, struct proto_rec *rec);
+
+/* Walk a MEMBERS list: returns the next name (length in *len) or NULL at the end. */
+const char *proto_members_next(const char **cursor, size_t *len);
+
+/* The record's type word ("MSG", ...), for logs and tests. */
+const char *proto_type_name(enum proto_type type);
+
+/* nc dialect: is this (complete or partial) line exactly a prompt the server repaints,
+ * `[ENTER YOUR NAME]:` or `[YYYY-MM-DD HH:MM:SS][name]:`? */
+bool proto_nc_is_prompt(const char *s, size_t n);
+
+/* nc dialect: length of the prompt at the start of s (n bytes): `[ENTER YOUR NAME]:`, or
+ * `[YYYY-MM-DD HH:MM:SS][own]:` for own_name (the server never echoes our own messages
+ * in that dialect, so such a head is a prompt). 0 if s does not start with one. */
+size_t proto_nc_prompt_len(const char *s, size_t n, const char *own_name);
+
+/* nc dialect: split `[YYYY-MM-DD HH:MM:SS][name]:text` in place into time, name and text.
+ * Returns false (line untouched) when the line is not a message. */
+bool proto_nc_parse_msg(char *line, const char **time, const char **name, const char **text);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * tui.h: the ncurses screen of the client: the history pane (scrollback, reflow,
+ * "new messages" marker), the status line, and the window the input line is drawn in.
+ *
+ * Entries are stored as text and wrapped when drawn, so a resize reflows all of them.
+ * Names get a stable colour (a hash of the name) unless colours are off.
+ */
+#ifndef TUI_H
+#define TUI_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+enum tui_kind {
+	TUI_MSG,      /* a message from someone */
+	TUI_OWN,      /* a message of ours */
+	TUI_PRIV,     /* a private message (either way) */
+	TUI_NOTICE,   /* joins, leaves, renames, room changes */
+	TUI_INFO,     /* command output, client help */
+	TUI_ERROR,    /* errors, refusals, connection problems */
+};
+
+/* Start curses on the terminal (stdin/stdout). NULL if the terminal is unusable. */
+bool tui_start(bool colour);
+/* End curses (idempotent). */
+void tui_stop(void);
+bool tui_active(void);
+
+/* Add one entry. time: "YYYY-MM-DD HH:MM:SS" or NULL for now; name may be NULL. */
+void tui_add(enum tui_kind kind, const char *time, const char *name, const char *text);
+
+/* Status line: left part and right part (the connection state). */
+void tui_set_status(const char *left, const char *right);
+
+/* Scrolling: dir > 0 pages up, dir < 0 pages down. */
+void tui_page(int dir);
+void tui_scroll_top(void);
+void tui_scroll_bottom(void);
+bool tui_scrolled_up(void);
+
+/* Read the terminal size and lay out again (after SIGWINCH). */
+void tui_resize(void);
+/* Redraw everything from scratch at the next tui_draw (Ctrl+L). */
+void tui_force_redraw(void);
+/* Draw the history pane and the status line if they changed (wnoutrefresh only). */
+void tui_draw(void);
+/* The one-line window the input line lives in (NULL on a terminal too small). */
+WINDOW *tui_input_window(void);
+
+#endif

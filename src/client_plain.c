@@ -1,0 +1,278 @@
+/* client_plain.c: the plain line client. See client_plain.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client_conn.h"
+#include "client_plain.h"
+#include "tclimits.h"
+#include "util.h"
+#include "wrap.h"
+
+#define PLAIN_READ_CHUNK 4096
+
+struct plain {
+	struct loop *loop;
+	struct client_conn *cc;
+	char *in;              /* partial input line */
+	size_t in_len, in_cap;
+	char **queue;          /* complete lines waiting to be sent */
+	size_t nqueue, capqueue;
+	bool eof;              /* end of input seen */
+	bool need_name;        /* the next input line is a name */
+	bool quitting;         /* /quit sent, waiting for the server to close */
+	bool fixed_name;       /* the name came from -n: a refusal is final */
+	int status;
+};
+
+/* Print the strings (sanitised: no control characters reach the output) and a newline. */
+static void say(const char *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *s = first; s != NULL; s = va_arg(ap, const char *)) {
+		char *clean = wrap_sanitize(s);
+
+		fputs(clean, stdout);
+		free(clean);
+	}
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void pump(struct plain *p);
+
+static bool is_me(const struct plain *p, const char *name)
+{
+	const char *me = client_conn_name(p->cc);
+
+	return me != NULL && strcmp(me, name) == 0;
+}
+
+static void print_members(const struct proto_rec *rec)
+{
+	const char *cur = rec->list, *name;
+	size_t len;
+	int n = 0;
+
+	fputs("*** In the room:", stdout);
+	while ((name = proto_members_next(&cur, &len)) != NULL) {
+		char *copy = xstrndup(name, len), *s = wrap_sanitize(copy);
+
+		printf("%s %s", n++ ? "," : "", s);
+		free(s);
+		free(copy);
+	}
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void on_record(void *arg, const struct proto_rec *rec)
+{
+	struct plain *p = arg;
+	const char *const *f = rec->f;
+
+	switch (rec->type) {
+	case PROTO_MSG:
+	case PROTO_HIST:
+		if (rec->type == PROTO_MSG && is_me(p, f[1]))
+			break;   /* the sender knows what it sent */
+		say("[", f[0], "][", f[1], "]:", f[2], NULL);
+		break;
+	case PROTO_PRIV:
+		if (is_me(p, f[1]))
+			say("[", f[0], "][to ", f[2], "][private]:", f[3], NULL);
+		else
+			say("[", f[0], "][", f[1], "][private]:", f[3], NULL);
+		break;
+	case PROTO_JOIN: say(f[1], " has joined our chat...", NULL); break;
+	case PROTO_LEAVE: say(f[1], " has left our chat...", NULL); break;
+	case PROTO_RENAME: say(f[1], " is now known as ", f[2], NULL); break;
+	case PROTO_WELCOME: say("*** You are ", f[0], ", in room ", f[1], NULL); break;
+	case PROTO_ROOM: say("*** Now in room ", f[0], NULL); break;
+	case PROTO_MEMBERS: print_members(rec); break;
+	case PROTO_INFO: say(f[0], NULL); break;
+	case PROTO_ERR: say("*** ", f[0], NULL); break;
+	case PROTO_BYE: say("*** ", f[0], NULL); break;
+	case PROTO_NAMEQ:
+		say("*** Name refused: ", f[0], NULL);
+		if (p->fixed_name) {   /* input lines are messages, never names: give up */
+			p->status = 1;
+			p->quitting = true;
+			loop_stop(p->loop);
+			break;
+		}
+		p->need_name = true;
+		pump(p);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_raw_line(void *arg, const char *line)
+{
+	(void)arg;
+	say(line, NULL);
+}
+
+static void on_state(void *arg, enum client_conn_state st, const char *detail)
+{
+	struct plain *p = arg;
+
+	switch (st) {
+	case CONN_NEED_NAME:
+		p->need_name = true;
+		if (p->nqueue == 0 && isatty(STDIN_FILENO))
+			say("*** Choose a name:", NULL);   /* someone is typing: tell them */
+		break;
+	case CONN_DEGRADED:
+		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);
+		break;
+	case CONN_CLOSED:
+	case CONN_WAITING:
+		if (!p->quitting) {
+			fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc),
+			    detail ? detail : "disconnected");
+			p->status = 1;
+		}
+		loop_stop(p->loop);
+		return;
+	default:
+		break;
+	}
+	pump(p);
+}
+
+static const struct client_conn_ops plain_ops = {
+	.state = on_state, .record = on_record, .raw_line = on_raw_line,
+};
+
+static char *dequeue(struct plain *p)
+{
+	char *line = p->queue[0];
+
+	memmove(p->queue, p->queue + 1, (p->nqueue - 1) * sizeof(*p->queue));
+	p->nqueue--;
+	return line;
+}
+
+static void on_quit_timeout(struct loop *loop, void *arg)
+{
+	(void)arg;
+	loop_stop(loop);
+}
+
+/* Send what can be sent in the current state; quit after the last line. */
+static void pump(struct plain *p)
+{
+	enum client_conn_state st = client_conn_state(p->cc);
+
+	if (p->need_name && p->nqueue > 0 &&
+	    (st == CONN_NEED_NAME || st == CONN_CONNECTING)) {
+		char *name = dequeue(p);
+
+		p->need_name = false;
+		client_conn_set_name(p->cc, name);
+		free(name);
+		return;
+	}
+	if (st != CONN_ONLINE && st != CONN_DEGRADED)
+		return;
+	while (p->nqueue > 0) {
+		char *line = dequeue(p);
+
+		client_conn_send(p->cc, line);
+		free(line);
+	}
+	if (p->eof && !p->quitting) {
+		p->quitting = true;
+		client_conn_send(p->cc, "/quit");
+		loop_timer_add(p->loop, TC_CLIENT_HANDSHAKE_MS, on_quit_timeout, p);
+	}
+}
+
+static void add_line(struct plain *p, const char *s, size_t n)
+{
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	if (p->nqueue == p->capqueue) {
+		p->capqueue = p->capqueue ? p->capqueue * 2 : 16;
+		p->queue = xreallocarray(p->queue, p->capqueue, sizeof(*p->queue));
+	}
+	p->queue[p->nqueue++] = xstrndup(s, n);
+}
+
+static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
+{
+	struct plain *p = arg;
+	ssize_t r;
+	size_t start = 0;
+
+	(void)revents;
+	if (p->in_len + PLAIN_READ_CHUNK > p->in_cap) {
+		p->in_cap = p->in_len + PLAIN_READ_CHUNK * 2;
+		p->in = xrealloc(p->in, p->in_cap);
+	}
+	r = read(fd, p->in + p->in_len, PLAIN_READ_CHUNK);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) {
+		if (p->in_len > 0)
+			add_line(p, p->in, p->in_len);
+		p->in_len = 0;
+		p->eof = true;
+		loop_del(loop, fd);
+		if (p->nqueue == 0 && client_conn_state(p->cc) != CONN_ONLINE &&
+		    client_conn_state(p->cc) != CONN_DEGRADED && client_conn_name(p->cc) == NULL)
+			loop_stop(loop);   /* nothing to send, not even a name */
+		pump(p);
+		return;
+	}
+	p->in_len += (size_t)r;
+	for (size_t i = 0; i < p->in_len; i++) {
+		if (p->in[i] == '\n') {
+			add_line(p, p->in + start, i - start);
+			start = i + 1;
+		}
+	}
+	memmove(p->in, p->in + start, p->in_len - start);
+	p->in_len -= start;
+	pump(p);
+}
+
+int client_plain_run(const struct connect_options *opt)
+{
+	struct plain p;
+	const char *err = NULL;
+
+	memset(&p, 0, sizeof(p));
+	signal(SIGPIPE, SIG_IGN);
+	p.loop = loop_new();
+	p.cc = client_conn_new(p.loop, opt->host, opt->port, &plain_ops, &p);
+	client_conn_set_reconnect(p.cc, false);
+	if (opt->name != NULL)
+		client_conn_set_name(p.cc, opt->name);
+	p.fixed_name = opt->name != NULL;
+	p.need_name = !p.fixed_name;
+	loop_add(p.loop, STDIN_FILENO, POLLIN, on_stdin, &p);
+	if (client_conn_start(p.cc, &err) != 0) {
+		fprintf(stderr, "tcpchat: %s: %s\n", opt->host, err);
+		p.status = 1;
+	} else {
+		loop_run(p.loop);
+	}
+	client_conn_free(p.cc);
+	loop_free(p.loop);
+	for (size_t i = 0; i < p.nqueue; i++)
+		free(p.queue[i]);
+	free(p.queue);
+	free(p.in);
+	return p.status;
+}

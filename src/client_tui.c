@@ -1,0 +1,526 @@
+/* client_tui.c: the full-screen client: ties the server connection, the screen (tui.c)
+ * and the input line (input.c) together in one loop, with the terminal restored on
+ * every way out (tui_term.c). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ctype.h>
+#include <curses.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "client_conn.h"
+#include "client_members.h"
+#include "client_tui.h"
+#include "input.h"
+#include "keys.h"
+#include "loop.h"
+#include "tclimits.h"
+#include "tui.h"
+#include "tui_term.h"
+#include "util.h"
+
+#define TICK_MS   1000   /* status refresh while a reconnect is pending */
+
+struct ctui {
+	struct loop *loop;
+	struct client_conn *cc;
+	struct client_members members;
+	char **paste;         /* lines waiting for the paste confirmation */
+	size_t npaste;
+	bool quitting;
+	bool offline;         /* the drop was reported; retries only update the status */
+	uint64_t tick;
+	int status;
+	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
+	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
+};
+
+static void close_screen(void)
+{
+	input_stop();
+	tui_stop();
+}
+
+/* --- status and prompt -------------------------------------------------------------- */
+
+static void update_status(struct ctui *t)
+{
+	const char *room = client_conn_room(t->cc), *name = client_conn_name(t->cc);
+	char left[512], right[96];
+
+	snprintf(left, sizeof(left), " tcpchat | %s | %s%s | %s | %zu online%s",
+	    client_conn_server(t->cc), room ? "#" : "", room ? room : "-", name ? name : "-",
+	    t->members.n, tui_scrolled_up() ? " | scrolled up" : "");
+	switch (client_conn_state(t->cc)) {
+	case CONN_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
+	case CONN_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
+	case CONN_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
+	case CONN_ONLINE: snprintf(right, sizeof(right), "connected "); break;
+	case CONN_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
+	case CONN_WAITING:
+		snprintf(right, sizeof(right), "offline, retry in %llds ",
+		    (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
+		break;
+	case CONN_CLOSED: snprintf(right, sizeof(right), "offline "); break;
+	}
+	tui_set_status(left, right);
+}
+
+static void update_prompt(struct ctui *t)
+{
+	char buf[64];
+	enum client_conn_state st = client_conn_state(t->cc);
+
+	if (t->npaste > 0)
+		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
+	else if (st != CONN_DEGRADED && !client_conn_has_name(t->cc))
+		snprintf(buf, sizeof(buf), "name> ");
+	else
+		snprintf(buf, sizeof(buf), "> ");
+	input_set_prompt(buf);
+}
+
+/* --- from the server ----------------------------------------------------------------- */
+
+static bool is_me(struct ctui *t, const char *name)
+{
+	const char *me = client_conn_name(t->cc);
+
+	return me != NULL && strcmp(me, name) == 0;
+}
+
+static uint64_t msg_hash(const char *time, const char *name, const char *text)
+{
+	const char *parts[] = { time, name, text };
+	uint64_t h = 14695981039346656037ull;   /* FNV-1a 64 */
+
+	for (size_t i = 0; i < 3; i++)
+		for (const unsigned char *p = (const unsigned char *)parts[i]; ; p++) {
+			h = (h ^ *p) * 1099511628211ull;
+			if (*p == '\0')
+				break;
+		}
+	return h;
+}
+
+/* Remember a message; true if it was already shown. */
+static bool seen_before(struct ctui *t, const char *time, const char *name, const char *text)
+{
+	uint64_t h = msg_hash(time, name, text);
+
+	for (size_t i = 0; i < t->nseen; i++)
+		if (t->seen[i] == h)
+			return true;
+	if (t->seen == NULL)
+		t->seen = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*t->seen));
+	t->seen[t->seen_next] = h;
+	t->seen_next = (t->seen_next + 1) % TC_CLIENT_SCROLLBACK;
+	if (t->nseen < TC_CLIENT_SCROLLBACK)
+		t->nseen++;
+	return false;
+}
+
+static void show_member_list(struct ctui *t)
+{
+	size_t len = 32;
+	char *buf;
+
+	for (size_t i = 0; i < t->members.n; i++)
+		len += strlen(t->members.names[i]) + 2;
+	buf = xmalloc(len);
+	strcpy(buf, "In the room: ");
+	for (size_t i = 0; i < t->members.n; i++) {
+		strcat(buf, t->members.names[i]);
+		if (i + 1 < t->members.n)
+			strcat(buf, ", ");
+	}
+	tui_add(TUI_NOTICE, NULL, NULL, buf);
+	free(buf);
+}
+
+static void on_record(void *arg, const struct proto_rec *rec)
+{
+	struct ctui *t = arg;
+	const char *const *f = rec->f;
+	char buf[256];
+
+	switch (rec->type) {
+	case PROTO_HIST:
+	case PROTO_MSG:
+		if (!seen_before(t, f[0], f[1], f[2]) || rec->type == PROTO_MSG)
+			tui_add(is_me(t, f[1]) ? TUI_OWN : TUI_MSG, f[0], f[1], f[2]);
+		break;
+	case PROTO_PRIV:
+		snprintf(buf, sizeof(buf), "%s -> %s", f[1], f[2]);
+		tui_add(TUI_PRIV, f[0], buf, f[3]);
+		break;
+	case PROTO_JOIN:
+		client_members_add(&t->members, f[1]);
+		snprintf(buf, sizeof(buf), "%s has joined", f[1]);
+		tui_add(TUI_NOTICE, f[0], NULL, buf);
+		break;
+	case PROTO_LEAVE:
+		client_members_remove(&t->members, f[1]);
+		snprintf(buf, sizeof(buf), "%s has left", f[1]);
+		tui_add(TUI_NOTICE, f[0], NULL, buf);
+		break;
+	case PROTO_RENAME:
+		client_members_rename(&t->members, f[1], f[2]);
+		snprintf(buf, sizeof(buf), "%s is now known as %s", f[1], f[2]);
+		tui_add(TUI_NOTICE, f[0], NULL, buf);
+		break;
+	case PROTO_WELCOME:
+		snprintf(buf, sizeof(buf), "You are %s, in #%s. Type /help for commands.", f[0], f[1]);
+		tui_add(TUI_NOTICE, NULL, NULL, buf);
+		break;
+	case PROTO_ROOM:
+		snprintf(buf, sizeof(buf), "Now in #%s", f[0]);
+		tui_add(TUI_NOTICE, NULL, NULL, buf);
+		break;
+	case PROTO_MEMBERS: {
+		const char *cur = rec->list, *name;
+		size_t len;
+
+		client_members_clear(&t->members);
+		while ((name = proto_members_next(&cur, &len)) != NULL) {
+			char *copy = xstrndup(name, len);
+
+			client_members_add(&t->members, copy);
+			free(copy);
+		}
+		show_member_list(t);   /* after WELCOME, ROOM and /list */
+		break;
+	}
+	case PROTO_INFO: tui_add(TUI_INFO, NULL, NULL, f[0]); break;
+	case PROTO_ERR: tui_add(TUI_ERROR, NULL, NULL, f[0]); break;
+	case PROTO_BYE: tui_add(TUI_ERROR, NULL, NULL, f[0]); break;
+	case PROTO_NAMEQ:
+		snprintf(buf, sizeof(buf), "Name refused: %s", f[0]);
+		tui_add(TUI_ERROR, NULL, NULL, buf);
+		tui_add(TUI_INFO, NULL, NULL, "Choose another name:");
+		break;
+	default:
+		break;
+	}
+	update_prompt(t);
+}
+
+/* nc dialect (old-style server): messages still get time and name; the rest is text. */
+static void on_raw_line(void *arg, const char *line)
+{
+	char *copy = xstrdup(line);
+	const char *time, *name, *text;
+
+	(void)arg;
+	if (proto_nc_parse_msg(copy, &time, &name, &text))
+		tui_add(TUI_MSG, time, name, text);
+	else
+		tui_add(TUI_INFO, NULL, NULL, line);
+	free(copy);
+}
+
+static void on_tick(struct loop *loop, void *arg)
+{
+	struct ctui *t = arg;
+
+	t->tick = 0;
+	update_status(t);
+	if (client_conn_state(t->cc) == CONN_WAITING)
+		t->tick = loop_timer_add(loop, TICK_MS, on_tick, t);
+}
+
+static void on_state(void *arg, enum client_conn_state st, const char *detail)
+{
+	struct ctui *t = arg;
+	char buf[512];
+
+	switch (st) {
+	case CONN_NEED_NAME:
+		tui_add(TUI_INFO, NULL, NULL, "Choose a name and press Enter:");
+		break;
+	case CONN_DEGRADED:
+		snprintf(buf, sizeof(buf), "%s: showing the server's text as it comes (nc mode)",
+		    detail);
+		tui_add(TUI_ERROR, NULL, NULL, buf);
+		t->offline = false;
+		break;
+	case CONN_WAITING:
+		client_members_clear(&t->members);
+		snprintf(buf, sizeof(buf), "Disconnected (%s); reconnecting in %llds",
+		    detail ? detail : "?", (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
+		if (!t->offline)
+			tui_add(TUI_ERROR, NULL, NULL, buf);
+		t->offline = true;
+		if (t->tick == 0)
+			t->tick = loop_timer_add(t->loop, TICK_MS, on_tick, t);
+		break;
+	case CONN_CLOSED:
+		client_members_clear(&t->members);
+		snprintf(buf, sizeof(buf), "Disconnected (%s)", detail ? detail : "?");
+		tui_add(TUI_ERROR, NULL, NULL, buf);
+		break;
+	case CONN_ONLINE:
+		t->offline = false;
+		break;
+	default:
+		break;
+	}
+	update_prompt(t);
+}
+
+static const struct client_conn_ops tui_conn_ops = {
+	.state = on_state, .record = on_record, .raw_line = on_raw_line,
+};
+
+/* --- from the user -------------------------------------------------------------------- */
+
+static void quit(struct ctui *t)
+{
+	if (client_conn_state(t->cc) == CONN_ONLINE || client_conn_state(t->cc) == CONN_DEGRADED) {
+		client_conn_send(t->cc, "/quit");
+		client_conn_flush(t->cc);
+	}
+	t->quitting = true;
+	loop_stop(t->loop);
+}
+
+static bool blank(const char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+static bool is_quit(const char *s)
+{
+	return strncasecmp(s, "/quit", 5) == 0 && (s[5] == '\0' || s[5] == ' ');
+}
+
+static void send_one(struct ctui *t, const char *line)
+{
+	enum client_conn_state st = client_conn_state(t->cc);
+
+	if (blank(line))
+		return;
+	if (is_quit(line)) {
+		quit(t);
+		return;
+	}
+	if (st != CONN_DEGRADED && !client_conn_has_name(t->cc)) {
+		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
+		return;
+	}
+	if (strcasecmp(line, "/help") == 0)
+		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
+		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
+		    "leaves. Server commands:");
+	if (st == CONN_NAME_SENT)
+		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
+	else if ((st != CONN_ONLINE && st != CONN_DEGRADED) || client_conn_send(t->cc, line) != 0)
+		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
+}
+
+static void drop_paste(struct ctui *t)
+{
+	for (size_t i = 0; i < t->npaste; i++)
+		free(t->paste[i]);
+	free(t->paste);
+	t->paste = NULL;
+	t->npaste = 0;
+}
+
+/* A line with newlines in it (a bracketed paste): send line by line, asking first
+ * when there are many. */
+static void multi_line(struct ctui *t, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		if (!blank(line)) {
+			t->paste = xreallocarray(t->paste, t->npaste + 1, sizeof(*t->paste));
+			t->paste[t->npaste++] = line;
+		} else {
+			free(line);
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	if (t->npaste > TC_CLIENT_PASTE_CONFIRM) {
+		char buf[96];
+
+		snprintf(buf, sizeof(buf), "You pasted %zu lines. Send them all? Type y to send.",
+		    t->npaste);
+		tui_add(TUI_INFO, NULL, NULL, buf);
+		return;
+	}
+	for (size_t i = 0; i < t->npaste && !t->quitting; i++)
+		send_one(t, t->paste[i]);
+	drop_paste(t);
+}
+
+static void on_input(char *line, void *arg)
+{
+	struct ctui *t = arg;
+
+	if (line == NULL) {   /* Ctrl+D on an empty line */
+		quit(t);
+		return;
+	}
+	tui_scroll_bottom();
+	if (t->npaste > 0) {
+		bool yes = strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+
+		for (size_t i = 0; yes && i < t->npaste && !t->quitting; i++)
+			send_one(t, t->paste[i]);
+		if (!yes)
+			tui_add(TUI_INFO, NULL, NULL, "Paste not sent.");
+		drop_paste(t);
+	} else if (strchr(line, '\n') != NULL) {
+		multi_line(t, line);
+	} else {
+		send_one(t, line);
+	}
+	free(line);
+	if (!t->quitting)
+		update_prompt(t);
+}
+
+static char **complete_names(void *arg)
+{
+	struct ctui *t = arg;
+
+	return client_members_copy(&t->members);
+}
+
+static void show_matches(const char *text, void *arg)
+{
+	(void)arg;
+	tui_add(TUI_INFO, NULL, NULL, text);
+}
+
+static void on_key(int key)
+{
+	switch (keys_ui_action(key)) {
+	case KEYS_UI_PAGE_UP: tui_page(1); break;
+	case KEYS_UI_PAGE_DOWN: tui_page(-1); break;
+	case KEYS_UI_TOP: tui_scroll_top(); break;
+	case KEYS_UI_BOTTOM: tui_scroll_bottom(); break;
+	case KEYS_UI_REDRAW: tui_force_redraw(); break;
+	case KEYS_UI_RESIZE: break;   /* SIGWINCH does it */
+	case KEYS_UI_NONE: input_key(key); break;
+	}
+}
+
+static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
+{
+	struct ctui *t = arg;
+	WINDOW *w = tui_input_window();
+	int key;
+
+	(void)loop;
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		quit(t);
+		return;
+	}
+	while (!t->quitting && w != NULL && (key = wgetch(w)) != ERR)
+		on_key(key);
+}
+
+static void on_signal(struct loop *loop, int signo, void *arg)
+{
+	struct ctui *t = arg;
+
+	(void)loop;
+	if (signo == SIGTSTP) {
+		tui_term_suspend();
+		loop_signal(t->loop, SIGTSTP, on_signal, t);
+		signo = SIGWINCH;    /* the size may have changed meanwhile: lay out again */
+	}
+	if (signo == SIGWINCH) {
+		tui_resize();
+		tui_force_redraw();
+		input_set_window(tui_input_window());
+		return;
+	}
+	t->status = signo == SIGINT ? 0 : 128 + signo;
+	quit(t);
+}
+
+static void before_sleep(struct loop *loop, void *arg)
+{
+	struct ctui *t = arg;
+
+	(void)loop;
+	if (t->quitting)
+		return;
+	update_status(t);
+	tui_draw();
+	input_draw();
+	doupdate();
+}
+
+int client_tui_run(const struct connect_options *opt)
+{
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
+	struct ctui t;
+	struct input_ops iops = { .line = on_input, .names = complete_names,
+	    .show = show_matches, .arg = &t };
+	const char *err = NULL;
+	const char *no_colour = getenv("NO_COLOR");
+	char *hist;
+
+	memset(&t, 0, sizeof(t));
+	signal(SIGPIPE, SIG_IGN);
+	t.loop = loop_new();
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		loop_signal(t.loop, sigs[i], on_signal, &t);
+	t.cc = client_conn_new(t.loop, opt->host, opt->port, &tui_conn_ops, &t);
+	if (opt->name != NULL)
+		client_conn_set_name(t.cc, opt->name);
+
+	tui_term_save();
+	if (!tui_start(no_colour == NULL || no_colour[0] == '\0')) {
+		client_conn_free(t.cc);
+		loop_free(t.loop);
+		return -1;
+	}
+	tui_term_arm(close_screen);
+
+	hist = input_history_path();
+	input_start(&iops, hist);
+	free(hist);
+	input_set_window(tui_input_window());
+	update_prompt(&t);
+	loop_add(t.loop, STDIN_FILENO, POLLIN, on_stdin, &t);
+	loop_set_before_sleep(t.loop, before_sleep, &t);
+
+	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
+	if (client_conn_start(t.cc, &err) != 0) {
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), "Cannot resolve %s: %s", opt->host, err);
+		tui_term_restore();
+		fprintf(stderr, "tcpchat: %s\n", buf);
+		client_conn_free(t.cc);
+		loop_free(t.loop);
+		return 1;
+	}
+	loop_run(t.loop);
+	tui_term_restore();
+	client_conn_free(t.cc);
+	client_members_clear(&t.members);
+	drop_paste(&t);
+	free(t.seen);
+	loop_free(t.loop);
+	return t.status;
+}

@@ -1,0 +1,47 @@
+/* keys.c: curses key codes to readline byte sequences. See keys.h. */
+#include <curses.h>
+#include <string.h>
+
+#include "keys.h"
+
+static const struct {
+	int key;
+	const char *seq;
+} table[] = {
+	{ KEY_UP, "\033[A" },     { KEY_DOWN, "\033[B" },
+	{ KEY_RIGHT, "\033[C" },  { KEY_LEFT, "\033[D" },
+	{ KEY_HOME, "\033[H" },   { KEY_END, "\033[F" },
+	{ KEY_DC, "\033[3~" },    { KEY_IC, "\033[2~" },
+	{ KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
+	{ KEY_BTAB, "\033[Z" },
+};
+
+enum keys_ui keys_ui_action(int key)
+{
+	switch (key) {
+	case KEY_PPAGE: return KEYS_UI_PAGE_UP;
+	case KEY_NPAGE: return KEYS_UI_PAGE_DOWN;
+	case KEY_RESIZE: return KEYS_UI_RESIZE;
+	case KEY_SHOME: return KEYS_UI_TOP;
+	case KEY_SEND: return KEYS_UI_BOTTOM;
+	case 0x0c: return KEYS_UI_REDRAW;   /* Ctrl+L */
+	default: return KEYS_UI_NONE;
+	}
+}
+
+size_t keys_to_bytes(int key, char *out)
+{
+	if (key >= 0 && key <= 0xFF) {
+		out[0] = (char)key;
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].key == key) {
+			size_t n = strlen(table[i].seq);
+
+			memcpy(out, table[i].seq, n);
+			return n;
+		}
+	}
+	return 0;
+}

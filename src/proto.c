@@ -1,0 +1,161 @@
+/* proto.c: parsing of the records a tcpchat server sends to a client. See proto.h. */
+#include <string.h>
+
+#include "proto.h"
+
+struct kind {
+	const char *word;
+	enum proto_type type;
+	int min_fields;   /* fields that must be present */
+	int fields;       /* fields kept (the last one may be empty) */
+};
+
+static const struct kind kinds[] = {
+	{ "+TCPCHAT", PROTO_HELLO,   1, 1 },
+	{ "NAME?",    PROTO_NAMEQ,   0, 1 },
+	{ "WELCOME",  PROTO_WELCOME, 2, 2 },
+	{ "ROOM",     PROTO_ROOM,    1, 1 },
+	{ "MEMBERS",  PROTO_MEMBERS, 0, 0 },
+	{ "HIST",     PROTO_HIST,    3, 3 },
+	{ "MSG",      PROTO_MSG,     3, 3 },
+	{ "JOIN",     PROTO_JOIN,    2, 2 },
+	{ "LEAVE",    PROTO_LEAVE,   2, 2 },
+	{ "RENAME",   PROTO_RENAME,  3, 3 },
+	{ "PRIV",     PROTO_PRIV,    4, 4 },
+	{ "INFO",     PROTO_INFO,    0, 1 },
+	{ "ERR",      PROTO_ERR,     0, 1 },
+	{ "BYE",      PROTO_BYE,     0, 1 },
+};
+
+static const struct kind *find_kind(const char *word)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].word, word) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+void proto_parse(char *line, struct proto_rec *rec)
+{
+	size_t len = strlen(line);
+	const struct kind *k;
+	char *p, *tab;
+
+	memset(rec, 0, sizeof(*rec));
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	tab = strchr(line, '\t');
+	p = tab ? tab + 1 : NULL;
+	if (tab)
+		*tab = '\0';
+	k = find_kind(line);
+	if (k == NULL) {
+		rec->type = PROTO_UNKNOWN;
+		return;
+	}
+	rec->type = k->type;
+	if (k->type == PROTO_MEMBERS) {
+		rec->list = p ? p : "";
+		return;
+	}
+	while (p != NULL && rec->nf < k->fields) {
+		rec->f[rec->nf++] = p;
+		tab = strchr(p, '\t');
+		if (tab)
+			*tab = '\0';
+		p = tab ? tab + 1 : NULL;
+	}
+	if (rec->nf < k->min_fields) {
+		rec->type = PROTO_INVALID;
+		return;
+	}
+	while (rec->nf < k->fields)
+		rec->f[rec->nf++] = "";
+}
+
+const char *proto_members_next(const char **cursor, size_t *len)
+{
+	const char *s = *cursor, *tab;
+
+	while (s != NULL && *s == '\t')
+		s++;
+	if (s == NULL || *s == '\0')
+		return NULL;
+	tab = strchr(s, '\t');
+	*len = tab ? (size_t)(tab - s) : strlen(s);
+	*cursor = s + *len;
+	return s;
+}
+
+const char *proto_type_name(enum proto_type type)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].type == type)
+			return kinds[i].word;
+	return type == PROTO_INVALID ? "(invalid)" : "(unknown)";
+}
+
+/* "YYYY-MM-DD HH:MM:SS" at s (19 bytes)? */
+static bool is_stamp(const char *s, size_t n)
+{
+	static const char pat[] = "dddd-dd-dd dd:dd:dd";
+
+	if (n < sizeof(pat) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(pat) - 1; i++) {
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return false;
+	}
+	return true;
+}
+
+/* Length of "[stamp][name]:" at the start of s, or 0. */
+static size_t msg_head(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 23 || s[0] != '[' || !is_stamp(s + 1, n - 1) || s[20] != ']' || s[21] != '[')
+		return 0;
+	for (i = 22; i < n && s[i] != ']' && s[i] != '['; i++)
+		;
+	if (i == 22 || i + 1 >= n || s[i] != ']' || s[i + 1] != ':')
+		return 0;
+	return i + 2;
+}
+
+bool proto_nc_is_prompt(const char *s, size_t n)
+{
+	static const char name_prompt[] = "[ENTER YOUR NAME]:";
+
+	if (n == sizeof(name_prompt) - 1 && memcmp(s, name_prompt, n) == 0)
+		return true;
+	return n > 0 && msg_head(s, n) == n;
+}
+
+size_t proto_nc_prompt_len(const char *s, size_t n, const char *own_name)
+{
+	static const char name_prompt[] = "[ENTER YOUR NAME]:";
+	size_t head;
+
+	if (n >= sizeof(name_prompt) - 1 && memcmp(s, name_prompt, sizeof(name_prompt) - 1) == 0)
+		return sizeof(name_prompt) - 1;
+	head = msg_head(s, n);
+	if (head == 0 || own_name == NULL || head - 24 != strlen(own_name) ||
+	    memcmp(s + 22, own_name, head - 24) != 0)
+		return 0;
+	return head;
+}
+
+bool proto_nc_parse_msg(char *line, const char **time, const char **name, const char **text)
+{
+	size_t n = strlen(line), head = msg_head(line, n);
+
+	if (head == 0)
+		return false;
+	line[20] = '\0';
+	line[head - 2] = '\0';
+	*time = line + 1;
+	*name = line + 22;
+	*text = line + head;
+	return true;
+}

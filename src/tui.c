@@ -1,0 +1,437 @@
+/* tui.c: the ncurses screen: history pane, status line, input window. See tui.h. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <curses.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scroll.h"
+#include "tclimits.h"
+#include "tui.h"
+#include "util.h"
+#include "wrap.h"
+
+enum { PAIR_STATUS = 1, PAIR_ERROR, PAIR_NOTICE, PAIR_PRIV, PAIR_NAME0 };
+
+struct entry {
+	char *s;
+	size_t len;
+	size_t time_end;            /* [0, time_end): the time stamp */
+	size_t name_off, name_len;  /* the name, coloured */
+	size_t body_off;            /* [body_off, len): the text */
+	enum tui_kind kind;
+	short name_pair;            /* 0: no colour */
+	int rows, rows_width;       /* wrapped rows at rows_width columns */
+};
+
+static struct {
+	SCREEN *screen;
+	bool colour;
+	int name_pairs;             /* colour pairs for names */
+	WINDOW *hist, *status, *input;
+	int lines, cols, hist_h;
+	struct entry *ring;         /* TC_CLIENT_SCROLLBACK entries */
+	int head, count;            /* oldest entry, how many */
+	long total_rows;
+	struct scroll sc;
+	char *status_left, *status_right;
+	bool dirty, clear;
+} T;
+
+bool tui_active(void)
+{
+	return T.screen != NULL;
+}
+
+static void init_colours(void)
+{
+	static const short base[] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE,
+	    COLOR_MAGENTA, COLOR_CYAN };
+	int n = 0;
+
+	if (!T.colour || !has_colors() || start_color() == ERR) {
+		T.colour = false;
+		return;
+	}
+	use_default_colors();
+	init_pair(PAIR_STATUS, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_NOTICE, COLOR_CYAN, -1);
+	init_pair(PAIR_PRIV, COLOR_MAGENTA, -1);
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		init_pair((short)(PAIR_NAME0 + n++), base[i], -1);
+	if (COLORS >= 16 && COLOR_PAIRS > PAIR_NAME0 + 12) {
+		for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+			init_pair((short)(PAIR_NAME0 + n++), (short)(base[i] + 8), -1);
+	}
+	T.name_pairs = n;
+}
+
+static void layout(void)
+{
+	int status_y, input_y;
+
+	if (T.hist) delwin(T.hist);
+	if (T.status) delwin(T.status);
+	if (T.input) delwin(T.input);
+	T.hist = T.status = T.input = NULL;
+	T.lines = LINES > 0 ? LINES : 1;
+	T.cols = COLS > 0 ? COLS : 1;
+	T.hist_h = T.lines >= 3 ? T.lines - 2 : 0;
+	status_y = T.lines >= 2 ? T.lines - 2 : -1;
+	input_y = T.lines - 1;
+	if (T.hist_h > 0)
+		T.hist = newwin(T.hist_h, T.cols, 0, 0);
+	if (status_y >= 0)
+		T.status = newwin(1, T.cols, status_y, 0);
+	T.input = newwin(1, T.cols, input_y, 0);
+	if (T.input) {
+		keypad(T.input, TRUE);
+		nodelay(T.input, TRUE);
+	}
+	T.dirty = T.clear = true;
+}
+
+bool tui_start(bool colour)
+{
+	T.screen = newterm(NULL, stdout, stdin);
+	if (T.screen == NULL)
+		return false;
+	set_term(T.screen);
+	T.colour = colour;
+	cbreak();
+	noecho();
+	nonl();
+	set_escdelay(25);
+	init_colours();
+	if (T.ring == NULL)
+		T.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*T.ring));
+	layout();
+	return true;
+}
+
+void tui_stop(void)
+{
+	if (T.screen == NULL)
+		return;
+	endwin();
+	T.screen = NULL;   /* kept allocated: delscreen after endwin is not needed at exit */
+}
+
+/* "HH:MM", or "YYYY-MM-DD HH:MM" when the stamp is not from today. */
+static void short_time(const char *stamp, char *out, size_t n)
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (stamp == NULL) {
+		strftime(out, n, "%H:%M", &tm);
+		return;
+	}
+	if (strlen(stamp) >= 16 && strncmp(stamp, today, 10) == 0)
+		snprintf(out, n, "%.5s", stamp + 11);
+	else
+		snprintf(out, n, "%.16s", stamp);
+}
+
+static short name_pair(const char *name)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a: the same name always gets the same colour */
+
+	if (!T.colour || T.name_pairs == 0 || name == NULL)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return (short)(PAIR_NAME0 + (int)(h % (uint32_t)T.name_pairs));
+}
+
+static struct entry *entry_at(int i)
+{
+	return &T.ring[(T.head + i) % TC_CLIENT_SCROLLBACK];
+}
+
+/* Continuation rows start under the text (after the time and name), if that leaves room. */
+static int entry_indent(const struct entry *e, int width)
+{
+	int indent = wrap_width(e->s, e->body_off);
+
+	return indent <= width / 2 ? indent : 0;
+}
+
+static int entry_rows(struct entry *e, int width)
+{
+	if (e->rows_width != width) {
+		e->rows = (int)wrap_rows(e->s, e->len, width, entry_indent(e, width), NULL, 0);
+		e->rows_width = width;
+	}
+	return e->rows;
+}
+
+static void recount(void)
+{
+	T.total_rows = 0;
+	for (int i = 0; i < T.count; i++)
+		T.total_rows += entry_rows(entry_at(i), T.cols);
+}
+
+static void append(struct entry *e, const char *s, size_t n)
+{
+	memcpy(e->s + e->len, s, n);
+	e->len += n;
+}
+
+/* "TIME <name> text", "TIME [from -> to] text", "TIME -- notice", "TIME !! error". */
+static struct entry make_entry(enum tui_kind kind, const char *stamp, const char *name,
+    const char *text)
+{
+	static const char *const marks[] = { "", "", "", "-- ", "", "!! " };
+	char tbuf[32], *clean_name = name ? wrap_sanitize(name) : NULL;
+	char *clean_text = wrap_sanitize(text ? text : "");
+	struct entry e = { .kind = kind };
+
+	short_time(stamp, tbuf, sizeof(tbuf));
+	e.s = xmalloc(strlen(tbuf) + 8 + (clean_name ? strlen(clean_name) : 0) +
+	    strlen(clean_text));
+	append(&e, tbuf, strlen(tbuf));
+	e.time_end = e.len;
+	append(&e, " ", 1);
+	if (clean_name != NULL) {
+		append(&e, kind == TUI_PRIV ? "[" : "<", 1);
+		e.name_off = e.len;
+		e.name_len = strlen(clean_name);
+		append(&e, clean_name, e.name_len);
+		append(&e, kind == TUI_PRIV ? "] " : "> ", 2);
+		e.name_pair = kind == TUI_PRIV ? (T.colour ? PAIR_PRIV : 0) : name_pair(clean_name);
+	} else {
+		append(&e, marks[kind], strlen(marks[kind]));
+	}
+	e.body_off = e.len;
+	append(&e, clean_text, strlen(clean_text));
+	e.s[e.len] = '\0';
+	free(clean_name);
+	free(clean_text);
+	return e;
+}
+
+void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
+{
+	int rows;
+
+	if (T.ring == NULL)
+		return;
+	if (T.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
+		struct entry *old = entry_at(0);
+
+		T.total_rows -= entry_rows(old, T.cols);
+		free(old->s);
+		T.head = (T.head + 1) % TC_CLIENT_SCROLLBACK;
+		T.count--;
+	}
+	*entry_at(T.count) = make_entry(kind, stamp, name, text);
+	T.count++;
+	rows = entry_rows(entry_at(T.count - 1), T.cols);
+	T.total_rows += rows;
+	scroll_added(&T.sc, rows);
+	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+	T.dirty = true;
+}
+
+void tui_set_status(const char *left, const char *right)
+{
+	free(T.status_left);
+	free(T.status_right);
+	T.status_left = wrap_sanitize(left);
+	T.status_right = wrap_sanitize(right);
+	T.dirty = true;
+}
+
+void tui_page(int dir)
+{
+	scroll_page(&T.sc, dir, (int)T.total_rows, T.hist_h);
+	T.dirty = true;
+}
+
+void tui_scroll_top(void)
+{
+	scroll_by(&T.sc, (int)T.total_rows, (int)T.total_rows, T.hist_h);
+	T.dirty = true;
+}
+
+void tui_scroll_bottom(void)
+{
+	scroll_bottom(&T.sc);
+	T.dirty = true;
+}
+
+bool tui_scrolled_up(void)
+{
+	return T.sc.offset > 0;
+}
+
+void tui_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	layout();
+	recount();
+	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+}
+
+void tui_force_redraw(void)
+{
+	T.dirty = T.clear = true;
+}
+
+WINDOW *tui_input_window(void)
+{
+	return T.input;
+}
+
+static attr_t kind_attr(const struct entry *e, short *pair)
+{
+	*pair = 0;
+	switch (e->kind) {
+	case TUI_NOTICE:
+		*pair = T.colour ? PAIR_NOTICE : 0;
+		return A_DIM;
+	case TUI_ERROR:
+		*pair = T.colour ? PAIR_ERROR : 0;
+		return A_BOLD;
+	case TUI_PRIV:
+		return A_BOLD;
+	default:
+		return A_NORMAL;
+	}
+}
+
+/* Draw bytes [a, b) of e at the current position, with the attributes of each part. */
+static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
+{
+	while (a < b) {
+		size_t end = b;
+		attr_t attr = A_NORMAL;
+		short pair = 0;
+
+		if (a < e->time_end) {
+			end = e->time_end;
+			attr = A_DIM;
+		} else if (e->name_len > 0 && a >= e->name_off && a < e->name_off + e->name_len) {
+			end = e->name_off + e->name_len;
+			attr = A_BOLD;
+			pair = e->name_pair;
+		} else if (a >= e->body_off) {
+			attr = kind_attr(e, &pair);
+		} else {
+			end = e->name_len > 0 && a < e->name_off ? e->name_off : e->body_off;
+		}
+		if (end > b)
+			end = b;
+		wattr_set(w, attr, pair, NULL);
+		waddnstr(w, e->s + a, (int)(end - a));
+		a = end;
+	}
+	wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+static void draw_marker(void)
+{
+	char buf[96];
+
+	if (T.sc.unseen > 0)
+		snprintf(buf, sizeof(buf), " -- %d new message%s below (PgDn) -- ", T.sc.unseen,
+		    T.sc.unseen == 1 ? "" : "s");
+	else
+		snprintf(buf, sizeof(buf), " -- more below (PgDn) -- ");
+	wmove(T.hist, T.hist_h - 1, 0);
+	wclrtoeol(T.hist);
+	wattron(T.hist, A_REVERSE | A_BOLD);
+	waddnstr(T.hist, buf, (int)wrap_fit(buf, strlen(buf), T.cols));
+	wattroff(T.hist, A_REVERSE | A_BOLD);
+}
+
+static void draw_history(void)
+{
+	long first = scroll_first_row(&T.sc, (int)T.total_rows, T.hist_h), row = 0;
+	int y = 0, i = 0;
+
+	werase(T.hist);
+	/* find the entry holding row `first` */
+	for (; i < T.count; i++) {
+		int r = entry_rows(entry_at(i), T.cols);
+
+		if (row + r > first)
+			break;
+		row += r;
+	}
+	for (; i < T.count && y < T.hist_h; i++) {
+		struct entry *e = entry_at(i);
+		int rows = entry_rows(e, T.cols);
+		size_t *starts = xmalloc(sizeof(size_t) * (size_t)rows);
+		int indent = entry_indent(e, T.cols);
+
+		wrap_rows(e->s, e->len, T.cols, indent, starts, (size_t)rows);
+		for (int k = (int)(first > row ? first - row : 0); k < rows && y < T.hist_h; k++) {
+			size_t end = k + 1 < rows ? starts[k + 1] : e->len;
+
+			while (end > starts[k] && e->s[end - 1] == ' ')
+				end--;
+			wmove(T.hist, y++, k > 0 ? indent : 0);
+			draw_part(T.hist, e, starts[k], end);
+		}
+		row += rows;
+		first = row;
+		free(starts);
+	}
+	if (T.sc.offset > 0 && T.hist_h > 0)
+		draw_marker();
+	wnoutrefresh(T.hist);
+}
+
+static void draw_status(void)
+{
+	const char *left = T.status_left ? T.status_left : "";
+	const char *right = T.status_right ? T.status_right : "";
+	int rw = wrap_width(right, strlen(right));
+	size_t lfit;
+
+	wattr_set(T.status, A_REVERSE, 0, NULL);
+	if (T.colour)
+		wattr_set(T.status, A_NORMAL, PAIR_STATUS, NULL);
+	wmove(T.status, 0, 0);
+	for (int x = 0; x < T.cols; x++)
+		waddch(T.status, ' ');
+	if (rw + 1 > T.cols)
+		rw = 0, right = "";
+	lfit = wrap_fit(left, strlen(left), T.cols - rw - (rw ? 1 : 0));
+	mvwaddnstr(T.status, 0, 0, left, (int)lfit);
+	if (rw > 0) {
+		wattron(T.status, A_BOLD);
+		mvwaddnstr(T.status, 0, T.cols - rw, right, (int)strlen(right));
+	}
+	wattr_set(T.status, A_NORMAL, 0, NULL);
+	wnoutrefresh(T.status);
+}
+
+void tui_draw(void)
+{
+	if (T.screen == NULL || !T.dirty)
+		return;
+	if (T.clear) {
+		clearok(curscr, TRUE);
+		T.clear = false;
+	}
+	if (T.hist != NULL)
+		draw_history();
+	if (T.status != NULL)
+		draw_status();
+	T.dirty = false;
+}

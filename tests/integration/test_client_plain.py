@@ -1,0 +1,305 @@
+"""Issue 5: `tcpchat connect` as a plain line client (stdin/stdout not a terminal).
+
+Real server (`tcpchat serve -p 0`), real loopback sockets, the real client with pipes.
+Every wait has a deadline; every process is killed by PID in `finally`.
+"""
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+
+from tclib import BIN, TIMEOUT, TS, Server, fail, join, proto_join, run
+
+
+def joined(cl, name):
+    cl.expect(r"\n" + re.escape(name) + r" has joined our chat\.\.\.\n")
+
+
+def left(cl, name):
+    cl.expect(r"\n" + re.escape(name) + r" has left our chat\.\.\.\n")
+
+ESC = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class Plain:
+    """`tcpchat connect` with stdin and stdout as pipes; stdout collected by a thread."""
+
+    def __init__(self, port, *args, host="127.0.0.1", stdin_data=None):
+        self.proc = subprocess.Popen([BIN, "connect", host, str(port), *args],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.out = b""
+        self.err = b""
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._pump, args=(self.proc.stdout, "out"),
+                                         daemon=True),
+                        threading.Thread(target=self._pump, args=(self.proc.stderr, "err"),
+                                         daemon=True)]
+        for t in self.threads:
+            t.start()
+        if stdin_data is not None:
+            try:
+                self.proc.stdin.write(stdin_data.encode())
+                self.proc.stdin.close()
+            except BrokenPipeError:
+                pass        # the client may already have given up (unreachable server)
+
+    def _pump(self, f, which):
+        while True:
+            data = f.read1(65536) if hasattr(f, "read1") else f.read(1)
+            if not data:
+                return
+            with self.lock:
+                setattr(self, which, getattr(self, which) + data)
+
+    def send(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def close_stdin(self):
+        self.proc.stdin.close()
+
+    def expect(self, pattern, timeout=TIMEOUT):
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                m = rx.search(self.out)
+            if m:
+                return m
+            time.sleep(0.02)
+        fail("client output lacks %r; have %r (stderr %r)" % (pattern, self.out[-500:], self.err))
+
+    def wait(self, timeout=TIMEOUT):
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            fail("client did not exit; output %r, stderr %r" % (self.out[-300:], self.err))
+        for t in self.threads:
+            t.join(TIMEOUT)
+        return rc
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def check_clean(self):
+        """No escape sequences or control characters; no sanitizer reports."""
+        if ESC.search(self.out):
+            fail("control bytes in plain output: %r" % self.out)
+        if b"Sanitizer" in self.err or b"runtime error" in self.err:
+            fail("sanitizer report: %r" % self.err.decode(errors="replace"))
+
+
+def test_lines_from_stdin_are_messages():
+    s = Server()
+    c = None
+    try:
+        w = join(s.port, "watcher")
+        c = Plain(s.port, "-n", "alice", stdin_data="hello there\n  \nsecond line\n")
+        if c.wait() != 0:
+            fail("exit status %r, stderr %r" % (c.proc.returncode, c.err))
+        joined(w, "alice")
+        w.expect(r"\n\[" + TS + r"\]\[alice\]:hello there\n")
+        w.expect(r"\n\[" + TS + r"\]\[alice\]:second line\n")
+        left(w, "alice")
+        c.check_clean()
+        if b"ENTER YOUR NAME" in c.out or b"_nnnn_" in c.out:
+            fail("nc noise in the client's output: %r" % c.out)
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_name_from_first_line_and_incoming_messages():
+    s = Server()
+    c = None
+    try:
+        early = join(s.port, "early")
+        early.line("from the past")
+        c = Plain(s.port)
+        c.send("bob")
+        c.expect(r"^\*\*\* You are bob, in room lobby$")
+        c.expect(r"^\[" + TS + r"\]\[early\]:from the past$")     # history
+        joined(early, "bob")
+        early.line("hi bob")
+        c.expect(r"^\[" + TS + r"\]\[early\]:hi bob$")
+        p = proto_join(s.port, "carol")
+        c.expect(r"^carol has joined our chat\.\.\.$")
+        p.line("/msg bob psst")
+        c.expect(r"^\[" + TS + r"\]\[carol\]\[private\]:psst$")
+        c.send("/msg carol back")
+        c.expect(r"^\[" + TS + r"\]\[to carol\]\[private\]:back$")
+        c.send("/nosuch")
+        c.expect(r"^\*\*\* Unknown command: /nosuch")
+        c.send("mine")
+        early.expect(r"\[" + TS + r"\]\[bob\]:mine\n")
+        p.close()
+        c.expect(r"^carol has left our chat\.\.\.$")
+        c.close_stdin()
+        if c.wait() != 0:
+            fail("exit status %r" % c.proc.returncode)
+        if re.search(rb"\]\[bob\]:mine", c.out):
+            fail("own message printed back in plain mode: %r" % c.out)
+        c.check_clean()
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_refused_name_then_next_line():
+    s = Server()
+    c = None
+    try:
+        taken = join(s.port, "dave")
+        c = Plain(s.port, stdin_data="Dave\n[x]\ndavid\nhello from david\n")
+        if c.wait() != 0:
+            fail("exit status %r, stderr %r" % (c.proc.returncode, c.err))
+        out = c.out.decode()
+        if 'Name refused: Name "Dave" is already taken.' not in out:
+            fail("no refusal shown: %r" % out)
+        if "Name refused: Name cannot contain [ or ]." not in out:
+            fail("no second refusal shown: %r" % out)
+        if "*** You are david, in room lobby" not in out:
+            fail("third name not used: %r" % out)
+        taken.expect(r"\[" + TS + r"\]\[david\]:hello from david\n")
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_refused_fixed_name_is_final():
+    s = Server()
+    c = None
+    try:
+        w = proto_join(s.port, "erin")
+        w.expect(r"MEMBERS\terin\n")
+        c = Plain(s.port, "-n", "ERIN", stdin_data="not a name\n")
+        if c.wait() != 1:
+            fail("exit status %r after the -n name was refused" % c.proc.returncode)
+        c.expect(r'^\*\*\* Name refused: Name "ERIN" is already taken\.$')
+        if w.quiet(0.3):
+            fail("something reached the room")
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_many_lines_all_delivered_in_order():
+    s = Server("--rate-limit", "0")
+    c = None
+    try:
+        w = proto_join(s.port, "counter")
+        lines = "".join("line %d\n" % i for i in range(300))
+        c = Plain(s.port, "-n", "bulk", stdin_data=lines)
+        if c.wait(TIMEOUT * 3) != 0:
+            fail("exit status %r, stderr %r" % (c.proc.returncode, c.err))
+        for i in range(300):
+            w.expect(r"MSG\t" + TS + r"\tbulk\tline %d\n" % i)
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_no_name_at_all():
+    s = Server()
+    c = None
+    try:
+        c = Plain(s.port, stdin_data="")
+        if c.wait() != 0:
+            fail("exit status %r for empty input" % c.proc.returncode)
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_unreachable_server():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()          # nothing listens there now
+    c = Plain(port, "-n", "x", stdin_data="hi\n")
+    try:
+        if c.wait() != 1:
+            fail("exit status %r for a refused connection" % c.proc.returncode)
+        if b"tcpchat:" not in c.err:
+            fail("no reason on stderr: %r" % c.err)
+    finally:
+        c.kill()
+
+
+def test_server_shutdown_is_reported():
+    s = Server()
+    c = None
+    try:
+        c = Plain(s.port, "-n", "stay")
+        c.expect(r"^\*\*\* You are stay")
+        s.stop()
+        if c.wait() != 1:
+            fail("exit status %r after the server went away" % c.proc.returncode)
+        c.expect(r"^\*\*\* Server is shutting down")
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
+def test_degraded_old_style_server():
+    """A server that only speaks the nc dialect (no answer to the hello): a stand-in
+    for an old TCPChat, since the real server always answers."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    got = []
+
+    def old_server():
+        conn, _ = srv.accept()
+        f = conn.makefile("rb")
+        conn.sendall(b"Welcome to TCP-Chat!\n[ENTER YOUR NAME]:")
+        hello = f.readline()          # "/TCPCHAT 1": an old server takes it as a name
+        got.append(hello)
+        conn.sendall(b"Name cannot start with /.\n[ENTER YOUR NAME]:")
+        got.append(f.readline())
+        conn.sendall(b"[2020-01-01 00:00:00][old]:history\n[2020-01-01 00:00:01][oldie]:")
+        conn.sendall(b"\nsomeone has joined our chat...\n[2020-01-01 00:00:01][oldie]:")
+        got.append(f.readline())
+        conn.sendall(b"\n[2020-01-01 00:00:02][other]:reply\n[2020-01-01 00:00:02][oldie]:")
+        got.append(f.readline())     # /quit
+        conn.close()
+
+    t = threading.Thread(target=old_server, daemon=True)
+    t.start()
+    c = Plain(srv.getsockname()[1], "-n", "oldie")
+    try:
+        c.expect(r"^\[2020-01-01 00:00:00\]\[old\]:history$", timeout=TIMEOUT + 5)
+        c.expect(r"^someone has joined our chat\.\.\.$")
+        c.send("a message")
+        c.expect(r"^\[2020-01-01 00:00:02\]\[other\]:reply$")
+        c.close_stdin()
+        c.wait()
+        t.join(TIMEOUT)
+        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"a message\n"]:
+            fail("old server got %r" % got)
+        if b"ENTER YOUR NAME" in c.out or re.search(rb"\]:$", c.out, re.M):
+            fail("prompt repaints shown: %r" % c.out)
+        c.check_clean()
+    finally:
+        c.kill()
+        srv.close()
+
+
+if __name__ == "__main__":
+    run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
+         test_refused_name_then_next_line, test_refused_fixed_name_is_final,
+         test_many_lines_all_delivered_in_order,
+         test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
+         test_degraded_old_style_server])

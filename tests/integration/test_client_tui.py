@@ -1,0 +1,724 @@
+"""Issue 5: the full-screen client in a real terminal, driven through tmux.
+
+tmux runs on a private socket (-L); the real client talks to the real server
+(`tcpchat serve -p 0`). Every wait polls `capture-pane` with a deadline; the tmux server
+and the processes are killed by PID in `finally`. Terminal state is checked with
+`stty -a` before and after the client, from a shell wrapper inside the pane.
+"""
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from tclib import BIN, TIMEOUT, TS, Server, fail, proto_join, run
+
+_seq = [0]
+# tmux handles UTF-8 only in a UTF-8 locale; C.UTF-8 is built into glibc.
+ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
+
+
+class Tmux:
+    """One tmux server on a private socket running the client inside `sh`."""
+
+    def __init__(self, port, *args, width=80, height=24, env=None, name=None, jobs=False):
+        _seq[0] += 1
+        self.sock = "tcpchat-test-%d-%d" % (os.getpid(), _seq[0])
+        self.dir = tempfile.mkdtemp(prefix="tcpchat-tui-")
+        self.conf = os.path.join(self.dir, "tmux.conf")
+        open(self.conf, "w").close()
+        # The tmux server runs in the foreground (-D) as our child: no daemon(3), and
+        # its PID is known for the kill in close().
+        self.server = subprocess.Popen(["tmux", "-D", "-L", self.sock, "-f", self.conf],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, env=ENV)
+        self.server_pid = self.server.pid
+        deadline = time.monotonic() + TIMEOUT
+        while subprocess.run(["tmux", "-N", "-L", self.sock, "-f", self.conf, "list-sessions"],
+                             capture_output=True, env=ENV).returncode != 0:
+            if time.monotonic() > deadline or self.server.poll() is not None:
+                fail("tmux server did not start")
+            time.sleep(0.02)
+        self.state = os.path.join(self.dir, "state")
+        argv = [BIN, "connect", "127.0.0.1", str(port)] + (["-n", name] if name else []) + list(args)
+        envs = {"XDG_STATE_HOME": self.state, "TERM": "screen", "LANG": "C.UTF-8",
+                "LC_ALL": "C.UTF-8", "ASAN_OPTIONS": "detect_leaks=1"}
+        envs.update(env or {})
+        if "NO_COLOR" not in (env or {}):
+            envs["NO_COLOR"] = ""
+        d = shlex.quote(self.dir)
+        run = "env %s %s 2> %s/stderr" % (
+            " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items()),
+            " ".join(shlex.quote(a) for a in argv), d)
+        if jobs:    # job control: Ctrl+Z stops the client and the script goes on
+            run = ("set -m; %s; echo STOPPED; stty -a > %s/during; "
+                   "read go < %s/go; fg" % (run, d, d))
+        script = ("trap : INT; stty -a > %s/before; echo $$ > %s/shell; %s; "
+                  "echo EXIT=$?; stty -a > %s/after; exec cat" % (d, d, run, d))
+        if jobs:
+            os.mkfifo(os.path.join(self.dir, "go"))
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t",
+                  "bash --norc --noprofile -c %s" % shlex.quote(script))
+        self.client_pid = None
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and self.client_pid is None:
+            shell = self.read("shell").strip()
+            if shell:
+                try:
+                    with open("/proc/%s/task/%s/children" % (shell, shell)) as f:
+                        pids = f.read().split()
+                except OSError:
+                    pids = []
+                if pids:
+                    self.client_pid = int(pids[0])
+            time.sleep(0.02)
+
+    def tmux(self, *args):
+        # -N: never start a (daemon) server of its own; ours is the -D one.
+        out = subprocess.run(["tmux", "-N", "-L", self.sock, "-f", self.conf, *args],
+                             capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
+        if out.returncode != 0:
+            fail("tmux %s failed: %s" % (args[0], out.stderr.strip()))
+        return out.stdout
+
+    def read(self, name):
+        try:
+            with open(os.path.join(self.dir, name), encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def screen(self, escapes=False):
+        return self.tmux("capture-pane", "-p", "-t", "t", *(["-e"] if escapes else []))
+
+    def wait(self, pattern, timeout=TIMEOUT, escapes=False):
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen(escapes)
+            m = rx.search(text)
+            if m:
+                return m
+            time.sleep(0.05)
+        fail("screen lacks %r; screen:\n%s\nstderr: %s" % (pattern, text, self.read("stderr")))
+
+    def wait_gone(self, pattern, timeout=TIMEOUT):
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if not rx.search(text):
+                return
+            time.sleep(0.05)
+        fail("screen still shows %r:\n%s" % (pattern, text))
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def type(self, text):
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def cursor(self):
+        x, y = self.tmux("display", "-p", "-t", "t", "#{cursor_x},#{cursor_y}").strip().split(",")
+        return int(x), int(y)
+
+    def resize(self, w, h):
+        self.tmux("resize-window", "-t", "t", "-x", str(w), "-y", str(h))
+
+    def input_line(self):
+        return self.screen().rstrip("\n").split("\n")[-1]
+
+    def wait_exit(self):
+        """Wait for the client to end; check the terminal was restored."""
+        m = self.wait(r"^EXIT=(\d+)$")
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and not self.read("after"):
+            time.sleep(0.02)
+        size = re.compile(r"rows \d+; columns \d+;")   # a resize test changes these
+        if size.sub("", self.read("before")) != size.sub("", self.read("after")):
+            fail("terminal modes changed:\nbefore %s\nafter  %s" %
+                 (self.read("before"), self.read("after")))
+        alt = self.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip()
+        if alt not in ("", "0"):
+            fail("still on the alternate screen")
+        err = self.read("stderr")
+        if "Sanitizer" in err or "runtime error" in err:
+            fail("sanitizer report:\n" + err)
+        # Bracketed paste must be off: a bracketed paste into `cat` would show the markers.
+        self.tmux("set-buffer", "-b", "probe", "pasted-probe")
+        self.tmux("paste-buffer", "-p", "-b", "probe", "-t", "t")
+        self.wait(r"pasted-probe")
+        if "200~" in self.screen():
+            fail("bracketed paste left on:\n" + self.screen())
+        return int(m.group(1))
+
+    def close(self):
+        for pid in (self.client_pid, self.server_pid):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.server.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start(s, name="alice", **kw):
+    t = Tmux(s.port, name=name, **kw)
+    if name:
+        t.wait(r"You are %s, in #lobby" % re.escape(name))
+    return t
+
+
+def test_typing_editing_and_own_message_once():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        bob.expect(r"JOIN\t" + TS + r"\talice\n")
+        t.type("hxllo")
+        t.keys("Home", "Right", "DC")
+        t.type("e")
+        t.keys("End")
+        t.type(" wrld")
+        t.keys("Left", "Left", "Left")
+        t.type("o")
+        t.keys("C-e")
+        t.type("!")
+        t.wait(r"^> hello world!$")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\thello world!\n")
+        t.wait(r"<alice> hello world!$")
+        t.wait(r"^>\s*$")
+        if t.screen().count("hello world!") != 1:
+            fail("own message not shown exactly once:\n" + t.screen())
+        t.keys("Up")                                   # input history
+        t.wait(r"^> hello world!$")
+        t.keys("C-u")
+        t.type("one two three")
+        t.keys("M-b", "C-w")                           # emacs word editing
+        t.wait(r"^> one three$")
+        t.keys("C-a", "C-k")
+        t.wait(r"^>\s*$")
+        t.type("/quit")
+        t.keys("Enter")
+        if t.wait_exit() != 0:
+            fail("exit status not 0 after /quit")
+        bob.expect(r"LEAVE\t" + TS + r"\talice\n")
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_long_input_scrolls_sideways():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, width=40, height=10)
+        text = "".join("%02d-" % i for i in range(40))          # 120 characters
+        t.type(text)
+        t.wait(r"39-$")                                     # the end is visible
+        x, _ = t.cursor()
+        if not 0 < x < 40:
+            fail("cursor outside the input line: %d" % x)
+        t.keys("Home")
+        t.wait(r"^> 00-01-")                                # back to the start
+        if t.cursor()[0] != 2:
+            fail("cursor not after the prompt: %r" % (t.cursor(),))
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\t" + text + r"\n")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_receiving_notices_private_errors_and_status():
+    s = Server()
+    t = None
+    try:
+        t = start(s)
+        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| #lobby \| alice \| 1 online" % s.port)
+        bob = proto_join(s.port, "bob")
+        t.wait(r"-- bob has joined$")
+        t.wait(r"\| 2 online")
+        bob.line("hi alice")
+        t.wait(r"<bob> hi alice$")
+        t.type("/list")
+        t.keys("Enter")
+        t.wait(r"-- In the room: (alice, bob|bob, alice)$")
+        bob.line("/msg alice a secret")
+        t.wait(r"\[bob -> alice\] a secret$")
+        t.type("/help")
+        t.keys("Enter")
+        t.wait(r"Keys: PgUp/PgDn scroll")
+        t.wait(r"/msg NAME TEXT")
+        t.type("/frob")
+        t.keys("Enter")
+        t.wait(r"!! Unknown command: /frob \(try /help\)$")
+        bob.line("/name robert")
+        t.wait(r"-- bob is now known as robert$")
+        bob.close()
+        t.wait(r"-- robert has left$")
+        t.wait(r"\| 1 online")
+        t.keys("C-d")
+        if t.wait_exit() != 0:
+            fail("exit status not 0 after Ctrl+D")
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_colours_stable_and_no_color():
+    s = Server()
+    t = u = None
+    try:
+        t = start(s, env={"TERM": "screen-256color"})
+        bob = proto_join(s.port, "bob")
+        bob.line("first")
+        bob.line("second")
+        t.wait(r"<bob> second")
+        scr = t.screen(escapes=True)
+        cols = re.findall(r"((?:\x1b\[[0-9;]*m)+)bob(?:\x1b\[[0-9;]*m)*> (first|second)", scr)
+        if len(cols) != 2 or cols[0][0] != cols[1][0] or not re.search(r"\[(?:[0-9;]*;)?(3[1-6]|9[1-6])m", cols[0][0]):
+            fail("name not in one stable colour: %r\n%r" % (cols, scr))
+        t.close()
+        t = None
+        u = Tmux(s.port, name="carol", env={"TERM": "screen-256color", "NO_COLOR": "1"})
+        u.wait(r"You are carol")
+        bob.line("third")
+        u.wait(r"<bob> third")
+        if re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|4[0-7])m", u.screen(escapes=True)):
+            fail("colours used under NO_COLOR:\n%r" % u.screen(escapes=True))
+    finally:
+        for x in (t, u):
+            if x:
+                x.close()
+        s.stop()
+
+
+def test_scrollback_marker_and_paging():
+    s = Server("--rate-limit", "0")
+    t = None
+    try:
+        t = start(s, height=12)
+        bob = proto_join(s.port, "bob")
+        for i in range(40):
+            bob.line("line %02d" % i)
+        t.wait(r"<bob> line 39$")
+        t.keys("PPage")
+        t.wait(r"-- more below \(PgDn\) --")
+        t.wait_gone(r"line 39$")
+        top_before = t.screen().split("\n")[0]
+        bob.line("news 1")
+        bob.line("news 2")
+        t.wait(r"-- 2 new messages below \(PgDn\) --")
+        if t.screen().split("\n")[0] != top_before:
+            fail("view moved while scrolled up:\n" + t.screen())
+        t.keys("PPage", "PPage", "PPage", "PPage", "PPage", "PPage")
+        t.wait(r"<bob> line 00$")
+        t.keys("NPage", "NPage", "NPage", "NPage", "NPage", "NPage", "NPage", "NPage")
+        t.wait(r"<bob> news 2$")
+        t.wait_gone(r"new messages below")
+        t.keys("PPage")
+        t.wait(r"more below")
+        t.type("back")
+        t.keys("Enter")                                    # sending jumps to the bottom
+        t.wait(r"<alice> back$")
+        t.wait_gone(r"more below")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_resize_reflow_and_tiny_terminal():
+    s = Server()
+    t = None
+    try:
+        t = start(s, width=80, height=20)
+        bob = proto_join(s.port, "bob")
+        words = " ".join("word%02d" % i for i in range(20))
+        bob.line(words)
+        t.wait(r"word19$")
+        t.resize(40, 20)
+        t.wait(r"^\s*word\d\d word\d\d")                 # wrapped onto more rows
+        scr = t.screen()
+        if any(len(l) > 40 for l in scr.split("\n")):
+            fail("rows wider than the terminal:\n" + scr)
+        joined = " ".join(l.strip() for l in scr.split("\n") if "word" in l)
+        if words not in joined:
+            fail("reflowed text lost words:\n" + scr)
+        for w, h in ((10, 4), (3, 2), (1, 1), (2, 1), (160, 30)):
+            t.resize(w, h)
+        t.wait(r"<bob> " + words + "$")                  # one row again at 160 columns
+        t.wait(r"connected\s*$")
+        bob.line("still alive")
+        t.wait(r"<bob> still alive$")
+        t.type("/quit")
+        t.keys("Enter")
+        if t.wait_exit() != 0:
+            fail("bad exit after resizing")
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_utf8_and_wide_text():
+    s = Server()
+    t = None
+    try:
+        t = start(s)
+        bob = proto_join(s.port, "bob")
+        bob.line("héllo 日本語 ✓ ok")
+        t.wait(r"<bob> héllo 日本語 ✓ ok$")
+        t.type("naïve 日本")
+        t.wait(r"^> naïve 日本$")
+        x, y = t.cursor()
+        if x != 2 + 6 + 4:
+            fail("cursor at column %d after wide text, expected 12" % x)
+        t.keys("BSpace")
+        t.wait(r"^> naïve 日$")
+        t.keys("Enter")
+        bob.expect("MSG\t" + TS + "\talice\tna\u00efve \u65e5\n".encode().decode())
+        t.resize(20, 10)
+        bob.line("日本語日本語日本語日本語")                # 24 columns: must wrap whole
+        t.wait(r"^日本語")
+        for line in t.screen().split("\n"):
+            if "\ufffd" in line:
+                fail("split wide character:\n" + t.screen())
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_tab_completion():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bobby")
+        jl = proto_join(s.port, "Jean Luc")
+        t = start(s)
+        t.wait(r"\| 3 online")
+        t.type("/jo")
+        t.keys("Tab")
+        t.wait(r"^> /join\s*$")
+        t.keys("C-u")
+        t.type("hi bo")
+        t.keys("Tab")
+        t.wait(r"^> hi bobby\s*$")
+        t.keys("C-u")
+        t.type("Je")
+        t.keys("Tab")
+        t.wait(r"^> Jean Luc\s*$")
+        t.keys("C-u")
+        t.type("/m")
+        t.keys("Tab")
+        t.wait(r"^> /msg\s*$")
+        t.type("J")
+        t.keys("Tab")
+        t.type("psst")
+        t.keys("Enter")
+        jl.expect(r"PRIV\t" + TS + r"\talice\tJean Luc\tpsst\n")
+        t.keys("C-c")
+        t.wait_exit()
+        del bob
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_name_asked_in_ui_with_refusals():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, name=None)
+        t.wait(r"Choose a name and press Enter:")
+        t.wait(r"^name>\s*$")
+        t.type("BOB")
+        t.keys("Enter")
+        t.wait(r'!! Name refused: Name "BOB" is already taken\.')
+        t.type("a[b]")
+        t.keys("Enter")
+        t.wait(r"!! Name refused: Name cannot contain \[ or \]\.")
+        t.type("zoe")
+        t.keys("Enter")
+        t.wait(r"You are zoe, in #lobby")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
+        bob.close()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_signals_restore_terminal():
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGSEGV, signal.SIGQUIT):
+        s = Server()
+        t = None
+        try:
+            t = start(s)
+            os.kill(t.client_pid, sig)
+            status = t.wait_exit()
+            crash = sig in (signal.SIGSEGV, signal.SIGQUIT)
+            if crash and status != 128 + sig:
+                fail("crash signal %d: exit status %d, expected death by the signal" % (sig, status))
+        finally:
+            if t:
+                t.close()
+            s.stop()
+
+
+def test_ctrl_z_and_fg():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = Tmux(s.port, name="alice", jobs=True)
+        t.wait(r"You are alice, in #lobby")
+        t.type("abc")
+        t.wait(r"^> abc\s*$")
+        t.keys("C-z")
+        t.wait(r"^STOPPED$")
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and not t.read("during"):
+            time.sleep(0.02)
+        size = re.compile(r"rows \d+; columns \d+;")
+        if size.sub("", t.read("before")) != size.sub("", t.read("during")):
+            fail("terminal not given back on Ctrl+Z:\n%s\n%s" % (t.read("before"), t.read("during")))
+        if t.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip() not in ("", "0"):
+            fail("still on the alternate screen while stopped")
+        with open(os.path.join(t.dir, "go"), "w") as f:    # let the script run fg
+            f.write("go\n")
+        t.wait(r"^> abc\s*$")                           # back, with the line kept
+        t.type("d")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\tabcd\n")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_reconnect_keeps_name_and_room():
+    logdir = tempfile.mkdtemp(prefix="tcpchat-log-")
+    log = os.path.join(logdir, "chat.log")
+    s = Server("-l", log)
+    s2 = None
+    t = None
+    try:
+        port = s.port
+        t = start(s)
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"Now in #dev")
+        t.wait(r"\| #dev \| alice \|")
+        t.type("before the drop")
+        t.keys("Enter")
+        t.wait(r"<alice> before the drop$")
+        s.stop()
+        t.wait(r"Disconnected \(")
+        t.wait(r"offline, retry in \d+s")
+        t.type("lost line")
+        t.keys("Enter")
+        t.wait(r"!! Not connected: the line was not sent\.$")
+        s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
+        t.wait(r"\| #dev \| alice \| 1 online", timeout=TIMEOUT + 35)
+        t.wait(r"connected\s*$")
+        bob = proto_join(port, "bob")
+        bob.line("/join dev")
+        t.wait(r"-- bob has joined$")
+        t.type("back again")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\tback again\n")
+        t.wait(r"<alice> back again$")
+        if t.screen().count("before the drop") != 1:
+            fail("replayed history shown twice after the reconnect:\n" + t.screen())
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+        if s2:
+            s2.kill()
+            s2.wait()
+        shutil.rmtree(logdir, ignore_errors=True)
+
+
+def _server_on(port, *args):
+    """Start `tcpchat serve` on a given port (the Server helper always uses -p 0)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        p = subprocess.Popen([BIN, "serve", "-p", str(port), *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        line = p.stdout.readline()
+        if line.startswith(b"Listening"):
+            return p
+        p.kill()
+        p.wait()
+        if time.monotonic() > deadline:
+            fail("cannot restart the server on port %d" % port)
+        time.sleep(0.1)
+
+
+def test_multiline_paste_guard():
+    s = Server("--rate-limit", "0")
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        t.tmux("set-buffer", "-b", "p3", "one\ntwo\nthree")
+        t.tmux("paste-buffer", "-p", "-b", "p3", "-t", "t")
+        t.wait("^> one\u21b5two\u21b5three$")
+        t.keys("Enter")
+        for w in ("one", "two", "three"):
+            bob.expect(r"MSG\t" + TS + r"\talice\t%s\n" % w)
+        many = "\n".join("p%d" % i for i in range(8))
+        t.tmux("set-buffer", "-b", "p8", many)
+        t.tmux("paste-buffer", "-p", "-b", "p8", "-t", "t")
+        t.keys("Enter")
+        t.wait(r"You pasted 8 lines\. Send them all\?")
+        t.wait(r"^send 8 lines\? \[y/N\]\s*$")
+        if b"p0" in bob.quiet(0.3):
+            fail("paste sent before confirmation")
+        t.type("y")
+        t.keys("Enter")
+        for i in range(8):
+            bob.expect(r"MSG\t" + TS + r"\talice\tp%d\n" % i)
+        t.tmux("paste-buffer", "-p", "-b", "p8", "-t", "t")
+        t.keys("Enter")
+        t.wait(r"^send 8 lines\? \[y/N\]\s*$")
+        t.type("n")
+        t.keys("Enter")
+        t.wait(r"Paste not sent\.")
+        if b"p0" in bob.quiet(0.3):
+            fail("refused paste was sent")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_input_history_file():
+    s = Server()
+    t = None
+    try:
+        t = start(s)
+        t.type("remember me")
+        t.keys("Enter")
+        t.wait(r"<alice> remember me$")
+        t.type("/quit")
+        t.keys("Enter")
+        t.wait_exit()
+        hist = os.path.join(t.state, "tcpchat", "history")
+        with open(hist, encoding="utf-8") as f:
+            if "remember me" not in f.read():
+                fail("line not in the history file")
+        state = t.state
+        keep = tempfile.mkdtemp()
+        shutil.copytree(state, os.path.join(keep, "state"))
+        t.close()
+        t = Tmux(s.port, name="alice2", env={"XDG_STATE_HOME": os.path.join(keep, "state")})
+        t.wait(r"You are alice2")
+        t.keys("Up", "Up")
+        t.wait(r"^> remember me$")
+        t.keys("C-c")
+        t.wait_exit()
+        shutil.rmtree(keep, ignore_errors=True)
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_degraded_old_style_server():
+    """A stand-in for an old nc-only server (the real one always answers the hello)."""
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    got = []
+
+    def old_server():
+        conn, _ = srv.accept()
+        f = conn.makefile("rb")
+        conn.sendall(b"Welcome to TCP-Chat!\n[ENTER YOUR NAME]:")
+        got.append(f.readline())                      # the hello, taken as a bad name
+        conn.sendall(b"Name cannot start with /.\n[ENTER YOUR NAME]:")
+        got.append(f.readline())
+        conn.sendall(b"[2020-01-01 00:00:00][old]:history line\n[2020-01-01 00:00:01][oldie]:")
+        got.append(f.readline())
+        conn.sendall(b"[2020-01-01 00:00:02][oldie]:\nfriend has joined our chat...\n"
+                     b"[2020-01-01 00:00:02][oldie]:")
+        f.readline()
+        conn.close()
+
+    th = threading.Thread(target=old_server, daemon=True)
+    th.start()
+    t = None
+    try:
+        t = Tmux(srv.getsockname()[1], name="oldie")
+        t.wait(r"connected \(nc mode\)", timeout=TIMEOUT + 5)
+        t.wait(r"2020-01-01 00:00 <old> history line$")
+        t.type("hello old world")
+        t.keys("Enter")
+        t.wait(r"friend has joined our chat\.\.\.$")
+        if "ENTER YOUR NAME" in t.screen() or re.search(r"\]:\s*$", t.screen(), re.M):
+            fail("prompt repaints shown:\n" + t.screen())
+        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"hello old world\n"]:
+            fail("old server got %r" % got)
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        srv.close()
+
+
+if __name__ == "__main__":
+    if shutil.which("tmux") is None:
+        print("tmux not installed")
+        raise SystemExit(1)
+    run([test_typing_editing_and_own_message_once,
+         test_long_input_scrolls_sideways,
+         test_receiving_notices_private_errors_and_status,
+         test_colours_stable_and_no_color,
+         test_scrollback_marker_and_paging,
+         test_resize_reflow_and_tiny_terminal,
+         test_utf8_and_wide_text,
+         test_tab_completion,
+         test_name_asked_in_ui_with_refusals,
+         test_signals_restore_terminal,
+         test_ctrl_z_and_fg,
+         test_reconnect_keeps_name_and_room,
+         test_multiline_paste_guard,
+         test_input_history_file,
+         test_degraded_old_style_server])

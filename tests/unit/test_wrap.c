@@ -1,0 +1,199 @@
+/* test_wrap.c: UTF-8 widths and wrapping for the history pane. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "wrap.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		return -1;
+	return 0;
+}
+
+static void test_decode(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(wrap_decode("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(wrap_decode("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(wrap_decode("\xe6\x97\xa5", 3, &cp), 3);
+	assert_int_equal(cp, 0x65E5);
+	assert_int_equal(wrap_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	/* invalid: lone continuation, overlong, truncated, surrogate */
+	assert_int_equal(wrap_decode("\x80", 1, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(wrap_decode("\xc0\xaf", 2, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(wrap_decode("\xe6\x97", 2, &cp), 1);
+	assert_int_equal(wrap_decode("\xed\xa0\x80", 3, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+}
+
+static void test_encode_roundtrip(void **state)
+{
+	const uint32_t cps[] = { 0x41, 0xE9, 0x65E5, 0x1F600, 0x10FFFF };
+	char buf[4];
+	uint32_t back;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		size_t n = wrap_encode(cps[i], buf);
+
+		assert_int_equal(wrap_decode(buf, n, &back), n);
+		assert_int_equal(back, cps[i]);
+	}
+}
+
+static void test_width(void **state)
+{
+	(void)state;
+	assert_int_equal(wrap_width("hello", 5), 5);
+	assert_int_equal(wrap_width("h\xc3\xa9llo", 6), 5);              /* é */
+	assert_int_equal(wrap_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);   /* 日本 */
+	assert_int_equal(wrap_width("e\xcc\x81", 3), 1);                  /* e + combining acute */
+	assert_int_equal(wrap_width("\x80x", 2), 2);                      /* bad byte: 1 column */
+	assert_int_equal(wrap_fit("\xe6\x97\xa5\xe6\x9c\xac", 6, 3), 3);  /* half a wide char never fits */
+	assert_int_equal(wrap_fit("abc", 3, 10), 3);
+	assert_int_equal(wrap_fit("abc", 3, 0), 0);
+}
+
+static size_t rows_of(const char *s, int width, size_t *starts, size_t max)
+{
+	return wrap_rows(s, strlen(s), width, 0, starts, max);
+}
+
+static void test_wrap_words(void **state)
+{
+	size_t st[8];
+
+	(void)state;
+	assert_int_equal(rows_of("", 10, st, 8), 1);
+	assert_int_equal(st[0], 0);
+	assert_int_equal(rows_of("hello", 10, st, 8), 1);
+	assert_int_equal(rows_of("hello world", 11, st, 8), 1);
+	/* breaks at the space, which is dropped */
+	assert_int_equal(rows_of("hello world", 7, st, 8), 2);
+	assert_int_equal(st[1], 6);
+	/* breaks after the last space of the row */
+	assert_int_equal(rows_of("aa bb cccc", 7, st, 8), 2);
+	assert_int_equal(st[1], 6);
+	/* no space: hard break */
+	assert_int_equal(rows_of("abcdefghij", 4, st, 8), 3);
+	assert_int_equal(st[1], 4);
+	assert_int_equal(st[2], 8);
+}
+
+static void test_wrap_wide(void **state)
+{
+	const char *s = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";   /* 日本語: 6 columns */
+	size_t st[8];
+
+	(void)state;
+	assert_int_equal(rows_of(s, 6, st, 8), 1);
+	assert_int_equal(rows_of(s, 5, st, 8), 2);   /* a wide char never straddles rows */
+	assert_int_equal(st[1], 6);
+	assert_int_equal(rows_of(s, 3, st, 8), 3);
+	/* a width smaller than one character: each gets a row, no endless loop */
+	assert_int_equal(rows_of(s, 1, st, 8), 3);
+	assert_int_equal(rows_of("abc", 0, st, 8), 3);
+}
+
+static void test_wrap_count_only(void **state)
+{
+	(void)state;
+	assert_int_equal(wrap_rows("abcdefghij", 10, 2, 0, NULL, 0), 5);
+}
+
+static void test_wrap_hanging_indent(void **state)
+{
+	size_t st[8];
+
+	(void)state;
+	/* 10 columns, continuation rows 4 narrower: "12:00 abc " | "defghi" */
+	assert_int_equal(wrap_rows("12:00 abc defghi", 16, 10, 4, st, 8), 2);
+	assert_int_equal(st[1], 10);
+	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbcccccc", 22, 10, 4, st, 8), 3);
+	assert_int_equal(st[1], 10);
+	assert_int_equal(st[2], 16);
+	/* an indent as wide as the row is ignored */
+	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbbbbb", 20, 10, 10, st, 8), 2);
+}
+
+static void test_sanitize(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = wrap_sanitize("a\tb\033[31mc\x80\xc3\xa9");
+	assert_string_equal(s, "a b\xef\xbf\xbd[31mc\xef\xbf\xbd\xc3\xa9");
+	free(s);
+	s = wrap_sanitize("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* Random bytes: rows cover the text in order, every row fits, sanitised text is clean. */
+static void test_random_input(void **state)
+{
+	unsigned seed = 12345;
+	char buf[300];
+
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 0, starts[400], rows;
+		int width;
+		char *clean;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % sizeof(buf);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (char)(seed >> 16);
+		}
+		width = (int)((seed >> 8) % 40);
+		rows = wrap_rows(buf, n, width, (int)(seed % 7), starts, 400);
+		assert_true(rows >= 1 && rows <= n + 1);
+		for (size_t r = 1; r < rows; r++)
+			assert_true(starts[r] > starts[r - 1] && starts[r] <= n);
+		buf[n] = '\0';
+		clean = wrap_sanitize(buf);
+		for (size_t i = 0, len = strlen(clean); i < len;) {
+			uint32_t cp;
+			size_t k = wrap_decode(clean + i, len - i, &cp);
+
+			assert_true(cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0));
+			assert_true(cp != 0xFFFD || k == 3);   /* only real U+FFFD, no bad bytes */
+			i += k;
+		}
+		free(clean);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_wrap_words),
+		cmocka_unit_test(test_wrap_wide),
+		cmocka_unit_test(test_wrap_count_only),
+		cmocka_unit_test(test_wrap_hanging_indent),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_random_input),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
