@@ -162,7 +162,8 @@ static const char usage_text[] =
 "  -k, --stall K          K receivers (never senders) stop reading when the run starts\n"
 "  -K, --stall-secs SECS  how long they stop (default 5)\n"
 "  -g, --grace SECS       time the stalled readers get to catch up afterwards (default 5)\n"
-"  -i, --idle SECS        hold all clients connected and idle before the run\n"
+"  -i, --idle SECS        hold all clients connected and idle for SECS before the\n"
+"                         server's RSS is read and the run starts\n"
 "  -S, --server-pid PID   server process, for its RSS per connection (/proc)\n"
 "  -j, --threads T        worker threads (default 1; at most the number of cores)\n"
 "  -c, --parallel C       connections being set up at once (default 1000)\n"
@@ -1269,9 +1270,9 @@ int main(int argc, char **argv)
 	if (!failed()) {
 		atomic_store(&g_phase, PH_SETTLE);
 		wait_for(settled, cfg.timeout);
-		r.rss1 = read_rss_kb(cfg.server_pid);
 		if (cfg.idle_secs > 0)
 			sleep_ms((long)(cfg.idle_secs * 1000));
+		r.rss1 = read_rss_kb(cfg.server_pid);
 	}
 
 	if (!failed() && cfg.senders > 0 && cfg.messages > 0) {
