@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A seconds-long run of bench/run --smoke: the load generator and the script keep
+# working. Asserts that tcpchat lost nothing and that the table was printed; no
+# timing is asserted. Redis joins in when it is installed (ncat is left out: its
+# stalled-reader run waits for a timeout).
+set -euo pipefail
+: "${TCPCHAT_BIN:?}" "${TCPCHAT_SRC:?}" "${TCPCHAT_BUILD:?}"
+
+LG=$TCPCHAT_BUILD/bench/tcpchat-loadgen
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+fail() {
+	echo "FAIL: $*"
+	cat "$out"
+	exit 1
+}
+
+"$LG" --help | grep -q -- '--clients' || fail "tcpchat-loadgen --help"
+status=0
+timeout 240 bash "$TCPCHAT_SRC/bench/run" --smoke --servers tcpchat,redis \
+	--bin "$TCPCHAT_BIN" --loadgen "$LG" >"$out" 2>&1 || status=$?
+[[ $status == 0 ]] || fail "bench/run --smoke exited with $status"
+grep -q '^workload  *metric  *tcpchat' "$out" || fail "no table header"
+for wl in a b c d; do
+	grep -q "^$wl: " "$out" || fail "no row for workload $wl"
+done
+grep -q 'deliveries/s' "$out" || fail "no deliveries/s row"
+grep -q 'tcpchat lost nothing' "$out" || fail "no verdict"
+if grep -E '^ *tcpchat .*ok=0' "$out"; then fail "a tcpchat run failed"; fi
+echo "ok"
