@@ -31,6 +31,8 @@ struct conn {
 	bool peer_gone;          /* hung up while throttled: its buffered lines are still
 	                            handled, nothing is read from or written to it */
 	uint8_t name_tries;
+	uint8_t namelen;
+	uint8_t prompt_tail;     /* nc: bytes of a prompt that ends c->out, still unsent */
 	const char *close_reason;
 
 	char name[NAME_MAX_BYTES + 1];
@@ -72,6 +74,11 @@ void conn_prompt(struct conn *c, time_t now);
 /* A one-line notice for c alone: INFO or ERR record, a plain line in nc. */
 void conn_info(struct conn *c, const char *text);
 void conn_error(struct conn *c, const char *text);
+
+/* Tell c that bytes left its queue (keeps prompt replacement honest). */
+void conn_sent(struct conn *c);
+/* Set c's name (already checked). */
+void conn_set_name(struct conn *c, const char *name);
 
 /* The pending-write list: connections with queued output. */
 struct conn *conn_pending_take(void);

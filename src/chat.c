@@ -288,7 +288,7 @@ static void take_name(struct chat *ch, struct conn *c, const char *raw, size_t l
 		refuse_name(c, reason);
 		return;
 	}
-	memcpy(c->name, name, strlen(name) + 1);
+	conn_set_name(c, name);
 	names_add(ch->names, c->name, c);
 	c->state = CONN_CHATTING;
 	c->prompt_shown = false;
@@ -322,7 +322,7 @@ void chat_rename(struct chat *ch, struct conn *c, const char *raw, size_t len)
 	}
 	memcpy(old, c->name, sizeof(old));
 	names_del(ch->names, c->name);
-	memcpy(c->name, name, strlen(name) + 1);
+	conn_set_name(c, name);
 	names_add(ch->names, c->name, c);
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", c->peer,
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),

@@ -49,11 +49,32 @@ struct conn *conn_pending_take(void)
 	return c;
 }
 
+/* A prompt still waiting in the queue is dropped when a line follows it: the line
+ * takes its place and a fresh prompt comes after (several lines reaching a receiver
+ * in one loop pass get one repaint, not one per line). It always starts a line, so
+ * no newline is needed before what replaces it. Returns true if one was dropped. */
+static bool drop_queued_prompt(struct conn *c)
+{
+	if (c->prompt_tail == 0 || buf_len(&c->out) < c->prompt_tail)
+		return false;
+	c->out.len -= c->prompt_tail;
+	c->prompt_tail = 0;
+	c->prompt_shown = false;
+	return true;
+}
+
+void conn_sent(struct conn *c)
+{
+	if (buf_len(&c->out) < c->prompt_tail)
+		c->prompt_tail = 0;      /* (part of) it went out: it is on the screen now */
+}
+
 void conn_put_raw(struct conn *c, const char *s, size_t n)
 {
 	if (c->closing)
 		return;
 	buf_append(&c->out, s, n);
+	c->prompt_tail = 0;
 	mark_pending(c);
 }
 
@@ -63,6 +84,8 @@ void conn_put(struct conn *c, const struct conn_line *l)
 
 	if (c->closing)
 		return;
+	drop_queued_prompt(c);
+	c->prompt_tail = 0;
 	if (c->proto) {
 		p = buf_reserve(&c->out, l->protolen + 1);
 		memcpy(p, l->proto, l->protolen);
@@ -86,7 +109,7 @@ void conn_put(struct conn *c, const struct conn_line *l)
 #define PROMPT_MAX (TSTAMP_LEN + NAME_MAX_BYTES + 5)
 static size_t render_prompt(const struct conn *c, char *p, time_t now)
 {
-	size_t nl = strlen(c->name);
+	size_t nl = c->namelen;
 
 	p[0] = '[';
 	tstamp_format(now, p + 1);   /* writes a NUL that the next bytes overwrite */
@@ -103,9 +126,14 @@ void conn_prompt(struct conn *c, time_t now)
 	if (c->state == CONN_NAMING) {
 		conn_put_raw(c, NAME_PROMPT, sizeof(NAME_PROMPT) - 1);
 	} else {
+		size_t before = buf_len(&c->out), n;
 		char *p = buf_reserve(&c->out, PROMPT_MAX + 1);
 
-		buf_commit(&c->out, render_prompt(c, p, now));
+		n = render_prompt(c, p, now);
+		buf_commit(&c->out, n);
+		/* Only a prompt known to start a line may be replaced later. */
+		c->prompt_tail = (before == 0 || buf_data(&c->out)[before - 1] == '\n') ?
+		    (uint8_t)n : 0;
 		mark_pending(c);
 	}
 	c->prompt_shown = true;
@@ -124,14 +152,15 @@ void conn_deliver(struct conn *c, const struct conn_line *l, time_t now)
 		return;
 	}
 	/* The hot path of every broadcast: newline, line, newline, prompt, in one go. */
+	drop_queued_prompt(c);
 	pre = c->prompt_shown ? 1 : 0;
 	p = buf_reserve(&c->out, pre + l->nclen + 1 + PROMPT_MAX + 1);
 	p[0] = '\n';
 	memcpy(p + pre, l->nc, l->nclen);
 	n = pre + l->nclen;
 	p[n++] = '\n';
-	n += render_prompt(c, p + n, now);
-	buf_commit(&c->out, n);
+	c->prompt_tail = (uint8_t)render_prompt(c, p + n, now);
+	buf_commit(&c->out, n + c->prompt_tail);
 	c->prompt_shown = true;
 	mark_pending(c);
 }
@@ -157,6 +186,14 @@ void conn_info(struct conn *c, const char *text)
 void conn_error(struct conn *c, const char *text)
 {
 	notice(c, "ERR", text);
+}
+
+void conn_set_name(struct conn *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	memcpy(c->name, name, n + 1);
+	c->namelen = (uint8_t)n;
 }
 
 void conn_close(struct conn *c, const char *reason)

@@ -122,7 +122,13 @@ int net_accept(int lfd, char peer[NET_PEER_MAX])
 	socklen_t len = sizeof(ss);
 	int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (fd >= 0)
+	if (fd >= 0) {
+		int one = 1;
+
+		/* Output is already batched per loop pass; Nagle would only add a delay
+		 * (40 ms against a delayed ACK). */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		peer_name((struct sockaddr *)&ss, len, peer);
+	}
 	return fd;
 }

@@ -119,6 +119,7 @@ static void flush_conn(struct server *srv, struct conn *c)
 			return;
 		}
 		buf_consume(&c->out, (size_t)n);
+		conn_sent(c);
 		todo -= (size_t)n;
 	}
 	if (!check_queue(srv, c, loop_now_ms()))

@@ -77,7 +77,7 @@ def msg_re(name, text):
 
 def joined(c, who, me):
     """c (named me, nc dialect) sees who's join notice and its fresh prompt after it."""
-    c.expect(r"\n" + re.escape(who) + r" has joined our chat\.\.\.\n\[" + TS + r"\]\[" +
+    c.expect(r"(?:^|\n)" + re.escape(who) + r" has joined our chat\.\.\.\n\[" + TS + r"\]\[" +
              re.escape(me) + r"\]:$")
 
 
@@ -554,9 +554,11 @@ def test_half_close_delivers_then_leaves():
         joined(a, "bob", "alice")
         b.send(b"one\ntwo\nthree without newline")
         b.sock.shutdown(socket.SHUT_WR)
-        a.expect(msg_re("bob", "one") + r"\[" + TS + r"\]\[alice\]:\n" +
-                 msg_re("bob", "two") + r"\[" + TS + r"\]\[alice\]:\n" +
-                 msg_re("bob", "three without newline") + r"\[" + TS + r"\]\[alice\]:\n"
+        # Lines that reach alice in one pass share one prompt repaint; which ones
+        # do depends on timing, so each repaint is optional here.
+        p = r"(?:\[" + TS + r"\]\[alice\]:\n)?"
+        a.expect(msg_re("bob", "one") + p + msg_re("bob", "two") + p +
+                 msg_re("bob", "three without newline") + p +
                  r"bob has left our chat\.\.\.\n")
         b.expect_closed()                 # bob still could read until the server closed
         a.line("alone")

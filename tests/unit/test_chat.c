@@ -52,6 +52,7 @@ static const char *out(struct conn *c)
 	}
 	s[o] = '\0';
 	buf_clear(&c->out);
+	conn_sent(c);     /* as if written to the socket */
 	return s;
 }
 
@@ -101,11 +102,14 @@ static void message_fan_out(void **state)
 	feed(a, "hi\n");
 	assert_string_equal(out(a), "[T][a]:");
 	assert_string_equal(out(b), "\n[T][a]:hi\n[T][b]:");
-	feed(a, "x\ny\n");     /* each message gets its own repaint */
-	assert_string_equal(out(b), "\n[T][a]:x\n[T][b]:\n[T][a]:y\n[T][b]:");
+	feed(a, "x\ny\n");     /* lines that arrive together: one repaint, after the last */
+	assert_string_equal(out(b), "\n[T][a]:x\n[T][a]:y\n[T][b]:");
+	out(a);
+	feed(a, "z\n");        /* b's last prompt went out: a newline first, as classic */
+	assert_string_equal(out(b), "\n[T][a]:z\n[T][b]:");
 	feed(a, "\x1b]0;pwned\x07ok\n");
 	assert_string_equal(out(b), "\n[T][a]:]0;pwnedok\n[T][b]:");
-	assert_string_equal(out(a), "[T][a]:[T][a]:[T][a]:");
+	assert_string_equal(out(a), "[T][a]:[T][a]:");
 	done(b);
 	assert_string_equal(out(a), "\nb has left our chat...\n[T][a]:");
 	done(a);
