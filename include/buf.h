@@ -22,8 +22,9 @@ char *buf_reserve(struct buf *b, size_t n);
 void buf_commit(struct buf *b, size_t n);
 /* Drop n bytes from the front. An emptied buffer keeps its memory for reuse. */
 void buf_consume(struct buf *b, size_t n);
-/* Release the memory of an empty buffer (idle connections then cost nothing here). */
-void buf_trim(struct buf *b);
+/* Release the memory of an empty buffer (idle connections then cost nothing here).
+ * Returns 1 if memory was released, else 0. */
+int buf_trim(struct buf *b);
 void buf_clear(struct buf *b);
 void buf_free(struct buf *b);
 

@@ -20,6 +20,11 @@ struct member_link {            /* a place in a room's member list */
 enum conn_state { CONN_NAMING, CONN_CHATTING };
 
 struct conn {
+	/* What a broadcast touches comes first, in one or two cache lines (the room's
+	 * member walk prefetches the next member's link). */
+	struct member_link link;
+	struct buf out;
+	struct conn *pending_next;
 	int fd;
 	enum conn_state state;
 	bool proto;              /* speaks the client dialect (sent the hello) */
@@ -37,9 +42,8 @@ struct conn {
 
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;
-	struct member_link link;
 
-	struct buf in, out;
+	struct buf in;
 	struct line_reader reader;
 
 	double tokens;           /* rate limit bucket */
@@ -47,7 +51,6 @@ struct conn {
 	int64_t accepted_at;     /* ms */
 	int64_t soft_since;      /* ms when output first passed the soft limit; 0 none */
 
-	struct conn *pending_next;
 	char peer[NET_PEER_MAX];
 };
 

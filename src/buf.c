@@ -65,10 +65,12 @@ void buf_consume(struct buf *b, size_t n)
 	b->len -= n;
 }
 
-void buf_trim(struct buf *b)
+int buf_trim(struct buf *b)
 {
-	if (b->len == 0 && b->data != NULL)
-		buf_free(b);
+	if (b->len != 0 || b->data == NULL)
+		return 0;
+	buf_free(b);
+	return 1;
 }
 
 void buf_clear(struct buf *b)

@@ -103,6 +103,7 @@ static void broadcast(struct chat *ch, struct room *r, struct conn *except, time
 	struct conn *m;
 
 	ROOM_FOREACH(r, m, it) {
+		__builtin_prefetch(it->next);
 		if (m != except)
 			conn_deliver(m, &l, now);
 	}

@@ -2,6 +2,7 @@
  * fair buffered writes, the slow-reader policy, rate-limit back-pressure, timeouts,
  * signals and shutdown. The chat's rules are in chat.c. */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct server {
 	bool accept_warned;      /* out of descriptors was logged; quiet until it clears */
 	bool shutting_down;
 	uint64_t throttle_timer;
+	struct buf rbuf;         /* the read buffer connections borrow (see read_conn) */
 };
 
 static void on_conn(struct loop *loop, int fd, short revents, void *arg);
@@ -237,19 +239,32 @@ static void on_throttle_timer(struct loop *loop, void *arg)
 
 static void read_conn(struct server *srv, struct conn *c)
 {
+	/* With nothing kept from before, read into the server's one read buffer and keep
+	 * only what is left over (a partial line): connections hold no 16 KiB each. */
+	bool shared = buf_len(&c->in) == 0;
+	struct buf own = c->in;
 	ssize_t n;
+	int err;
 
+	if (shared)
+		c->in = srv->rbuf;
 	for (;;) {
 		n = read(c->fd, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK);
 		if (n >= 0 || errno != EINTR)
 			break;
 	}
+	err = errno;
 	if (n > 0) {
 		buf_commit(&c->in, (size_t)n);
 		run_input(srv, c);
-		return;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	if (shared) {
+		srv->rbuf = c->in;
+		c->in = own;
+		buf_append(&c->in, buf_data(&srv->rbuf), buf_len(&srv->rbuf));
+		buf_clear(&srv->rbuf);
+	}
+	if (n > 0 || (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)))
 		return;
 	if (n == 0 && buf_len(&c->in) > 0 && !c->closing) {
 		/* End of input: a last line without its newline still counts. */
@@ -257,7 +272,7 @@ static void read_conn(struct server *srv, struct conn *c)
 		chat_input(&srv->chat, c, loop_now_ms() + 1000000);
 	}
 	buf_free(&c->in);
-	conn_close(c, n == 0 ? "closed by peer" : errno == ECONNRESET ?
+	conn_close(c, n == 0 ? "closed by peer" : err == ECONNRESET ?
 	    "connection reset" : "read error");
 }
 
@@ -382,6 +397,7 @@ static void on_housekeeping(struct loop *loop, void *arg)
 	struct server *srv = arg;
 	int64_t now = loop_now_ms(), limit = (int64_t)srv->opt->name_timeout * 1000;
 	char msg[80];
+	int trimmed = 0;
 
 	for (int fd = 0; fd < srv->capconns; fd++) {
 		struct conn *c = srv->conns[fd];
@@ -390,8 +406,7 @@ static void on_housekeeping(struct loop *loop, void *arg)
 			continue;
 		/* Busy connections keep their buffers between passes; idle ones give
 		 * the memory back here, once a second. */
-		buf_trim(&c->in);
-		buf_trim(&c->out);
+		trimmed += buf_trim(&c->in) + buf_trim(&c->out);
 		if (c->state == CONN_NAMING && limit > 0 && now - c->accepted_at >= limit) {
 			snprintf(msg, sizeof(msg), "No name given in %d second%s, goodbye.",
 			    srv->opt->name_timeout, srv->opt->name_timeout == 1 ? "" : "s");
@@ -403,6 +418,10 @@ static void on_housekeeping(struct loop *loop, void *arg)
 			check_queue(srv, c, now);
 		}
 	}
+#ifdef __GLIBC__
+	if (trimmed > 0)
+		malloc_trim(0);
+#endif
 	loop_timer_add(loop, HOUSEKEEPING_MS, on_housekeeping, srv);
 }
 
@@ -488,6 +507,7 @@ static void server_free(struct server *srv)
 	for (int i = 0; i < srv->nlfds; i++)
 		close(srv->lfds[i]);
 	free(srv->conns);
+	buf_free(&srv->rbuf);
 	chat_free(&srv->chat);
 	loop_free(srv->loop);
 }
@@ -500,6 +520,13 @@ int server_main(const struct serve_options *opt)
 
 	log_set_level(opt->verbosity);
 	signal(SIGPIPE, SIG_IGN);
+#ifdef __GLIBC__
+	/* Output buffers grow and shrink with the traffic. Keep them in the heap rather
+	 * than in mmap()ed blocks (no page faults on every pass); housekeeping gives
+	 * idle memory back with malloc_trim(). */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 	raise_fd_limit();
 	srv.hard_limit = (size_t)opt->max_queue_kib * 1024;
 	srv.soft_limit = srv.hard_limit / TC_SOFT_QUEUE_DIVISOR;
