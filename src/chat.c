@@ -130,7 +130,14 @@ static void notice(struct chat *ch, struct room *r, struct conn *except, const c
 
 /* --- rooms ------------------------------------------------------------------------- */
 
-static void send_members(struct chat *ch, struct conn *c)
+/* Send the record being rendered to c alone. */
+static void send_record(struct chat *ch, struct conn *c)
+{
+	buf_putc(&ch->proto, '\n');
+	conn_put_raw(c, buf_data(&ch->proto), buf_len(&ch->proto));
+}
+
+void chat_members(struct chat *ch, struct conn *c)
 {
 	struct conn *m;
 	char line[128];
@@ -138,9 +145,8 @@ static void send_members(struct chat *ch, struct conn *c)
 	if (c->proto) {
 		render_start(ch, "MEMBERS");
 		ROOM_FOREACH(c->room, m, it)
-			field(ch, m->name, strlen(m->name));
-		conn_put_raw(c, buf_data(&ch->proto), buf_len(&ch->proto));
-		conn_put_raw(c, "\n", 1);
+			field(ch, m->name, m->namelen);
+		send_record(ch, c);
 		return;
 	}
 	snprintf(line, sizeof(line), "%zu in %s:", c->room->nmembers, c->room->name);
@@ -156,11 +162,6 @@ static void send_members(struct chat *ch, struct conn *c)
 	}
 }
 
-void chat_members(struct chat *ch, struct conn *c)
-{
-	send_members(ch, c);
-}
-
 /* Put c in room r: notice to the others, then c's welcome and the room's history. */
 static void enter_room(struct chat *ch, struct conn *c, struct room *r, const char *first,
     time_t now)
@@ -173,11 +174,10 @@ static void enter_room(struct chat *ch, struct conn *c, struct room *r, const ch
 	if (c->proto) {
 		render_start(ch, first);
 		if (strcmp(first, "WELCOME") == 0)
-			field(ch, c->name, strlen(c->name));
+			field(ch, c->name, c->namelen);
 		field(ch, r->name, strlen(r->name));
-		conn_put_raw(c, buf_data(&ch->proto), buf_len(&ch->proto));
-		conn_put_raw(c, "\n", 1);
-		send_members(ch, c);
+		send_record(ch, c);
+		chat_members(ch, c);
 	} else if (strcmp(first, "ROOM") == 0) {
 		char line[96];
 
@@ -293,7 +293,7 @@ static void take_name(struct chat *ch, struct conn *c, const char *raw, size_t l
 	names_add(ch->names, c->name, c);
 	c->state = CONN_CHATTING;
 	c->prompt_shown = false;
-	log_msg(LOG_INFO, "name %s: \"%s\"", c->peer, log_escape(c->name, strlen(c->name),
+	log_msg(LOG_INFO, "name %s: \"%s\"", c->peer, log_escape(c->name, c->namelen,
 	    esc, sizeof(esc)));
 	enter_room(ch, c, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), "WELCOME", time(NULL));
 }
@@ -328,7 +328,7 @@ void chat_rename(struct chat *ch, struct conn *c, const char *raw, size_t len)
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", c->peer,
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
 	    log_escape(name, strlen(name), esc[1], sizeof(esc[1])));
-	chatlog_add(&ch->log, now, c->room->name, "RENAME", old, c->name, strlen(c->name));
+	chatlog_add(&ch->log, now, c->room->name, "RENAME", old, c->name, c->namelen);
 
 	char ts[TSTAMP_LEN + 1];
 
@@ -336,7 +336,7 @@ void chat_rename(struct chat *ch, struct conn *c, const char *raw, size_t len)
 	render_start(ch, "RENAME");
 	field(ch, ts, TSTAMP_LEN);
 	field(ch, old, strlen(old));
-	field(ch, c->name, strlen(c->name));
+	field(ch, c->name, c->namelen);
 	buf_append_str(&ch->nc, old);
 	buf_append_str(&ch->nc, " is now known as ");
 	buf_append_str(&ch->nc, c->name);
@@ -354,7 +354,7 @@ void chat_say(struct chat *ch, struct conn *c, const char *text, size_t len)
 	struct room *r = c->room;
 
 	tstamp_format(now, ts);
-	history_add(&r->hist, now, c->name, strlen(c->name), text, len);
+	history_add(&r->hist, now, c->name, c->namelen, text, len);
 	chatlog_add(&ch->log, now, r->name, "MSG", c->name, text, len);
 	render_msg(ch, "MSG", ts, c->name, text, len);
 	broadcast(ch, r, c, now);
@@ -390,8 +390,8 @@ void chat_private(struct chat *ch, struct conn *c, struct conn *to, const char *
 	tstamp_format(now, ts);
 	render_start(ch, "PRIV");
 	field(ch, ts, TSTAMP_LEN);
-	field(ch, c->name, strlen(c->name));
-	field(ch, to->name, strlen(to->name));
+	field(ch, c->name, c->namelen);
+	field(ch, to->name, to->namelen);
 	field(ch, text, len);
 	if (to != c) {
 		l = render_private(ch, ts, c->name, false, text, len);
