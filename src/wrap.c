@@ -3,42 +3,23 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "line.h"
 #include "util.h"
 #include "wrap.h"
 
 size_t wrap_decode(const char *s, size_t n, uint32_t *cp)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t c, min;
-	size_t len;
+	unsigned v;
+	size_t k;
 
 	*cp = 0xFFFD;
 	if (n == 0)
 		return 0;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-		len = 2; c = u[0] & 0x1F; min = 0x80;
-	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-		len = 3; c = u[0] & 0x0F; min = 0x800;
-	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-		len = 4; c = u[0] & 0x07; min = 0x10000;
-	} else {
-		return 1;
-	}
-	if (n < len)
-		return 1;
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return 1;
-		c = (c << 6) | (u[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 1;
-	*cp = c;
-	return len;
+	k = line_utf8_seq((const unsigned char *)s, n, &v);
+	if (k == 0)
+		return 1;          /* one invalid byte, shown as U+FFFD */
+	*cp = v;
+	return k;
 }
 
 size_t wrap_encode(uint32_t cp, char *out)
