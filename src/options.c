@@ -41,7 +41,10 @@ static const char serve_help[] =
 "  -A, --announce-max N     announce joins and leaves only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
-"  -h, --help               show this help and exit\n";
+"  -h, --help               show this help and exit\n"
+"\n"
+"Limits without an option (name and room length, rooms, history bytes, ...)\n"
+"are listed, with their units, under LIMITS in tcpchat(1).\n";
 
 static const char connect_help[] =
 "Usage: tcpchat connect [OPTION]... HOST [PORT]\n"
