@@ -373,8 +373,11 @@ done
 
 if command -v zsh >/dev/null 2>&1; then
 	if out=$(zsh -n "$ZSH_COMP" 2>&1) &&
-		out=$(zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D -d /dev/null;
-			autoload -Uz +X _tcpchat' zsh "$(dirname "$ZSH_COMP")" 2>&1) && [[ -z $out ]]; then
+		# The dump file must be a file of ours: compinit replaces it with mv, and
+		# "-d /dev/null" once turned this machine's /dev/null into a regular file.
+		out=$(zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D -d "$2";
+			autoload -Uz +X _tcpchat' zsh "$(dirname "$ZSH_COMP")" "$tmp/zcompdump" 2>&1) &&
+		[[ -z $out ]]; then
 		ok "zsh: _tcpchat parses and autoloads"
 	else
 		fail "zsh: _tcpchat:"$'\n'"$out"
