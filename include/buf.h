@@ -20,6 +20,8 @@ void buf_putc(struct buf *b, char c);
 /* Make room for n more bytes and return where to write them; then buf_commit(n). */
 char *buf_reserve(struct buf *b, size_t n);
 void buf_commit(struct buf *b, size_t n);
+/* Take back the last n bytes appended (n <= buf_len). */
+void buf_unappend(struct buf *b, size_t n);
 /* Drop n bytes from the front. An emptied buffer keeps its memory for reuse. */
 void buf_consume(struct buf *b, size_t n);
 /* Release the memory of an empty buffer (idle connections then cost nothing here).

@@ -54,6 +54,11 @@ void buf_putc(struct buf *b, char c)
 	b->len++;
 }
 
+void buf_unappend(struct buf *b, size_t n)
+{
+	b->len -= n < b->len ? n : b->len;
+}
+
 void buf_consume(struct buf *b, size_t n)
 {
 	if (n >= b->len) {

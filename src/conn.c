@@ -57,7 +57,7 @@ static bool drop_queued_prompt(struct conn *c)
 {
 	if (c->prompt_tail == 0 || buf_len(&c->out) < c->prompt_tail)
 		return false;
-	c->out.len -= c->prompt_tail;
+	buf_unappend(&c->out, c->prompt_tail);
 	c->prompt_tail = 0;
 	c->prompt_shown = false;
 	return true;
@@ -165,7 +165,7 @@ void conn_deliver(struct conn *c, const struct conn_line *l, time_t now)
 	mark_pending(c);
 }
 
-static void notice(struct conn *c, const char *type, const char *text)
+static void put_notice(struct conn *c, const char *type, const char *text)
 {
 	size_t tl = strlen(type), n = strlen(text);
 	char *rec = xmalloc(tl + 1 + n);
@@ -180,12 +180,12 @@ static void notice(struct conn *c, const char *type, const char *text)
 
 void conn_info(struct conn *c, const char *text)
 {
-	notice(c, "INFO", text);
+	put_notice(c, "INFO", text);
 }
 
 void conn_error(struct conn *c, const char *text)
 {
-	notice(c, "ERR", text);
+	put_notice(c, "ERR", text);
 }
 
 void conn_set_name(struct conn *c, const char *name)

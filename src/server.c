@@ -61,6 +61,7 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
 {
 	size_t q = buf_len(&c->out);
 	const char *why = NULL;
+	char esc[LOG_ESCAPE_MAX];
 
 	if (q > srv->hard_limit) {
 		why = "output queue over the hard limit";
@@ -75,7 +76,7 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
 	if (why == NULL)
 		return false;
 	log_msg(LOG_WARN, "dropping slow reader %s \"%s\": %s (%zu bytes queued)", c->peer,
-	    c->name, why, q);
+	    log_escape(c->name, c->namelen, esc, sizeof(esc)), why, q);
 	buf_free(&c->out);
 	conn_close(c, why);
 	return true;

@@ -63,6 +63,10 @@ static void reserve_commit(void **state)
 	buf_commit(&b, 2);
 	assert_int_equal(buf_len(&b), 2);
 	assert_memory_equal(buf_data(&b), "ab", 2);
+	buf_unappend(&b, 1);
+	assert_int_equal(buf_len(&b), 1);
+	buf_unappend(&b, 5);
+	assert_int_equal(buf_len(&b), 0);
 	buf_clear(&b);
 	assert_int_equal(buf_len(&b), 0);
 	buf_free(&b);
