@@ -9,28 +9,13 @@ rate limit 5/s, bit 2: multiplex mode), chunking seed.
 """
 import os
 import random
-import ssl
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from junk import TELNET, tls_client_hello  # noqa: E402
 
 
-def client_hello():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(inc, out, server_hostname="chat.example.org")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return out.read()
-
-
-TELNET = (b"\xff\xfd\x03\xff\xfb\x18\xff\xfb\x1f\xff\xfb\x20\xff\xfb\x21\xff\xfb\x22"
-          b"\xff\xfb\x27\xff\xfd\x05\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0"
-          b"\xff\xfa\x18\x00xterm-256color\xff\xf0")
 ESCAPES = (b"\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1bP+q\x1b\\"
            b"\xc2\x9b31m\xc2\x9d8;;http://x\xc2\x9c\x9b\x07\x08\x08\x7f\x00tail\x1b[6n")
 UTF8_OK = "héllo wörld, 日本語のテキスト, emoji 🎉👍🏽, Ελληνικά, עברית, ‮RLO".encode()
@@ -43,7 +28,7 @@ COMMANDS = (b"/help\n/list\n/who\n/rooms\n/join #dev\n/join lobby\n/join a b\n/j
 
 def seeds_line(rng):
     return {
-        "tls_clienthello": b"\x00\x01" + client_hello(),
+        "tls_clienthello": b"\x00\x01" + tls_client_hello(),
         "telnet_iac": b"\x10\x02" + TELNET + b"eve\r\nhello\r\n",
         "binary_noise": b"\x40\x03" + bytes(rng.getrandbits(8) for _ in range(2048)),
         "long_lines": b"\x00\x04" + b"x" * 65 + b"\n" + b"y" * 66 + b"\r\n" + b"z" * 64
@@ -58,7 +43,7 @@ def seeds_line(rng):
 
 def seeds_conn(rng):
     return {
-        "tls_clienthello": b"\x00\x01" + client_hello(),
+        "tls_clienthello": b"\x00\x01" + tls_client_hello(),
         "telnet_iac": b"\x00\x02" + TELNET + b"eve\r\nhello\r\n" + TELNET + b"\r\n",
         "binary_noise": b"\x00\x03eve\n" + bytes(rng.getrandbits(8) for _ in range(3000)),
         "long_lines": b"\x01\x04eve\n" + b"x" * 65 + b"\n" + b"y" * 66 + b"\r\n" + b"z" * 64

@@ -15,12 +15,12 @@ import resource
 import select
 import signal
 import socket
-import ssl
 import struct
 import subprocess
 import threading
 import time
 
+from junk import TELNET, tls_client_hello
 from tclib import BANNER, TS, TIMEOUT, Client, Server, fail, join, proto_join, run
 
 # C0 controls but LF (TAB is allowed only where the caller says: it separates the fields
@@ -80,23 +80,6 @@ def joined(c, who, me):
     c.expect(r"(?:^|\n)" + re.escape(who) + r" has joined our chat\.\.\.\n\[" + TS + r"\]\[" +
              re.escape(me) + r"\]:$")
 
-
-def tls_client_hello():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(inc, out, server_hostname="chat.example.org")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return out.read()
-
-
-TELNET = (b"\xff\xfd\x03\xff\xfb\x18\xff\xfb\x1f\xff\xfb\x20\xff\xfb\x21\xff\xfb\x22"
-          b"\xff\xfb\x27\xff\xfd\x05\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0"
-          b"\xff\xfa\x18\x00xterm-256color\xff\xf0")
 
 
 def small_client(port, rcvbuf=4096):
