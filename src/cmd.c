@@ -1,7 +1,9 @@
 /* cmd.c: the command table and its one dispatcher. Every command works the same from
  * nc and from the client; replies and errors go to the sender only. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "chat.h"
 #include "cmd.h"
@@ -127,6 +129,12 @@ static void cmd_quit(struct chat *ch, struct conn *c, const char *arg, size_t le
 	chat_bye(c, "Goodbye!", "quit");
 }
 
+/* Command names match case-insensitively (/HELP is /help). */
+static bool is_word(const char *name, const char *s, size_t n)
+{
+	return strlen(name) == n && strncasecmp(name, s, n) == 0;
+}
+
 void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
 {
 	const char *sp = memchr(line, ' ', len);
@@ -139,8 +147,7 @@ void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		const struct cmd *cmd = &cmds[i];
 
-		if (!((strlen(cmd->name) == wl && memcmp(cmd->name, line, wl) == 0) ||
-		    (cmd->alias && strlen(cmd->alias) == wl && memcmp(cmd->alias, line, wl) == 0)))
+		if (!is_word(cmd->name, line, wl) && !(cmd->alias && is_word(cmd->alias, line, wl)))
 			continue;
 		if ((cmd->args == NONE && alen > 0) || (cmd->args != NONE && alen == 0) ||
 		    (cmd->args == ONE_WORD && memchr(arg, ' ', alen) != NULL)) {

@@ -80,7 +80,7 @@ def test_list_and_rooms():
         a = join(s.port, "alice")
         b = join(s.port, "bob")
         joined(a, "bob")
-        a.line("/who")
+        a.line("/WHO")                   # commands are case-insensitive
         a.expect(r"^2 in lobby:\n  alice \(you\)\n  bob\n" + prompt("alice"))
         b.line("/join dev")
         b.expect(r"^You are now in room dev \(1 here\)\.\n" + prompt("bob"))
