@@ -71,9 +71,9 @@ void loop_free(struct loop *loop)
 	if (loop == NULL)
 		return;
 	if (loop->sigpipe[0] >= 0) {
-		for (int s = 1; s < NSIG; s++)
-			if (loop->sigs[s].cb != NULL)
-				signal(s, SIG_DFL);
+		/* The handlers stay installed but do nothing from now on: a signal that
+		 * arrives while the program winds down (a second Ctrl+C) must not kill it
+		 * half-way through its clean exit. */
 		sigpipe_wr = -1;
 		close(loop->sigpipe[0]);
 		close(loop->sigpipe[1]);
@@ -240,29 +240,36 @@ void loop_stop(struct loop *loop)
 	loop->stop = 1;
 }
 
-/* Run every due timer; return the poll() timeout until the next one (-1: none). */
-static int run_timers(struct loop *loop)
+/* Run every timer that is due. A timer a callback adds runs in a later pass. */
+static void run_timers(struct loop *loop)
 {
-	int64_t now = loop_now_ms(), next = -1;
+	int64_t now = loop_now_ms();
+	uint64_t last_id = loop->next_timer_id;
 
 	for (int i = 0; i < loop->ntimers;) {
 		struct timer t = loop->timers[i];
 
-		if (t.when <= now) {
-			loop->timers[i] = loop->timers[--loop->ntimers];
-			t.cb(loop, t.arg);
-			i = 0;      /* the callback may have added or cancelled timers */
-			now = loop_now_ms();
-			next = -1;
+		if (t.when > now || t.id >= last_id) {
+			i++;
 			continue;
 		}
-		if (next < 0 || t.when < next)
-			next = t.when;
-		i++;
+		loop->timers[i] = loop->timers[--loop->ntimers];
+		t.cb(loop, t.arg);
+		i = 0;      /* the callback may have added or cancelled timers */
 	}
+}
+
+/* The poll() timeout until the next timer, without running any (-1: none). */
+static int next_timeout(const struct loop *loop)
+{
+	int64_t now = loop_now_ms(), next = -1;
+
+	for (int i = 0; i < loop->ntimers; i++)
+		if (next < 0 || loop->timers[i].when < next)
+			next = loop->timers[i].when;
 	if (next < 0)
 		return -1;
-	return (int)(next - now > 60000 ? 60000 : next - now);
+	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
 }
 
 /* Dispatch ready fds. Callbacks may add or delete fds (even others than their own):
@@ -294,17 +301,17 @@ int loop_run(struct loop *loop)
 {
 	loop->stop = 0;
 	while (!loop->stop) {
-		int timeout = run_timers(loop), n;
+		int n;
 
+		run_timers(loop);
 		if (loop->stop)
 			break;
+		/* Output is written here, after everything this pass did (timers too). */
 		if (loop->before_sleep != NULL)
 			loop->before_sleep(loop, loop->before_sleep_arg);
 		if (loop->stop)
 			break;
-		if (loop->ntimers > 0)
-			timeout = run_timers(loop);
-		n = poll(loop->pfds, (nfds_t)loop->npfds, timeout);
+		n = poll(loop->pfds, (nfds_t)loop->npfds, next_timeout(loop));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

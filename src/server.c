@@ -88,9 +88,25 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
  * dropped; run_input() closes it once its input is handled. */
 static void peer_gone(struct server *srv, struct conn *c)
 {
+	ssize_t n;
+
+	/* Lines it sent that are still in the socket are its lines too (at most what
+	 * the kernel buffered). */
+	while ((n = read(c->fd, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK)) > 0 ||
+	    (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_commit(&c->in, (size_t)n);
 	c->peer_gone = true;
 	buf_free(&c->out);
 	loop_del(srv->loop, c->fd);
+}
+
+/* Every record logged so far reaches the file before anyone is sent a byte more:
+ * called before each write to a client, it costs nothing when nothing is pending. */
+static void flush_log(struct server *srv)
+{
+	if (chatlog_flush(&srv->chat.log) != 0)
+		log_msg(LOG_ERROR, "cannot write the log: %s", strerror(errno));
 }
 
 /* Write what is queued, at most TC_WRITE_MAX_PER_PASS bytes (fairness). */
@@ -98,6 +114,7 @@ static void flush_conn(struct server *srv, struct conn *c)
 {
 	size_t todo = buf_len(&c->out);
 
+	flush_log(srv);
 	if (c->peer_gone) {             /* nobody to write to */
 		buf_free(&c->out);
 		return;
@@ -146,7 +163,7 @@ static void finish_conn(struct server *srv, struct conn *c)
 	char esc[LOG_ESCAPE_MAX];
 
 	chat_leave(&srv->chat, c);
-	chatlog_flush(&srv->chat.log);     /* the leave notice is logged before delivery */
+	flush_log(srv);
 	if (buf_len(&c->out) > 0)
 		(void)!write(c->fd, buf_data(&c->out), buf_len(&c->out)); /* last words */
 	log_msg(LOG_INFO, "disconnect %s \"%s\": %s", c->peer,
@@ -167,10 +184,6 @@ static void before_sleep(struct loop *loop, void *arg)
 	struct server *srv = arg;
 	struct conn *c;
 
-	/* Everything this pass appended to the log reaches the file before anyone is
-	 * sent the lines it describes. */
-	if (chatlog_flush(&srv->chat.log) != 0)
-		log_msg(LOG_ERROR, "cannot write the log: %s", strerror(errno));
 	while ((c = conn_pending_take()) != NULL) {
 		if (c->closing)
 			finish_conn(srv, c);
@@ -228,6 +241,8 @@ static void on_throttle_timer(struct loop *loop, void *arg)
 
 	(void)loop;
 	srv->throttle_timer = 0;
+	if (srv->shutting_down)         /* BYE was sent: no more lines after it */
+		return;
 	for (int fd = 0; fd < srv->capconns && srv->nthrottled > 0; fd++) {
 		struct conn *c = srv->conns[fd];
 
@@ -411,9 +426,7 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		if (c->state == CONN_NAMING && limit > 0 && now - c->accepted_at >= limit) {
 			snprintf(msg, sizeof(msg), "No name given in %d second%s, goodbye.",
 			    srv->opt->name_timeout, srv->opt->name_timeout == 1 ? "" : "s");
-			c->prompt_shown = false;
 			buf_free(&c->in);
-			conn_put_raw(c, "\n", 1);
 			chat_bye(c, msg, "name timeout");
 		} else if (c->soft_since != 0) {
 			check_queue(srv, c, now);
@@ -473,7 +486,7 @@ static void on_hup(struct loop *loop, int signo, void *arg)
 
 	(void)loop;
 	(void)signo;
-	if (!chatlog_is_open(&srv->chat.log))
+	if (srv->chat.log.path == NULL)     /* no --log (a failed reopen is retried) */
 		return;
 	if (chatlog_reopen(&srv->chat.log, err, sizeof(err)) != 0)
 		log_msg(LOG_ERROR, "%s", err);
@@ -495,6 +508,8 @@ static void raise_fd_limit(void)
 
 static void server_free(struct server *srv)
 {
+	while (conn_pending_take() != NULL)   /* before the conns it links are freed */
+		;
 	for (int fd = 0; fd < srv->capconns; fd++) {
 		struct conn *c = srv->conns[fd];
 
@@ -503,8 +518,6 @@ static void server_free(struct server *srv)
 		close(c->fd);
 		conn_free(c);
 	}
-	while (conn_pending_take() != NULL)
-		;
 	for (int i = 0; i < srv->nlfds; i++)
 		close(srv->lfds[i]);
 	free(srv->conns);
