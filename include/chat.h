@@ -37,6 +37,9 @@ void chat_greet(struct chat *ch, struct conn *c, int64_t now_ms);
 /* Handle the complete lines buffered in c->in. Returns true when c ran out of
  * rate-limit tokens with lines left (the caller stops reading from it for a while). */
 bool chat_input(struct chat *ch, struct conn *c, int64_t now_ms);
+/* The end of c's input (EOF, or a hung-up peer): what is buffered is handled whatever
+ * the rate limit, a last line without its newline included; c->in is emptied. */
+void chat_input_end(struct chat *ch, struct conn *c);
 /* c is going away: tell its room, free its name. Safe to call once per conn. */
 void chat_leave(struct chat *ch, struct conn *c);
 /* Milliseconds until c has a token again (rate limit). */

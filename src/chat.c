@@ -463,17 +463,16 @@ int64_t chat_throttle_ms(const struct chat *ch, const struct conn *c)
 	return (int64_t)((1 - c->tokens) * 1000.0 / ch->rate_limit) + 1;
 }
 
-bool chat_input(struct chat *ch, struct conn *c, int64_t now_ms)
+/* Handle c's buffered lines; with limited, stop when its tokens run out. */
+static bool handle_input(struct chat *ch, struct conn *c, bool limited)
 {
 	const char *line;
 	size_t len, used;
 	char msg[96];
 
-	if (ch->rate_limit > 0)
-		refill(ch, c, now_ms);
 	while (!c->closing && buf_len(&c->in) > 0) {
-		if (ch->rate_limit > 0 && c->tokens < 1 && memchr(buf_data(&c->in), '\n',
-		    buf_len(&c->in)) != NULL)
+		if (limited && c->tokens < 1 &&
+		    memchr(buf_data(&c->in), '\n', buf_len(&c->in)) != NULL)
 			return true;
 		switch (line_next(&c->reader, &c->in, ch->max_line, &line, &len, &used)) {
 		case LINE_OK:
@@ -496,6 +495,22 @@ bool chat_input(struct chat *ch, struct conn *c, int64_t now_ms)
 		buf_consume(&c->in, used);
 	}
 	return false;
+}
+
+bool chat_input(struct chat *ch, struct conn *c, int64_t now_ms)
+{
+	if (ch->rate_limit > 0)
+		refill(ch, c, now_ms);
+	return handle_input(ch, c, ch->rate_limit > 0);
+}
+
+void chat_input_end(struct chat *ch, struct conn *c)
+{
+	if (buf_len(&c->in) > 0 && !c->closing) {
+		buf_putc(&c->in, '\n');
+		handle_input(ch, c, false);
+	}
+	buf_free(&c->in);
 }
 
 /* --- leaving ----------------------------------------------------------------------- */

@@ -224,13 +224,7 @@ static void run_input(struct server *srv, struct conn *c)
 	if (throttled) {
 		arm_throttle(srv);
 	} else if (c->peer_gone && !c->closing) {
-		/* Every line it sent is handled; a last one without its newline counts,
-		 * as at the end of input. */
-		if (buf_len(&c->in) > 0) {
-			buf_putc(&c->in, '\n');
-			chat_input(&srv->chat, c, loop_now_ms() + 1000000);
-		}
-		buf_free(&c->in);
+		chat_input_end(&srv->chat, c);  /* every line it sent is handled */
 		conn_close(c, "connection lost");
 	}
 }
@@ -282,11 +276,8 @@ static void read_conn(struct server *srv, struct conn *c)
 	}
 	if (n > 0 || (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)))
 		return;
-	if (n == 0 && buf_len(&c->in) > 0 && !c->closing) {
-		/* End of input: a last line without its newline still counts. */
-		buf_putc(&c->in, '\n');
-		chat_input(&srv->chat, c, loop_now_ms() + 1000000);
-	}
+	if (n == 0)
+		chat_input_end(&srv->chat, c);
 	buf_free(&c->in);
 	conn_close(c, n == 0 ? "closed by peer" : err == ECONNRESET ?
 	    "connection reset" : "read error");
