@@ -134,12 +134,12 @@ static void test_session(void **state)
 	srv_write(&c, "Welcome to TCP-Chat!\n  penguin\n[ENTER YOUR NAME]:");
 	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);
 	assert_string_equal(c.got, "/TCPCHAT 1\n");
-	assert_int_equal(client_conn_state(c.cc), CONN_CONNECTING);
+	assert_int_equal(client_conn_state(c.cc), LINK_CONNECTING);
 
 	srv_write(&c, "\n+TCPCHAT\t1\n");
 	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
 	assert_string_equal(c.got, "/TCPCHAT 1\nalice\n");
-	assert_int_equal(client_conn_state(c.cc), CONN_NAME_SENT);
+	assert_int_equal(client_conn_state(c.cc), LINK_NAME_SENT);
 	assert_int_equal(c.nrecs, 0);          /* banner and penguin never reach the front end */
 
 	srv_write(&c, "WELCOME\talice\tlobby\r\nMEMBERS\talice\tbob\nHIST\t2026-01-01 00:00:00\tbob\t"
@@ -152,7 +152,7 @@ static void test_session(void **state)
 	assert_int_equal(c.recs[3], PROTO_UNKNOWN);
 	assert_int_equal(c.recs[4], PROTO_MSG);
 	assert_string_equal(c.texts[4], "hi");
-	assert_int_equal(client_conn_state(c.cc), CONN_ONLINE);
+	assert_int_equal(client_conn_state(c.cc), LINK_ONLINE);
 	assert_string_equal(client_conn_name(c.cc), "alice");
 	assert_string_equal(client_conn_room(c.cc), "lobby");
 
@@ -168,7 +168,7 @@ static void test_session(void **state)
 	loop_del(c.loop, c.srv);
 	close(c.srv);
 	c.srv = -1;
-	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_WAITING);
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_WAITING);
 	assert_null(client_conn_room(c.cc));
 	assert_true(client_conn_retry_in(c.cc) > 0);
 	assert_int_equal(client_conn_send(c.cc, "lost"), -1);
@@ -186,11 +186,11 @@ static void test_refused_name(void **state)
 	srv_write(&c, "NAME?\tName \"alice\" is already taken.\n");
 	RUN_UNTIL(&c, c.nrecs == 1);
 	assert_int_equal(c.recs[0], PROTO_NAMEQ);
-	assert_int_equal(client_conn_state(c.cc), CONN_NEED_NAME);
+	assert_int_equal(client_conn_state(c.cc), LINK_NEED_NAME);
 	assert_false(client_conn_has_name(c.cc));
 	client_conn_set_name(c.cc, "alice2");
 	RUN_UNTIL(&c, strstr(c.got, "alice2\n") != NULL);
-	assert_int_equal(client_conn_state(c.cc), CONN_NAME_SENT);
+	assert_int_equal(client_conn_state(c.cc), LINK_NAME_SENT);
 	finish(&c);
 }
 
@@ -200,12 +200,12 @@ static void test_late_hello_answer(void **state)
 
 	(void)state;
 	assert_int_equal(start(&c), 0);
-	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_DEGRADED);   /* no answer in time */
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_DEGRADED);   /* no answer in time */
 	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);          /* name sent anyway */
 	srv_write(&c, "+TCPCHAT\t1\n");
-	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_NAME_SENT);
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_NAME_SENT);
 	srv_write(&c, "WELCOME\talice\tlobby\n");
-	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_ONLINE);
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_ONLINE);
 	finish(&c);
 }
 
@@ -219,7 +219,7 @@ static void test_no_reconnect(void **state)
 	loop_del(c.loop, c.srv);
 	close(c.srv);
 	c.srv = -1;
-	RUN_UNTIL(&c, client_conn_state(c.cc) == CONN_CLOSED);
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_CLOSED);
 	finish(&c);
 }
 

@@ -2,15 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "history.h"
+#include "backlog.h"
 #include "util.h"
 
-void history_init(struct history *h, size_t max, size_t max_bytes)
+void backlog_init(struct backlog *h, size_t max, size_t max_bytes)
 {
-	*h = (struct history){ .max = max, .max_bytes = max_bytes };
+	*h = (struct backlog){ .max = max, .max_bytes = max_bytes };
 }
 
-static void drop_oldest(struct history *h)
+static void drop_oldest(struct backlog *h)
 {
 	struct hentry *e = h->ring[h->head];
 
@@ -21,7 +21,7 @@ static void drop_oldest(struct history *h)
 	h->count--;
 }
 
-static void grow(struct history *h)
+static void grow(struct backlog *h)
 {
 	size_t cap = h->cap ? h->cap * 2 : 16;
 	struct hentry **ring;
@@ -37,7 +37,7 @@ static void grow(struct history *h)
 	h->head = 0;
 }
 
-void history_add(struct history *h, time_t t, const char *name, size_t namelen,
+void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
     const char *text, size_t textlen)
 {
 	struct hentry *e;
@@ -62,15 +62,15 @@ void history_add(struct history *h, time_t t, const char *name, size_t namelen,
 	h->bytes += namelen + textlen;
 }
 
-const struct hentry *history_get(const struct history *h, size_t i)
+const struct hentry *backlog_get(const struct backlog *h, size_t i)
 {
 	return i < h->count ? h->ring[(h->head + i) % h->cap] : NULL;
 }
 
-void history_free(struct history *h)
+void backlog_free(struct backlog *h)
 {
 	while (h->count > 0)
 		drop_oldest(h);
 	free(h->ring);
-	history_init(h, h->max, h->max_bytes);
+	backlog_init(h, h->max, h->max_bytes);
 }

@@ -80,7 +80,7 @@ struct client_conn *client_conn_new(struct loop *loop, const char *host, int por
 	cc->in = xmalloc(CONN_MAX_LINE + 1);
 	cc->reconnect = true;
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
-	cc->st = CONN_CONNECTING;
+	cc->st = LINK_CONNECTING;
 	srand((unsigned)(loop_now_ms() ^ (int64_t)getpid() << 16));
 	return cc;
 }
@@ -109,7 +109,7 @@ void client_conn_close(struct client_conn *cc)
 		loop_timer_cancel(cc->loop, cc->retry_timer);
 	cc->retry_timer = 0;
 	cc->reconnect = false;
-	cc->st = CONN_CLOSED;
+	cc->st = LINK_CLOSED;
 }
 
 void client_conn_free(struct client_conn *cc)
@@ -155,7 +155,7 @@ static void drop(struct client_conn *cc, const char *reason)
 		reason = buf;
 	}
 	if (!cc->reconnect) {
-		set_state(cc, CONN_CLOSED, reason);
+		set_state(cc, LINK_CLOSED, reason);
 		return;
 	}
 	delay = cc->backoff_ms - cc->backoff_ms / 4 + rand() % (cc->backoff_ms / 2 + 1);
@@ -163,7 +163,7 @@ static void drop(struct client_conn *cc, const char *reason)
 	cc->retry_timer = loop_timer_add(cc->loop, delay, on_retry, cc);
 	cc->backoff_ms = cc->backoff_ms * 2 > TC_CLIENT_RECONNECT_MAX_MS ?
 	    TC_CLIENT_RECONNECT_MAX_MS : cc->backoff_ms * 2;
-	set_state(cc, CONN_WAITING, reason);
+	set_state(cc, LINK_WAITING, reason);
 }
 
 static void queue(struct client_conn *cc, const char *s, size_t n)
@@ -189,16 +189,16 @@ static void send_line(struct client_conn *cc, const char *line)
 /* Ready for a name: send the one we have, or ask the front end for one. */
 static void name_phase(struct client_conn *cc)
 {
-	if (cc->st == CONN_DEGRADED) {
+	if (cc->st == LINK_DEGRADED) {
 		if (cc->name != NULL)
 			send_line(cc, cc->name);
 		return;
 	}
 	if (cc->name != NULL) {
 		send_line(cc, cc->name);
-		set_state(cc, CONN_NAME_SENT, NULL);
+		set_state(cc, LINK_NAME_SENT, NULL);
 	} else {
-		set_state(cc, CONN_NEED_NAME, NULL);
+		set_state(cc, LINK_NEED_NAME, NULL);
 	}
 }
 
@@ -209,7 +209,7 @@ static void on_hello_timeout(struct loop *loop, void *arg)
 	(void)loop;
 	cc->hs_timer = 0;
 	cc->hello_done = true;
-	set_state(cc, CONN_DEGRADED, "the server did not answer the tcpchat hello");
+	set_state(cc, LINK_DEGRADED, "the server did not answer the tcpchat hello");
 	if (cc->fd >= 0)
 		name_phase(cc);
 }
@@ -225,7 +225,7 @@ static void handle_record(struct client_conn *cc, char *line)
 		set_str(&cc->name, rec.f[0]);
 		set_str(&cc->room, rec.f[1]);
 		cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
-		set_state(cc, CONN_ONLINE, NULL);
+		set_state(cc, LINK_ONLINE, NULL);
 		if (cc->want_room != NULL && strcasecmp(cc->want_room, rec.f[1]) != 0) {
 			queue(cc, "/join ", 6);
 			send_line(cc, cc->want_room);
@@ -243,7 +243,7 @@ static void handle_record(struct client_conn *cc, char *line)
 		break;
 	case PROTO_NAMEQ:
 		set_str(&cc->name, NULL);
-		cc->st = CONN_NEED_NAME;
+		cc->st = LINK_NEED_NAME;
 		break;
 	case PROTO_BYE:
 		set_str(&cc->bye, rec.f[0][0] ? rec.f[0] : "the server closed the connection");
@@ -271,12 +271,12 @@ static void handle_line(struct client_conn *cc, char *line)
 		name_phase(cc);
 		return;
 	}
-	if (cc->st == CONN_DEGRADED && strncmp(line, "+TCPCHAT", 8) == 0) {
+	if (cc->st == LINK_DEGRADED && strncmp(line, "+TCPCHAT", 8) == 0) {
 		/* a late answer (a slow server): the name, if sent, was sent as a name */
-		set_state(cc, cc->name != NULL ? CONN_NAME_SENT : CONN_NEED_NAME, NULL);
+		set_state(cc, cc->name != NULL ? LINK_NAME_SENT : LINK_NEED_NAME, NULL);
 		return;
 	}
-	if (cc->st == CONN_DEGRADED) {
+	if (cc->st == LINK_DEGRADED) {
 		size_t skip;
 
 		while ((skip = proto_nc_prompt_len(line, n, cc->name)) > 0)
@@ -310,7 +310,7 @@ static void process_input(struct client_conn *cc)
 		return;
 	memmove(cc->in, cc->in + start, cc->in_len - start);
 	cc->in_len -= start;
-	if (cc->st == CONN_DEGRADED) {
+	if (cc->st == LINK_DEGRADED) {
 		size_t skip;     /* prompt repaints are never shown */
 
 		while ((skip = proto_nc_prompt_len(cc->in, cc->in_len, cc->name)) > 0) {
@@ -397,7 +397,7 @@ static void try_connect(struct client_conn *cc)
 {
 	const char *err = "connection failed";
 
-	set_state(cc, CONN_CONNECTING, NULL);
+	set_state(cc, LINK_CONNECTING, NULL);
 	cc->fd = client_net_next(cc->net, &err);
 	if (cc->fd < 0) {
 		drop(cc, err);
@@ -419,9 +419,9 @@ int client_conn_start(struct client_conn *cc, const char **err)
 void client_conn_set_name(struct client_conn *cc, const char *name)
 {
 	set_str(&cc->name, name);
-	if (cc->fd >= 0 && cc->hello_done && cc->st == CONN_NEED_NAME) {
+	if (cc->fd >= 0 && cc->hello_done && cc->st == LINK_NEED_NAME) {
 		send_line(cc, name);
-		set_state(cc, CONN_NAME_SENT, NULL);
+		set_state(cc, LINK_NAME_SENT, NULL);
 	}
 }
 
@@ -434,7 +434,7 @@ int client_conn_send(struct client_conn *cc, const char *line)
 {
 	if (cc->fd < 0 || cc->connecting || !cc->hello_done)
 		return -1;
-	if (cc->st == CONN_DEGRADED && cc->name == NULL)
+	if (cc->st == LINK_DEGRADED && cc->name == NULL)
 		set_str(&cc->name, line);   /* nc dialect: the first line is the name */
 	send_line(cc, line);
 	return 0;
@@ -480,5 +480,5 @@ int64_t client_conn_retry_in(const struct client_conn *cc)
 {
 	int64_t left = cc->retry_at - loop_now_ms();
 
-	return cc->st == CONN_WAITING && left > 0 ? left : 0;
+	return cc->st == LINK_WAITING && left > 0 ? left : 0;
 }

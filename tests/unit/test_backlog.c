@@ -7,54 +7,54 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "history.h"
+#include "backlog.h"
 
 static void keeps_the_last_n(void **state)
 {
-	struct history h;
+	struct backlog h;
 	char text[32];
 
 	(void)state;
-	history_init(&h, 5, 1 << 20);
+	backlog_init(&h, 5, 1 << 20);
 	for (int i = 0; i < 23; i++) {
 		int n = snprintf(text, sizeof(text), "m%d", i);
 
-		history_add(&h, i, "bob", 3, text, (size_t)n);
+		backlog_add(&h, i, "bob", 3, text, (size_t)n);
 	}
 	assert_int_equal(h.count, 5);
-	assert_string_equal(hentry_text(history_get(&h, 0)), "m18");
-	assert_string_equal(hentry_text(history_get(&h, 4)), "m22");
-	assert_string_equal(hentry_name(history_get(&h, 4)), "bob");
-	assert_int_equal(history_get(&h, 4)->t, 22);
-	assert_null(history_get(&h, 5));
-	history_free(&h);
+	assert_string_equal(hentry_text(backlog_get(&h, 0)), "m18");
+	assert_string_equal(hentry_text(backlog_get(&h, 4)), "m22");
+	assert_string_equal(hentry_name(backlog_get(&h, 4)), "bob");
+	assert_int_equal(backlog_get(&h, 4)->t, 22);
+	assert_null(backlog_get(&h, 5));
+	backlog_free(&h);
 	assert_int_equal(h.count, 0);
 }
 
 static void bounded_by_bytes(void **state)
 {
-	struct history h;
+	struct backlog h;
 	char big[1000];
 
 	(void)state;
 	memset(big, 'x', sizeof(big));
-	history_init(&h, 1000, 5000);
+	backlog_init(&h, 1000, 5000);
 	for (int i = 0; i < 100; i++)
-		history_add(&h, i, "a", 1, big, sizeof(big));
+		backlog_add(&h, i, "a", 1, big, sizeof(big));
 	assert_true(h.bytes <= 5000);
 	assert_int_equal(h.count, 4);
-	history_free(&h);
+	backlog_free(&h);
 }
 
 static void zero_keeps_nothing(void **state)
 {
-	struct history h;
+	struct backlog h;
 
 	(void)state;
-	history_init(&h, 0, 5000);
-	history_add(&h, 1, "a", 1, "x", 1);
+	backlog_init(&h, 0, 5000);
+	backlog_add(&h, 1, "a", 1, "x", 1);
 	assert_int_equal(h.count, 0);
-	history_free(&h);
+	backlog_free(&h);
 }
 
 int main(void)

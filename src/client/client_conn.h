@@ -17,19 +17,19 @@
 #include "proto.h"
 
 enum client_conn_state {
-	CONN_CONNECTING,    /* resolving, connecting, waiting for the hello answer */
-	CONN_NEED_NAME,     /* connected; a name must be given (client_conn_set_name) */
-	CONN_NAME_SENT,     /* waiting for WELCOME or NAME? */
-	CONN_ONLINE,        /* named, in a room */
-	CONN_DEGRADED,      /* old-style server: nc dialect, raw lines */
-	CONN_WAITING,       /* disconnected, reconnecting after a delay */
-	CONN_CLOSED,        /* disconnected for good */
+	LINK_CONNECTING,    /* resolving, connecting, waiting for the hello answer */
+	LINK_NEED_NAME,     /* connected; a name must be given (client_conn_set_name) */
+	LINK_NAME_SENT,     /* waiting for WELCOME or NAME? */
+	LINK_ONLINE,        /* named, in a room */
+	LINK_DEGRADED,      /* old-style server: nc dialect, raw lines */
+	LINK_WAITING,       /* disconnected, reconnecting after a delay */
+	LINK_CLOSED,        /* disconnected for good */
 };
 
 struct client_conn_ops {
 	void (*state)(void *arg, enum client_conn_state st, const char *detail);
 	void (*record)(void *arg, const struct proto_rec *rec);
-	void (*raw_line)(void *arg, const char *line);    /* CONN_DEGRADED only */
+	void (*raw_line)(void *arg, const char *line);    /* LINK_DEGRADED only */
 };
 
 struct client_conn;
@@ -60,7 +60,7 @@ const char *client_conn_name(const struct client_conn *cc);   /* accepted name o
 bool client_conn_has_name(const struct client_conn *cc);      /* a name to send is known */
 const char *client_conn_room(const struct client_conn *cc);   /* current room or NULL */
 const char *client_conn_server(const struct client_conn *cc); /* "host:port" */
-/* Milliseconds until the next reconnect attempt (CONN_WAITING). */
+/* Milliseconds until the next reconnect attempt (LINK_WAITING). */
 int64_t client_conn_retry_in(const struct client_conn *cc);
 
 #endif

@@ -13,7 +13,7 @@ void rooms_init(struct rooms *rs, size_t hist_max)
 
 static void room_free(struct room *r)
 {
-	history_free(&r->hist);
+	backlog_free(&r->hist);
 	free(r);
 }
 
@@ -94,7 +94,7 @@ struct room *rooms_get(struct rooms *rs, const char *name)
 	r = xcalloc(1, sizeof(*r));
 	strncpy(r->name, name, sizeof(r->name) - 1);
 	r->members.next = r->members.prev = &r->members;
-	history_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
+	backlog_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
 	r->last_used = ++rs->clock;
 	r->next = rs->list;
 	rs->list = r;

@@ -127,16 +127,16 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	struct plain *p = arg;
 
 	switch (st) {
-	case CONN_NEED_NAME:
+	case LINK_NEED_NAME:
 		p->need_name = true;
 		if (p->nqueue == 0 && isatty(STDIN_FILENO))
 			say("*** Choose a name:", NULL);   /* someone is typing: tell them */
 		break;
-	case CONN_DEGRADED:
+	case LINK_DEGRADED:
 		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);
 		break;
-	case CONN_CLOSED:
-	case CONN_WAITING:
+	case LINK_CLOSED:
+	case LINK_WAITING:
 		if (!p->quitting) {
 			fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc),
 			    detail ? detail : "disconnected");
@@ -175,7 +175,7 @@ static void pump(struct plain *p)
 	enum client_conn_state st = client_conn_state(p->cc);
 
 	if (p->need_name && p->nqueue > 0 &&
-	    (st == CONN_NEED_NAME || st == CONN_CONNECTING)) {
+	    (st == LINK_NEED_NAME || st == LINK_CONNECTING)) {
 		char *name = dequeue(p);
 
 		p->need_name = false;
@@ -183,7 +183,7 @@ static void pump(struct plain *p)
 		free(name);
 		return;
 	}
-	if (st != CONN_ONLINE && st != CONN_DEGRADED)
+	if (st != LINK_ONLINE && st != LINK_DEGRADED)
 		return;
 	while (p->nqueue > 0) {
 		char *line = dequeue(p);
@@ -229,8 +229,8 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 		p->in_len = 0;
 		p->eof = true;
 		loop_del(loop, fd);
-		if (p->nqueue == 0 && client_conn_state(p->cc) != CONN_ONLINE &&
-		    client_conn_state(p->cc) != CONN_DEGRADED && client_conn_name(p->cc) == NULL)
+		if (p->nqueue == 0 && client_conn_state(p->cc) != LINK_ONLINE &&
+		    client_conn_state(p->cc) != LINK_DEGRADED && client_conn_name(p->cc) == NULL)
 			loop_stop(loop);   /* nothing to send, not even a name */
 		pump(p);
 		return;

@@ -186,7 +186,7 @@ static void enter_room(struct chat *ch, struct conn *c, struct room *r, const ch
 		conn_info(c, line);
 	}
 	for (size_t i = 0; i < r->hist.count; i++) {
-		const struct hentry *e = history_get(&r->hist, i);
+		const struct hentry *e = backlog_get(&r->hist, i);
 		struct conn_line l;
 
 		tstamp_format(e->t, ts);
@@ -354,7 +354,7 @@ void chat_say(struct chat *ch, struct conn *c, const char *text, size_t len)
 	struct room *r = c->room;
 
 	tstamp_format(now, ts);
-	history_add(&r->hist, now, c->name, c->namelen, text, len);
+	backlog_add(&r->hist, now, c->name, c->namelen, text, len);
 	chatlog_add(&ch->log, now, r->name, "MSG", c->name, text, len);
 	render_msg(ch, "MSG", ts, c->name, text, len);
 	broadcast(ch, r, c, now);
@@ -537,7 +537,7 @@ static void replay_one(void *arg, time_t t, const char *room, const char *kind,
 		return;
 	r = rooms_get(&ch->rooms, rname);
 	if (r != NULL)
-		history_add(&r->hist, t, name, strlen(name), text, strlen(text));
+		backlog_add(&r->hist, t, name, strlen(name), text, strlen(text));
 }
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)

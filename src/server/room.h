@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "conn.h"
-#include "history.h"
+#include "backlog.h"
 
 #define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
 
@@ -14,7 +14,7 @@ struct room {
 	char name[ROOM_NAME_MAX_BYTES + 1];
 	struct member_link members;   /* circular list head */
 	size_t nmembers;
-	struct history hist;
+	struct backlog hist;
 	uint64_t last_used;           /* rooms_touch() counter */
 	struct room *next;
 };

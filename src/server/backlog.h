@@ -1,6 +1,6 @@
-/* history.h: a room's recent messages, bounded by count and by bytes. Pure. */
-#ifndef HISTORY_H
-#define HISTORY_H
+/* backlog.h: a room's recent messages, bounded by count and by bytes. Pure. */
+#ifndef BACKLOG_H
+#define BACKLOG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +15,7 @@ struct hentry {
 static inline const char *hentry_name(const struct hentry *e) { return e->data; }
 static inline const char *hentry_text(const struct hentry *e) { return e->data + e->namelen + 1; }
 
-struct history {
+struct backlog {
 	struct hentry **ring;
 	size_t cap;     /* slots allocated (grows up to max) */
 	size_t max;     /* most entries kept */
@@ -25,11 +25,11 @@ struct history {
 	size_t max_bytes;
 };
 
-void history_init(struct history *h, size_t max, size_t max_bytes);
-void history_add(struct history *h, time_t t, const char *name, size_t namelen,
+void backlog_init(struct backlog *h, size_t max, size_t max_bytes);
+void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
     const char *text, size_t textlen);
 /* i-th entry, 0 the oldest. */
-const struct hentry *history_get(const struct history *h, size_t i);
-void history_free(struct history *h);
+const struct hentry *backlog_get(const struct backlog *h, size_t i);
+void backlog_free(struct backlog *h);
 
 #endif

@@ -56,16 +56,16 @@ static void update_status(struct ctui *t)
 	    client_conn_server(t->cc), room ? "#" : "", room ? room : "-", name ? name : "-",
 	    t->members.n, tui_scrolled_up() ? " | scrolled up" : "");
 	switch (client_conn_state(t->cc)) {
-	case CONN_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
-	case CONN_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
-	case CONN_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
-	case CONN_ONLINE: snprintf(right, sizeof(right), "connected "); break;
-	case CONN_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
-	case CONN_WAITING:
+	case LINK_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
+	case LINK_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
+	case LINK_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
+	case LINK_ONLINE: snprintf(right, sizeof(right), "connected "); break;
+	case LINK_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
+	case LINK_WAITING:
 		snprintf(right, sizeof(right), "offline, retry in %llds ",
 		    (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
 		break;
-	case CONN_CLOSED: snprintf(right, sizeof(right), "offline "); break;
+	case LINK_CLOSED: snprintf(right, sizeof(right), "offline "); break;
 	}
 	tui_set_status(left, right);
 }
@@ -77,7 +77,7 @@ static void update_prompt(struct ctui *t)
 
 	if (t->npaste > 0)
 		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
-	else if (st != CONN_DEGRADED && !client_conn_has_name(t->cc))
+	else if (st != LINK_DEGRADED && !client_conn_has_name(t->cc))
 		snprintf(buf, sizeof(buf), "name> ");
 	else
 		snprintf(buf, sizeof(buf), "> ");
@@ -229,7 +229,7 @@ static void on_tick(struct loop *loop, void *arg)
 
 	t->tick = 0;
 	update_status(t);
-	if (client_conn_state(t->cc) == CONN_WAITING)
+	if (client_conn_state(t->cc) == LINK_WAITING)
 		t->tick = loop_timer_add(loop, TICK_MS, on_tick, t);
 }
 
@@ -239,16 +239,16 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	char buf[512];
 
 	switch (st) {
-	case CONN_NEED_NAME:
+	case LINK_NEED_NAME:
 		tui_add(TUI_INFO, NULL, NULL, "Choose a name and press Enter:");
 		break;
-	case CONN_DEGRADED:
+	case LINK_DEGRADED:
 		snprintf(buf, sizeof(buf), "%s: showing the server's text as it comes (nc mode)",
 		    detail);
 		tui_add(TUI_ERROR, NULL, NULL, buf);
 		t->offline = false;
 		break;
-	case CONN_WAITING:
+	case LINK_WAITING:
 		client_members_clear(&t->members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s); reconnecting in %llds",
 		    detail ? detail : "?", (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
@@ -258,12 +258,12 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		if (t->tick == 0)
 			t->tick = loop_timer_add(t->loop, TICK_MS, on_tick, t);
 		break;
-	case CONN_CLOSED:
+	case LINK_CLOSED:
 		client_members_clear(&t->members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s)", detail ? detail : "?");
 		tui_add(TUI_ERROR, NULL, NULL, buf);
 		break;
-	case CONN_ONLINE:
+	case LINK_ONLINE:
 		t->offline = false;
 		break;
 	default:
@@ -280,7 +280,7 @@ static const struct client_conn_ops tui_conn_ops = {
 
 static void quit(struct ctui *t)
 {
-	if (client_conn_state(t->cc) == CONN_ONLINE || client_conn_state(t->cc) == CONN_DEGRADED) {
+	if (client_conn_state(t->cc) == LINK_ONLINE || client_conn_state(t->cc) == LINK_DEGRADED) {
 		client_conn_send(t->cc, "/quit");
 		client_conn_flush(t->cc);
 	}
@@ -310,7 +310,7 @@ static void send_one(struct ctui *t, const char *line)
 		quit(t);
 		return;
 	}
-	if (st != CONN_DEGRADED && !client_conn_has_name(t->cc)) {
+	if (st != LINK_DEGRADED && !client_conn_has_name(t->cc)) {
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
@@ -318,9 +318,9 @@ static void send_one(struct ctui *t, const char *line)
 		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
 		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
 		    "leaves. Server commands:");
-	if (st == CONN_NAME_SENT)
+	if (st == LINK_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
-	else if ((st != CONN_ONLINE && st != CONN_DEGRADED) || client_conn_send(t->cc, line) != 0)
+	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || client_conn_send(t->cc, line) != 0)
 		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
 }
 
