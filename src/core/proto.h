@@ -16,7 +16,8 @@
 #include <stddef.h>
 
 #define PROTO_VERSION     1
-#define PROTO_HELLO_LINE  "/TCPCHAT 1\n"   /* the client's first line */
+#define PROTO_HELLO_WORD  "/TCPCHAT"       /* the client's first line: the word, a space, a version */
+#define PROTO_HELLO_LINE  PROTO_HELLO_WORD " 1\n"
 #define PROTO_MAX_FIELDS  4
 
 enum proto_type {

@@ -1,6 +1,10 @@
-/* chat.h: the chat's rules, apart from any socket: naming, rooms, messages, renames,
- * private messages and the notices they cause, in both dialects. The server feeds it
- * input and flushes what it queues; tests and fuzzers can drive it directly. */
+/*
+ * chat.h: the chat's rules, apart from any socket: rooms, messages, renames, private
+ * messages, who is where. Every action is decided here once and becomes an event
+ * (event.h): recorded (history, the persistent log), delivered to the members of its
+ * room through their dialects, and handed to the bus (bus.h). A connection's input
+ * reaches these functions through session.c and the commands (cmd.c).
+ */
 #ifndef CHAT_H
 #define CHAT_H
 
@@ -8,9 +12,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "buf.h"
+#include "bus.h"
 #include "chatlog.h"
-#include "conn.h"
+#include "member.h"
 #include "names.h"
 #include "room.h"
 
@@ -18,40 +22,51 @@ struct chat {
 	struct rooms rooms;
 	struct names *names;
 	struct chatlog log;
+	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
+	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
+	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
+	/* Input limits, for session.c. */
 	size_t max_line;        /* bytes */
 	int rate_limit;         /* messages per second, 0 off */
-	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
-	struct buf nc, proto;   /* scratch: one rendering of the line being sent */
 	char *text;             /* scratch: sanitised input, 3 * max_line */
 };
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
 void chat_free(struct chat *ch);
 
-/* Load history from the log file (before chat_open_log). -1 with errbuf on error. */
+/* The persistent log. Replay before chat_open_log. -1 with errbuf on error. */
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
 int chat_open_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
+bool chat_has_log(const struct chat *ch);
+/* Write the records of this pass (before any client output). 0, or -1 (errno). */
+int chat_flush_log(struct chat *ch);
+int chat_reopen_log(struct chat *ch, char *errbuf, size_t errsz);
 
-/* A new connection: the banner and the name prompt. */
-void chat_greet(struct chat *ch, struct conn *c, int64_t now_ms);
-/* Handle the complete lines buffered in c->in. Returns true when c ran out of
- * rate-limit tokens with lines left (the caller stops reading from it for a while). */
-bool chat_input(struct chat *ch, struct conn *c, int64_t now_ms);
-/* The end of c's input (EOF, or a hung-up peer): what is buffered is handled whatever
- * the rate limit, a last line without its newline included; c->in is emptied. */
-void chat_input_end(struct chat *ch, struct conn *c);
-/* c is going away: tell its room, free its name. Safe to call once per conn. */
-void chat_leave(struct chat *ch, struct conn *c);
-/* Milliseconds until c has a token again (rate limit). */
-int64_t chat_throttle_ms(const struct chat *ch, const struct conn *c);
+/* Names in use. */
+struct member *chat_find(const struct chat *ch, const char *name, size_t len);
+/* Why name (checked) cannot be m's: taken by someone else; NULL if free. The
+ * reason is written to why. */
+const char *chat_name_taken(const struct chat *ch, const struct member *m,
+    const char *name, char *why, size_t whysz);
+const struct rooms *chat_rooms(const struct chat *ch);
 
-/* Used by the commands (cmd.c). Text is sanitised. */
-void chat_say(struct chat *ch, struct conn *c, const char *text, size_t len);
-void chat_rename(struct chat *ch, struct conn *c, const char *name, size_t len);
-void chat_join(struct chat *ch, struct conn *c, const char *room, size_t len);
-void chat_private(struct chat *ch, struct conn *c, struct conn *to, const char *text,
-    size_t len);
-void chat_members(struct chat *ch, struct conn *c);
-void chat_bye(struct conn *c, const char *nc_text, const char *reason);
+/* A member whose name was accepted enters the chat, in the default room. */
+void chat_enter(struct chat *ch, struct member *m, const char *name);
+/* m is going away: tell its room, free its name. Safe to call more than once. */
+void chat_leave(struct chat *ch, struct member *m);
+
+/* The actions. Text is sanitised. Refusals go to m alone. */
+void chat_say(struct chat *ch, struct member *m, const char *text, size_t len);
+void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len);
+void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
+void chat_private(struct chat *ch, struct member *m, struct member *to,
+    const char *text, size_t len);
+void chat_members(struct chat *ch, struct member *m);
+/* A last line to m, then its connection closes. */
+void chat_bye(struct member *m, const char *text, const char *reason);
+
+/* Apply an event decided here or elsewhere (the bus): record it, deliver it to the
+ * local members of its room but except. */
+void chat_apply(struct chat *ch, const struct event *ev, const struct member *except);
 
 #endif

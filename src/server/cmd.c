@@ -7,6 +7,7 @@
 
 #include "chat.h"
 #include "cmd.h"
+#include "member.h"
 #include "line.h"
 #include "names.h"
 
@@ -18,16 +19,16 @@ struct cmd {
 	enum args args;
 	const char *usage;
 	const char *help;
-	void (*run)(struct chat *ch, struct conn *c, const char *arg, size_t len);
+	void (*run)(struct chat *ch, struct member *m, const char *arg, size_t len);
 };
 
-static void cmd_help(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_name(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_list(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_rooms(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_join(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_msg(struct chat *ch, struct conn *c, const char *arg, size_t len);
-static void cmd_quit(struct chat *ch, struct conn *c, const char *arg, size_t len);
+static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_name(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_list(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_rooms(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len);
+static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len);
 
 static const struct cmd cmds[] = {
 	{ "help", NULL, NONE, "/help", "list the commands", cmd_help },
@@ -39,65 +40,65 @@ static const struct cmd cmds[] = {
 	{ "quit", NULL, NONE, "/quit", "leave the chat", cmd_quit },
 };
 
-static void cmd_help(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	char line[128];
 
 	(void)ch, (void)arg, (void)len;
-	conn_info(c, "Commands:");
+	member_info(m, "Commands:");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		char alias[32] = "";
 
 		if (cmds[i].alias != NULL)
 			snprintf(alias, sizeof(alias), " (or /%s)", cmds[i].alias);
 		snprintf(line, sizeof(line), "  %-16s %s%s", cmds[i].usage, cmds[i].help, alias);
-		conn_info(c, line);
+		member_info(m, line);
 	}
-	conn_info(c, "  //TEXT           send a message that starts with /");
+	member_info(m, "  //TEXT           send a message that starts with /");
 }
 
-static void cmd_name(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_name(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	chat_rename(ch, c, arg, len);
+	chat_rename(ch, m, arg, len);
 }
 
-static void cmd_list(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_list(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	(void)arg, (void)len;
-	chat_members(ch, c);
+	chat_members(ch, m);
 }
 
-static void cmd_rooms(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_rooms(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	char line[128];
+	const struct rooms *rs = chat_rooms(ch);
 
 	(void)arg, (void)len;
-	snprintf(line, sizeof(line), "%zu room%s:", ch->rooms.count,
-	    ch->rooms.count == 1 ? "" : "s");
-	conn_info(c, line);
-	for (struct room *r = ch->rooms.list; r != NULL; r = r->next) {
+	snprintf(line, sizeof(line), "%zu room%s:", rs->count, rs->count == 1 ? "" : "s");
+	member_info(m, line);
+	for (const struct room *r = rooms_first(rs); r != NULL; r = rooms_next(r)) {
 		snprintf(line, sizeof(line), "  %s (%zu)%s", r->name, r->nmembers,
-		    r == c->room ? " <- you are here" : "");
-		conn_info(c, line);
+		    r == m->room ? " <- you are here" : "");
+		member_info(m, line);
 	}
 }
 
-static void cmd_join(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	chat_join(ch, c, arg, len);
+	chat_join(ch, m, arg, len);
 }
 
 /* NAME may contain spaces: take the longest run of words that names someone. */
-static void cmd_msg(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	struct conn *to = NULL;
+	struct member *to = NULL;
 	size_t namelen = 0;
 	char msg[128];
 
 	for (size_t i = 1; i <= len; i++) {
 		if (i < len && arg[i] != ' ')
 			continue;
-		struct conn *who = names_find(ch->names, arg, i);
+		struct member *who = chat_find(ch, arg, i);
 
 		if (who != NULL) {
 			to = who;
@@ -110,23 +111,23 @@ static void cmd_msg(struct chat *ch, struct conn *c, const char *arg, size_t len
 
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
 		    (int)line_utf8_cut(arg, (size_t)wl, 64), arg);
-		conn_error(c, msg);
+		member_error(m, msg);
 		return;
 	}
 	arg += namelen;
 	len -= namelen;
 	line_trim(&arg, &len);
 	if (len == 0) {
-		conn_error(c, "Usage: /msg NAME TEXT");
+		member_error(m, "Usage: /msg NAME TEXT");
 		return;
 	}
-	chat_private(ch, c, to, arg, len);
+	chat_private(ch, m, to, arg, len);
 }
 
-static void cmd_quit(struct chat *ch, struct conn *c, const char *arg, size_t len)
+static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	(void)ch, (void)arg, (void)len;
-	chat_bye(c, "Goodbye!", "quit");
+	chat_bye(m, "Goodbye!", "quit");
 }
 
 /* Command names match case-insensitively (/HELP is /help). */
@@ -135,7 +136,7 @@ static bool is_word(const char *name, const char *s, size_t n)
 	return strlen(name) == n && strncasecmp(name, s, n) == 0;
 }
 
-void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
+void cmd_dispatch(struct chat *ch, struct member *m, const char *line, size_t len)
 {
 	const char *sp = memchr(line, ' ', len);
 	size_t wl = sp ? (size_t)(sp - line) : len;
@@ -152,13 +153,13 @@ void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
 		if ((cmd->args == NONE && alen > 0) || (cmd->args != NONE && alen == 0) ||
 		    (cmd->args == ONE_WORD && memchr(arg, ' ', alen) != NULL)) {
 			snprintf(msg, sizeof(msg), "Usage: %s", cmd->usage);
-			conn_error(c, msg);
+			member_error(m, msg);
 			return;
 		}
-		cmd->run(ch, c, arg, alen);
+		cmd->run(ch, m, arg, alen);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)",
 	    (int)line_utf8_cut(line, wl, 32), line);
-	conn_error(c, msg);
+	member_error(m, msg);
 }

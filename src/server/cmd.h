@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 struct chat;
-struct conn;
+struct member;
 
-/* Run one command line (sanitised, without its leading '/'). Errors go to c alone. */
-void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len);
+/* Run one command line (sanitised, without its leading '/'). Errors go to m alone. */
+void cmd_dispatch(struct chat *ch, struct member *m, const char *line, size_t len);
 
 #endif

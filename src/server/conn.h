@@ -1,5 +1,9 @@
-/* conn.h: one client connection: its state, its input and output buffers, and how
- * lines are written to it in each dialect (nc prompts, or typed client records). */
+/*
+ * conn.h: the transport side of one connection: its transport (transport.h), input
+ * and output buffers, its place on the server's pending-write list, and the state
+ * the server's socket policies need (closing, throttled, slow reader). The server
+ * (server.c) owns it; the chat session of the connection is a member (member.h).
+ */
 #ifndef CONN_H
 #define CONN_H
 
@@ -7,84 +11,60 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "line.h"
-#include "names.h"
 #include "net.h"
+#include "transport.h"
 
-struct room;
+struct conn;
 
-struct member_link {            /* a place in a room's member list */
-	struct member_link *prev, *next;
+/* The connections with output waiting (or waiting to be freed). One per server. */
+struct conn_list {
+	struct conn *head;
 };
 
-enum conn_state { CONN_NAMING, CONN_CHATTING };
-
 struct conn {
-	/* What a broadcast touches comes first, in one or two cache lines (the room's
-	 * member walk prefetches the next member's link). */
-	struct member_link link;
 	struct buf out;
 	struct conn *pending_next;
-	int fd;
-	enum conn_state state;
-	bool proto;              /* speaks the client dialect (sent the hello) */
-	bool prompt_shown;       /* nc: the last bytes sent end in a prompt */
+	struct conn_list *pending_list;
+	struct conn *ready_next;  /* on the server's list of input held in the transport */
+	struct transport *t;     /* NULL in tests that drive the chat without sockets */
 	bool closing;            /* no more input or output; one last write of what is
 	                            queued, then freed at the loop's safe point */
 	bool pending;            /* on the pending-write list */
 	bool throttled;          /* out of rate-limit tokens: not reading */
 	bool peer_gone;          /* hung up while throttled: its buffered lines are still
 	                            handled, nothing is read from or written to it */
-	uint8_t name_tries;
-	uint8_t namelen;
-	uint8_t prompt_tail;     /* nc: bytes of a prompt that ends c->out, still unsent */
+	bool handshaking;        /* the transport's handshake is not done yet */
+	bool ready;              /* on the ready list */
+	uint8_t tail;            /* bytes at the end of out that may be taken back */
 	const char *close_reason;
-
-	char name[NAME_MAX_BYTES + 1];
-	struct room *room;
+	void *owner;             /* the server's record for this connection */
 
 	struct buf in;
-	struct line_reader reader;
-
-	double tokens;           /* rate limit bucket */
-	int64_t tokens_at;       /* ms */
 	int64_t accepted_at;     /* ms */
 	int64_t soft_since;      /* ms when output first passed the soft limit; 0 none */
-
 	char peer[NET_PEER_MAX];
 };
 
-/* A line as each dialect renders it. nc is written as is (the caller includes no
- * newline; prompt handling is added); proto is a full record without its newline. */
-struct conn_line {
-	const char *nc;
-	size_t nclen;
-	const char *proto;
-	size_t protolen;
-};
-
-struct conn *conn_new(int fd, const char *peer, int64_t now_ms);
+struct conn *conn_new(struct transport *t, const char *peer, int64_t now_ms,
+    struct conn_list *pending);
 void conn_free(struct conn *c);
 
-/* Queue a line for c in its dialect. nc: a newline first if a prompt was showing. */
-void conn_put(struct conn *c, const struct conn_line *l);
-/* Queue only the nc text (e.g. the banner) or only a record. */
-void conn_put_raw(struct conn *c, const char *s, size_t n);
-/* conn_put, then a fresh prompt: what every receiver of a broadcast gets. */
-void conn_deliver(struct conn *c, const struct conn_line *l, time_t now);
-/* nc: queue a fresh "[time][name]:" prompt (or the name prompt while naming). */
-void conn_prompt(struct conn *c, time_t now);
-/* A one-line notice for c alone: INFO or ERR record, a plain line in nc. */
-void conn_info(struct conn *c, const char *text);
-void conn_error(struct conn *c, const char *text);
+/* Queue bytes (nothing once closing). */
+void conn_write(struct conn *c, const char *s, size_t n);
+/* Room for n bytes at the end of the queue, then conn_commit(c, used). */
+char *conn_reserve(struct conn *c, size_t n);
+void conn_commit(struct conn *c, size_t n);
+/* The last n bytes queued may be taken back (while none of them was sent). */
+void conn_set_tail(struct conn *c, size_t n);
+/* Take back the tail, if it is still whole in the queue. Returns true if so. */
+bool conn_take_tail(struct conn *c);
+/* Does the queue end with a newline (or is it empty)? */
+bool conn_at_line_start(const struct conn *c);
+/* Tell c that n bytes were written from the front of its queue. */
+void conn_sent(struct conn *c, size_t n);
 
-/* Tell c that bytes left its queue (keeps prompt replacement honest). */
-void conn_sent(struct conn *c);
-/* Set c's name (already checked). */
-void conn_set_name(struct conn *c, const char *name);
-
-/* The pending-write list: connections with queued output. */
-struct conn *conn_pending_take(void);
+/* Take the next connection off the pending list, NULL when empty. */
+struct conn *conn_pending_take(struct conn_list *l);
 
 /* Mark c for closing with a reason (kept, not copied: use string literals). */
 void conn_close(struct conn *c, const char *reason);

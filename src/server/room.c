@@ -108,9 +108,9 @@ void rooms_tidy(struct rooms *rs, struct room *r)
 		unlink_room(rs, r);
 }
 
-void room_add(struct rooms *rs, struct room *r, struct conn *c)
+void room_add(struct rooms *rs, struct room *r, struct member *m)
 {
-	struct member_link *l = &c->link;
+	struct member_link *l = &m->link;
 
 	l->prev = r->members.prev;
 	l->next = &r->members;
@@ -118,14 +118,14 @@ void room_add(struct rooms *rs, struct room *r, struct conn *c)
 	r->members.prev = l;
 	r->nmembers++;
 	r->last_used = ++rs->clock;
-	c->room = r;
+	m->room = r;
 }
 
-void room_remove(struct room *r, struct conn *c)
+void room_remove(struct room *r, struct member *m)
 {
-	c->link.prev->next = c->link.next;
-	c->link.next->prev = c->link.prev;
-	c->link.prev = c->link.next = NULL;
+	m->link.prev->next = m->link.next;
+	m->link.next->prev = m->link.prev;
+	m->link.prev = m->link.next = NULL;
 	r->nmembers--;
-	c->room = NULL;
+	m->room = NULL;
 }

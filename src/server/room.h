@@ -5,8 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conn.h"
 #include "backlog.h"
+#include "member.h"
+#include "tclimits.h"
 
 #define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
 
@@ -40,16 +41,21 @@ struct room *rooms_get(struct rooms *rs, const char *name);
 /* Drop the room if it has no members and no history (the default room stays). */
 void rooms_tidy(struct rooms *rs, struct room *r);
 
-void room_add(struct rooms *rs, struct room *r, struct conn *c);
-void room_remove(struct room *r, struct conn *c);
+void room_add(struct rooms *rs, struct room *r, struct member *m);
+void room_remove(struct room *r, struct member *m);
 
-static inline struct conn *room_conn(struct member_link *l)
+static inline struct member *room_member(const struct member_link *l)
 {
-	return (struct conn *)(void *)((char *)l - offsetof(struct conn, link));
+	return (struct member *)(void *)((char *)(uintptr_t)l - offsetof(struct member, link));
 }
 
-#define ROOM_FOREACH(r, c, l) \
-	for (struct member_link *l = (r)->members.next; \
-	     l != &(r)->members && ((c) = room_conn(l), 1); l = l->next)
+/* Every member of room r, as m (the list must not change during the walk). */
+#define ROOM_FOREACH(r, m, l) \
+	for (const struct member_link *l = (r)->members.next; \
+	     l != &(r)->members && ((m) = room_member(l), 1); l = l->next)
+
+/* Walk the rooms (for listings). */
+static inline const struct room *rooms_first(const struct rooms *rs) { return rs->list; }
+static inline const struct room *rooms_next(const struct room *r) { return r->next; }
 
 #endif

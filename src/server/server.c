@@ -1,6 +1,8 @@
-/* server.c: serve mode. Sockets and time: accept with admission control, reads,
- * fair buffered writes, the slow-reader policy, rate-limit back-pressure, timeouts,
- * signals and shutdown. The chat's rules are in chat.c. */
+/* server.c: serve mode. Sockets and time: accept with admission control, the
+ * transport's handshake, reads, fair buffered writes, the slow-reader policy,
+ * rate-limit back-pressure, timeouts, signals and shutdown. Every byte moves through
+ * a transport (transport.h); a connection's input is its session's (session.c); the
+ * chat's rules are in chat.c. */
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -16,11 +18,13 @@
 #include "loop.h"
 #include "net.h"
 #include "server.h"
+#include "session.h"
 #include "tclimits.h"
 #include "util.h"
 
 #define HOUSEKEEPING_MS 1000
 #define THROTTLE_MIN_MS 10
+#define READY_ROUNDS    64      /* passes over input held in transports before poll */
 
 struct server {
 	struct loop *loop;
@@ -37,22 +41,32 @@ struct server {
 	bool accept_warned;      /* out of descriptors was logged; quiet until it clears */
 	bool shutting_down;
 	uint64_t throttle_timer;
+	struct conn_list pending; /* output to write, connections to free */
+	struct conn *ready;       /* input held inside a transport, poll cannot see it */
 	struct buf rbuf;         /* the read buffer connections borrow (see read_conn) */
 };
 
 static void on_conn(struct loop *loop, int fd, short revents, void *arg);
+static void read_conn(struct server *srv, struct conn *c);
+
+static struct session *session_of(const struct conn *c)
+{
+	return c->owner;
+}
+
+static int conn_fd(const struct conn *c)
+{
+	return c->t->fd;
+}
 
 /* --- output ------------------------------------------------------------------------ */
 
 static void update_events(struct server *srv, struct conn *c)
 {
-	short ev = 0;
+	bool reading = !c->throttled && !c->closing && !srv->shutting_down;
 
-	if (!c->throttled && !c->closing && !srv->shutting_down)
-		ev |= POLLIN;
-	if (buf_len(&c->out) > 0)
-		ev |= POLLOUT;
-	loop_set_events(srv->loop, c->fd, ev);
+	loop_set_events(srv->loop, conn_fd(c),
+	    transport_events(c->t, reading, buf_len(&c->out) > 0));
 }
 
 /* Apply the slow-reader policy: above the hard limit at once, above the soft limit
@@ -61,6 +75,7 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
 {
 	size_t q = buf_len(&c->out);
 	const char *why = NULL;
+	struct member *m = &session_of(c)->m;
 	char esc[LOG_ESCAPE_MAX];
 
 	if (q > srv->hard_limit) {
@@ -76,7 +91,7 @@ static bool check_queue(struct server *srv, struct conn *c, int64_t now)
 	if (why == NULL)
 		return false;
 	log_msg(LOG_WARN, "dropping slow reader %s \"%s\": %s (%zu bytes queued)", c->peer,
-	    log_escape(c->name, c->namelen, esc, sizeof(esc)), why, q);
+	    log_escape(m->name, m->namelen, esc, sizeof(esc)), why, q);
 	buf_free(&c->out);
 	conn_close(c, why);
 	return true;
@@ -92,20 +107,19 @@ static void peer_gone(struct server *srv, struct conn *c)
 
 	/* Lines it sent that are still in the socket are its lines too (at most what
 	 * the kernel buffered). */
-	while ((n = read(c->fd, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK)) > 0 ||
-	    (n < 0 && errno == EINTR))
-		if (n > 0)
-			buf_commit(&c->in, (size_t)n);
+	while ((n = transport_read(c->t, buf_reserve(&c->in, TC_READ_CHUNK),
+	    TC_READ_CHUNK)) > 0)
+		buf_commit(&c->in, (size_t)n);
 	c->peer_gone = true;
 	buf_free(&c->out);
-	loop_del(srv->loop, c->fd);
+	loop_del(srv->loop, conn_fd(c));
 }
 
 /* Every record logged so far reaches the file before anyone is sent a byte more:
  * called before each write to a client, it costs nothing when nothing is pending. */
 static void flush_log(struct server *srv)
 {
-	if (chatlog_flush(&srv->chat.log) != 0)
+	if (chat_flush_log(&srv->chat) != 0)
 		log_msg(LOG_ERROR, "cannot write the log: %s", strerror(errno));
 }
 
@@ -122,11 +136,9 @@ static void flush_conn(struct server *srv, struct conn *c)
 	if (todo > TC_WRITE_MAX_PER_PASS)
 		todo = TC_WRITE_MAX_PER_PASS;
 	while (todo > 0) {
-		ssize_t n = write(c->fd, buf_data(&c->out), todo);
+		ssize_t n = transport_write(c->t, buf_data(&c->out), todo);
 
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 			if (c->throttled) {     /* it has lines to deliver still */
@@ -138,8 +150,7 @@ static void flush_conn(struct server *srv, struct conn *c)
 			    "connection reset" : "write error");
 			return;
 		}
-		buf_consume(&c->out, (size_t)n);
-		conn_sent(c);
+		conn_sent(c, (size_t)n);
 		todo -= (size_t)n;
 	}
 	if (!check_queue(srv, c, loop_now_ms()))
@@ -160,23 +171,67 @@ static void resume_accept(struct server *srv)
 /* The one safe point where a connection is freed. */
 static void finish_conn(struct server *srv, struct conn *c)
 {
+	struct session *s = session_of(c);
 	char esc[LOG_ESCAPE_MAX];
+	int fd = conn_fd(c);
 
-	chat_leave(&srv->chat, c);
+	session_leave(&srv->chat, s);
 	flush_log(srv);
-	if (buf_len(&c->out) > 0)
-		(void)!write(c->fd, buf_data(&c->out), buf_len(&c->out)); /* last words */
+	if (buf_len(&c->out) > 0 && !c->peer_gone)     /* last words */
+		(void)transport_write(c->t, buf_data(&c->out), buf_len(&c->out));
 	log_msg(LOG_INFO, "disconnect %s \"%s\": %s", c->peer,
-	    log_escape(c->name, strlen(c->name), esc, sizeof(esc)),
+	    log_escape(s->m.name, strlen(s->m.name), esc, sizeof(esc)),
 	    c->close_reason ? c->close_reason : "closed");
-	loop_del(srv->loop, c->fd);
-	close(c->fd);
-	srv->conns[c->fd] = NULL;
+	loop_del(srv->loop, fd);
+	if (!c->peer_gone && !c->handshaking)
+		transport_shutdown(c->t);
+	transport_close(c->t, false);
+	srv->conns[fd] = NULL;
 	srv->nconns--;
 	if (c->throttled)
 		srv->nthrottled--;
+	session_free(s);
 	conn_free(c);
 	resume_accept(srv);
+}
+
+/* --- input held inside a transport ------------------------------------------------- */
+
+static void mark_ready(struct server *srv, struct conn *c)
+{
+	if (!c->ready && transport_pending(c->t) > 0) {
+		c->ready = true;
+		c->ready_next = srv->ready;
+		srv->ready = c;
+	}
+}
+
+static void on_ready_again(struct loop *loop, void *arg)
+{
+	(void)loop, (void)arg;      /* only there so that poll() does not sleep */
+}
+
+/* Read what transports hold (poll would never report it), a bounded number of
+ * rounds; if some is left, poll without sleeping. */
+static void run_ready(struct server *srv)
+{
+	for (int round = 0; srv->ready != NULL; round++) {
+		struct conn *list = srv->ready;
+
+		if (round == READY_ROUNDS) {
+			loop_timer_add(srv->loop, 0, on_ready_again, srv);
+			return;
+		}
+		srv->ready = NULL;
+		while (list != NULL) {
+			struct conn *c = list;
+
+			list = c->ready_next;
+			c->ready = false;
+			if (!c->closing && !c->throttled && !c->peer_gone && !srv->shutting_down)
+				read_conn(srv, c);
+		}
+	}
 }
 
 static void before_sleep(struct loop *loop, void *arg)
@@ -184,7 +239,8 @@ static void before_sleep(struct loop *loop, void *arg)
 	struct server *srv = arg;
 	struct conn *c;
 
-	while ((c = conn_pending_take()) != NULL) {
+	run_ready(srv);
+	while ((c = conn_pending_take(&srv->pending)) != NULL) {
 		if (c->closing)
 			finish_conn(srv, c);
 		else
@@ -213,19 +269,22 @@ static void arm_throttle(struct server *srv)
 
 static void run_input(struct server *srv, struct conn *c)
 {
-	bool throttled = chat_input(&srv->chat, c, loop_now_ms());
+	struct session *s = session_of(c);
+	bool throttled = session_input(&srv->chat, s, loop_now_ms());
 
 	if (throttled != c->throttled) {
 		c->throttled = throttled;
 		srv->nthrottled += throttled ? 1 : -1;
-		if (!c->closing)
+		if (!c->closing && !c->peer_gone)
 			update_events(srv, c);
 	}
 	if (throttled) {
 		arm_throttle(srv);
 	} else if (c->peer_gone && !c->closing) {
-		chat_input_end(&srv->chat, c);  /* every line it sent is handled */
+		session_input_end(&srv->chat, s);  /* every line it sent is handled */
 		conn_close(c, "connection lost");
+	} else {
+		mark_ready(srv, c);
 	}
 }
 
@@ -258,11 +317,7 @@ static void read_conn(struct server *srv, struct conn *c)
 
 	if (shared)
 		c->in = srv->rbuf;
-	for (;;) {
-		n = read(c->fd, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK);
-		if (n >= 0 || errno != EINTR)
-			break;
-	}
+	n = transport_read(c->t, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK);
 	err = errno;
 	if (n > 0) {
 		buf_commit(&c->in, (size_t)n);
@@ -274,13 +329,34 @@ static void read_conn(struct server *srv, struct conn *c)
 		buf_append(&c->in, buf_data(&srv->rbuf), buf_len(&srv->rbuf));
 		buf_clear(&srv->rbuf);
 	}
-	if (n > 0 || (n < 0 && (err == EAGAIN || err == EWOULDBLOCK)))
+	if (n > 0 || (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))) {
+		if (n < 0 && !c->closing)
+			update_events(srv, c);  /* a transport may wait for something else */
 		return;
+	}
 	if (n == 0)
-		chat_input_end(&srv->chat, c);
+		session_input_end(&srv->chat, session_of(c));
 	buf_free(&c->in);
 	conn_close(c, n == 0 ? "closed by peer" : err == ECONNRESET ?
 	    "connection reset" : "read error");
+}
+
+/* --- the handshake ------------------------------------------------------------------ */
+
+static void step_handshake(struct server *srv, struct conn *c)
+{
+	int r = transport_handshake(c->t);
+
+	if (r < 0) {
+		log_msg(LOG_INFO, "handshake %s: %s", c->peer, c->t->err ? c->t->err : "failed");
+		conn_close(c, "handshake failed");
+		return;
+	}
+	if (r > 0) {
+		c->handshaking = false;
+		session_greet(&srv->chat, session_of(c));
+	}
+	update_events(srv, c);
 }
 
 static void on_conn(struct loop *loop, int fd, short revents, void *arg)
@@ -291,11 +367,15 @@ static void on_conn(struct loop *loop, int fd, short revents, void *arg)
 	(void)loop;
 	if (c == NULL || c->closing)
 		return;
-	if (revents & POLLOUT)
+	if (c->handshaking) {
+		step_handshake(srv, c);
+		return;
+	}
+	if (revents & c->t->wr_events)
 		flush_conn(srv, c);
 	if (c->closing || c->peer_gone)
 		return;
-	if (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
+	if (revents & (c->t->rd_events | POLLHUP | POLLERR | POLLNVAL)) {
 		if (srv->shutting_down) {
 			if (revents & (POLLHUP | POLLERR | POLLNVAL))
 				conn_close(c, "connection lost");
@@ -337,32 +417,39 @@ static void refuse_full(struct server *srv, int fd, const char *peer)
 	char msg[96];
 	int n = snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.\n",
 	    srv->nconns, srv->opt->max_clients);
+	struct transport *t = transport_tcp_new(fd);
 
-	(void)!write(fd, msg, (size_t)n);
-	close(fd);
+	(void)transport_write(t, msg, (size_t)n);
+	transport_close(t, false);
 	log_msg(LOG_INFO, "refused %s: chat is full", peer);
 }
 
-static void add_conn(struct server *srv, int fd, const char *peer)
+static void grow_conns(struct server *srv, int fd)
 {
-	struct conn *c;
+	int cap = srv->capconns ? srv->capconns : 64;
 
-	if (fd >= srv->capconns) {
-		int cap = srv->capconns ? srv->capconns : 64;
+	while (cap <= fd)
+		cap *= 2;
+	srv->conns = xreallocarray(srv->conns, (size_t)cap, sizeof(*srv->conns));
+	memset(srv->conns + srv->capconns, 0,
+	    (size_t)(cap - srv->capconns) * sizeof(*srv->conns));
+	srv->capconns = cap;
+}
 
-		while (cap <= fd)
-			cap *= 2;
-		srv->conns = xreallocarray(srv->conns, (size_t)cap, sizeof(*srv->conns));
-		memset(srv->conns + srv->capconns, 0,
-		    (size_t)(cap - srv->capconns) * sizeof(*srv->conns));
-		srv->capconns = cap;
-	}
-	c = conn_new(fd, peer, loop_now_ms());
-	srv->conns[fd] = c;
+static void add_conn(struct server *srv, struct transport *t, const char *peer)
+{
+	int64_t now = loop_now_ms();
+	struct conn *c = conn_new(t, peer, now, &srv->pending);
+
+	if (t->fd >= srv->capconns)
+		grow_conns(srv, t->fd);
+	c->owner = session_new(c, now);
+	c->handshaking = true;
+	srv->conns[t->fd] = c;
 	srv->nconns++;
-	loop_add(srv->loop, fd, POLLIN, on_conn, srv);
-	log_msg(LOG_INFO, "connect %s (fd %d, %d connected)", peer, fd, srv->nconns);
-	chat_greet(&srv->chat, c, loop_now_ms());
+	loop_add(srv->loop, t->fd, 0, on_conn, srv);
+	log_msg(LOG_INFO, "connect %s (fd %d, %d connected)", peer, t->fd, srv->nconns);
+	step_handshake(srv, c);
 }
 
 static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
@@ -393,17 +480,26 @@ static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
 		if (srv->nconns >= srv->opt->max_clients)
 			refuse_full(srv, fd, peer);
 		else
-			add_conn(srv, fd, peer);
+			add_conn(srv, transport_tcp_new(fd), peer);
 	}
 }
 
 /* --- time -------------------------------------------------------------------------- */
 
+static void name_timeout(struct server *srv, struct conn *c)
+{
+	char msg[80];
+
+	snprintf(msg, sizeof(msg), "No name given in %d second%s, goodbye.",
+	    srv->opt->name_timeout, srv->opt->name_timeout == 1 ? "" : "s");
+	buf_free(&c->in);
+	chat_bye(&session_of(c)->m, msg, "name timeout");
+}
+
 static void on_housekeeping(struct loop *loop, void *arg)
 {
 	struct server *srv = arg;
 	int64_t now = loop_now_ms(), limit = (int64_t)srv->opt->name_timeout * 1000;
-	char msg[80];
 	int trimmed = 0;
 
 	for (int fd = 0; fd < srv->capconns; fd++) {
@@ -414,14 +510,12 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		/* Busy connections keep their buffers between passes; idle ones give
 		 * the memory back here, once a second. */
 		trimmed += buf_trim(&c->in) + buf_trim(&c->out);
-		if (c->state == CONN_NAMING && limit > 0 && now - c->accepted_at >= limit) {
-			snprintf(msg, sizeof(msg), "No name given in %d second%s, goodbye.",
-			    srv->opt->name_timeout, srv->opt->name_timeout == 1 ? "" : "s");
-			buf_free(&c->in);
-			chat_bye(c, msg, "name timeout");
-		} else if (c->soft_since != 0) {
+		if (buf_len(&c->out) == 0)
+			transport_idle(c->t);
+		if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
+			name_timeout(srv, c);
+		else if (c->soft_since != 0)
 			check_queue(srv, c, now);
-		}
 	}
 #ifdef __GLIBC__
 	if (trimmed > 0)
@@ -438,15 +532,21 @@ static void on_shutdown_deadline(struct loop *loop, void *arg)
 	loop_stop(loop);
 }
 
+static void close_listeners(struct server *srv)
+{
+	for (int i = 0; i < srv->nlfds; i++) {
+		loop_del(srv->loop, srv->lfds[i]);
+		close(srv->lfds[i]);
+	}
+	srv->nlfds = 0;
+}
+
 static void on_stop_signal(struct loop *loop, int signo, void *arg)
 {
+	static const char bye_text[] = "Server is shutting down. Goodbye!";
+	static const struct event bye = { .type = EV_BYE, .text = bye_text,
+	    .len = sizeof(bye_text) - 1 };
 	struct server *srv = arg;
-	static const struct conn_line bye = {
-		.nc = "Server is shutting down. Goodbye!",
-		.nclen = sizeof("Server is shutting down. Goodbye!") - 1,
-		.proto = "BYE\tServer is shutting down. Goodbye!",
-		.protolen = sizeof("BYE\tServer is shutting down. Goodbye!") - 1,
-	};
 
 	if (srv->shutting_down) {
 		loop_stop(loop);        /* a second signal: stop flushing now */
@@ -454,18 +554,15 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 	}
 	log_msg(LOG_WARN, "%s: shutting down", strsignal(signo));
 	srv->shutting_down = true;
-	for (int i = 0; i < srv->nlfds; i++) {
-		loop_del(loop, srv->lfds[i]);
-		close(srv->lfds[i]);
-	}
-	srv->nlfds = 0;
+	close_listeners(srv);
 	for (int fd = 0; fd < srv->capconns; fd++) {
 		struct conn *c = srv->conns[fd];
 
-		if (c == NULL || c->closing)
+		if (c == NULL || c->closing || c->handshaking)
 			continue;
-		conn_put(c, &bye);
-		update_events(srv, c);
+		member_put(&session_of(c)->m, &bye);
+		if (!c->peer_gone)
+			update_events(srv, c);
 	}
 	loop_timer_add(loop, TC_SHUTDOWN_FLUSH_MS, on_shutdown_deadline, srv);
 }
@@ -477,9 +574,9 @@ static void on_hup(struct loop *loop, int signo, void *arg)
 
 	(void)loop;
 	(void)signo;
-	if (srv->chat.log.path == NULL)     /* no --log (a failed reopen is retried) */
+	if (!chat_has_log(&srv->chat))     /* no --log (a failed reopen is retried) */
 		return;
-	if (chatlog_reopen(&srv->chat.log, err, sizeof(err)) != 0)
+	if (chat_reopen_log(&srv->chat, err, sizeof(err)) != 0)
 		log_msg(LOG_ERROR, "%s", err);
 	else
 		log_msg(LOG_INFO, "log reopened");
@@ -499,22 +596,62 @@ static void raise_fd_limit(void)
 
 static void server_free(struct server *srv)
 {
-	while (conn_pending_take() != NULL)   /* before the conns it links are freed */
+	while (conn_pending_take(&srv->pending) != NULL)   /* before the conns it links */
 		;
 	for (int fd = 0; fd < srv->capconns; fd++) {
 		struct conn *c = srv->conns[fd];
 
 		if (c == NULL)
 			continue;
-		close(c->fd);
+		transport_close(c->t, false);
+		session_free(session_of(c));
 		conn_free(c);
 	}
-	for (int i = 0; i < srv->nlfds; i++)
-		close(srv->lfds[i]);
+	close_listeners(srv);
 	free(srv->conns);
 	buf_free(&srv->rbuf);
 	chat_free(&srv->chat);
 	loop_free(srv->loop);
+}
+
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+	/* Output buffers grow and shrink with the traffic. Keep them in the heap rather
+	 * than in mmap()ed blocks (no page faults on every pass); housekeeping gives
+	 * idle memory back with malloc_trim(). */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
+/* The chat, its log and the listeners. 0, or -1 with a reason in err. */
+static int server_setup(struct server *srv, char *err, size_t errsz)
+{
+	const struct serve_options *opt = srv->opt;
+
+	srv->hard_limit = (size_t)opt->max_queue_kib * 1024;
+	srv->soft_limit = srv->hard_limit / TC_SOFT_QUEUE_DIVISOR;
+	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
+	srv->chat.announce_max = (size_t)opt->announce_max;
+	srv->loop = loop_new();
+	if (opt->log_path != NULL &&
+	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
+	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
+		return -1;
+	srv->nlfds = net_listen(opt->bind, opt->port, srv->lfds, err, errsz);
+	if (srv->nlfds < 0) {
+		srv->nlfds = 0;
+		return -1;
+	}
+	for (int i = 0; i < srv->nlfds; i++)
+		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
+	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
+	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
+	loop_signal(srv->loop, SIGHUP, on_hup, srv);
+	loop_set_before_sleep(srv->loop, before_sleep, srv);
+	loop_timer_add(srv->loop, HOUSEKEEPING_MS, on_housekeeping, srv);
+	return 0;
 }
 
 int server_main(const struct serve_options *opt)
@@ -525,41 +662,13 @@ int server_main(const struct serve_options *opt)
 
 	log_set_level(opt->verbosity);
 	signal(SIGPIPE, SIG_IGN);
-#ifdef __GLIBC__
-	/* Output buffers grow and shrink with the traffic. Keep them in the heap rather
-	 * than in mmap()ed blocks (no page faults on every pass); housekeeping gives
-	 * idle memory back with malloc_trim(). */
-	mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-#endif
+	tune_malloc();
 	raise_fd_limit();
-	srv.hard_limit = (size_t)opt->max_queue_kib * 1024;
-	srv.soft_limit = srv.hard_limit / TC_SOFT_QUEUE_DIVISOR;
-	chat_init(&srv.chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
-	srv.chat.announce_max = (size_t)opt->announce_max;
-	srv.loop = loop_new();
-	if (opt->log_path != NULL &&
-	    (chat_replay_log(&srv.chat, opt->log_path, err, sizeof(err)) != 0 ||
-	    chat_open_log(&srv.chat, opt->log_path, err, sizeof(err)) != 0)) {
+	if (server_setup(&srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tcpchat: %s\n", err);
 		server_free(&srv);
 		return 1;
 	}
-	srv.nlfds = net_listen(opt->bind, opt->port, srv.lfds, err, sizeof(err));
-	if (srv.nlfds < 0) {
-		fprintf(stderr, "tcpchat: %s\n", err);
-		srv.nlfds = 0;
-		server_free(&srv);
-		return 1;
-	}
-	for (int i = 0; i < srv.nlfds; i++)
-		loop_add(srv.loop, srv.lfds[i], POLLIN, on_listen, &srv);
-	loop_signal(srv.loop, SIGINT, on_stop_signal, &srv);
-	loop_signal(srv.loop, SIGTERM, on_stop_signal, &srv);
-	loop_signal(srv.loop, SIGHUP, on_hup, &srv);
-	loop_set_before_sleep(srv.loop, before_sleep, &srv);
-	loop_timer_add(srv.loop, HOUSEKEEPING_MS, on_housekeeping, &srv);
-
 	printf("Listening on the port :%d\n", net_local_port(srv.lfds[0]));
 	fflush(stdout);
 	if (loop_run(srv.loop) != 0) {

@@ -7,15 +7,15 @@
  * fuzzed connection, greeted but not named. Byte 0 holds flags (bit 0: line limit 64
  * instead of 4096; bit 1: rate limit 5/s instead of none), byte 1 seeds the chunking; the
  * rest is what the fuzzed peer sends, appended to its c->in in chunks of 1..512 bytes,
- * each followed by chat_input() as the server's read_conn() does. With bit 2 of byte 0
+ * each followed by session_input() as the server's read_conn() does. With bit 2 of byte 0
  * set (multiplex mode), the byte 0xF5 (never valid in UTF-8) followed by X switches the
  * sender to connection X % 3 (alice, bob, the fuzzed one), and a connection that was
  * closed comes back as a fresh one (a reconnect: banner, naming, history replay). A throttled connection
- * is resumed after chat_throttle_ms(), as the server's throttle timer does. At the end
+ * is resumed after session_throttle_ms(), as the server's throttle timer does. At the end
  * every peer "closes": a last unterminated line counts, then the connection is closed.
  * After every step the pending-write list is drained like the server's before_sleep():
  * queued output is checked and dropped ("written"); closing connections go through
- * chat_leave() + conn_free(), as finish_conn() does.
+ * session_leave() + conn_free(), as finish_conn() does.
  *
  * Invariants:
  * - what the observers receive is valid UTF-8 with no control character but LF (and
@@ -26,7 +26,7 @@
  *   peer text can smuggle a TAB or a newline into a record);
  * - the sending connection's own output obeys the same rules (set TCPCHAT_FUZZ_SELF=0 in
  *   the environment to skip this while a known finding is being fixed);
- * - after chat_input() returns, a live connection holds at most limit + 1 bytes of
+ * - after session_input() returns, a live connection holds at most limit + 1 bytes of
  *   input and no complete line unless it is throttled;
  * - the chat log (a file in $TMPDIR, flushed before every delivery as the server does)
  *   reads back completely: every record well formed, no peer text breaking a record;
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "chat.h"
+#include "session.h"
 #include "conn.h"
 #include "fuzz_check.h"
 #include "log.h"
@@ -68,6 +69,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
 	check_self = self == NULL || strcmp(self, "0") != 0;
 	return 0;
+}
+
+static struct conn_list pending;
+
+static struct session *sess(const struct conn *c)
+{
+	return c->owner;
+}
+
+/* A new connection, greeted, as the server's add_conn() makes it. */
+static struct conn *new_conn(int64_t now_ms)
+{
+	struct conn *c = conn_new(NULL, "fuzz-peer", now_ms, &pending);
+
+	c->owner = session_new(c, now_ms);
+	session_greet(&ch, sess(c));
+	return c;
 }
 
 /* Expected TAB count of a client-dialect record, -1 for "at least one", -2 unknown. */
@@ -115,7 +133,7 @@ static void check_output(int who, struct conn *c)
 	if (n == 0 || (who == sender && !check_self))
 		return;
 	p = buf_data(&c->out);
-	bad = fuzz_first_unsafe(p, n, c->proto ? "\n\t" : "\n");
+	bad = fuzz_first_unsafe(p, n, sess(c)->m.dialect == DIALECT_PROTO ? "\n\t" : "\n");
 	skip = bad > 120 ? bad - 120 : 0;       /* show the bytes before the bad one */
 	FUZZ_CHECK(bad == n, who == sender ? "own output not terminal safe" :
 	    "output to another client not terminal safe", p + skip, n - skip);
@@ -160,8 +178,8 @@ static void drain(void)
 {
 	struct conn *c;
 
-	chatlog_flush(&ch.log);         /* logged before delivery, as the server does */
-	while ((c = conn_pending_take()) != NULL) {
+	chat_flush_log(&ch);         /* logged before delivery, as the server does */
+	while ((c = conn_pending_take(&pending)) != NULL) {
 		int who = -1;
 
 		for (int i = 0; i < NCONNS; i++)
@@ -171,7 +189,8 @@ static void drain(void)
 		check_output(who, c);
 		buf_free(&c->out);
 		if (c->closing) {
-			chat_leave(&ch, c);
+			session_leave(&ch, sess(c));
+			session_free(sess(c));
 			conn_free(c);
 			conns[who] = NULL;
 			if (who == BOB)
@@ -184,12 +203,12 @@ static void drain(void)
  * the rate limit as needed. */
 static void input(struct conn *c, int64_t *now_ms)
 {
-	while (chat_input(&ch, c, *now_ms)) {
-		int64_t wait = chat_throttle_ms(&ch, c);
+	while (session_input(&ch, sess(c), *now_ms)) {
+		int64_t wait = session_throttle_ms(&ch, sess(c));
 
 		FUZZ_CHECK(wait > 0, "throttled with a token left", NULL, 0);
 		*now_ms += wait;
-		drain();        /* c is not closing (chat_input() said so): it survives this */
+		drain();        /* c is not closing (session_input() said so): it survives this */
 	}
 }
 
@@ -227,8 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	records_bob = false;
 	for (int i = 0; i < NCONNS; i++) {
-		conns[i] = conn_new(-1, "fuzz-peer", now_ms);
-		chat_greet(&ch, conns[i], now_ms);
+		conns[i] = new_conn(now_ms);
 	}
 	drain();
 	feed(ALICE, "alice\n", 6, &now_ms);
@@ -247,8 +265,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			target = pos + 1 < size ? data[pos + 1] % NCONNS : FUZZ;
 			pos += 2;
 			if (conns[target] == NULL) {
-				conns[target] = conn_new(-1, "fuzz-peer", now_ms);
-				chat_greet(&ch, conns[target], now_ms);
+				conns[target] = new_conn(now_ms);
 				drain();
 			}
 			continue;
@@ -283,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sender = i;
 		if (buf_len(&c->in) > 0) {
 			buf_putc(&c->in, '\n');
-			chat_input(&ch, c, now_ms + 1000000);
+			session_input(&ch, sess(c), now_ms + 1000000);
 		}
 		buf_free(&c->in);
 		conn_close(c, "closed by peer");

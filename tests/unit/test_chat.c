@@ -1,4 +1,4 @@
-/* Unit tests for chat.c, conn.c and cmd.c without sockets: bytes in, bytes queued out. */
+/* Unit tests for session.c, chat.c, the dialects, member.c, conn.c and cmd.c without sockets: bytes in, bytes queued out. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,8 +8,23 @@
 #include <cmocka.h>
 
 #include "chat.h"
+#include "session.h"
 
 static struct chat ch;
+static struct conn_list pending;
+
+static struct conn *new_conn(void)
+{
+	struct conn *c = conn_new(NULL, "test", 0, &pending);
+
+	c->owner = session_new(c, 0);
+	return c;
+}
+
+static struct session *sess(struct conn *c)
+{
+	return c->owner;
+}
 
 static int setup(void **state)
 {
@@ -21,7 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	while (conn_pending_take() != NULL)
+	while (conn_pending_take(&pending) != NULL)
 		;
 	chat_free(&ch);
 	return 0;
@@ -30,7 +45,7 @@ static int teardown(void **state)
 static void feed(struct conn *c, const char *s)
 {
 	buf_append_str(&c->in, s);
-	chat_input(&ch, c, 0);
+	session_input(&ch, sess(c), 0);
 }
 
 /* Take c's queued output as a string, with timestamps replaced by "T". */
@@ -51,17 +66,16 @@ static const char *out(struct conn *c)
 		}
 	}
 	s[o] = '\0';
-	buf_clear(&c->out);
-	conn_sent(c);     /* as if written to the socket */
+	conn_sent(c, buf_len(&c->out));     /* as if written to the socket */
 	return s;
 }
 
 static struct conn *named(const char *name)
 {
-	struct conn *c = conn_new(-1, "test", 0);
+	struct conn *c = new_conn();
 	char line[64];
 
-	chat_greet(&ch, c, 0);
+	session_greet(&ch, sess(c));
 	snprintf(line, sizeof(line), "%s\n", name);
 	feed(c, line);
 	buf_clear(&c->out);
@@ -70,19 +84,20 @@ static struct conn *named(const char *name)
 
 static void done(struct conn *c)
 {
-	chat_leave(&ch, c);
-	while (conn_pending_take() != NULL)   /* as the server does before freeing */
+	session_leave(&ch, sess(c));
+	while (conn_pending_take(&pending) != NULL)   /* as the server does before freeing */
 		;
+	session_free(sess(c));
 	conn_free(c);
 }
 
 static void greeting_and_prompt(void **state)
 {
-	struct conn *c = conn_new(-1, "test", 0);
+	struct conn *c = new_conn();
 	const char *o;
 
 	(void)state;
-	chat_greet(&ch, c, 0);
+	session_greet(&ch, sess(c));
 	o = out(c);
 	assert_int_equal(strncmp(o, "Welcome to TCP-Chat!\n         _nnnn_\n", 37), 0);
 	assert_string_equal(o + strlen(o) - 18, "[ENTER YOUR NAME]:");
@@ -135,10 +150,10 @@ static void too_long_and_commands(void **state)
 
 static void client_dialect(void **state)
 {
-	struct conn *p = conn_new(-1, "test", 0), *a = named("a");
+	struct conn *p = new_conn(), *a = named("a");
 
 	(void)state;
-	chat_greet(&ch, p, 0);
+	session_greet(&ch, sess(p));
 	out(p);
 	feed(p, "/TCPCHAT 1\n");
 	assert_string_equal(out(p), "\n+TCPCHAT\t1\n");

@@ -5,7 +5,7 @@
  *
  * Tests named test_bug_* reproduce a finding reported to the lead; they fail until the
  * server is fixed. The chat is driven as tests/fuzz/fuzz_conn.c drives it: connections
- * with fd -1, input appended to c->in and handled by chat_input(), queued output taken
+ * without a transport, input appended to c->in and handled by session_input(), queued output taken
  * from c->out, closing connections freed as the server's finish_conn() does.
  */
 #include <setjmp.h>
@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "conn.h"
+#include "session.h"
 #include "line.h"
 #include "log.h"
 #include "tclimits.h"
@@ -74,13 +75,19 @@ struct fixture {
 };
 
 static struct fixture fx;
+static struct conn_list pending;
+
+static struct session *sess(struct conn *c)
+{
+	return c->owner;
+}
 
 /* The server's before_sleep(): collect what is queued, free what is closing. */
 static void drain(void)
 {
 	struct conn *c;
 
-	while ((c = conn_pending_take()) != NULL) {
+	while ((c = conn_pending_take(&pending)) != NULL) {
 		int who = -1;
 
 		for (int i = 0; i < NCONN; i++)
@@ -91,7 +98,8 @@ static void drain(void)
 			buf_append(&fx.got[who], buf_data(&c->out), buf_len(&c->out));
 		buf_free(&c->out);
 		if (c->closing) {
-			chat_leave(&fx.ch, c);
+			session_leave(&fx.ch, sess(c));
+			session_free(sess(c));
 			conn_free(c);
 			fx.c[who] = NULL;
 		}
@@ -101,7 +109,7 @@ static void drain(void)
 static void feed(int who, const void *p, size_t n)
 {
 	buf_append(&fx.c[who]->in, p, n);
-	assert_false(chat_input(&fx.ch, fx.c[who], 1000));
+	assert_false(session_input(&fx.ch, sess(fx.c[who]), 1000));
 	drain();
 }
 
@@ -133,8 +141,9 @@ static int setup(void **state)
 	memset(&fx, 0, sizeof(fx));
 	chat_init(&fx.ch, 4096, 0, 16);
 	for (int i = 0; i < NCONN; i++) {
-		fx.c[i] = conn_new(-1, "test-peer", 1000);
-		chat_greet(&fx.ch, fx.c[i], 1000);
+		fx.c[i] = conn_new(NULL, "test-peer", 1000, &pending);
+		fx.c[i]->owner = session_new(fx.c[i], 1000);
+		session_greet(&fx.ch, sess(fx.c[i]));
 	}
 	drain();
 	feed_str(0, "alice\n");

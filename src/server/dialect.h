@@ -1,0 +1,40 @@
+/*
+ * dialect.h: how a member's events become bytes. One table entry per dialect:
+ * nc (the classic prompts, dialect_nc.c) and the client records (dialect_proto.c,
+ * doc/PROTOCOL.md). Everything that differs between dialects is an entry here; the
+ * chat's rules never ask which dialect a member speaks.
+ */
+#ifndef DIALECT_H
+#define DIALECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "event.h"
+#include "member.h"
+
+struct dialect {
+	const char *name;
+	/* Render ev for viewer into out (cleared first). Returns false when the
+	 * dialect shows nothing for it. Room events do not depend on the viewer. */
+	bool (*render)(const struct event *ev, const struct member *viewer, struct buf *out);
+	/* Queue one rendered line (or lines) for m. */
+	void (*put)(struct member *m, const char *s, size_t n);
+	/* Queue a rendered line from someone else, with what follows it (a prompt). */
+	void (*deliver)(struct member *m, const char *s, size_t n, time_t now);
+	/* After m's input was handled: a fresh prompt, or nothing. */
+	void (*prompt)(struct member *m, time_t now);
+	/* m pressed Enter. */
+	void (*entered)(struct member *m);
+	/* The sender sees its own messages (the client shows them once, as sent). */
+	bool echo_own;
+};
+
+extern const struct dialect dialect_nc;
+extern const struct dialect dialect_proto;
+
+const struct dialect *dialect_of(const struct member *m);
+
+#endif

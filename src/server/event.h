@@ -1,0 +1,52 @@
+/*
+ * event.h: a chat event. Every chat action (a message, a join, a leave, a room
+ * change, a rename, a private message, and the notices a single member gets) is one
+ * typed event: decided once by chat.c, applied to the local members of its room
+ * (each rendered by that member's dialect), and handed to the bus (bus.h), which can
+ * publish it to other servers. Nothing in here is a byte a peer sees.
+ */
+#ifndef EVENT_H
+#define EVENT_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct room;
+
+enum event_type {
+	/* Room events: delivered to the members of a room, logged, published. */
+	EV_MSG,         /* name said text */
+	EV_JOIN,        /* name joined the chat (into room) */
+	EV_LEAVE,       /* name left the chat (from room) */
+	EV_MOVE_IN,     /* name came into room from another room */
+	EV_MOVE_OUT,    /* name went from room to another room */
+	EV_RENAME,      /* name is now known as other */
+	EV_PRIV,        /* name to other, privately: text */
+	/* Member events: for one member only. */
+	EV_HIST,        /* a history line: name said text at t */
+	EV_WELCOME,     /* you are name, in room */
+	EV_ROOM,        /* you are now in room (members) */
+	EV_MEMBERS,     /* who is in room */
+	EV_NAMEQ,       /* your name was refused: text */
+	EV_INFO,        /* text */
+	EV_ERR,         /* text */
+	EV_BYE,         /* text, then the connection closes */
+	EV_COUNT
+};
+
+struct event {
+	enum event_type type;
+	time_t t;
+	struct room *room;
+	const char *name;       /* who (the sender; the old name of a rename) */
+	size_t namelen;
+	const char *other;      /* the new name (EV_RENAME); the receiver (EV_PRIV) */
+	size_t otherlen;
+	const char *text;
+	size_t len;
+};
+
+/* Room events go to every member of the room; the others to one member. */
+static inline int event_is_room(enum event_type type) { return type <= EV_PRIV; }
+
+#endif

@@ -1,0 +1,123 @@
+/* member.c: a member's output, through its dialect (see member.h, dialect.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "conn.h"
+#include "dialect.h"
+#include "member.h"
+#include "proto.h"
+
+static struct buf scratch;      /* one rendering of an event for one member */
+
+static const struct dialect *const dialects[DIALECT_COUNT] = {
+	[DIALECT_NC] = &dialect_nc,
+	[DIALECT_PROTO] = &dialect_proto,
+};
+
+const struct dialect *dialect_of(const struct member *m)
+{
+	return dialects[m->dialect];
+}
+
+void member_init(struct member *m, struct conn *c)
+{
+	memset(m, 0, sizeof(*m));
+	m->conn = c;
+	m->dialect = DIALECT_NC;
+	m->state = MEMBER_NAMING;
+}
+
+void member_set_name(struct member *m, const char *name)
+{
+	size_t n = strlen(name);
+
+	memcpy(m->name, name, n + 1);
+	m->namelen = (uint8_t)n;
+}
+
+bool member_closing(const struct member *m)
+{
+	return m->conn == NULL || m->conn->closing;
+}
+
+void member_put(struct member *m, const struct event *ev)
+{
+	const struct dialect *d = dialect_of(m);
+
+	if (member_closing(m) || !d->render(ev, m, &scratch))
+		return;
+	d->put(m, buf_data(&scratch), buf_len(&scratch));
+}
+
+void member_deliver(struct member *m, const struct event *ev, struct render_cache *rc)
+{
+	const struct dialect *d = dialect_of(m);
+	struct buf *b = &rc->out[m->dialect];
+
+	if (member_closing(m))
+		return;
+	if (!rc->done[m->dialect]) {
+		rc->done[m->dialect] = true;
+		if (!d->render(ev, m, b))
+			buf_clear(b);
+	}
+	if (buf_len(b) > 0)
+		d->deliver(m, buf_data(b), buf_len(b), ev->t);
+}
+
+void render_cache_reset(struct render_cache *rc)
+{
+	memset(rc->done, 0, sizeof(rc->done));
+}
+
+void render_cache_free(struct render_cache *rc)
+{
+	for (int i = 0; i < DIALECT_COUNT; i++)
+		buf_free(&rc->out[i]);
+	buf_free(&scratch);
+}
+
+static void notice(struct member *m, enum event_type type, const char *text)
+{
+	struct event ev = { .type = type, .text = text, .len = strlen(text) };
+
+	member_put(m, &ev);
+}
+
+void member_info(struct member *m, const char *text)
+{
+	notice(m, EV_INFO, text);
+}
+
+void member_error(struct member *m, const char *text)
+{
+	notice(m, EV_ERR, text);
+}
+
+void member_prompt(struct member *m, time_t now)
+{
+	if (!member_closing(m))
+		dialect_of(m)->prompt(m, now);
+}
+
+void member_entered(struct member *m)
+{
+	dialect_of(m)->entered(m);
+}
+
+bool member_echoes_own(const struct member *m)
+{
+	return dialect_of(m)->echo_own;
+}
+
+void member_hello(struct member *m)
+{
+	char ans[32];
+	int n = snprintf(ans, sizeof(ans), "%s%s\t%d\n", m->prompt_shown ? "\n" : "",
+	    proto_type_name(PROTO_HELLO), PROTO_VERSION);
+
+	m->dialect = DIALECT_PROTO;
+	m->prompt_shown = false;
+	if (!member_closing(m))
+		conn_write(m->conn, ans, (size_t)n);
+}

@@ -1,0 +1,70 @@
+/*
+ * member.h: a chat member: a name in a room, reached through the room's member list,
+ * and the dialect its events are rendered in. A local member has a connection
+ * (conn.h) that its output is queued on; the chat's rules (chat.c) own every field
+ * here except the dialect state, which belongs to the dialect (dialect.h).
+ */
+#ifndef MEMBER_H
+#define MEMBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "event.h"
+#include "names.h"
+
+struct conn;
+struct room;
+
+struct member_link {            /* a place in a room's member list */
+	struct member_link *prev, *next;
+};
+
+enum dialect_id { DIALECT_NC, DIALECT_PROTO, DIALECT_COUNT };
+enum member_state { MEMBER_NAMING, MEMBER_CHATTING };
+
+struct member {
+	/* What a broadcast touches comes first (the room's member walk prefetches the
+	 * next member's link). */
+	struct member_link link;
+	struct conn *conn;
+	uint8_t dialect;             /* enum dialect_id */
+	uint8_t state;               /* enum member_state */
+	uint8_t namelen;
+	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
+	char name[NAME_MAX_BYTES + 1];
+	struct room *room;
+};
+
+/* Events rendered once per dialect for a whole broadcast. */
+struct render_cache {
+	struct buf out[DIALECT_COUNT];
+	bool done[DIALECT_COUNT];
+};
+
+void member_init(struct member *m, struct conn *c);
+void member_set_name(struct member *m, const char *name);
+bool member_closing(const struct member *m);
+
+/* Queue ev for m alone, rendered in m's dialect. */
+void member_put(struct member *m, const struct event *ev);
+/* A broadcast: ev rendered once per dialect through cache, then queued for m with
+ * what its dialect adds after a line from someone else (nc: a fresh prompt). */
+void member_deliver(struct member *m, const struct event *ev, struct render_cache *rc);
+void render_cache_reset(struct render_cache *rc);
+void render_cache_free(struct render_cache *rc);
+
+/* A one-line notice for m alone. */
+void member_info(struct member *m, const char *text);
+void member_error(struct member *m, const char *text);
+/* What m's dialect shows after its input was handled (nc: a fresh prompt). */
+void member_prompt(struct member *m, time_t now);
+/* The member pressed Enter: its cursor is on a fresh line (nc). */
+void member_entered(struct member *m);
+/* Switch m to the client dialect and answer its hello. */
+void member_hello(struct member *m);
+bool member_echoes_own(const struct member *m);
+
+#endif

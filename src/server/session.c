@@ -1,0 +1,217 @@
+/* session.c: a local connection's input (see session.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "proto.h"
+#include "session.h"
+#include "tclimits.h"
+#include "util.h"
+
+static const char banner[] =
+	"Welcome to TCP-Chat!\n"
+	"         _nnnn_\n"
+	"        dGGGGMMb\n"
+	"       @p~qp~~qMb\n"
+	"       M|@||@) M|\n"
+	"       @,----.JM|\n"
+	"      JS^\\__/  qKL\n"
+	"     dZP        qKRb\n"
+	"    dZP          qKKb\n"
+	"   fZP            SMMb\n"
+	"   HZM            MMMM\n"
+	"   FqM            MMMM\n"
+	" __| \".        |\\dS\"qML\n"
+	" |    `.       | `' \\Zq\n"
+	"_)      \\.___.,|     .'\n"
+	"\\____   )MMMMMP|   .'\n"
+	"     `-'       `--'\n";
+
+struct session *session_new(struct conn *c, int64_t now_ms)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+
+	member_init(&s->m, c);
+	s->tokens_at = now_ms;
+	return s;
+}
+
+void session_free(struct session *s)
+{
+	free(s);
+}
+
+void session_greet(struct chat *ch, struct session *s)
+{
+	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
+	conn_write(s->m.conn, banner, sizeof(banner) - 1);
+	member_prompt(&s->m, time(NULL));
+}
+
+/* --- naming ------------------------------------------------------------------------ */
+
+static void refuse_name(struct session *s, const char *why)
+{
+	struct event ev = { .type = EV_NAMEQ, .text = why, .len = strlen(why) };
+
+	if (++s->name_tries >= TC_MAX_NAME_TRIES) {
+		chat_bye(&s->m, "Too many attempts, goodbye.", "too many name attempts");
+		return;
+	}
+	member_entered(&s->m);
+	member_put(&s->m, &ev);
+	member_prompt(&s->m, time(NULL));
+}
+
+/* The client dialect's hello (doc/PROTOCOL.md); any version >= 1 gets ours. */
+static bool is_hello(const struct session *s, const char *raw, size_t len)
+{
+	static const char hello[] = PROTO_HELLO_WORD " ";
+
+	return s->m.dialect == DIALECT_NC && len >= sizeof(hello) - 1 &&
+	    memcmp(raw, hello, sizeof(hello) - 1) == 0;
+}
+
+static void take_name(struct chat *ch, struct session *s, const char *raw, size_t len)
+{
+	char name[NAME_MAX_BYTES + 1], why[160], esc[LOG_ESCAPE_MAX];
+	const char *reason;
+	const char *peer = s->m.conn->peer;
+
+	if (is_hello(s, raw, len)) {
+		member_hello(&s->m);
+		return;
+	}
+	reason = names_check(raw, len, name);
+	if (reason == NULL)
+		reason = chat_name_taken(ch, &s->m, name, why, sizeof(why));
+	if (reason != NULL) {
+		log_msg(LOG_DEBUG, "name refused %s: \"%s\": %s", peer,
+		    log_escape(raw, len, esc, sizeof(esc)), reason);
+		refuse_name(s, reason);
+		return;
+	}
+	log_msg(LOG_INFO, "name %s: \"%s\"", peer, log_escape(name, strlen(name), esc,
+	    sizeof(esc)));
+	chat_enter(ch, &s->m, name);
+}
+
+/* --- lines ------------------------------------------------------------------------- */
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ')
+			return 0;
+	return 1;
+}
+
+static void handle_line(struct chat *ch, struct session *s, const char *raw, size_t len)
+{
+	struct member *m = &s->m;
+	size_t n;
+
+	if (!session_named(s)) {
+		take_name(ch, s, raw, len);
+		return;
+	}
+	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
+	n = line_sanitize(raw, len, ch->text);
+	if (is_blank(ch->text, n)) {
+		member_prompt(m, time(NULL));
+		return;
+	}
+	if (ch->text[0] == '/' && !(n > 1 && ch->text[1] == '/')) {
+		cmd_dispatch(ch, m, ch->text + 1, n - 1);
+	} else {
+		const char *t = ch->text[0] == '/' ? ch->text + 1 : ch->text;
+
+		chat_say(ch, m, t, n - (size_t)(t - ch->text));
+	}
+	member_prompt(m, time(NULL));
+}
+
+static void too_long(struct chat *ch, struct session *s)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "Line too long (more than %zu bytes), dropped.",
+	    ch->max_line);
+	member_entered(&s->m);
+	member_error(&s->m, msg);
+	member_prompt(&s->m, time(NULL));
+}
+
+/* --- the rate limit ---------------------------------------------------------------- */
+
+static void refill(const struct chat *ch, struct session *s, int64_t now_ms)
+{
+	double burst = (double)ch->rate_limit * TC_RATE_BURST_SECONDS;
+
+	s->tokens += (double)(now_ms - s->tokens_at) * ch->rate_limit / 1000.0;
+	if (s->tokens > burst)
+		s->tokens = burst;
+	s->tokens_at = now_ms;
+}
+
+int64_t session_throttle_ms(const struct chat *ch, const struct session *s)
+{
+	if (ch->rate_limit <= 0 || s->tokens >= 1)
+		return 0;
+	return (int64_t)((1 - s->tokens) * 1000.0 / ch->rate_limit) + 1;
+}
+
+/* Handle the buffered lines; with limited, stop when the tokens run out. */
+static bool handle_input(struct chat *ch, struct session *s, bool limited)
+{
+	struct conn *c = s->m.conn;
+	const char *line;
+	size_t len, used;
+
+	while (!c->closing && buf_len(&c->in) > 0) {
+		if (limited && s->tokens < 1 &&
+		    memchr(buf_data(&c->in), '\n', buf_len(&c->in)) != NULL)
+			return true;
+		switch (line_next(&s->reader, &c->in, ch->max_line, &line, &len, &used)) {
+		case LINE_OK:
+			handle_line(ch, s, line, len);
+			s->tokens -= 1;
+			break;
+		case LINE_TOO_LONG:
+			too_long(ch, s);
+			s->tokens -= 1;
+			break;
+		case LINE_NONE:
+			break;
+		}
+		if (used == 0)
+			break;
+		buf_consume(&c->in, used);
+	}
+	return false;
+}
+
+bool session_input(struct chat *ch, struct session *s, int64_t now_ms)
+{
+	if (ch->rate_limit > 0)
+		refill(ch, s, now_ms);
+	return handle_input(ch, s, ch->rate_limit > 0);
+}
+
+void session_input_end(struct chat *ch, struct session *s)
+{
+	struct conn *c = s->m.conn;
+
+	if (buf_len(&c->in) > 0 && !c->closing) {
+		buf_putc(&c->in, '\n');
+		handle_input(ch, s, false);
+	}
+	buf_free(&c->in);
+}
+
+void session_leave(struct chat *ch, struct session *s)
+{
+	chat_leave(ch, &s->m);
+}

@@ -1,0 +1,47 @@
+/*
+ * session.h: the chat session of one local connection: its member (member.h) and
+ * its input: the banner, naming (and the client dialect's hello), lines, commands,
+ * the rate limit. The server feeds it the bytes its connection read (conn->in);
+ * everything it says goes out through the member's dialect.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chat.h"
+#include "conn.h"
+#include "line.h"
+#include "member.h"
+
+struct session {
+	struct member m;         /* first: the hot part of a broadcast */
+	struct line_reader reader;
+	uint8_t name_tries;
+	double tokens;           /* rate limit bucket */
+	int64_t tokens_at;       /* ms */
+};
+
+struct session *session_new(struct conn *c, int64_t now_ms);
+void session_free(struct session *s);
+static inline struct conn *session_conn(const struct session *s) { return s->m.conn; }
+static inline bool session_named(const struct session *s)
+{
+	return s->m.state == MEMBER_CHATTING;
+}
+
+/* A new connection: the banner and the name prompt. */
+void session_greet(struct chat *ch, struct session *s);
+/* Handle the complete lines buffered in the connection's input. Returns true when
+ * s ran out of rate-limit tokens with lines left (the caller stops reading it). */
+bool session_input(struct chat *ch, struct session *s, int64_t now_ms);
+/* The end of the input (EOF, or a hung-up peer): what is buffered is handled whatever
+ * the rate limit, a last line without its newline included; the input is emptied. */
+void session_input_end(struct chat *ch, struct session *s);
+/* Milliseconds until s has a token again (rate limit). */
+int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
+/* The session ends: its member leaves the chat. */
+void session_leave(struct chat *ch, struct session *s);
+
+#endif
