@@ -13,7 +13,8 @@
 
 #include "buf.h"
 #include "event.h"
-#include "member.h"
+
+struct member;
 
 struct dialect {
 	const char *name;

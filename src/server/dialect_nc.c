@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "dialect.h"
+#include "member.h"
 #include "names.h"
 #include "room.h"
 #include "tstamp.h"

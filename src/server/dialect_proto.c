@@ -4,6 +4,7 @@
 
 #include "conn.h"
 #include "dialect.h"
+#include "member.h"
 #include "proto.h"
 #include "room.h"
 #include "tstamp.h"
