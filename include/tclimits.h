@@ -19,17 +19,24 @@
 #define TC_MIN_MAX_LINE          64     /* bytes, smallest --max-line */
 #define TC_MAX_MAX_LINE          65536  /* bytes, largest --max-line */
 #define TC_READ_CHUNK            16384  /* bytes read from one client per loop pass */
+#define TC_HANGUP_READ_MAX       (1024 * 1024) /* bytes read from a peer that hung up, to handle or count as dropped */
 #define TC_NAME_MAX_CHARS        32     /* characters (code points) in a name */
 #define TC_ROOM_MAX_CHARS        32     /* characters in a room name */
 #define TC_DEFAULT_RATE          20     /* messages per second per client, --rate-limit */
 #define TC_RATE_BURST_SECONDS    2      /* burst allowance: this many seconds of rate */
 #define TC_DEFAULT_NAME_TIMEOUT  60     /* seconds to give a valid name, --name-timeout */
 #define TC_MAX_NAME_TRIES        16     /* refused names before the connection is closed */
+#define TC_OUTPUT_BYTES_PER_TOKEN 4096  /* bytes of a command's own output (history, lists) that cost one more rate-limit token */
+#define TC_RENAMES_PER_MINUTE    6      /* renames per minute per client (a burst of as many) */
 
 /* --- server: output and slow readers ------------------------------------------ */
 #define TC_DEFAULT_MAX_QUEUE_KIB 8192   /* KiB of output queued per client (hard), --max-queue */
 #define TC_SOFT_QUEUE_DIVISOR    4      /* soft limit = hard limit / this */
-#define TC_SOFT_QUEUE_SECONDS    10     /* seconds a client may stay above the soft limit */
+#define TC_SOFT_QUEUE_SECONDS    10     /* seconds a client may stay above the soft limit without draining it */
+#define TC_SOFT_PROGRESS_DIVISOR 10     /* draining soft limit / this bytes in a second counts as progress */
+#define TC_DEFAULT_STALL_TIMEOUT 60     /* seconds a client's queue may make no progress, --stall-timeout */
+#define TC_DEFAULT_MAX_TOTAL_QUEUE_MIB 1024 /* MiB queued for all clients together, --max-total-queue */
+#define TC_SNDBUF_BYTES          (256 * 1024) /* bytes, the kernel send buffer asked for each client */
 #define TC_WRITE_MAX_PER_PASS    (256 * 1024) /* bytes written to one client per loop pass */
 #define TC_SHUTDOWN_FLUSH_MS     1000   /* milliseconds to flush output on SIGINT/SIGTERM */
 

@@ -132,3 +132,8 @@ int net_accept(int lfd, char peer[NET_PEER_MAX])
 	}
 	return fd;
 }
+
+void net_set_sndbuf(int fd, int bytes)
+{
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+}

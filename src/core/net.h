@@ -15,4 +15,7 @@ int net_local_port(int fd);
 /* accept4 with O_NONBLOCK and O_CLOEXEC; -1 with errno on failure. */
 int net_accept(int lfd, char peer[NET_PEER_MAX]);
 
+/* Ask for a kernel send buffer of bytes (best effort: the kernel may double it). */
+void net_set_sndbuf(int fd, int bytes);
+
 #endif

@@ -38,7 +38,9 @@ static const char serve_help[] =
 "  -r, --rate-limit N       messages per second per client, 0 for no limit (default " STR(TC_DEFAULT_RATE) ")\n"
 "  -t, --name-timeout SECS  close connections that give no name in time, 0 never (default " STR(TC_DEFAULT_NAME_TIMEOUT) ")\n"
 "  -Q, --max-queue KIB      output queued for one client before it is dropped (default " STR(TC_DEFAULT_MAX_QUEUE_KIB) ")\n"
-"  -A, --announce-max N     announce joins and leaves only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
+"  -A, --announce-max N     announce joins, leaves and renames only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
+"      --stall-timeout SECS  drop a client whose output made no progress for SECS, 0 never (default " STR(TC_DEFAULT_STALL_TIMEOUT) ")\n"
+"      --max-total-queue MIB  output queued for all clients together; past it the largest queues are dropped (default " STR(TC_DEFAULT_MAX_TOTAL_QUEUE_MIB) ")\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -112,7 +114,12 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->name_timeout = TC_DEFAULT_NAME_TIMEOUT;
 	opt->max_queue_kib = TC_DEFAULT_MAX_QUEUE_KIB;
 	opt->announce_max = TC_DEFAULT_ANNOUNCE_MAX;
+	opt->stall_timeout = TC_DEFAULT_STALL_TIMEOUT;
+	opt->max_total_queue_mib = TC_DEFAULT_MAX_TOTAL_QUEUE_MIB;
 }
+
+/* Long options without a short form. */
+enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE };
 
 void options_serve(int argc, char **argv, struct serve_options *opt)
 {
@@ -127,6 +134,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "name-timeout", required_argument, NULL, 't' },
 		{ "max-queue", required_argument, NULL, 'Q' },
 		{ "announce-max", required_argument, NULL, 'A' },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
+		{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -149,6 +158,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 't': opt->name_timeout = int_arg("serve", "name timeout", optarg, 0, 86400); break;
 		case 'Q': opt->max_queue_kib = int_arg("serve", "queue limit", optarg, 16, 4194304); break;
 		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
+		case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
+		case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

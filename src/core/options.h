@@ -16,6 +16,8 @@ struct serve_options {
 	int name_timeout;     /* seconds, 0 off */
 	int max_queue_kib;    /* KiB */
 	int announce_max;     /* members; 0 announces in every room */
+	int stall_timeout;    /* seconds without output progress, 0 off */
+	int max_total_queue_mib; /* MiB queued for every client together */
 };
 
 struct connect_options {

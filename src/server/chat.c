@@ -58,11 +58,11 @@ static void record(struct chat *ch, const struct event *ev)
 	}
 }
 
-/* In a crowd, joins and leaves would drown the conversation (and a join storm would
+/* In a crowd, joins, leaves and renames would drown the conversation (and a join storm would
  * cost members x joins deliveries): big rooms stay quiet. */
 static bool announced(const struct chat *ch, const struct event *ev)
 {
-	if (ev->type == EV_MSG || ev->type == EV_RENAME || ev->type == EV_PRIV)
+	if (ev->type == EV_MSG || ev->type == EV_PRIV)
 		return true;
 	return ch->announce_max == 0 || ev->room->nmembers <= ch->announce_max;
 }
@@ -108,15 +108,17 @@ static struct event room_event(enum event_type type, const struct member *m,
 
 /* --- names ------------------------------------------------------------------------- */
 
-struct member *chat_find(const struct chat *ch, const char *name, size_t len)
+struct member *chat_find(struct chat *ch, const char *name, size_t len)
 {
+	ch->stats.lookups++;
+	ch->stats.bytes_hashed += len;
 	return names_find(ch->names, name, len);
 }
 
 const char *chat_name_taken(const struct chat *ch, const struct member *m,
     const char *name, char *why, size_t whysz)
 {
-	struct member *holder = chat_find(ch, name, strlen(name));
+	struct member *holder = names_find(ch->names, name, strlen(name));
 
 	if (holder == NULL || holder == m)
 		return NULL;
@@ -219,6 +221,20 @@ void chat_leave(struct chat *ch, struct member *m)
 
 /* --- actions ----------------------------------------------------------------------- */
 
+/* Renames have their own, slower rate: TC_RENAMES_PER_MINUTE in any minute. */
+static const char *rename_throttled(struct member *m, time_t now, char *why, size_t whysz)
+{
+	if (now - m->renames_since >= 60) {
+		m->renames_since = now;
+		m->renames = 0;
+	}
+	if (m->renames < TC_RENAMES_PER_MINUTE)
+		return NULL;
+	snprintf(why, whysz, "Too many renames; wait %ld seconds.",
+	    (long)(60 - (now - m->renames_since)));
+	return why;
+}
+
 void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
 	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], why[160];
@@ -230,10 +246,13 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 		reason = chat_name_taken(ch, m, name, why, sizeof(why));
 	if (reason == NULL && strcmp(name, m->name) == 0)
 		reason = "That is already your name.";
+	if (reason == NULL)
+		reason = rename_throttled(m, time(NULL), why, sizeof(why));
 	if (reason != NULL) {
 		member_error(m, reason);
 		return;
 	}
+	m->renames++;
 	memcpy(old, m->name, sizeof(old));
 	names_del(ch->names, m->name);
 	member_set_name(m, name);

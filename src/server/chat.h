@@ -18,6 +18,12 @@
 #include "names.h"
 #include "room.h"
 
+/* Work counted, for tests and /stats: what a command costs, not how long it took. */
+struct chat_stats {
+	unsigned long lookups;      /* name lookups */
+	unsigned long bytes_hashed; /* bytes of names looked up */
+};
+
 struct chat {
 	struct rooms rooms;
 	struct names *names;
@@ -29,6 +35,7 @@ struct chat {
 	size_t max_line;        /* bytes */
 	int rate_limit;         /* messages per second, 0 off */
 	char *text;             /* scratch: sanitised input, 3 * max_line */
+	struct chat_stats stats;
 };
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
@@ -43,7 +50,7 @@ int chat_flush_log(struct chat *ch);
 int chat_reopen_log(struct chat *ch, char *errbuf, size_t errsz);
 
 /* Names in use. */
-struct member *chat_find(const struct chat *ch, const char *name, size_t len);
+struct member *chat_find(struct chat *ch, const char *name, size_t len);
 /* Why name (checked) cannot be m's: taken by someone else; NULL if free. The
  * reason is written to why. */
 const char *chat_name_taken(const struct chat *ch, const struct member *m,

@@ -88,14 +88,16 @@ static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t 
 	chat_join(ch, m, arg, len);
 }
 
-/* NAME may contain spaces: take the longest run of words that names someone. */
+/* NAME may contain spaces: take the longest run of words that names someone. A name
+ * is at most NAME_MAX_BYTES, so only that much of the line is looked at: the work is
+ * bounded whatever the length of the message. */
 static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	struct member *to = NULL;
-	size_t namelen = 0;
+	size_t namelen = 0, scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
 	char msg[128];
 
-	for (size_t i = 1; i <= len; i++) {
+	for (size_t i = 1; i <= scan; i++) {
 		if (i < len && arg[i] != ' ')
 			continue;
 		struct member *who = chat_find(ch, arg, i);
@@ -106,8 +108,8 @@ static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t l
 		}
 	}
 	if (to == NULL) {
-		const char *sp = memchr(arg, ' ', len);
-		int wl = (int)(sp ? (size_t)(sp - arg) : len);
+		const char *sp = memchr(arg, ' ', scan);
+		int wl = (int)(sp ? (size_t)(sp - arg) : scan);
 
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
 		    (int)line_utf8_cut(arg, (size_t)wl, 64), arg);

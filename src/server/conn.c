@@ -90,6 +90,7 @@ bool conn_at_line_start(const struct conn *c)
 void conn_sent(struct conn *c, size_t n)
 {
 	buf_consume(&c->out, n);
+	c->written += n;
 	if (buf_len(&c->out) < c->tail)
 		c->tail = 0;     /* (part of) it went out: it is on the screen now */
 }

@@ -31,8 +31,6 @@ struct conn {
 	                            queued, then freed at the loop's safe point */
 	bool pending;            /* on the pending-write list */
 	bool throttled;          /* out of rate-limit tokens: not reading */
-	bool peer_gone;          /* hung up while throttled: its buffered lines are still
-	                            handled, nothing is read from or written to it */
 	bool handshaking;        /* the transport's handshake is not done yet */
 	bool ready;              /* on the ready list */
 	uint8_t tail;            /* bytes at the end of out that may be taken back */
@@ -41,7 +39,11 @@ struct conn {
 
 	struct buf in;
 	int64_t accepted_at;     /* ms */
-	int64_t soft_since;      /* ms when output first passed the soft limit; 0 none */
+	uint64_t written;        /* bytes written to it so far */
+	uint64_t written_tick;   /* written at the last housekeeping tick */
+	uint16_t soft_ticks;     /* ticks over the soft limit without draining it */
+	uint16_t stall_ticks;    /* ticks with output queued and none written */
+	bool abort;              /* reset the connection when it is freed (a dropped reader) */
 	char peer[NET_PEER_MAX];
 };
 

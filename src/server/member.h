@@ -36,6 +36,8 @@ struct member {
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;
+	uint8_t renames;             /* renames since renames_since (their own rate) */
+	time_t renames_since;
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

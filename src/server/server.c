@@ -69,50 +69,105 @@ static void update_events(struct server *srv, struct conn *c)
 	    transport_events(c->t, reading, buf_len(&c->out) > 0));
 }
 
-/* Apply the slow-reader policy: above the hard limit at once, above the soft limit
- * for longer than TC_SOFT_QUEUE_SECONDS. Returns true if c was dropped. */
-static bool check_queue(struct server *srv, struct conn *c, int64_t now)
+/* Drop a slow reader: its queue goes, one last line when the socket takes it, then a
+ * reset, so the kernel keeps nothing for it either. */
+static void drop_reader(struct conn *c, const char *why)
 {
-	size_t q = buf_len(&c->out);
-	const char *why = NULL;
+	static const char bye[] = "You are not reading fast enough; disconnected.";
 	struct member *m = &session_of(c)->m;
 	char esc[LOG_ESCAPE_MAX];
 
-	if (q > srv->hard_limit) {
-		why = "output queue over the hard limit";
-	} else if (q > srv->soft_limit) {
-		if (c->soft_since == 0)
-			c->soft_since = now;
-		else if (now - c->soft_since > TC_SOFT_QUEUE_SECONDS * 1000)
-			why = "output queue over the soft limit for too long";
-	} else {
-		c->soft_since = 0;
-	}
-	if (why == NULL)
-		return false;
 	log_msg(LOG_WARN, "dropping slow reader %s \"%s\": %s (%zu bytes queued)", c->peer,
-	    log_escape(m->name, m->namelen, esc, sizeof(esc)), why, q);
+	    log_escape(m->name, m->namelen, esc, sizeof(esc)), why, buf_len(&c->out));
 	buf_free(&c->out);
-	conn_close(c, why);
+	c->tail = 0;
+	chat_bye(m, bye, why);
+	c->abort = true;
+}
+
+/* The hard limit, checked after every write: past it, the reader goes at once. */
+static bool check_queue(struct server *srv, struct conn *c)
+{
+	if (buf_len(&c->out) <= srv->hard_limit)
+		return false;
+	drop_reader(c, "output queue over the hard limit");
 	return true;
 }
 
-/* The peer of a throttled connection hung up (or reset, or a write to it failed): the
- * lines it sent before are still delivered, at its rate, by the throttle timer. It is
- * no longer polled (poll would report the hangup on every pass) and its output is
- * dropped; run_input() closes it once its input is handled. */
-static void peer_gone(struct server *srv, struct conn *c)
+/* Once a second, in server time (a paused server is not a slow reader): a queue over
+ * the soft limit that is not draining, or a queue that does not move at all. */
+static const char *queue_verdict(struct server *srv, struct conn *c)
 {
+	uint64_t progress = c->written - c->written_tick;
+	size_t q = buf_len(&c->out);
+
+	c->written_tick = c->written;
+	c->stall_ticks = q > 0 && progress == 0 ? c->stall_ticks + 1 : 0;
+	if (q <= srv->soft_limit || progress >= srv->soft_limit / TC_SOFT_PROGRESS_DIVISOR)
+		c->soft_ticks = 0;
+	else
+		c->soft_ticks++;
+	if (srv->opt->stall_timeout > 0 && c->stall_ticks > srv->opt->stall_timeout)
+		return "output stalled";
+	if (c->soft_ticks > TC_SOFT_QUEUE_SECONDS)
+		return "output queue over the soft limit for too long";
+	return NULL;
+}
+
+static int by_queue_desc(const void *a, const void *b)
+{
+	size_t x = buf_len(&(*(struct conn *const *)a)->out);
+	size_t y = buf_len(&(*(struct conn *const *)b)->out);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* All queues together past --max-total-queue: the largest go first. */
+static void check_total_queue(struct server *srv, size_t total)
+{
+	size_t cap = (size_t)srv->opt->max_total_queue_mib << 20, n = 0;
+	struct conn **big;
+
+	if (total <= cap)
+		return;
+	big = xreallocarray(NULL, (size_t)srv->nconns, sizeof(*big));
+	for (int fd = 0; fd < srv->capconns; fd++)
+		if (srv->conns[fd] != NULL && !srv->conns[fd]->closing &&
+		    buf_len(&srv->conns[fd]->out) > 0 && n < (size_t)srv->nconns)
+			big[n++] = srv->conns[fd];
+	qsort(big, n, sizeof(*big), by_queue_desc);
+	for (size_t i = 0; i < n && total > cap; i++) {
+		total -= buf_len(&big[i]->out);
+		drop_reader(big[i], "all output queues over the total limit");
+	}
+	free(big);
+}
+
+/* The peer hung up (or reset, or a write to it failed). Its slot is freed at once:
+ * lines it sent that are still buffered are handled now, up to one rate-limit burst,
+ * and the rest is dropped (a client that floods and closes leaves no ghost behind). */
+static void hung_up(struct server *srv, struct conn *c, const char *reason)
+{
+	struct session *s = session_of(c);
+	long budget = session_burst(&srv->chat), dropped = 0;
+	char esc[LOG_ESCAPE_MAX];
 	ssize_t n;
 
-	/* Lines it sent that are still in the socket are its lines too (at most what
-	 * the kernel buffered). */
-	while ((n = transport_read(c->t, buf_reserve(&c->in, TC_READ_CHUNK),
-	    TC_READ_CHUNK)) > 0)
+	/* A throttled peer has lines the kernel still holds: read them a chunk at a
+	 * time, to handle or count (never more than TC_HANGUP_READ_MAX bytes). */
+	for (size_t got = 0; c->throttled && got < TC_HANGUP_READ_MAX; got += (size_t)n) {
+		n = transport_read(c->t, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK);
+		if (n <= 0)
+			break;
 		buf_commit(&c->in, (size_t)n);
-	c->peer_gone = true;
-	buf_free(&c->out);
-	loop_del(srv->loop, conn_fd(c));
+		dropped += session_drain(&srv->chat, s, &budget);
+	}
+	dropped += session_input_end(&srv->chat, s, &budget);
+	if (dropped > 0)
+		log_msg(LOG_WARN, "%s \"%s\" hung up with %ld line%s over the rate limit: dropped",
+		    c->peer, log_escape(s->m.name, s->m.namelen, esc, sizeof(esc)), dropped,
+		    dropped == 1 ? "" : "s");
+	conn_close(c, reason);
 }
 
 /* Every record logged so far reaches the file before anyone is sent a byte more:
@@ -129,10 +184,6 @@ static void flush_conn(struct server *srv, struct conn *c)
 	size_t todo = buf_len(&c->out);
 
 	flush_log(srv);
-	if (c->peer_gone) {             /* nobody to write to */
-		buf_free(&c->out);
-		return;
-	}
 	if (todo > TC_WRITE_MAX_PER_PASS)
 		todo = TC_WRITE_MAX_PER_PASS;
 	while (todo > 0) {
@@ -141,19 +192,15 @@ static void flush_conn(struct server *srv, struct conn *c)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
-			if (c->throttled) {     /* it has lines to deliver still */
-				peer_gone(srv, c);
-				return;
-			}
 			buf_free(&c->out);
-			conn_close(c, errno == EPIPE || errno == ECONNRESET ?
+			hung_up(srv, c, errno == EPIPE || errno == ECONNRESET ?
 			    "connection reset" : "write error");
 			return;
 		}
 		conn_sent(c, (size_t)n);
 		todo -= (size_t)n;
 	}
-	if (!check_queue(srv, c, loop_now_ms()))
+	if (!check_queue(srv, c))
 		update_events(srv, c);
 }
 
@@ -177,15 +224,15 @@ static void finish_conn(struct server *srv, struct conn *c)
 
 	session_leave(&srv->chat, s);
 	flush_log(srv);
-	if (buf_len(&c->out) > 0 && !c->peer_gone)     /* last words */
+	if (buf_len(&c->out) > 0)      /* last words */
 		(void)transport_write(c->t, buf_data(&c->out), buf_len(&c->out));
 	log_msg(LOG_INFO, "disconnect %s \"%s\": %s", c->peer,
 	    log_escape(s->m.name, strlen(s->m.name), esc, sizeof(esc)),
 	    c->close_reason ? c->close_reason : "closed");
 	loop_del(srv->loop, fd);
-	if (!c->peer_gone && !c->handshaking)
+	if (!c->handshaking)
 		transport_shutdown(c->t);
-	transport_close(c->t, false);
+	transport_close(c->t, c->abort);
 	srv->conns[fd] = NULL;
 	srv->nconns--;
 	if (c->throttled)
@@ -228,7 +275,7 @@ static void run_ready(struct server *srv)
 
 			list = c->ready_next;
 			c->ready = false;
-			if (!c->closing && !c->throttled && !c->peer_gone && !srv->shutting_down)
+			if (!c->closing && !c->throttled && !srv->shutting_down)
 				read_conn(srv, c);
 		}
 	}
@@ -275,17 +322,13 @@ static void run_input(struct server *srv, struct conn *c)
 	if (throttled != c->throttled) {
 		c->throttled = throttled;
 		srv->nthrottled += throttled ? 1 : -1;
-		if (!c->closing && !c->peer_gone)
+		if (!c->closing)
 			update_events(srv, c);
 	}
-	if (throttled) {
+	if (throttled)
 		arm_throttle(srv);
-	} else if (c->peer_gone && !c->closing) {
-		session_input_end(&srv->chat, s);  /* every line it sent is handled */
-		conn_close(c, "connection lost");
-	} else {
+	else
 		mark_ready(srv, c);
-	}
 }
 
 static void on_throttle_timer(struct loop *loop, void *arg)
@@ -334,11 +377,12 @@ static void read_conn(struct server *srv, struct conn *c)
 			update_events(srv, c);  /* a transport may wait for something else */
 		return;
 	}
-	if (n == 0)
-		session_input_end(&srv->chat, session_of(c));
+	if (n == 0) {
+		hung_up(srv, c, "closed by peer");
+		return;
+	}
 	buf_free(&c->in);
-	conn_close(c, n == 0 ? "closed by peer" : err == ECONNRESET ?
-	    "connection reset" : "read error");
+	conn_close(c, err == ECONNRESET ? "connection reset" : "read error");
 }
 
 /* --- the handshake ------------------------------------------------------------------ */
@@ -373,7 +417,7 @@ static void on_conn(struct loop *loop, int fd, short revents, void *arg)
 	}
 	if (revents & c->t->wr_events)
 		flush_conn(srv, c);
-	if (c->closing || c->peer_gone)
+	if (c->closing)
 		return;
 	if (revents & (c->t->rd_events | POLLHUP | POLLERR | POLLNVAL)) {
 		if (srv->shutting_down) {
@@ -383,7 +427,7 @@ static void on_conn(struct loop *loop, int fd, short revents, void *arg)
 		}
 		if (c->throttled) {
 			if (revents & (POLLHUP | POLLERR | POLLNVAL))
-				peer_gone(srv, c);
+				hung_up(srv, c, "connection lost");
 			return;
 		}
 		read_conn(srv, c);
@@ -441,6 +485,7 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer)
 	int64_t now = loop_now_ms();
 	struct conn *c = conn_new(t, peer, now, &srv->pending);
 
+	net_set_sndbuf(t->fd, TC_SNDBUF_BYTES);
 	if (t->fd >= srv->capconns)
 		grow_conns(srv, t->fd);
 	c->owner = session_new(c, now);
@@ -496,10 +541,30 @@ static void name_timeout(struct server *srv, struct conn *c)
 	chat_bye(&session_of(c)->m, msg, "name timeout");
 }
 
+/* Per connection, once a second: give idle buffers back, the name timeout, the
+ * slow-reader policy. Returns 1 if memory was given back. */
+static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
+{
+	int64_t limit = (int64_t)srv->opt->name_timeout * 1000;
+	/* Busy connections keep their buffers between passes; idle ones give the
+	 * memory back here. */
+	int trimmed = buf_trim(&c->in) + buf_trim(&c->out);
+	const char *why;
+
+	if (buf_len(&c->out) == 0)
+		transport_idle(c->t);
+	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
+		name_timeout(srv, c);
+	else if ((why = queue_verdict(srv, c)) != NULL)
+		drop_reader(c, why);
+	return trimmed;
+}
+
 static void on_housekeeping(struct loop *loop, void *arg)
 {
 	struct server *srv = arg;
-	int64_t now = loop_now_ms(), limit = (int64_t)srv->opt->name_timeout * 1000;
+	int64_t now = loop_now_ms();
+	size_t total = 0;
 	int trimmed = 0;
 
 	for (int fd = 0; fd < srv->capconns; fd++) {
@@ -507,16 +572,10 @@ static void on_housekeeping(struct loop *loop, void *arg)
 
 		if (c == NULL || c->closing)
 			continue;
-		/* Busy connections keep their buffers between passes; idle ones give
-		 * the memory back here, once a second. */
-		trimmed += buf_trim(&c->in) + buf_trim(&c->out);
-		if (buf_len(&c->out) == 0)
-			transport_idle(c->t);
-		if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
-			name_timeout(srv, c);
-		else if (c->soft_since != 0)
-			check_queue(srv, c, now);
+		trimmed += housekeep_conn(srv, c, now);
+		total += buf_len(&c->out);
 	}
+	check_total_queue(srv, total);
 #ifdef __GLIBC__
 	if (trimmed > 0)
 		malloc_trim(0);
@@ -561,8 +620,7 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 		if (c == NULL || c->closing || c->handshaking)
 			continue;
 		member_put(&session_of(c)->m, &bye);
-		if (!c->peer_gone)
-			update_events(srv, c);
+		update_events(srv, c);
 	}
 	loop_timer_add(loop, TC_SHUTDOWN_FLUSH_MS, on_shutdown_deadline, srv);
 }

@@ -163,32 +163,65 @@ int64_t session_throttle_ms(const struct chat *ch, const struct session *s)
 	return (int64_t)((1 - s->tokens) * 1000.0 / ch->rate_limit) + 1;
 }
 
-/* Handle the buffered lines; with limited, stop when the tokens run out. */
-static bool handle_input(struct chat *ch, struct session *s, bool limited)
+/* One line's cost in tokens: one, plus what it made the server send back to this
+ * connection (history, lists), so that no command is a free amplifier. Taking the
+ * name (and the first history replay with it) costs one. */
+static double line_cost(const struct session *s, bool was_named, size_t before)
+{
+	size_t after = buf_len(&s->m.conn->out);
+
+	if (!was_named || after <= before)
+		return 1;
+	return 1 + (double)((after - before) / TC_OUTPUT_BYTES_PER_TOKEN);
+}
+
+/* Handle one line (or an over-long one) at the front of the input; returns the bytes
+ * used, 0 when no complete line is buffered. */
+static size_t handle_one(struct chat *ch, struct session *s)
 {
 	struct conn *c = s->m.conn;
+	bool was_named = session_named(s);
+	size_t before = buf_len(&c->out), len, used;
 	const char *line;
-	size_t len, used;
+
+	switch (line_next(&s->reader, &c->in, ch->max_line, &line, &len, &used)) {
+	case LINE_OK:
+		handle_line(ch, s, line, len);
+		s->tokens -= line_cost(s, was_named, before);
+		break;
+	case LINE_TOO_LONG:
+		too_long(ch, s);
+		s->tokens -= 1;
+		break;
+	case LINE_NONE:
+		break;
+	}
+	return used;
+}
+
+static bool line_waiting(const struct conn *c)
+{
+	return memchr(buf_data(&c->in), '\n', buf_len(&c->in)) != NULL;
+}
+
+/* Handle the buffered lines: with limited, stop when the tokens run out; with a
+ * budget >= 0, after that many lines. */
+static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget)
+{
+	struct conn *c = s->m.conn;
+	size_t used;
 
 	while (!c->closing && buf_len(&c->in) > 0) {
-		if (limited && s->tokens < 1 &&
-		    memchr(buf_data(&c->in), '\n', buf_len(&c->in)) != NULL)
+		if (limited && s->tokens < 1 && line_waiting(c))
 			return true;
-		switch (line_next(&s->reader, &c->in, ch->max_line, &line, &len, &used)) {
-		case LINE_OK:
-			handle_line(ch, s, line, len);
-			s->tokens -= 1;
-			break;
-		case LINE_TOO_LONG:
-			too_long(ch, s);
-			s->tokens -= 1;
-			break;
-		case LINE_NONE:
-			break;
-		}
+		if (budget != NULL && *budget == 0)
+			return false;
+		used = handle_one(ch, s);
 		if (used == 0)
 			break;
 		buf_consume(&c->in, used);
+		if (budget != NULL && *budget > 0)
+			(*budget)--;
 	}
 	return false;
 }
@@ -197,18 +230,50 @@ bool session_input(struct chat *ch, struct session *s, int64_t now_ms)
 {
 	if (ch->rate_limit > 0)
 		refill(ch, s, now_ms);
-	return handle_input(ch, s, ch->rate_limit > 0);
+	return handle_input(ch, s, ch->rate_limit > 0, NULL);
 }
 
-void session_input_end(struct chat *ch, struct session *s)
+/* Drop the complete lines at the front of the input; returns how many. */
+static long drop_lines(struct conn *c)
+{
+	const char *p = buf_data(&c->in), *nl, *end = p + buf_len(&c->in);
+	long n = 0;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p = nl + 1;
+		n++;
+	}
+	buf_consume(&c->in, (size_t)(p - buf_data(&c->in)));
+	return n;
+}
+
+long session_drain(struct chat *ch, struct session *s, long *budget)
 {
 	struct conn *c = s->m.conn;
 
+	if (c->closing)
+		return 0;
+	handle_input(ch, s, false, *budget >= 0 ? budget : NULL);
+	return c->closing ? 0 : drop_lines(c);
+}
+
+long session_input_end(struct chat *ch, struct session *s, long *budget)
+{
+	struct conn *c = s->m.conn;
+	long dropped = 0;
+
 	if (buf_len(&c->in) > 0 && !c->closing) {
-		buf_putc(&c->in, '\n');
-		handle_input(ch, s, false);
+		if (buf_data(&c->in)[buf_len(&c->in) - 1] != '\n')
+			buf_putc(&c->in, '\n');    /* a last line without its newline */
+		dropped = session_drain(ch, s, budget);
 	}
 	buf_free(&c->in);
+	return dropped;
+}
+
+long session_burst(const struct chat *ch)
+{
+	return ch->rate_limit > 0 ? (long)ch->rate_limit * TC_RATE_BURST_SECONDS : -1;
 }
 
 void session_leave(struct chat *ch, struct session *s)

@@ -36,9 +36,15 @@ void session_greet(struct chat *ch, struct session *s);
 /* Handle the complete lines buffered in the connection's input. Returns true when
  * s ran out of rate-limit tokens with lines left (the caller stops reading it). */
 bool session_input(struct chat *ch, struct session *s, int64_t now_ms);
-/* The end of the input (EOF, or a hung-up peer): what is buffered is handled whatever
- * the rate limit, a last line without its newline included; the input is emptied. */
-void session_input_end(struct chat *ch, struct session *s);
+/* The peer hung up: its slot is freed at once, and what it sent is handled now, up
+ * to one rate-limit burst whatever the tokens; the rest is dropped.
+ * session_burst() is that budget (-1: no limit). session_drain() handles the complete
+ * lines buffered, at most *budget of them (counted down), and drops the other complete
+ * lines; session_input_end() does the same with a last line that has no newline and
+ * empties the input. Both return the number of lines dropped. */
+long session_burst(const struct chat *ch);
+long session_drain(struct chat *ch, struct session *s, long *budget);
+long session_input_end(struct chat *ch, struct session *s, long *budget);
 /* Milliseconds until s has a token again (rate limit). */
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
 /* The session ends: its member leaves the chat. */

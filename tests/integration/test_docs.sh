@@ -104,15 +104,17 @@ def show_diff(what, want, got):
         msg += f" not in --help: {' '.join(extra)};"
     bad.append(msg.rstrip(";"))
 
-# --help: '  -p, --port PORT          port to listen on (...)'
+# --help: '  -p, --port PORT          port to listen on (...)', or a long option alone:
+#         '      --stall-timeout SECS  drop a client ...'
 help_opts, help_usage = {}, {}
 for ctx in CTXS:
     text = read(os.path.join(tmp, "help." + ctx))
     opts = {}
     for line in text.splitlines():
-        m = re.match(r"^\s+(-\w), (--[\w-]+)( [A-Z]+)?\s{2,}(\S.*)$", line)
+        m = re.match(r"^\s+(?:(-\w), )?(--[\w-]+)( [A-Z]+)?\s{2,}(\S.*)$", line)
         if m:
-            opts[f"{m[1]}, {m[2]}{m[3] or ''}"] = m[4].strip()
+            short = f"{m[1]}, " if m[1] else ""
+            opts[f"{short}{m[2]}{m[3] or ''}"] = m[4].strip()
     if not opts:
         bad.append(f"no options found in tcpchat {ctx} --help")
     help_opts[ctx] = opts
@@ -338,7 +340,7 @@ expect_bash() {
 
 # help_names FILE: the option names of a --help text.
 help_names() {
-	grep -oE '^ +-[[:alnum:]], --[[:alnum:]-]+' "$1" | tr -d ',' | tr '\n' ' '
+	grep -oE '^ +(-[[:alnum:]], )?--[[:alnum:]-]+' "$1" | tr -d ',' | tr '\n' ' '
 }
 
 touch "$tmp/chat-log-file.txt"
@@ -353,7 +355,7 @@ for mode in plain with; do
 	fi
 	expect_bash "tcpchat ser<TAB>" "serve" tcpchat ser
 	expect_bash "tcpchat <TAB>" "serve connect" tcpchat ''
-	expect_bash "tcpchat serve --ma<TAB>" "--max-clients --max-line --max-queue" \
+	expect_bash "tcpchat serve --ma<TAB>" "--max-clients --max-line --max-queue --max-total-queue" \
 		tcpchat serve --ma
 	expect_bash "tcpchat connect -<TAB>" "$(help_names "$tmp/help.connect")" \
 		tcpchat connect -
