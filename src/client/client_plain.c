@@ -10,8 +10,8 @@
 #include "client_conn.h"
 #include "client_plain.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
-#include "wrap.h"
 
 #define PLAIN_READ_CHUNK 4096
 
@@ -36,7 +36,7 @@ static void say(const char *first, ...)
 
 	va_start(ap, first);
 	for (const char *s = first; s != NULL; s = va_arg(ap, const char *)) {
-		char *clean = wrap_sanitize(s);
+		char *clean = utf8_clean_str(UTF8_DISPLAY, s);
 
 		fputs(clean, stdout);
 		free(clean);
@@ -63,7 +63,7 @@ static void print_members(const struct proto_rec *rec)
 
 	fputs("*** In the room:", stdout);
 	while ((name = proto_members_next(&cur, &len)) != NULL) {
-		char *copy = xstrndup(name, len), *s = wrap_sanitize(copy);
+		char *copy = xstrndup(name, len), *s = utf8_clean_str(UTF8_DISPLAY, copy);
 
 		printf("%s %s", n++ ? "," : "", s);
 		free(s);

@@ -15,6 +15,7 @@
 #include "client_conn.h"
 #include "client_members.h"
 #include "client_tui.h"
+#include "hash.h"
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
@@ -96,14 +97,10 @@ static bool is_me(struct ctui *t, const char *name)
 static uint64_t msg_hash(const char *time, const char *name, const char *text)
 {
 	const char *parts[] = { time, name, text };
-	uint64_t h = 14695981039346656037ull;   /* FNV-1a 64 */
+	uint64_t h = HASH_FNV64_INIT;
 
 	for (size_t i = 0; i < 3; i++)
-		for (const unsigned char *p = (const unsigned char *)parts[i]; ; p++) {
-			h = (h ^ *p) * 1099511628211ull;
-			if (*p == '\0')
-				break;
-		}
+		h = hash_fnv64(h, parts[i], strlen(parts[i]) + 1);   /* with the NUL: a separator */
 	return h;
 }
 

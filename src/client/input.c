@@ -17,8 +17,8 @@
 #include "input.h"
 #include "keys.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
-#include "wrap.h"
 
 #define INPUT_QUEUE TC_CLIENT_KEY_QUEUE
 
@@ -92,10 +92,10 @@ static int available_hook(void)
 static size_t show_char(const char *s, size_t n, char *show, size_t *show_len, int *cols)
 {
 	uint32_t cp;
-	size_t len = wrap_decode(s, n, &cp);
+	size_t len = utf8_decode(s, n, &cp);
 
 	if (cp == '\n') {
-		*show_len = wrap_encode(0x21B5, show);   /* ↵ */
+		*show_len = utf8_encode(0x21B5, show);   /* ↵ */
 		*cols = 1;
 	} else if (cp < 0x20 || cp == 0x7F) {
 		show[0] = '^';
@@ -109,7 +109,7 @@ static size_t show_char(const char *s, size_t n, char *show, size_t *show_len, i
 	} else {
 		memcpy(show, s, len);
 		*show_len = len;
-		*cols = wrap_cp_width(cp);
+		*cols = utf8_cp_width(cp);
 	}
 	return len;
 }

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "tclimits.h"
 #include "tstamp.h"
+#include "utf8.h"
 #include "util.h"
 
 static const char banner[] =
@@ -431,7 +432,7 @@ static void handle_line(struct chat *ch, struct conn *c, const char *raw, size_t
 		return;
 	}
 	c->prompt_shown = false;     /* the user pressed Enter: the cursor is on a new line */
-	n = line_sanitize(raw, len, ch->text);
+	n = utf8_clean(UTF8_MESSAGE, raw, len, ch->text, 3 * len + 1);
 	if (is_blank(ch->text, n)) {
 		conn_prompt(c, time(NULL));
 		return;

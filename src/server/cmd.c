@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "line.h"
 #include "names.h"
+#include "utf8.h"
 
 enum args { NONE, ONE_WORD, REST };
 
@@ -109,7 +110,7 @@ static void cmd_msg(struct chat *ch, struct conn *c, const char *arg, size_t len
 		int wl = (int)(sp ? (size_t)(sp - arg) : len);
 
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
-		    (int)line_utf8_cut(arg, (size_t)wl, 64), arg);
+		    (int)utf8_cut(arg, (size_t)wl, 64), arg);
 		conn_error(c, msg);
 		return;
 	}
@@ -159,6 +160,6 @@ void cmd_dispatch(struct chat *ch, struct conn *c, const char *line, size_t len)
 		return;
 	}
 	snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)",
-	    (int)line_utf8_cut(line, wl, 32), line);
+	    (int)utf8_cut(line, wl, 32), line);
 	conn_error(c, msg);
 }
