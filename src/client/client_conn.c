@@ -27,7 +27,7 @@ struct client_conn {
 
 	int fd;
 	bool connecting;     /* connect() in progress */
-	bool hello_done;     /* +TCPCHAT seen (or degraded) */
+	bool hello_done;     /* PROTO_HELLO_ANSWER seen (or degraded) */
 	enum client_conn_state st;
 
 	char *in;
@@ -262,7 +262,7 @@ static void handle_line(struct client_conn *cc, char *line)
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	if (!cc->hello_done) {
-		if (strncmp(line, "+TCPCHAT", 8) != 0)
+		if (strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) != 0)
 			return;    /* banner, penguin, prompt */
 		if (cc->hs_timer)
 			loop_timer_cancel(cc->loop, cc->hs_timer);
@@ -271,7 +271,7 @@ static void handle_line(struct client_conn *cc, char *line)
 		name_phase(cc);
 		return;
 	}
-	if (cc->st == LINK_DEGRADED && strncmp(line, "+TCPCHAT", 8) == 0) {
+	if (cc->st == LINK_DEGRADED && strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) == 0) {
 		/* a late answer (a slow server): the name, if sent, was sent as a name */
 		set_state(cc, cc->name != NULL ? LINK_NAME_SENT : LINK_NEED_NAME, NULL);
 		return;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client_conn.h"
+#include "cmdlist.h"
 #include "client_members.h"
 #include "client_tui.h"
 #include "hash.h"
@@ -292,9 +293,17 @@ static bool blank(const char *s)
 	return *s == '\0';
 }
 
-static bool is_quit(const char *s)
+/* The command a line starts ("/word ..."), or NULL. */
+static const struct cmdlist_cmd *command_of(const char *s)
 {
-	return strncasecmp(s, "/quit", 5) == 0 && (s[5] == '\0' || s[5] == ' ');
+	return s[0] == '/' ? cmdlist_find(s + 1, strcspn(s + 1, " ")) : NULL;
+}
+
+static bool is_command(const char *s, enum cmdlist_id id, bool bare)
+{
+	const struct cmdlist_cmd *cmd = command_of(s);
+
+	return cmd != NULL && cmd->id == id && (!bare || strchr(s, ' ') == NULL);
 }
 
 static void send_one(struct ctui *t, const char *line)
@@ -303,7 +312,7 @@ static void send_one(struct ctui *t, const char *line)
 
 	if (blank(line))
 		return;
-	if (is_quit(line)) {
+	if (is_command(line, CMDLIST_QUIT, false)) {
 		quit(t);
 		return;
 	}
@@ -311,7 +320,7 @@ static void send_one(struct ctui *t, const char *line)
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
-	if (strcasecmp(line, "/help") == 0)
+	if (is_command(line, CMDLIST_HELP, true))
 		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
 		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
 		    "leaves. Server commands:");

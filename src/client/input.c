@@ -14,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "cmdlist.h"
 #include "input.h"
 #include "keys.h"
 #include "tclimits.h"
@@ -21,10 +22,6 @@
 #include "util.h"
 
 #define INPUT_QUEUE TC_CLIENT_KEY_QUEUE
-
-const char *const input_commands[] = {
-	"/help", "/name", "/nick", "/list", "/who", "/rooms", "/join", "/msg", "/quit", NULL,
-};
 
 static struct {
 	struct input_ops ops;
@@ -215,17 +212,10 @@ static char **complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	free_names();
-	if (start == 0 && text[0] == '/') {
-		size_t n = 0;
-
-		while (input_commands[n] != NULL)
-			n++;
-		names = xcalloc(n + 1, sizeof(*names));
-		for (size_t i = 0; i < n; i++)
-			names[i] = xstrdup(input_commands[i]);
-	} else if (I.ops.names != NULL) {
+	if (start == 0 && text[0] == '/')
+		names = cmdlist_words();
+	else if (I.ops.names != NULL)
 		names = I.ops.names(I.ops.arg);
-	}
 	matches = rl_completion_matches(text, generate);
 	free_names();
 	return matches;
