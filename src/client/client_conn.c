@@ -7,9 +7,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "client_conn.h"
 #include "client_net.h"
+#include "line.h"
 #include "tclimits.h"
+#include "transport.h"
 #include "util.h"
 
 /* Longest record accepted from the server: a maximal message plus its fields. */
@@ -26,15 +29,16 @@ struct client_conn {
 	struct client_net *net;
 
 	int fd;
+	struct transport *tr;  /* every byte after the TCP connect; NULL before */
+	client_conn_transport_fn new_transport;
 	bool connecting;     /* connect() in progress */
-	bool hello_done;     /* +TCPCHAT seen (or degraded) */
+	bool handshaking;    /* the transport's handshake (TLS) is not done */
+	bool hello_done;     /* PROTO_HELLO_ANSWER seen (or degraded) */
 	enum client_conn_state st;
 
-	char *in;
-	size_t in_len;
-	bool in_skip;        /* dropping the rest of an over-long line */
-	char *out;
-	size_t out_len, out_off, out_cap;
+	struct buf in, out;
+	struct line_reader rd;
+	char *line;          /* the line being handled, NUL-terminated */
 
 	uint64_t hs_timer, retry_timer;
 	int64_t retry_at;
@@ -49,6 +53,13 @@ struct client_conn {
 };
 
 static void try_connect(struct client_conn *cc);
+
+/* The default transport: plain TCP. */
+static struct transport *tcp_transport(int fd, const char *host)
+{
+	(void)host;
+	return transport_tcp_new(fd);
+}
 
 static void set_str(char **dst, const char *src)
 {
@@ -77,7 +88,8 @@ struct client_conn *client_conn_new(struct loop *loop, const char *host, int por
 	cc->server = xmalloc(n + 2);
 	snprintf(cc->server, n + 2, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
 	cc->fd = -1;
-	cc->in = xmalloc(CONN_MAX_LINE + 1);
+	cc->new_transport = tcp_transport;
+	cc->line = xmalloc(CONN_MAX_LINE + 1);
 	cc->reconnect = true;
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
 	cc->st = LINK_CONNECTING;
@@ -90,16 +102,22 @@ static void close_fd(struct client_conn *cc)
 	if (cc->hs_timer)
 		loop_timer_cancel(cc->loop, cc->hs_timer);
 	cc->hs_timer = 0;
-	if (cc->fd >= 0) {
+	if (cc->fd >= 0)
 		loop_del(cc->loop, cc->fd);
-		close(cc->fd);
+	if (cc->tr != NULL) {
+		transport_shutdown(cc->tr);
+		transport_close(cc->tr, false);
+	} else if (cc->fd >= 0) {
+		client_net_close(cc->fd);
 	}
+	cc->tr = NULL;
 	cc->fd = -1;
 	cc->connecting = false;
+	cc->handshaking = false;
 	cc->hello_done = false;
-	cc->in_len = 0;
-	cc->in_skip = false;
-	cc->out_len = cc->out_off = 0;
+	buf_clear(&cc->in);
+	cc->rd = (struct line_reader){ 0 };
+	buf_clear(&cc->out);
 }
 
 void client_conn_close(struct client_conn *cc)
@@ -120,8 +138,9 @@ void client_conn_free(struct client_conn *cc)
 	client_net_free(cc->net);
 	free(cc->host);
 	free(cc->server);
-	free(cc->in);
-	free(cc->out);
+	buf_free(&cc->in);
+	buf_free(&cc->out);
+	free(cc->line);
 	free(cc->name);
 	free(cc->accepted);
 	free(cc->room);
@@ -166,18 +185,18 @@ static void drop(struct client_conn *cc, const char *reason)
 	set_state(cc, LINK_WAITING, reason);
 }
 
+/* Poll interest from the transport: always reading, writing while output waits. */
+static void update_events(struct client_conn *cc)
+{
+	if (cc->tr != NULL)
+		loop_set_events(cc->loop, cc->fd,
+		    transport_events(cc->tr, true, buf_len(&cc->out) > 0));
+}
+
 static void queue(struct client_conn *cc, const char *s, size_t n)
 {
-	if (cc->out_off > 0 && cc->out_off == cc->out_len)
-		cc->out_off = cc->out_len = 0;
-	if (cc->out_len + n > cc->out_cap) {
-		cc->out_cap = (cc->out_len + n) * 2;
-		cc->out = xrealloc(cc->out, cc->out_cap);
-	}
-	memcpy(cc->out + cc->out_len, s, n);
-	cc->out_len += n;
-	if (cc->fd >= 0 && !cc->connecting)
-		loop_set_events(cc->loop, cc->fd, POLLIN | POLLOUT);
+	buf_append(&cc->out, s, n);
+	update_events(cc);
 }
 
 static void send_line(struct client_conn *cc, const char *line)
@@ -255,14 +274,13 @@ static void handle_record(struct client_conn *cc, char *line)
 		cc->ops->record(cc->arg, &rec);
 }
 
+/* One line, its LF and one CR already removed by line_next. */
 static void handle_line(struct client_conn *cc, char *line)
 {
 	size_t n = strlen(line);
 
-	if (n > 0 && line[n - 1] == '\r')
-		line[--n] = '\0';
 	if (!cc->hello_done) {
-		if (strncmp(line, "+TCPCHAT", 8) != 0)
+		if (strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) != 0)
 			return;    /* banner, penguin, prompt */
 		if (cc->hs_timer)
 			loop_timer_cancel(cc->loop, cc->hs_timer);
@@ -271,7 +289,7 @@ static void handle_line(struct client_conn *cc, char *line)
 		name_phase(cc);
 		return;
 	}
-	if (cc->st == LINK_DEGRADED && strncmp(line, "+TCPCHAT", 8) == 0) {
+	if (cc->st == LINK_DEGRADED && strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) == 0) {
 		/* a late answer (a slow server): the name, if sent, was sent as a name */
 		set_state(cc, cc->name != NULL ? LINK_NAME_SENT : LINK_NEED_NAME, NULL);
 		return;
@@ -290,86 +308,104 @@ static void handle_line(struct client_conn *cc, char *line)
 	handle_record(cc, line);
 }
 
-/* Split the input buffer into lines; keep the partial tail. */
-static void process_input(struct client_conn *cc)
+/* nc dialect: prompt repaints at the start of the partial tail are never shown. */
+static void skip_prompts(struct client_conn *cc)
 {
-	size_t start = 0;
+	size_t skip;
 
-	while (cc->fd >= 0) {
-		char *nl = memchr(cc->in + start, '\n', cc->in_len - start);
-
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		if (!cc->in_skip)
-			handle_line(cc, cc->in + start);
-		cc->in_skip = false;
-		start = (size_t)(nl - cc->in) + 1;
-	}
-	if (cc->fd < 0)
-		return;
-	memmove(cc->in, cc->in + start, cc->in_len - start);
-	cc->in_len -= start;
-	if (cc->st == LINK_DEGRADED) {
-		size_t skip;     /* prompt repaints are never shown */
-
-		while ((skip = proto_nc_prompt_len(cc->in, cc->in_len, cc->name)) > 0) {
-			memmove(cc->in, cc->in + skip, cc->in_len - skip);
-			cc->in_len -= skip;
-		}
-	}
-	if (cc->in_len == CONN_MAX_LINE) {
-		cc->in_len = 0;     /* over-long record: drop it */
-		cc->in_skip = true;
-	}
+	while ((skip = proto_nc_prompt_len(buf_data(&cc->in), buf_len(&cc->in), cc->name)) > 0)
+		buf_consume(&cc->in, skip);
 }
 
+/* Hand on every complete line; keep the partial tail. An over-long record is dropped. */
+static void process_input(struct client_conn *cc)
+{
+	while (cc->fd >= 0) {
+		const char *line;
+		size_t len, used;
+		enum line_result r = line_next(&cc->rd, &cc->in, CONN_MAX_LINE - 1, &line, &len,
+		    &used);
+
+		if (used == 0)
+			break;
+		if (r == LINE_OK) {
+			memcpy(cc->line, line, len);
+			cc->line[len] = '\0';
+		}
+		buf_consume(&cc->in, used);
+		if (r == LINE_OK)
+			handle_line(cc, cc->line);
+	}
+	if (cc->fd >= 0 && cc->st == LINK_DEGRADED)
+		skip_prompts(cc);
+}
+
+static bool again(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/* A few reads per wake-up, and on while the transport holds input poll cannot see. */
 static void do_read(struct client_conn *cc)
 {
-	for (int round = 0; round < 4 && cc->fd >= 0; round++) {
-		size_t room = CONN_MAX_LINE - cc->in_len;
-		ssize_t r = read(cc->fd, cc->in + cc->in_len, room < CONN_READ_MAX ? room : CONN_READ_MAX);
+	for (int round = 0; cc->tr != NULL && (round < 4 || transport_pending(cc->tr) > 0);
+	    round++) {
+		ssize_t r = transport_read(cc->tr, buf_reserve(&cc->in, CONN_READ_MAX), CONN_READ_MAX);
 
-		if (r == 0) {
-			drop(cc, "the server closed the connection");
+		if (r == 0 || (r < 0 && !again())) {
+			drop(cc, r == 0 ? "the server closed the connection" : strerror(errno));
 			return;
 		}
-		if (r < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return;
-			drop(cc, strerror(errno));
-			return;
-		}
-		cc->in_len += (size_t)r;
+		if (r < 0)
+			break;
+		buf_commit(&cc->in, (size_t)r);
 		process_input(cc);
 	}
+	update_events(cc);
 }
 
 static void do_write(struct client_conn *cc)
 {
-	while (cc->fd >= 0 && cc->out_off < cc->out_len) {
-		ssize_t w = write(cc->fd, cc->out + cc->out_off, cc->out_len - cc->out_off);
+	while (cc->tr != NULL && buf_len(&cc->out) > 0) {
+		ssize_t w = transport_write(cc->tr, buf_data(&cc->out), buf_len(&cc->out));
 
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return;
+		if (w < 0 && !again()) {
 			drop(cc, strerror(errno));
 			return;
 		}
-		cc->out_off += (size_t)w;
+		if (w <= 0)
+			break;
+		buf_consume(&cc->out, (size_t)w);
 	}
-	if (cc->fd >= 0) {
-		cc->out_off = cc->out_len = 0;
-		loop_set_events(cc->loop, cc->fd, POLLIN);
-	}
+	update_events(cc);
 }
 
+/* Move the transport's handshake on (TLS; plain TCP has none). */
+static void handshake(struct client_conn *cc)
+{
+	int r = transport_handshake(cc->tr);
+
+	if (r < 0) {
+		drop(cc, cc->tr->err != NULL ? cc->tr->err : "handshake failed");
+		return;
+	}
+	cc->handshaking = r == 0;
+	if (!cc->handshaking)
+		do_write(cc);     /* the hello */
+	else
+		update_events(cc);
+}
+
+/* TCP is connected: wrap the fd in the transport (the one place TLS plugs in, through
+ * client_conn_set_transport), queue the hello and start its timer. */
 static void connected(struct client_conn *cc)
 {
 	cc->connecting = false;
-	loop_set_events(cc->loop, cc->fd, POLLIN);
+	cc->tr = cc->new_transport(cc->fd, cc->host);
+	cc->handshaking = true;
 	queue(cc, PROTO_HELLO_LINE, strlen(PROTO_HELLO_LINE));
 	cc->hs_timer = loop_timer_add(cc->loop, TC_CLIENT_HANDSHAKE_MS, on_hello_timeout, cc);
+	handshake(cc);
 }
 
 static void on_fd(struct loop *loop, int fd, short revents, void *arg)
@@ -387,9 +423,13 @@ static void on_fd(struct loop *loop, int fd, short revents, void *arg)
 		try_connect(cc);
 		return;
 	}
-	if (revents & (POLLIN | POLLHUP | POLLERR))
+	if (cc->handshaking) {
+		handshake(cc);
+		return;
+	}
+	if (revents & (cc->tr->rd_events | POLLHUP | POLLERR))
 		do_read(cc);
-	if (cc->fd >= 0 && (revents & POLLOUT))
+	if (cc->tr != NULL && (revents & cc->tr->wr_events))
 		do_write(cc);
 }
 
@@ -425,6 +465,11 @@ void client_conn_set_name(struct client_conn *cc, const char *name)
 	}
 }
 
+void client_conn_set_transport(struct client_conn *cc, client_conn_transport_fn fn)
+{
+	cc->new_transport = fn;
+}
+
 void client_conn_set_reconnect(struct client_conn *cc, bool on)
 {
 	cc->reconnect = on;
@@ -447,12 +492,12 @@ bool client_conn_has_name(const struct client_conn *cc)
 
 size_t client_conn_pending(const struct client_conn *cc)
 {
-	return cc->out_len - cc->out_off;
+	return buf_len(&cc->out);
 }
 
 void client_conn_flush(struct client_conn *cc)
 {
-	if (cc->fd >= 0 && !cc->connecting)
+	if (cc->tr != NULL && !cc->handshaking)
 		do_write(cc);
 }
 

@@ -1,7 +1,8 @@
 /*
  * client_conn.h: the client's connection to the server.
  *
- * Owns the socket, its input framing and output queue, the protocol hello (with the
+ * Owns the socket (through a transport, transport.h), its input framing (line_next)
+ * and output queue (struct buf), the protocol hello (with the
  * fall-back to the nc dialect when the server does not answer), sending the name, and
  * reconnecting with back-off (rejoining with the same name and room). The front end
  * (plain line mode or the screen) gets typed records, raw lines (nc dialect only) and
@@ -33,6 +34,11 @@ struct client_conn_ops {
 };
 
 struct client_conn;
+struct transport;
+
+/* Wraps a connected TCP fd (non-blocking) for host: transport_tcp_new by default; a
+ * TLS client transport is set here. */
+typedef struct transport *(*client_conn_transport_fn)(int fd, const char *host);
 
 struct client_conn *client_conn_new(struct loop *loop, const char *host, int port,
     const struct client_conn_ops *ops, void *arg);
@@ -43,6 +49,8 @@ int client_conn_start(struct client_conn *cc, const char **err);
 
 /* The name to send (now if one is needed, else at the next (re)connect). */
 void client_conn_set_name(struct client_conn *cc, const char *name);
+/* The transport made after each TCP connect (default plain TCP). */
+void client_conn_set_transport(struct client_conn *cc, client_conn_transport_fn fn);
 /* Reconnect after a drop (default on). Off: the first drop is final. */
 void client_conn_set_reconnect(struct client_conn *cc, bool on);
 

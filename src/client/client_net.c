@@ -75,6 +75,11 @@ int client_net_next(struct client_net *cn, const char **err)
 	return -1;
 }
 
+void client_net_close(int fd)
+{
+	close(fd);
+}
+
 int client_net_result(struct client_net *cn, int fd, const char **err)
 {
 	int soerr = 0;

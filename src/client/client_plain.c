@@ -9,9 +9,10 @@
 
 #include "client_conn.h"
 #include "client_plain.h"
+#include "render.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
-#include "wrap.h"
 
 #define PLAIN_READ_CHUNK 4096
 
@@ -36,7 +37,7 @@ static void say(const char *first, ...)
 
 	va_start(ap, first);
 	for (const char *s = first; s != NULL; s = va_arg(ap, const char *)) {
-		char *clean = wrap_sanitize(s);
+		char *clean = utf8_clean_str(UTF8_DISPLAY, s);
 
 		fputs(clean, stdout);
 		free(clean);
@@ -48,72 +49,29 @@ static void say(const char *first, ...)
 
 static void pump(struct plain *p);
 
-static bool is_me(const struct plain *p, const char *name)
+static void name_refused(struct plain *p)
 {
-	const char *me = client_conn_name(p->cc);
-
-	return me != NULL && strcmp(me, name) == 0;
-}
-
-static void print_members(const struct proto_rec *rec)
-{
-	const char *cur = rec->list, *name;
-	size_t len;
-	int n = 0;
-
-	fputs("*** In the room:", stdout);
-	while ((name = proto_members_next(&cur, &len)) != NULL) {
-		char *copy = xstrndup(name, len), *s = wrap_sanitize(copy);
-
-		printf("%s %s", n++ ? "," : "", s);
-		free(s);
-		free(copy);
+	if (p->fixed_name) {   /* input lines are messages, never names: give up */
+		p->status = 1;
+		p->quitting = true;
+		loop_stop(p->loop);
+		return;
 	}
-	fputc('\n', stdout);
-	fflush(stdout);
+	p->need_name = true;
+	pump(p);
 }
 
 static void on_record(void *arg, const struct proto_rec *rec)
 {
 	struct plain *p = arg;
-	const char *const *f = rec->f;
+	struct render_view v;
 
-	switch (rec->type) {
-	case PROTO_MSG:
-	case PROTO_HIST:
-		if (rec->type == PROTO_MSG && is_me(p, f[1]))
-			break;   /* the sender knows what it sent */
-		say("[", f[0], "][", f[1], "]:", f[2], NULL);
-		break;
-	case PROTO_PRIV:
-		if (is_me(p, f[1]))
-			say("[", f[0], "][to ", f[2], "][private]:", f[3], NULL);
-		else
-			say("[", f[0], "][", f[1], "][private]:", f[3], NULL);
-		break;
-	case PROTO_JOIN: say(f[1], " has joined our chat...", NULL); break;
-	case PROTO_LEAVE: say(f[1], " has left our chat...", NULL); break;
-	case PROTO_RENAME: say(f[1], " is now known as ", f[2], NULL); break;
-	case PROTO_WELCOME: say("*** You are ", f[0], ", in room ", f[1], NULL); break;
-	case PROTO_ROOM: say("*** Now in room ", f[0], NULL); break;
-	case PROTO_MEMBERS: print_members(rec); break;
-	case PROTO_INFO: say(f[0], NULL); break;
-	case PROTO_ERR: say("*** ", f[0], NULL); break;
-	case PROTO_BYE: say("*** ", f[0], NULL); break;
-	case PROTO_NAMEQ:
-		say("*** Name refused: ", f[0], NULL);
-		if (p->fixed_name) {   /* input lines are messages, never names: give up */
-			p->status = 1;
-			p->quitting = true;
-			loop_stop(p->loop);
-			break;
-		}
-		p->need_name = true;
-		pump(p);
-		break;
-	default:
-		break;
+	if (render_record(rec, RENDER_PLAIN, client_conn_name(p->cc), &v)) {
+		say(v.text, NULL);
+		render_view_free(&v);
 	}
+	if (rec->type == PROTO_NAMEQ)
+		name_refused(p);
 }
 
 static void on_raw_line(void *arg, const char *line)

@@ -13,11 +13,14 @@
 #include <unistd.h>
 
 #include "client_conn.h"
+#include "cmdlist.h"
 #include "client_members.h"
 #include "client_tui.h"
+#include "hash.h"
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
+#include "render.h"
 #include "tclimits.h"
 #include "tui.h"
 #include "tui_term.h"
@@ -86,24 +89,13 @@ static void update_prompt(struct ctui *t)
 
 /* --- from the server ----------------------------------------------------------------- */
 
-static bool is_me(struct ctui *t, const char *name)
-{
-	const char *me = client_conn_name(t->cc);
-
-	return me != NULL && strcmp(me, name) == 0;
-}
-
 static uint64_t msg_hash(const char *time, const char *name, const char *text)
 {
 	const char *parts[] = { time, name, text };
-	uint64_t h = 14695981039346656037ull;   /* FNV-1a 64 */
+	uint64_t h = HASH_FNV64_INIT;
 
 	for (size_t i = 0; i < 3; i++)
-		for (const unsigned char *p = (const unsigned char *)parts[i]; ; p++) {
-			h = (h ^ *p) * 1099511628211ull;
-			if (*p == '\0')
-				break;
-		}
+		h = hash_fnv64(h, parts[i], strlen(parts[i]) + 1);   /* with the NUL: a separator */
 	return h;
 }
 
@@ -142,70 +134,56 @@ static void show_member_list(struct ctui *t)
 	free(buf);
 }
 
-static void on_record(void *arg, const struct proto_rec *rec)
+static void set_members(struct ctui *t, const struct proto_rec *rec)
 {
-	struct ctui *t = arg;
+	const char *cur = rec->list, *name;
+	size_t len;
+
+	client_members_clear(&t->members);
+	while ((name = proto_members_next(&cur, &len)) != NULL) {
+		char *copy = xstrndup(name, len);
+
+		client_members_add(&t->members, copy);
+		free(copy);
+	}
+}
+
+/* Keep the member list and the seen messages; false when the record is not shown. */
+static bool track(struct ctui *t, const struct proto_rec *rec)
+{
 	const char *const *f = rec->f;
-	char buf[256];
 
 	switch (rec->type) {
 	case PROTO_HIST:
 	case PROTO_MSG:
-		if (!seen_before(t, f[0], f[1], f[2]) || rec->type == PROTO_MSG)
-			tui_add(is_me(t, f[1]) ? TUI_OWN : TUI_MSG, f[0], f[1], f[2]);
-		break;
-	case PROTO_PRIV:
-		snprintf(buf, sizeof(buf), "%s -> %s", f[1], f[2]);
-		tui_add(TUI_PRIV, f[0], buf, f[3]);
-		break;
-	case PROTO_JOIN:
-		client_members_add(&t->members, f[1]);
-		snprintf(buf, sizeof(buf), "%s has joined", f[1]);
-		tui_add(TUI_NOTICE, f[0], NULL, buf);
-		break;
-	case PROTO_LEAVE:
-		client_members_remove(&t->members, f[1]);
-		snprintf(buf, sizeof(buf), "%s has left", f[1]);
-		tui_add(TUI_NOTICE, f[0], NULL, buf);
-		break;
-	case PROTO_RENAME:
-		client_members_rename(&t->members, f[1], f[2]);
-		snprintf(buf, sizeof(buf), "%s is now known as %s", f[1], f[2]);
-		tui_add(TUI_NOTICE, f[0], NULL, buf);
-		break;
-	case PROTO_WELCOME:
-		snprintf(buf, sizeof(buf), "You are %s, in #%s. Type /help for commands.", f[0], f[1]);
-		tui_add(TUI_NOTICE, NULL, NULL, buf);
-		break;
-	case PROTO_ROOM:
-		snprintf(buf, sizeof(buf), "Now in #%s", f[0]);
-		tui_add(TUI_NOTICE, NULL, NULL, buf);
-		break;
-	case PROTO_MEMBERS: {
-		const char *cur = rec->list, *name;
-		size_t len;
-
-		client_members_clear(&t->members);
-		while ((name = proto_members_next(&cur, &len)) != NULL) {
-			char *copy = xstrndup(name, len);
-
-			client_members_add(&t->members, copy);
-			free(copy);
-		}
+		return !seen_before(t, f[0], f[1], f[2]) || rec->type == PROTO_MSG;
+	case PROTO_JOIN: client_members_add(&t->members, f[1]); break;
+	case PROTO_LEAVE: client_members_remove(&t->members, f[1]); break;
+	case PROTO_RENAME: client_members_rename(&t->members, f[1], f[2]); break;
+	case PROTO_MEMBERS:
+		set_members(t, rec);
 		show_member_list(t);   /* after WELCOME, ROOM and /list */
 		break;
+	default: break;
 	}
-	case PROTO_INFO: tui_add(TUI_INFO, NULL, NULL, f[0]); break;
-	case PROTO_ERR: tui_add(TUI_ERROR, NULL, NULL, f[0]); break;
-	case PROTO_BYE: tui_add(TUI_ERROR, NULL, NULL, f[0]); break;
-	case PROTO_NAMEQ:
-		snprintf(buf, sizeof(buf), "Name refused: %s", f[0]);
-		tui_add(TUI_ERROR, NULL, NULL, buf);
+	return true;
+}
+
+static void on_record(void *arg, const struct proto_rec *rec)
+{
+	static const enum tui_kind kinds[] = {
+		[RENDER_MSG] = TUI_MSG, [RENDER_OWN] = TUI_OWN, [RENDER_PRIV] = TUI_PRIV,
+		[RENDER_NOTICE] = TUI_NOTICE, [RENDER_INFO] = TUI_INFO, [RENDER_ERROR] = TUI_ERROR,
+	};
+	struct ctui *t = arg;
+	struct render_view v;
+
+	if (track(t, rec) && render_record(rec, RENDER_SCREEN, client_conn_name(t->cc), &v)) {
+		tui_add(kinds[v.kind], v.time, v.name, v.text);
+		render_view_free(&v);
+	}
+	if (rec->type == PROTO_NAMEQ)
 		tui_add(TUI_INFO, NULL, NULL, "Choose another name:");
-		break;
-	default:
-		break;
-	}
 	update_prompt(t);
 }
 
@@ -295,9 +273,17 @@ static bool blank(const char *s)
 	return *s == '\0';
 }
 
-static bool is_quit(const char *s)
+/* The command a line starts ("/word ..."), or NULL. */
+static const struct cmdlist_cmd *command_of(const char *s)
 {
-	return strncasecmp(s, "/quit", 5) == 0 && (s[5] == '\0' || s[5] == ' ');
+	return s[0] == '/' ? cmdlist_find(s + 1, strcspn(s + 1, " ")) : NULL;
+}
+
+static bool is_command(const char *s, enum cmdlist_id id, bool bare)
+{
+	const struct cmdlist_cmd *cmd = command_of(s);
+
+	return cmd != NULL && cmd->id == id && (!bare || strchr(s, ' ') == NULL);
 }
 
 static void send_one(struct ctui *t, const char *line)
@@ -306,7 +292,7 @@ static void send_one(struct ctui *t, const char *line)
 
 	if (blank(line))
 		return;
-	if (is_quit(line)) {
+	if (is_command(line, CMDLIST_QUIT, false)) {
 		quit(t);
 		return;
 	}
@@ -314,7 +300,7 @@ static void send_one(struct ctui *t, const char *line)
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
-	if (strcasecmp(line, "/help") == 0)
+	if (is_command(line, CMDLIST_HELP, true))
 		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
 		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
 		    "leaves. Server commands:");

@@ -14,17 +14,14 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "cmdlist.h"
 #include "input.h"
 #include "keys.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
-#include "wrap.h"
 
 #define INPUT_QUEUE TC_CLIENT_KEY_QUEUE
-
-const char *const input_commands[] = {
-	"/help", "/name", "/nick", "/list", "/who", "/rooms", "/join", "/msg", "/quit", NULL,
-};
 
 static struct {
 	struct input_ops ops;
@@ -92,10 +89,10 @@ static int available_hook(void)
 static size_t show_char(const char *s, size_t n, char *show, size_t *show_len, int *cols)
 {
 	uint32_t cp;
-	size_t len = wrap_decode(s, n, &cp);
+	size_t len = utf8_decode(s, n, &cp);
 
 	if (cp == '\n') {
-		*show_len = wrap_encode(0x21B5, show);   /* ↵ */
+		*show_len = utf8_encode(0x21B5, show);   /* ↵ */
 		*cols = 1;
 	} else if (cp < 0x20 || cp == 0x7F) {
 		show[0] = '^';
@@ -109,7 +106,7 @@ static size_t show_char(const char *s, size_t n, char *show, size_t *show_len, i
 	} else {
 		memcpy(show, s, len);
 		*show_len = len;
-		*cols = wrap_cp_width(cp);
+		*cols = utf8_cp_width(cp);
 	}
 	return len;
 }
@@ -215,17 +212,10 @@ static char **complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	free_names();
-	if (start == 0 && text[0] == '/') {
-		size_t n = 0;
-
-		while (input_commands[n] != NULL)
-			n++;
-		names = xcalloc(n + 1, sizeof(*names));
-		for (size_t i = 0; i < n; i++)
-			names[i] = xstrdup(input_commands[i]);
-	} else if (I.ops.names != NULL) {
+	if (start == 0 && text[0] == '/')
+		names = cmdlist_words();
+	else if (I.ops.names != NULL)
 		names = I.ops.names(I.ops.arg);
-	}
 	matches = rl_completion_matches(text, generate);
 	free_names();
 	return matches;

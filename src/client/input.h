@@ -42,7 +42,4 @@ void input_key(int key);
 /* Draw the input line (wnoutrefresh; the caller calls doupdate). */
 void input_draw(void);
 
-/* The commands offered by Tab completion. */
-extern const char *const input_commands[];
-
 #endif

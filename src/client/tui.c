@@ -9,9 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "scroll.h"
 #include "tclimits.h"
 #include "tui.h"
+#include "utf8.h"
 #include "util.h"
 #include "wrap.h"
 
@@ -143,12 +145,11 @@ static void short_time(const char *stamp, char *out, size_t n)
 
 static short name_pair(const char *name)
 {
-	uint32_t h = 2166136261u;   /* FNV-1a: the same name always gets the same colour */
+	uint32_t h;   /* the same name always gets the same colour */
 
 	if (!T.colour || T.name_pairs == 0 || name == NULL)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 16777619u;
+	h = hash_fnv32(HASH_FNV32_INIT, name, strlen(name), false);
 	return (short)(PAIR_NAME0 + (int)(h % (uint32_t)T.name_pairs));
 }
 
@@ -160,7 +161,7 @@ static struct entry *entry_at(int i)
 /* Continuation rows start under the text (after the time and name), if that leaves room. */
 static int entry_indent(const struct entry *e, int width)
 {
-	int indent = wrap_width(e->s, e->body_off);
+	int indent = utf8_width(e->s, e->body_off);
 
 	return indent <= width / 2 ? indent : 0;
 }
@@ -192,8 +193,8 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
     const char *text)
 {
 	static const char *const marks[] = { "", "", "", "-- ", "", "!! " };
-	char tbuf[32], *clean_name = name ? wrap_sanitize(name) : NULL;
-	char *clean_text = wrap_sanitize(text ? text : "");
+	char tbuf[32], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
+	char *clean_text = utf8_clean_str(UTF8_DISPLAY, text ? text : "");
 	struct entry e = { .kind = kind };
 
 	short_time(stamp, tbuf, sizeof(tbuf));
@@ -247,8 +248,8 @@ void tui_set_status(const char *left, const char *right)
 {
 	free(T.status_left);
 	free(T.status_right);
-	T.status_left = wrap_sanitize(left);
-	T.status_right = wrap_sanitize(right);
+	T.status_left = utf8_clean_str(UTF8_DISPLAY, left);
+	T.status_right = utf8_clean_str(UTF8_DISPLAY, right);
 	T.dirty = true;
 }
 
@@ -354,7 +355,7 @@ static void draw_marker(void)
 	wmove(T.hist, T.hist_h - 1, 0);
 	wclrtoeol(T.hist);
 	wattron(T.hist, A_REVERSE | A_BOLD);
-	waddnstr(T.hist, buf, (int)wrap_fit(buf, strlen(buf), T.cols));
+	waddnstr(T.hist, buf, (int)utf8_fit(buf, strlen(buf), T.cols));
 	wattroff(T.hist, A_REVERSE | A_BOLD);
 }
 
@@ -400,7 +401,7 @@ static void draw_status(void)
 {
 	const char *left = T.status_left ? T.status_left : "";
 	const char *right = T.status_right ? T.status_right : "";
-	int rw = wrap_width(right, strlen(right));
+	int rw = utf8_width(right, strlen(right));
 	size_t lfit;
 
 	wattr_set(T.status, A_REVERSE, 0, NULL);
@@ -411,7 +412,7 @@ static void draw_status(void)
 		waddch(T.status, ' ');
 	if (rw + 1 > T.cols)
 		rw = 0, right = "";
-	lfit = wrap_fit(left, strlen(left), T.cols - rw - (rw ? 1 : 0));
+	lfit = utf8_fit(left, strlen(left), T.cols - rw - (rw ? 1 : 0));
 	mvwaddnstr(T.status, 0, 0, left, (int)lfit);
 	if (rw > 0) {
 		wattron(T.status, A_BOLD);

@@ -1,4 +1,5 @@
-/* proto.c: parsing of the records a tcpchat server sends to a client. See proto.h. */
+/* proto.c: the record table, and parsing of the records a tcpchat server sends to a
+ * client. See proto.h. */
 #include <string.h>
 
 #include "proto.h"
@@ -11,11 +12,11 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-	{ "+TCPCHAT", PROTO_HELLO,   1, 1 },
+	{ PROTO_HELLO_ANSWER, PROTO_HELLO, 1, 1 },
 	{ "NAME?",    PROTO_NAMEQ,   0, 1 },
 	{ "WELCOME",  PROTO_WELCOME, 2, 2 },
 	{ "ROOM",     PROTO_ROOM,    1, 1 },
-	{ "MEMBERS",  PROTO_MEMBERS, 0, 0 },
+	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST },
 	{ "HIST",     PROTO_HIST,    3, 3 },
 	{ "MSG",      PROTO_MSG,     3, 3 },
 	{ "JOIN",     PROTO_JOIN,    2, 2 },
@@ -27,10 +28,20 @@ static const struct kind kinds[] = {
 	{ "BYE",      PROTO_BYE,     0, 1 },
 };
 
-static const struct kind *find_kind(const char *word)
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const struct kind *find_kind(const char *word, size_t len)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].word, word) == 0)
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strlen(kinds[i].word) == len && memcmp(kinds[i].word, word, len) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+static const struct kind *kind_of(enum proto_type type)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].type == type)
 			return &kinds[i];
 	return NULL;
 }
@@ -48,13 +59,13 @@ void proto_parse(char *line, struct proto_rec *rec)
 	p = tab ? tab + 1 : NULL;
 	if (tab)
 		*tab = '\0';
-	k = find_kind(line);
+	k = find_kind(line, strlen(line));
 	if (k == NULL) {
 		rec->type = PROTO_UNKNOWN;
 		return;
 	}
 	rec->type = k->type;
-	if (k->type == PROTO_MEMBERS) {
+	if (k->fields == PROTO_FIELDS_LIST) {
 		rec->list = p ? p : "";
 		return;
 	}
@@ -89,10 +100,25 @@ const char *proto_members_next(const char **cursor, size_t *len)
 
 const char *proto_type_name(enum proto_type type)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].type == type)
-			return kinds[i].word;
+	const struct kind *k = kind_of(type);
+
+	if (k != NULL)
+		return k->word;
 	return type == PROTO_INVALID ? "(invalid)" : "(unknown)";
+}
+
+enum proto_type proto_type_of(const char *word, size_t len)
+{
+	const struct kind *k = find_kind(word, len);
+
+	return k != NULL ? k->type : PROTO_UNKNOWN;
+}
+
+int proto_fields(enum proto_type type)
+{
+	const struct kind *k = kind_of(type);
+
+	return k != NULL ? k->fields : 0;
 }
 
 /* "YYYY-MM-DD HH:MM:SS" at s (19 bytes)? */
@@ -123,10 +149,10 @@ static size_t msg_head(const char *s, size_t n)
 	return i + 2;
 }
 
+static const char name_prompt[] = PROTO_NC_NAME_PROMPT;
+
 bool proto_nc_is_prompt(const char *s, size_t n)
 {
-	static const char name_prompt[] = "[ENTER YOUR NAME]:";
-
 	if (n == sizeof(name_prompt) - 1 && memcmp(s, name_prompt, n) == 0)
 		return true;
 	return n > 0 && msg_head(s, n) == n;
@@ -134,7 +160,6 @@ bool proto_nc_is_prompt(const char *s, size_t n)
 
 size_t proto_nc_prompt_len(const char *s, size_t n, const char *own_name)
 {
-	static const char name_prompt[] = "[ENTER YOUR NAME]:";
 	size_t head;
 
 	if (n >= sizeof(name_prompt) - 1 && memcmp(s, name_prompt, sizeof(name_prompt) - 1) == 0)

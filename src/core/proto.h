@@ -1,5 +1,7 @@
 /*
- * proto.h: the client side of the tcpchat wire protocol (doc/PROTOCOL.md), pure.
+ * proto.h: the tcpchat wire protocol (doc/PROTOCOL.md), defined once, pure: the hello,
+ * the record type words and their field counts (one table in proto.c), the client's
+ * parser, and the nc dialect's prompt shapes.
  *
  * A record is one line: a type word, then fields separated by single TABs. The parser
  * splits the line in place and hands back pointers into it. Unknown types parse as
@@ -15,10 +17,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PROTO_VERSION     1
-#define PROTO_HELLO_WORD  "/TCPCHAT"       /* the client's first line: the word, a space, a version */
-#define PROTO_HELLO_LINE  PROTO_HELLO_WORD " 1\n"
-#define PROTO_MAX_FIELDS  4
+#define PROTO_VERSION      1
+#define PROTO_STR_(x)      #x
+#define PROTO_STR(x)       PROTO_STR_(x)
+#define PROTO_HELLO_WORD   "/TCPCHAT"      /* the client's hello word: "/TCPCHAT VERSION" */
+#define PROTO_HELLO_LINE   PROTO_HELLO_WORD " " PROTO_STR(PROTO_VERSION) "\n" /* its first line */
+#define PROTO_HELLO_ANSWER "+TCPCHAT"      /* the server's answer: "+TCPCHAT<TAB>VERSION" */
+#define PROTO_MAX_FIELDS   4
+#define PROTO_FIELDS_LIST  (-1)            /* proto_fields() of MEMBERS: a list of names */
+
+/* nc dialect: the prompt for a name, and the message line "[time][name]:text". */
+#define PROTO_NC_NAME_PROMPT "[ENTER YOUR NAME]:"
 
 enum proto_type {
 	PROTO_INVALID, PROTO_UNKNOWN,
@@ -51,8 +60,15 @@ void proto_parse(char *line, struct proto_rec *rec);
 /* Walk a MEMBERS list: returns the next name (length in *len) or NULL at the end. */
 const char *proto_members_next(const char **cursor, size_t *len);
 
-/* The record's type word ("MSG", ...), for logs and tests. */
+/* The record's type word ("MSG", ...): what the server writes first, and for logs. */
 const char *proto_type_name(enum proto_type type);
+
+/* The type whose word is word[0..len) (PROTO_UNKNOWN if none). */
+enum proto_type proto_type_of(const char *word, size_t len);
+
+/* Fields after the type word that the server sends for type (MEMBERS:
+ * PROTO_FIELDS_LIST; PROTO_INVALID/PROTO_UNKNOWN: 0). */
+int proto_fields(enum proto_type type);
 
 /* nc dialect: is this (complete or partial) line exactly a prompt the server repaints,
  * `[ENTER YOUR NAME]:` or `[YYYY-MM-DD HH:MM:SS][name]:`? */

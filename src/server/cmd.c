@@ -1,4 +1,4 @@
-/* cmd.c: the command table and its one dispatcher. Every command works the same from
+/* cmd.c: the command handlers and their one dispatcher (the table is cmdlist.c). Every command works the same from
  * nc and from the client; replies and errors go to the sender only. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,37 +7,21 @@
 
 #include "chat.h"
 #include "cmd.h"
+#include "cmdlist.h"
 #include "member.h"
 #include "line.h"
 #include "names.h"
+#include "utf8.h"
 
-enum args { NONE, ONE_WORD, REST };
+typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
-struct cmd {
-	const char *name;
-	const char *alias;
-	enum args args;
-	const char *usage;
-	const char *help;
-	void (*run)(struct chat *ch, struct member *m, const char *arg, size_t len);
-};
+static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_quit;
 
-static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_name(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_list(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_rooms(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len);
-static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len);
-
-static const struct cmd cmds[] = {
-	{ "help", NULL, NONE, "/help", "list the commands", cmd_help },
-	{ "name", "nick", REST, "/name NEW", "change your name", cmd_name },
-	{ "list", "who", NONE, "/list", "who is in this room", cmd_list },
-	{ "rooms", NULL, NONE, "/rooms", "every room and how many are in it", cmd_rooms },
-	{ "join", NULL, ONE_WORD, "/join ROOM", "go to ROOM, creating it if needed", cmd_join },
-	{ "msg", NULL, REST, "/msg NAME TEXT", "a private message to NAME", cmd_msg },
-	{ "quit", NULL, NONE, "/quit", "leave the chat", cmd_quit },
+/* The handler of each command of cmdlist.h (names, usage and help live there). */
+static cmd_fn *const handlers[CMDLIST_COUNT] = {
+	[CMDLIST_HELP] = cmd_help, [CMDLIST_NAME] = cmd_name, [CMDLIST_LIST] = cmd_list,
+	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_MSG] = cmd_msg,
+	[CMDLIST_QUIT] = cmd_quit,
 };
 
 static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -46,12 +30,8 @@ static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t 
 
 	(void)ch, (void)arg, (void)len;
 	member_info(m, "Commands:");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		char alias[32] = "";
-
-		if (cmds[i].alias != NULL)
-			snprintf(alias, sizeof(alias), " (or /%s)", cmds[i].alias);
-		snprintf(line, sizeof(line), "  %-16s %s%s", cmds[i].usage, cmds[i].help, alias);
+	for (size_t i = 0; i < CMDLIST_COUNT; i++) {
+		cmdlist_help_line(&cmdlist[i], line, sizeof(line));
 		member_info(m, line);
 	}
 	member_info(m, "  //TEXT           send a message that starts with /");
@@ -112,7 +92,7 @@ static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t l
 		int wl = (int)(sp ? (size_t)(sp - arg) : scan);
 
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
-		    (int)line_utf8_cut(arg, (size_t)wl, 64), arg);
+		    (int)utf8_cut(arg, (size_t)wl, 64), arg);
 		member_error(m, msg);
 		return;
 	}
@@ -132,36 +112,24 @@ static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t 
 	chat_bye(m, "Goodbye!", "quit");
 }
 
-/* Command names match case-insensitively (/HELP is /help). */
-static bool is_word(const char *name, const char *s, size_t n)
-{
-	return strlen(name) == n && strncasecmp(name, s, n) == 0;
-}
-
 void cmd_dispatch(struct chat *ch, struct member *m, const char *line, size_t len)
 {
 	const char *sp = memchr(line, ' ', len);
 	size_t wl = sp ? (size_t)(sp - line) : len;
 	const char *arg = line + wl;
 	size_t alen = len - wl;
+	const struct cmdlist_cmd *cmd = cmdlist_find(line, wl);   /* case-insensitive */
 	char msg[128];
 
 	line_trim(&arg, &alen);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		const struct cmd *cmd = &cmds[i];
-
-		if (!is_word(cmd->name, line, wl) && !(cmd->alias && is_word(cmd->alias, line, wl)))
-			continue;
-		if ((cmd->args == NONE && alen > 0) || (cmd->args != NONE && alen == 0) ||
-		    (cmd->args == ONE_WORD && memchr(arg, ' ', alen) != NULL)) {
-			snprintf(msg, sizeof(msg), "Usage: %s", cmd->usage);
-			member_error(m, msg);
-			return;
-		}
-		cmd->run(ch, m, arg, alen);
-		return;
+	if (cmd == NULL) {
+		snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)",
+		    (int)utf8_cut(line, wl, 32), line);
+		member_error(m, msg);
+	} else if (!cmdlist_args_ok(cmd, arg, alen)) {
+		snprintf(msg, sizeof(msg), "Usage: %s", cmd->usage);
+		member_error(m, msg);
+	} else {
+		handlers[cmd->id](ch, m, arg, alen);
 	}
-	snprintf(msg, sizeof(msg), "Unknown command: /%.*s (try /help)",
-	    (int)line_utf8_cut(line, wl, 32), line);
-	member_error(m, msg);
 }

@@ -10,10 +10,10 @@
 #include "dialect.h"
 #include "member.h"
 #include "names.h"
+#include "proto.h"
 #include "room.h"
 #include "tstamp.h"
 
-#define NAME_PROMPT "[ENTER YOUR NAME]:"
 #define PROMPT_MAX (TSTAMP_LEN + NAME_MAX_BYTES + 5)
 
 /* "[ts][name]:text" */
@@ -144,7 +144,7 @@ static void nc_prompt(struct member *m, time_t now)
 	if (m->prompt_shown)
 		return;
 	if (m->state == MEMBER_NAMING) {
-		conn_write(m->conn, NAME_PROMPT, sizeof(NAME_PROMPT) - 1);
+		conn_write(m->conn, PROTO_NC_NAME_PROMPT, sizeof(PROTO_NC_NAME_PROMPT) - 1);
 	} else {
 		bool fresh = conn_at_line_start(m->conn);
 		char *p = conn_reserve(m->conn, PROMPT_MAX + 1);

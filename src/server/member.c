@@ -114,7 +114,7 @@ void member_hello(struct member *m)
 {
 	char ans[32];
 	int n = snprintf(ans, sizeof(ans), "%s%s\t%d\n", m->prompt_shown ? "\n" : "",
-	    proto_type_name(PROTO_HELLO), PROTO_VERSION);
+	    PROTO_HELLO_ANSWER, PROTO_VERSION);
 
 	m->dialect = DIALECT_PROTO;
 	m->prompt_shown = false;

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "line.h"
 #include "names.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *names_check(const char *raw, size_t n, char *out)
@@ -12,24 +14,15 @@ const char *names_check(const char *raw, size_t n, char *out)
 	line_trim(&raw, &n);
 	if (n == 0)
 		return "Name cannot be empty.";
-	if (line_utf8_chars(raw, n) > TC_NAME_MAX_CHARS || n > NAME_MAX_BYTES)
+	if (utf8_chars(raw, n) > TC_NAME_MAX_CHARS || n > NAME_MAX_BYTES)
 		return "Name is too long (at most 32 characters).";
 	if (raw[0] == '/')
 		return "Name cannot start with /.";
 	if (memchr(raw, '[', n) != NULL || memchr(raw, ']', n) != NULL)
 		return "Name cannot contain [ or ].";
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t k = line_utf8_seq((const unsigned char *)raw + i, n - i, &cp);
-
-		if (k == 0)
-			return "Name must be valid UTF-8.";
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
-			return "Name cannot contain control characters.";
-		i += k;
-	}
-	memcpy(out, raw, n);
-	out[n] = '\0';
+	if (utf8_clean(UTF8_NAME, raw, n, out, NAME_MAX_BYTES + 1) == UTF8_REFUSED)
+		return utf8_check(raw, n) == UTF8_INVALID ? "Name must be valid UTF-8." :
+		    "Name cannot contain control characters.";
 	return NULL;
 }
 
@@ -55,11 +48,7 @@ int names_equal(const char *a, const char *b)
 
 static uint32_t hash_n(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ fold((unsigned char)s[i])) * 16777619u;
-	return h;
+	return hash_fnv32(HASH_FNV32_INIT, s, n, true);
 }
 
 struct entry {

@@ -8,6 +8,7 @@
 #include "proto.h"
 #include "session.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
 
 static const char banner[] =
@@ -118,7 +119,7 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 		return;
 	}
 	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
-	n = line_sanitize(raw, len, ch->text);
+	n = utf8_clean(UTF8_MESSAGE, raw, len, ch->text, 3 * len + 1);
 	if (is_blank(ch->text, n)) {
 		member_prompt(m, time(NULL));
 		return;

@@ -44,6 +44,7 @@
 #include "conn.h"
 #include "fuzz_check.h"
 #include "log.h"
+#include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -88,21 +89,17 @@ static struct conn *new_conn(int64_t now_ms)
 	return c;
 }
 
-/* Expected TAB count of a client-dialect record, -1 for "at least one", -2 unknown. */
+/* Expected TAB count of a client-dialect record (from proto.h's table, the one the
+ * client parses with), -1 for "at least one", -2 unknown. */
 static int record_tabs(const char *rec, size_t n)
 {
-	static const struct { const char *type; int tabs; } types[] = {
-		{ "+TCPCHAT", 1 }, { "NAME?", 1 }, { "WELCOME", 2 }, { "ROOM", 1 },
-		{ "MEMBERS", -1 }, { "HIST", 3 }, { "MSG", 3 }, { "JOIN", 2 }, { "LEAVE", 2 },
-		{ "RENAME", 3 }, { "PRIV", 4 }, { "INFO", 1 }, { "ERR", 1 }, { "BYE", 1 },
-	};
 	const char *tab = memchr(rec, '\t', n);
 	size_t tl = tab ? (size_t)(tab - rec) : n;
+	enum proto_type type = proto_type_of(rec, tl);
 
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strlen(types[i].type) == tl && memcmp(types[i].type, rec, tl) == 0)
-			return types[i].tabs;
-	return -2;
+	if (type == PROTO_UNKNOWN || type == PROTO_INVALID)
+		return -2;
+	return proto_fields(type) == PROTO_FIELDS_LIST ? -1 : proto_fields(type);
 }
 
 static void check_records(const char *p, size_t n)

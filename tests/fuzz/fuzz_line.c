@@ -1,6 +1,6 @@
 /*
  * fuzz_line.c: libFuzzer harness over line framing (line_next) and sanitising
- * (line_sanitize), the two functions every byte a peer sends goes through.
+ * (utf8_clean with the message policy, as the server applies it), the two functions every byte a peer sends goes through.
  *
  * Input layout: byte 0 picks the line limit (64..319 bytes, small so over-long lines are
  * common), byte 1 seeds the chunking; the rest is the byte stream a peer sends, fed to a
@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "fuzz_check.h"
 #include "line.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -63,11 +64,11 @@ static size_t model(const char *s, size_t n, size_t max, struct event *ev)
 static void check_sanitize(const char *line, size_t len)
 {
 	char *out = malloc(3 * len + 1), *again = malloc(9 * len + 1);
-	size_t n = line_sanitize(line, len, out), m;
+	size_t n = utf8_clean(UTF8_MESSAGE, line, len, out, 3 * len + 1), m;
 
 	FUZZ_CHECK(n <= 3 * len, "sanitised text longer than 3 * input", line, len);
 	FUZZ_CHECK(fuzz_terminal_safe(out, n, ""), "sanitised text not terminal safe", out, n);
-	m = line_sanitize(out, n, again);
+	m = utf8_clean(UTF8_MESSAGE, out, n, again, 9 * len + 1);
 	FUZZ_CHECK(m == n && memcmp(out, again, n) == 0, "sanitising is not idempotent", out, n);
 	if (fuzz_terminal_safe(line, len, ""))
 		FUZZ_CHECK(n == len && memcmp(out, line, len) == 0,

@@ -5,7 +5,8 @@ The files are committed; this script documents how they were made and can remake
 (no network: the TLS ClientHello comes from Python's ssl module writing into a memory
 BIO, so its random fields differ from run to run; everything else is deterministic). Each file starts with the two header bytes the harness reads:
 fuzz_line: line limit - 64, chunking seed; fuzz_conn: flags (bit 0: limit 64, bit 1:
-rate limit 5/s, bit 2: multiplex mode), chunking seed.
+rate limit 5/s, bit 2: multiplex mode), chunking seed. fuzz_proto reads one flag byte
+(bit 0: the first line is our own name).
 """
 import os
 import random
@@ -73,9 +74,33 @@ def seeds_conn(rng):
     }
 
 
+RECORDS = ("+TCPCHAT\t1\nNAME?\tName is taken.\nWELCOME\teve\tlobby\nROOM\tdev\n"
+           "MEMBERS\teve\tbob smith\t\t\xc3\xa9ve\nMEMBERS\nHIST\t2026-01-02 03:04:05\tbob\thi\n"
+           "MSG\t2026-01-02 03:04:05\teve\thello\tthere\nJOIN\t2026-01-02 03:04:05\tbob\n"
+           "LEAVE\t2026-01-02 03:04:05\tbob\nRENAME\t2026-01-02 03:04:05\tbob\trob\n"
+           "PRIV\t2026-01-02 03:04:05\trob\teve\tpsst\nINFO\tCommands:\nERR\t\nBYE\tbye\r\n"
+           "MSG\tshort\nPRIV\ta\tb\nNOPE\tx\n\n\t\n").encode("latin-1")
+NC = (b"[ENTER YOUR NAME]:[2026-01-02 03:04:05][eve]:\n[2026-01-02 03:04:05][bob]:hi: there\n"
+      b"[2026-01-02 03:04:05][bob][private]:psst\nbob has joined our chat...\n"
+      b"[2026-01-02 03:04:05][eve]:[2026-01-02 03:04:05][bob]:x\n[2026-01-02 03:04:05][]:\n"
+      b"[ENTER YOUR NAME]:\n[2026-13-99 99:99:99][x]:y\n")
+
+
+def seeds_proto(rng):
+    return {
+        "records": b"\x00" + RECORDS,
+        "records_own": b"\x01eve\n" + RECORDS,
+        "nc_lines": b"\x01eve\n" + NC,
+        "escapes": b"\x00MSG\t" + ESCAPES.replace(b"\n", b"") + b"\tx\tyz\n" + UTF8_BAD + b"\n",
+        "utf8": b"\x00INFO\t" + UTF8_OK + b"\nMEMBERS\t" + UTF8_BAD.replace(b" ", b"\t") + b"\n",
+        "binary_noise": b"\x01" + bytes(rng.getrandbits(8) for _ in range(1024)),
+    }
+
+
 def main():
     rng = random.Random(4)
-    for harness, seeds in (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng))):
+    for harness, seeds in (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng)),
+                           ("fuzz_proto", seeds_proto(rng))):
         d = os.path.join(HERE, "corpus", harness)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():

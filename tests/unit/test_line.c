@@ -1,4 +1,4 @@
-/* Unit tests for line.c: framing and sanitising. */
+/* Unit tests for line.c: framing. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -94,48 +94,6 @@ static void limit_is_exact(void **state)
 	buf_free(&in);
 }
 
-static size_t san(const char *in, char *out)
-{
-	size_t n = line_sanitize(in, strlen(in), out);
-
-	out[n] = '\0';
-	return n;
-}
-
-static void sanitize_controls(void **state)
-{
-	char out[256];
-
-	(void)state;
-	san("a\x1b[31mred\x07\x08\x7f", out);
-	assert_string_equal(out, "a[31mred");
-	san("tab\there", out);
-	assert_string_equal(out, "tab here");
-	san("c1:\xc2\x9b\xc2\x85!", out);
-	assert_string_equal(out, "c1:!");
-	assert_int_equal(line_sanitize("a\0b", 3, out), 2);
-	assert_memory_equal(out, "ab", 2);
-}
-
-static void sanitize_utf8(void **state)
-{
-	char out[256];
-	const char *ok = "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80";
-
-	(void)state;
-	san(ok, out);
-	assert_string_equal(out, ok);                        /* valid UTF-8 untouched */
-	san("bad\xff!", out);
-	assert_string_equal(out, "bad\xef\xbf\xbd!");
-	san("\xc0\xaf", out);                                /* overlong '/' */
-	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd");
-	san("\xed\xa0\x80", out);                            /* surrogate */
-	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-	san("trunc\xe4\xb8", out);
-	assert_string_equal(out, "trunc\xef\xbf\xbd\xef\xbf\xbd");
-	assert_int_equal(line_utf8_chars("\xe4\xb8\xad\xe6\x96\x87", 6), 2);
-}
-
 static void trim(void **state)
 {
 	const char *s = "  a b  ";
@@ -153,8 +111,6 @@ int main(void)
 		cmocka_unit_test(lf_and_crlf),
 		cmocka_unit_test(over_long_line_is_dropped_without_buffering),
 		cmocka_unit_test(limit_is_exact),
-		cmocka_unit_test(sanitize_controls),
-		cmocka_unit_test(sanitize_utf8),
 		cmocka_unit_test(trim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,6 +200,26 @@ static void test_random_lines(void **state)
 	}
 }
 
+/* The table is the one definition: words, field counts and the hello agree. */
+static void test_table(void **state)
+{
+	(void)state;
+	assert_string_equal(PROTO_HELLO_LINE, "/TCPCHAT 1\n");
+	assert_int_equal(proto_type_of("PRIV", 4), PROTO_PRIV);
+	assert_int_equal(proto_type_of("PRIVX", 4), PROTO_PRIV);   /* only len bytes count */
+	assert_int_equal(proto_type_of("PRI", 3), PROTO_UNKNOWN);
+	assert_int_equal(proto_type_of(PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)), PROTO_HELLO);
+	assert_int_equal(proto_fields(PROTO_PRIV), 4);
+	assert_int_equal(proto_fields(PROTO_MSG), 3);
+	assert_int_equal(proto_fields(PROTO_MEMBERS), PROTO_FIELDS_LIST);
+	assert_int_equal(proto_fields(PROTO_UNKNOWN), 0);
+	for (int t = PROTO_HELLO; t <= PROTO_BYE; t++) {
+		const char *w = proto_type_name((enum proto_type)t);
+
+		assert_int_equal(proto_type_of(w, strlen(w)), t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_nc_prompt_len),
 		cmocka_unit_test(test_nc_message),
 		cmocka_unit_test(test_random_lines),
+		cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

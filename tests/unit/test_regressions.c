@@ -25,6 +25,7 @@
 #include "line.h"
 #include "log.h"
 #include "tclimits.h"
+#include "utf8.h"
 
 /* --- helpers ------------------------------------------------------------------------ */
 
@@ -310,7 +311,7 @@ static void test_sanitize_cases(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		size_t n = line_sanitize(cases[i].in, strlen(cases[i].in), out);
+		size_t n = utf8_clean(UTF8_MESSAGE, cases[i].in, strlen(cases[i].in), out, sizeof(out));
 
 		out[n] = '\0';
 		assert_string_equal(out, cases[i].out);

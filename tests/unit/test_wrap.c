@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "utf8.h"
 #include "wrap.h"
 
 static int setup(void **state)
@@ -16,57 +17,6 @@ static int setup(void **state)
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		return -1;
 	return 0;
-}
-
-static void test_decode(void **state)
-{
-	uint32_t cp;
-
-	(void)state;
-	assert_int_equal(wrap_decode("a", 1, &cp), 1);
-	assert_int_equal(cp, 'a');
-	assert_int_equal(wrap_decode("\xc3\xa9", 2, &cp), 2);
-	assert_int_equal(cp, 0xE9);
-	assert_int_equal(wrap_decode("\xe6\x97\xa5", 3, &cp), 3);
-	assert_int_equal(cp, 0x65E5);
-	assert_int_equal(wrap_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
-	assert_int_equal(cp, 0x1F600);
-	/* invalid: lone continuation, overlong, truncated, surrogate */
-	assert_int_equal(wrap_decode("\x80", 1, &cp), 1);
-	assert_int_equal(cp, 0xFFFD);
-	assert_int_equal(wrap_decode("\xc0\xaf", 2, &cp), 1);
-	assert_int_equal(cp, 0xFFFD);
-	assert_int_equal(wrap_decode("\xe6\x97", 2, &cp), 1);
-	assert_int_equal(wrap_decode("\xed\xa0\x80", 3, &cp), 1);
-	assert_int_equal(cp, 0xFFFD);
-}
-
-static void test_encode_roundtrip(void **state)
-{
-	const uint32_t cps[] = { 0x41, 0xE9, 0x65E5, 0x1F600, 0x10FFFF };
-	char buf[4];
-	uint32_t back;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
-		size_t n = wrap_encode(cps[i], buf);
-
-		assert_int_equal(wrap_decode(buf, n, &back), n);
-		assert_int_equal(back, cps[i]);
-	}
-}
-
-static void test_width(void **state)
-{
-	(void)state;
-	assert_int_equal(wrap_width("hello", 5), 5);
-	assert_int_equal(wrap_width("h\xc3\xa9llo", 6), 5);              /* é */
-	assert_int_equal(wrap_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);   /* 日本 */
-	assert_int_equal(wrap_width("e\xcc\x81", 3), 1);                  /* e + combining acute */
-	assert_int_equal(wrap_width("\x80x", 2), 2);                      /* bad byte: 1 column */
-	assert_int_equal(wrap_fit("\xe6\x97\xa5\xe6\x9c\xac", 6, 3), 3);  /* half a wide char never fits */
-	assert_int_equal(wrap_fit("abc", 3, 10), 3);
-	assert_int_equal(wrap_fit("abc", 3, 0), 0);
 }
 
 static size_t rows_of(const char *s, int width, size_t *starts, size_t max)
@@ -131,19 +81,6 @@ static void test_wrap_hanging_indent(void **state)
 	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbbbbb", 20, 10, 10, st, 8), 2);
 }
 
-static void test_sanitize(void **state)
-{
-	char *s;
-
-	(void)state;
-	s = wrap_sanitize("a\tb\033[31mc\x80\xc3\xa9");
-	assert_string_equal(s, "a b\xef\xbf\xbd[31mc\xef\xbf\xbd\xc3\xa9");
-	free(s);
-	s = wrap_sanitize("");
-	assert_string_equal(s, "");
-	free(s);
-}
-
 /* Random bytes: rows cover the text in order, every row fits, sanitised text is clean. */
 static void test_random_input(void **state)
 {
@@ -168,10 +105,10 @@ static void test_random_input(void **state)
 		for (size_t r = 1; r < rows; r++)
 			assert_true(starts[r] > starts[r - 1] && starts[r] <= n);
 		buf[n] = '\0';
-		clean = wrap_sanitize(buf);
+		clean = utf8_clean_str(UTF8_DISPLAY, buf);
 		for (size_t i = 0, len = strlen(clean); i < len;) {
 			uint32_t cp;
-			size_t k = wrap_decode(clean + i, len - i, &cp);
+			size_t k = utf8_decode(clean + i, len - i, &cp);
 
 			assert_true(cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0));
 			assert_true(cp != 0xFFFD || k == 3);   /* only real U+FFFD, no bad bytes */
@@ -184,14 +121,10 @@ static void test_random_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_encode_roundtrip),
-		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_wrap_words),
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_wrap_count_only),
 		cmocka_unit_test(test_wrap_hanging_indent),
-		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_random_input),
 	};
 

@@ -1,0 +1,110 @@
+/* render.c: the record -> display table of the client's front ends. See render.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "render.h"
+#include "util.h"
+
+enum who { ANYONE, ME };   /* ME: the rule applies when f[1] is our own name */
+
+/* Templates: %0..%3 a field, %L the MEMBERS names (each as ", name", the first " name").
+ * A NULL template shows nothing in that style. */
+struct rule {
+	enum proto_type type;
+	enum who who;
+	enum render_kind kind;
+	int time;             /* field with the time stamp (screen), -1 for none */
+	const char *name;     /* screen: the name column */
+	const char *screen;   /* screen: the text */
+	const char *plain;    /* plain: the whole line */
+};
+
+static const struct rule rules[] = {
+	{ PROTO_MSG, ME, RENDER_OWN, 0, "%1", "%2", NULL },  /* the sender knows what it sent */
+	{ PROTO_MSG, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_HIST, ME, RENDER_OWN, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_HIST, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_PRIV, ME, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][to %2][private]:%3" },
+	{ PROTO_PRIV, ANYONE, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][%1][private]:%3" },
+	{ PROTO_JOIN, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has joined", "%1 has joined our chat..." },
+	{ PROTO_LEAVE, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has left", "%1 has left our chat..." },
+	{ PROTO_RENAME, ANYONE, RENDER_NOTICE, 0, NULL, "%1 is now known as %2",
+	    "%1 is now known as %2" },
+	{ PROTO_WELCOME, ANYONE, RENDER_NOTICE, -1, NULL,
+	    "You are %0, in #%1. Type /help for commands.", "*** You are %0, in room %1" },
+	{ PROTO_ROOM, ANYONE, RENDER_NOTICE, -1, NULL, "Now in #%0", "*** Now in room %0" },
+	/* the screen shows its own member list (client_members), kept from these records */
+	{ PROTO_MEMBERS, ANYONE, RENDER_NOTICE, -1, NULL, NULL, "*** In the room:%L" },
+	{ PROTO_INFO, ANYONE, RENDER_INFO, -1, NULL, "%0", "%0" },
+	{ PROTO_ERR, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
+	{ PROTO_BYE, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
+	{ PROTO_NAMEQ, ANYONE, RENDER_ERROR, -1, NULL, "Name refused: %0", "*** Name refused: %0" },
+};
+
+static const struct rule *find_rule(const struct proto_rec *rec, const char *me)
+{
+	bool mine = me != NULL && rec->nf > 1 && strcmp(rec->f[1], me) == 0;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].type == rec->type && (rules[i].who == ANYONE || mine))
+			return &rules[i];
+	return NULL;
+}
+
+static void append_members(struct buf *b, const struct proto_rec *rec)
+{
+	const char *cur = rec->list, *name;
+	size_t len;
+	int n = 0;
+
+	while ((name = proto_members_next(&cur, &len)) != NULL) {
+		buf_append_str(b, n++ ? ", " : " ");
+		buf_append(b, name, len);
+	}
+}
+
+static char *expand(const char *tpl, const struct proto_rec *rec)
+{
+	struct buf b = { 0 };
+	char *s;
+
+	for (const char *p = tpl; *p != '\0'; p++) {
+		int i = p[1] - '0';
+
+		if (p[0] == '%' && i >= 0 && i < PROTO_MAX_FIELDS) {
+			buf_append_str(&b, i < rec->nf ? rec->f[i] : "");
+			p++;
+		} else if (p[0] == '%' && p[1] == 'L') {
+			append_members(&b, rec);
+			p++;
+		} else {
+			buf_putc(&b, *p);
+		}
+	}
+	s = xstrndup(buf_data(&b), buf_len(&b));
+	buf_free(&b);
+	return s;
+}
+
+bool render_record(const struct proto_rec *rec, enum render_style style, const char *me,
+    struct render_view *v)
+{
+	const struct rule *r = find_rule(rec, me);
+	const char *tpl = r == NULL ? NULL : style == RENDER_PLAIN ? r->plain : r->screen;
+
+	if (tpl == NULL)
+		return false;
+	v->kind = r->kind;
+	v->time = style == RENDER_SCREEN && r->time >= 0 ? rec->f[r->time] : NULL;
+	v->name = style == RENDER_SCREEN && r->name != NULL ? expand(r->name, rec) : NULL;
+	v->text = expand(tpl, rec);
+	return true;
+}
+
+void render_view_free(struct render_view *v)
+{
+	free(v->name);
+	free(v->text);
+	v->name = v->text = NULL;
+}

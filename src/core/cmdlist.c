@@ -1,0 +1,73 @@
+/* cmdlist.c: the command table. See cmdlist.h. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmdlist.h"
+#include "util.h"
+
+const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
+	{ CMDLIST_HELP, "help", NULL, CMDLIST_NONE, "/help", "list the commands" },
+	{ CMDLIST_NAME, "name", "nick", CMDLIST_REST, "/name NEW", "change your name" },
+	{ CMDLIST_LIST, "list", "who", CMDLIST_NONE, "/list", "who is in this room" },
+	{ CMDLIST_ROOMS, "rooms", NULL, CMDLIST_NONE, "/rooms",
+	    "every room and how many are in it" },
+	{ CMDLIST_JOIN, "join", NULL, CMDLIST_ONE_WORD, "/join ROOM",
+	    "go to ROOM, creating it if needed" },
+	{ CMDLIST_MSG, "msg", NULL, CMDLIST_REST, "/msg NAME TEXT", "a private message to NAME" },
+	{ CMDLIST_QUIT, "quit", NULL, CMDLIST_NONE, "/quit", "leave the chat" },
+};
+
+static bool is_word(const char *name, const char *s, size_t n)
+{
+	return name != NULL && strlen(name) == n && strncasecmp(name, s, n) == 0;
+}
+
+const struct cmdlist_cmd *cmdlist_find(const char *word, size_t len)
+{
+	for (size_t i = 0; i < CMDLIST_COUNT; i++)
+		if (is_word(cmdlist[i].name, word, len) || is_word(cmdlist[i].alias, word, len))
+			return &cmdlist[i];
+	return NULL;
+}
+
+bool cmdlist_args_ok(const struct cmdlist_cmd *cmd, const char *arg, size_t len)
+{
+	switch (cmd->args) {
+	case CMDLIST_NONE: return len == 0;
+	case CMDLIST_ONE_WORD: return len > 0 && memchr(arg, ' ', len) == NULL;
+	case CMDLIST_REST: return len > 0;
+	}
+	return false;
+}
+
+void cmdlist_help_line(const struct cmdlist_cmd *cmd, char *out, size_t outsz)
+{
+	char alias[32] = "";
+
+	if (cmd->alias != NULL)
+		snprintf(alias, sizeof(alias), " (or /%s)", cmd->alias);
+	snprintf(out, outsz, "  %-16s %s%s", cmd->usage, cmd->help, alias);
+}
+
+static char *slashed(const char *word)
+{
+	size_t n = strlen(word) + 2;
+	char *s = xmalloc(n);
+
+	snprintf(s, n, "/%s", word);
+	return s;
+}
+
+char **cmdlist_words(void)
+{
+	char **words = xcalloc(2 * CMDLIST_COUNT + 1, sizeof(*words));
+	size_t n = 0;
+
+	for (size_t i = 0; i < CMDLIST_COUNT; i++) {
+		words[n++] = slashed(cmdlist[i].name);
+		if (cmdlist[i].alias != NULL)
+			words[n++] = slashed(cmdlist[i].alias);
+	}
+	return words;
+}

@@ -1,0 +1,77 @@
+/* Unit tests for render.c: what each record shows in plain mode and on the screen. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "render.h"
+
+static const char *plain(const char *line, const char *me)
+{
+	static char out[256];
+	char buf[256];
+	struct proto_rec rec;
+	struct render_view v;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	proto_parse(buf, &rec);
+	if (!render_record(&rec, RENDER_PLAIN, me, &v))
+		return NULL;
+	snprintf(out, sizeof(out), "%s", v.text);
+	render_view_free(&v);
+	return out;
+}
+
+static void plain_lines(void **state)
+{
+	(void)state;
+	assert_string_equal(plain("MSG\tT\tbob\thi", "eve"), "[T][bob]:hi");
+	assert_null(plain("MSG\tT\teve\thi", "eve"));
+	assert_string_equal(plain("HIST\tT\teve\thi", "eve"), "[T][eve]:hi");
+	assert_string_equal(plain("PRIV\tT\teve\tbob\tpsst", "eve"), "[T][to bob][private]:psst");
+	assert_string_equal(plain("PRIV\tT\tbob\teve\tpsst", "eve"), "[T][bob][private]:psst");
+	assert_string_equal(plain("JOIN\tT\tbob", NULL), "bob has joined our chat...");
+	assert_string_equal(plain("WELCOME\teve\tlobby", NULL), "*** You are eve, in room lobby");
+	assert_string_equal(plain("MEMBERS\ta\tb c", NULL), "*** In the room: a, b c");
+	assert_string_equal(plain("MEMBERS", NULL), "*** In the room:");
+	assert_string_equal(plain("ERR\toops", NULL), "*** oops");
+	assert_string_equal(plain("INFO\tx", NULL), "x");
+	assert_null(plain("NOPE\tx", NULL));
+}
+
+static void screen_views(void **state)
+{
+	char buf[] = "PRIV\tT\tbob\teve\tpsst";
+	char own[] = "MSG\tT\teve\thi";
+	char members[] = "MEMBERS\ta";
+	struct proto_rec rec;
+	struct render_view v;
+
+	(void)state;
+	proto_parse(buf, &rec);
+	assert_true(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	assert_int_equal(v.kind, RENDER_PRIV);
+	assert_string_equal(v.time, "T");
+	assert_string_equal(v.name, "bob -> eve");
+	assert_string_equal(v.text, "psst");
+	render_view_free(&v);
+	proto_parse(own, &rec);
+	assert_true(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	assert_int_equal(v.kind, RENDER_OWN);
+	render_view_free(&v);
+	proto_parse(members, &rec);
+	assert_false(render_record(&rec, RENDER_SCREEN, "eve", &v));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plain_lines),
+		cmocka_unit_test(screen_views),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
