@@ -526,23 +526,23 @@ void chat_leave(struct chat *ch, struct conn *c)
 
 /* --- the log ----------------------------------------------------------------------- */
 
-static void replay_one(void *arg, time_t t, const char *room, const char *kind,
-    const char *name, const char *text)
+static void replay_one(void *arg, const struct chatlog_rec *rec)
 {
 	struct chat *ch = arg;
-	char rname[ROOM_NAME_MAX_BYTES + 1];
 	struct room *r;
 
-	if (strcmp(kind, "MSG") != 0 || room_check_name(room, strlen(room), rname) != NULL)
+	if (strcmp(rec->kind, "MSG") != 0)
 		return;
-	r = rooms_get(&ch->rooms, rname);
+	r = rooms_get(&ch->rooms, rec->room);
 	if (r != NULL)
-		backlog_add(&r->hist, t, name, strlen(name), text, strlen(text));
+		backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text,
+		    rec->textlen);
 }
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
 {
-	long skipped, n = chatlog_replay(path, replay_one, ch, &skipped, errbuf, errsz);
+	long skipped, n = chatlog_replay(path, 3 * ch->max_line, replay_one, ch, &skipped,
+	    errbuf, errsz);
 
 	if (n < 0)
 		return -1;
