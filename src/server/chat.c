@@ -546,13 +546,59 @@ int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errs
 
 	if (n < 0)
 		return -1;
+	ch->log_lines = n + skipped;
 	log_msg(LOG_INFO, "log %s: %ld records read, %ld skipped", path, n, skipped);
 	if (skipped > 0)
 		log_msg(LOG_WARN, "log %s: skipped %ld malformed or torn line(s)", path, skipped);
 	return 0;
 }
 
+/* chatlog_compact()'s source: every room's kept history, oldest first. */
+struct snapshot {
+	struct room *r;
+	size_t i;
+};
+
+static bool snapshot_next(void *arg, struct chatlog_rec *rec)
+{
+	struct snapshot *sn = arg;
+	const struct hentry *e;
+
+	while (sn->r != NULL && sn->i == sn->r->hist.count)
+		sn->r = sn->r->next, sn->i = 0;
+	if (sn->r == NULL)
+		return false;
+	e = backlog_get(&sn->r->hist, sn->i++);
+	*rec = (struct chatlog_rec){ e->t, sn->r->name, "MSG", hentry_name(e), hentry_text(e),
+	    e->textlen };
+	return true;
+}
+
+int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz)
+{
+	struct snapshot sn = { ch->rooms.list, 0 };
+	long n = chatlog_compact(&ch->log, snapshot_next, &sn, errbuf, errsz);
+
+	if (n >= 0)
+		log_msg(LOG_INFO, "log %s: rewritten with the %ld record(s) kept", ch->log.path, n);
+	return n < 0 ? -1 : 0;
+}
+
+static long kept_records(const struct chat *ch)
+{
+	long n = 0;
+
+	for (const struct room *r = ch->rooms.list; r != NULL; r = r->next)
+		n += (long)r->hist.count;
+	return n;
+}
+
 int chat_open_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
 {
-	return chatlog_open(&ch->log, path, errbuf, errsz);
+	if (chatlog_open(&ch->log, path, errbuf, errsz) != 0)
+		return -1;
+	if (chatlog_should_compact(ch->log_lines, kept_records(ch)) &&
+	    chat_log_snapshot(ch, errbuf, errsz) != 0)
+		log_msg(LOG_WARN, "%s", errbuf);
+	return 0;
 }

@@ -23,6 +23,7 @@ struct chat {
 	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
 	struct buf nc, proto;   /* scratch: one rendering of the line being sent */
 	char *text;             /* scratch: sanitised input, 3 * max_line */
+	long log_lines;         /* lines in the log file at start (chat_replay_log) */
 };
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
@@ -30,7 +31,10 @@ void chat_free(struct chat *ch);
 
 /* Load history from the log file (before chat_open_log). -1 with errbuf on error. */
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
+/* Open the log for appending; compact it when it is far longer than the history kept. */
 int chat_open_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
+/* Rewrite the log with the history kept (after a rotation). -1 with errbuf on error. */
+int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz);
 
 /* A new connection: the banner and the name prompt. */
 void chat_greet(struct chat *ch, struct conn *c, int64_t now_ms);

@@ -483,6 +483,9 @@ static void on_hup(struct loop *loop, int signo, void *arg)
 		log_msg(LOG_ERROR, "%s", err);
 	else
 		log_msg(LOG_INFO, "log reopened");
+	/* A rotated log starts with the history kept, so a restart still replays it. */
+	if (chatlog_rotated(&srv->chat.log) && chat_log_snapshot(&srv->chat, err, sizeof(err)) != 0)
+		log_msg(LOG_ERROR, "%s", err);
 }
 
 /* --- setup ------------------------------------------------------------------------- */
