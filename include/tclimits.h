@@ -48,6 +48,14 @@
 #define TC_DEFAULT_ANNOUNCE_MAX 500  /* members: larger rooms get no join/leave notices, --announce-max */
 #define TC_MAX_ROOMS             256    /* rooms at once (empty ones with history included) */
 
+/* --- server: the persistent chat log (--log) ---------------------------------------- */
+#define TC_LOG_KIND_MAX_BYTES    16     /* bytes (A-Z) in a record's KIND */
+#define TC_LOG_READ_CHUNK        65536  /* bytes read from the log per read(2) at replay */
+#define TC_LOG_RETRY_MS          1000   /* milliseconds before a failed log write is retried */
+#define TC_LOG_RETRY_MAX_KIB     1024   /* KiB of records held for that retry; past it they are dropped */
+#define TC_LOG_COMPACT_RATIO     4      /* records in the file per record kept: past it the log is compacted */
+#define TC_LOG_COMPACT_MIN_RECORDS 10000 /* records: a smaller log is never compacted */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 

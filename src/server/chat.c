@@ -301,35 +301,81 @@ void chat_bye(struct member *m, const char *text, const char *reason)
 
 /* --- the log ----------------------------------------------------------------------- */
 
-static void replay_one(void *arg, time_t t, const char *room, const char *kind,
-    const char *name, const char *text)
+static void replay_one(void *arg, const struct chatlog_rec *rec)
 {
 	struct chat *ch = arg;
-	char rname[ROOM_NAME_MAX_BYTES + 1];
 	struct room *r;
 
-	if (strcmp(kind, "MSG") != 0 || room_check_name(room, strlen(room), rname) != NULL)
+	if (strcmp(rec->kind, "MSG") != 0)
 		return;
-	r = rooms_get(&ch->rooms, rname);
+	r = rooms_get(&ch->rooms, rec->room);
 	if (r != NULL)
-		backlog_add(&r->hist, t, name, strlen(name), text, strlen(text));
+		backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text,
+		    rec->textlen);
 }
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
 {
-	long skipped, n = chatlog_replay(path, replay_one, ch, &skipped, errbuf, errsz);
+	long skipped, n = chatlog_replay(path, 3 * ch->max_line, replay_one, ch, &skipped,
+	    errbuf, errsz);
 
 	if (n < 0)
 		return -1;
+	ch->log_lines = n + skipped;
 	log_msg(LOG_INFO, "log %s: %ld records read, %ld skipped", path, n, skipped);
 	if (skipped > 0)
 		log_msg(LOG_WARN, "log %s: skipped %ld malformed or torn line(s)", path, skipped);
 	return 0;
 }
 
+/* chatlog_compact()'s source: every room's kept history, oldest first. */
+struct snapshot {
+	struct room *r;
+	size_t i;
+};
+
+static bool snapshot_next(void *arg, struct chatlog_rec *rec)
+{
+	struct snapshot *sn = arg;
+	const struct hentry *e;
+
+	while (sn->r != NULL && sn->i == sn->r->hist.count)
+		sn->r = sn->r->next, sn->i = 0;
+	if (sn->r == NULL)
+		return false;
+	e = backlog_get(&sn->r->hist, sn->i++);
+	*rec = (struct chatlog_rec){ e->t, sn->r->name, "MSG", hentry_name(e), hentry_text(e),
+	    e->textlen };
+	return true;
+}
+
+int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz)
+{
+	struct snapshot sn = { ch->rooms.list, 0 };
+	long n = chatlog_compact(&ch->log, snapshot_next, &sn, errbuf, errsz);
+
+	if (n >= 0)
+		log_msg(LOG_INFO, "log %s: rewritten with the %ld record(s) kept", ch->log.path, n);
+	return n < 0 ? -1 : 0;
+}
+
+static long kept_records(const struct chat *ch)
+{
+	long n = 0;
+
+	for (const struct room *r = ch->rooms.list; r != NULL; r = r->next)
+		n += (long)r->hist.count;
+	return n;
+}
+
 int chat_open_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
 {
-	return chatlog_open(&ch->log, path, errbuf, errsz);
+	if (chatlog_open(&ch->log, path, errbuf, errsz) != 0)
+		return -1;
+	if (chatlog_should_compact(ch->log_lines, kept_records(ch)) &&
+	    chat_log_snapshot(ch, errbuf, errsz) != 0)
+		log_msg(LOG_WARN, "%s", errbuf);
+	return 0;
 }
 
 bool chat_has_log(const struct chat *ch)
@@ -344,5 +390,10 @@ int chat_flush_log(struct chat *ch)
 
 int chat_reopen_log(struct chat *ch, char *errbuf, size_t errsz)
 {
-	return chatlog_reopen(&ch->log, errbuf, errsz);
+	if (chatlog_reopen(&ch->log, errbuf, errsz) != 0)
+		return -1;
+	/* A rotated log starts with the history kept, so a restart still replays it. */
+	if (chatlog_rotated(&ch->log))
+		return chat_log_snapshot(ch, errbuf, errsz);
+	return 0;
 }

@@ -36,6 +36,7 @@ struct chat {
 	int rate_limit;         /* messages per second, 0 off */
 	char *text;             /* scratch: sanitised input, 3 * max_line */
 	struct chat_stats stats;
+	long log_lines;         /* lines in the log file at start (chat_replay_log) */
 };
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
@@ -43,11 +44,16 @@ void chat_free(struct chat *ch);
 
 /* The persistent log. Replay before chat_open_log. -1 with errbuf on error. */
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
+/* Open the log for appending; compact it when it is far longer than the history kept. */
 int chat_open_log(struct chat *ch, const char *path, char *errbuf, size_t errsz);
 bool chat_has_log(const struct chat *ch);
 /* Write the records of this pass (before any client output). 0, or -1 (errno). */
 int chat_flush_log(struct chat *ch);
+/* SIGHUP: reopen the log; after a rotation the new file starts with the history kept.
+ * -1 with errbuf on error (the old file is kept when the reopen fails). */
 int chat_reopen_log(struct chat *ch, char *errbuf, size_t errsz);
+/* Rewrite the log with the history kept (after a rotation). -1 with errbuf on error. */
+int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz);
 
 /* Names in use. */
 struct member *chat_find(struct chat *ch, const char *name, size_t len);

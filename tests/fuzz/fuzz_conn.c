@@ -139,9 +139,10 @@ static void check_output(int who, struct conn *c)
 }
 
 /* Every record the chat wrote to its log must read back, well formed. */
-static void check_record(void *arg, time_t t, const char *room, const char *kind,
-    const char *name, const char *text)
+static void check_record(void *arg, const struct chatlog_rec *rec)
 {
+	time_t t = rec->t;
+	const char *room = rec->room, *kind = rec->kind, *name = rec->name, *text = rec->text;
 	static const char *const kinds[] = { "MSG", "JOIN", "LEAVE", "RENAME" };
 	bool known = false;
 	const char *fields[] = { room, kind, name, text };
@@ -163,7 +164,8 @@ static void check_log(void)
 	long skipped, n;
 
 	log_records = 0;
-	n = chatlog_replay(log_path, check_record, NULL, &skipped, err, sizeof(err));
+	n = chatlog_replay(log_path, 3 * ch.max_line, check_record, NULL, &skipped, err,
+	    sizeof(err));
 	FUZZ_CHECK(n >= 0 && skipped == 0 && n == log_records,
 	    "the chat log does not read back whole", err, strlen(err));
 	unlink(log_path);

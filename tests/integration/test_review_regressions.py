@@ -51,7 +51,7 @@ def test_failed_log_reopen_is_retried():
         os.mkdir(log)                      # the reopen fails: a directory is in the way
         os.kill(s.proc.pid, signal.SIGHUP)
         deadline = time.monotonic() + TIMEOUT
-        while "Is a directory" not in s.stderr():
+        while "it is a directory" not in s.stderr():
             if time.monotonic() > deadline:
                 fail("no error for the failed reopen: %r" % s.stderr())
             time.sleep(0.02)
