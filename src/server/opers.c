@@ -63,7 +63,8 @@ const char *opers_hash_problem(const char *hash)
 	case CRYPT_SALT_OK:
 		break;
 	case CRYPT_SALT_METHOD_LEGACY:
-		return "a legacy hash method (DES or MD5): make one with mkpasswd or openssl passwd -6";
+		return "a legacy hash method (such as MD5): make one with mkpasswd or openssl "
+		    "passwd -6";
 	case CRYPT_SALT_METHOD_DISABLED:
 		return "this system's libcrypt has that hash method disabled";
 	case CRYPT_SALT_TOO_CHEAP:

@@ -27,6 +27,11 @@ static USpoofChecker *spoof_get(void)
 	return spoof_checker;
 }
 
+void spoof_init(void)
+{
+	(void)spoof_get();
+}
+
 void spoof_shutdown(void)
 {
 	if (spoof_checker != NULL)

@@ -253,5 +253,6 @@ int main(void)
 		cmocka_unit_test(bidi_depth_is_bounded),
 	};
 
+	spoof_init();
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
