@@ -56,6 +56,23 @@
 #define TC_LOG_COMPACT_RATIO     4      /* records in the file per record kept: past it the log is compacted */
 #define TC_LOG_COMPACT_MIN_RECORDS 10000 /* records: a smaller log is never compacted */
 
+/* --- server: per-address limits, bans, operators ------------------------------ */
+/* Peers allow 3 to 16 connections at once per address; a classroom behind one NAT
+ * address needs about 30, so 32. One host then holds 32 connections, never the chat. */
+#define TC_DEFAULT_MAX_PER_ADDR  32     /* connections at once from one address (IPv6: one /64) */
+/* A class of 30 arriving at once, each reconnecting once, fits the burst; after it, a
+ * connect loop (5,700 joins a second were seen) gets one connection every 2 seconds. */
+#define TC_DEFAULT_ADDR_BURST    60     /* new connections one address may open at once */
+#define TC_DEFAULT_ADDR_PER_MINUTE 30   /* new connections per address per minute, after the burst */
+#define TC_ADDRLIMIT_IDLE_ENTRIES 4096  /* addresses without connections whose rate is remembered */
+#define TC_WARN_PER_MINUTE       6      /* operator warnings of one kind per minute, the rest counted */
+#define TC_MAX_BANS              4096   /* bans at once */
+#define TC_BAN_REASON_MAX        200    /* bytes in the reason of a ban */
+#define TC_DURATION_MAX          (366 * 86400) /* seconds, the longest ban or mute */
+#define TC_OPER_LINE_MAX         1024   /* bytes in one line of the oper or password file */
+#define TC_PASSWORD_MAX          128    /* bytes in a password (SHA-crypt's work grows with it) */
+#define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 

@@ -1,0 +1,289 @@
+/* spoof.c: invisible characters in names, UTS #39 skeletons, bidi scopes in messages. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include "spoof.h"
+#include "util.h"
+
+#define SPOOF_BRAILLE_BLANK 0x2800 /* So, not ignorable, but draws nothing */
+
+static USpoofChecker *spoof_checker;
+
+static USpoofChecker *spoof_get(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+
+	if (spoof_checker == NULL) {
+		spoof_checker = uspoof_open(&st);
+		if (U_FAILURE(st))
+			fatal("ICU uspoof_open: %s", u_errorName(st));
+	}
+	return spoof_checker;
+}
+
+void spoof_init(void)
+{
+	(void)spoof_get();
+}
+
+void spoof_shutdown(void)
+{
+	if (spoof_checker != NULL)
+		uspoof_close(spoof_checker);
+	spoof_checker = NULL;
+}
+
+/* --- names ------------------------------------------------------------------------- */
+
+static int spoof_invisible(UChar32 c)
+{
+	return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+	    u_charType(c) == U_FORMAT_CHAR || c == SPOOF_BRAILLE_BLANK;
+}
+
+static int spoof_unusable(UChar32 c)
+{
+	switch (u_charType(c)) {
+	case U_CONTROL_CHAR:
+	case U_UNASSIGNED:
+	case U_PRIVATE_USE_CHAR:
+	case U_SURROGATE:
+	case U_LINE_SEPARATOR:
+	case U_PARAGRAPH_SEPARATOR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *spoof_space_problem(int first, int last, UChar32 prev)
+{
+	if (first)
+		return "a name cannot start with a space";
+	if (last)
+		return "a name cannot end with a space";
+	return prev == ' ' ? "one space at a time between the words of a name" : NULL;
+}
+
+/* Why c cannot be in a name at this place, or NULL. prev: the one before, or -1. */
+static const char *spoof_char_problem(UChar32 c, int first, int last, UChar32 prev)
+{
+	if (c == ' ')
+		return spoof_space_problem(first, last, prev);
+	if (u_isUWhiteSpace(c))
+		return "the only space allowed in a name is the plain space";
+	if (spoof_invisible(c))
+		return "invisible and formatting characters (zero-width spaces, joiners, "
+		    "direction marks, variation selectors) are not allowed in names";
+	if (spoof_unusable(c))
+		return "control, unassigned and private-use characters are not allowed in names";
+	if ((U_GET_GC_MASK(c) & U_GC_M_MASK) && (first || prev == ' '))
+		return "a combining mark must follow a letter";
+	return NULL;
+}
+
+const char *spoof_check_name(const char *utf8, size_t n)
+{
+	int32_t i = 0, len = (int32_t)n;
+	UChar32 c, prev = -1;
+
+	if (n == 0)
+		return "the name is empty";
+	if (n > INT32_MAX)
+		return "the name is too long";
+	while (i < len) {
+		int first = i == 0;
+		const char *why;
+
+		U8_NEXT(utf8, i, len, c);
+		if (c < 0)
+			return "the name is not valid UTF-8";
+		why = spoof_char_problem(c, first, i == len, prev);
+		if (why != NULL)
+			return why;
+		prev = c;
+	}
+	return NULL;
+}
+
+/* --- skeletons ----------------------------------------------------------------------- */
+
+typedef int32_t spoof_xform(const UChar *src, int32_t n, UChar *dst, int32_t cap,
+    UErrorCode *st);
+
+static int32_t spoof_fold(const UChar *src, int32_t n, UChar *dst, int32_t cap,
+    UErrorCode *st)
+{
+	return u_strFoldCase(dst, cap, src, n, U_FOLD_CASE_DEFAULT, st);
+}
+
+/* NFKC_Casefold: compatibility forms (fullwidth, ligatures, math letters) and case. */
+static int32_t spoof_nfkc_cf(const UChar *src, int32_t n, UChar *dst, int32_t cap,
+    UErrorCode *st)
+{
+	const UNormalizer2 *nfkc_cf = unorm2_getNFKCCasefoldInstance(st);
+
+	return U_FAILURE(*st) ? 0 : unorm2_normalize(nfkc_cf, src, n, dst, cap, st);
+}
+
+static int32_t spoof_skel(const UChar *src, int32_t n, UChar *dst, int32_t cap,
+    UErrorCode *st)
+{
+	return uspoof_getSkeleton(spoof_get(), 0, src, n, dst, cap, st);
+}
+
+/* f(src) in a new buffer (src is freed); NULL on failure. One call unless the first
+ * guess of the size (4 times the input) is short. */
+static UChar *spoof_apply(spoof_xform *f, UChar *src, int32_t *n)
+{
+	int32_t cap = 4 * *n + 16, len;
+	UChar *dst = xreallocarray(NULL, (size_t)cap, sizeof(UChar));
+	UErrorCode st = U_ZERO_ERROR;
+
+	len = f(src, *n, dst, cap, &st);
+	if (st == U_BUFFER_OVERFLOW_ERROR) {
+		cap = len + 1;
+		dst = xreallocarray(dst, (size_t)cap, sizeof(UChar));
+		st = U_ZERO_ERROR;
+		len = f(src, *n, dst, cap, &st);
+	}
+	free(src);
+	if (U_FAILURE(st)) {
+		free(dst);
+		return NULL;
+	}
+	*n = len;
+	return dst;
+}
+
+static UChar *spoof_from_utf8(const char *utf8, size_t n, int32_t *len)
+{
+	UChar *u = xreallocarray(NULL, n + 1, sizeof(UChar));
+	UErrorCode st = U_ZERO_ERROR;
+
+	u_strFromUTF8(u, (int32_t)n + 1, len, utf8, (int32_t)n, &st);
+	if (U_FAILURE(st)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+static char *spoof_to_utf8(UChar *u, int32_t n, size_t *outlen)
+{
+	char *s = xmalloc(3 * (size_t)n + 1);
+	int32_t len = 0;
+	UErrorCode st = U_ZERO_ERROR;
+
+	u_strToUTF8(s, 3 * n + 1, &len, u, n, &st);
+	free(u);
+	if (U_FAILURE(st))
+		fatal("ICU u_strToUTF8: %s", u_errorName(st));
+	if (outlen != NULL)
+		*outlen = (size_t)len;
+	return s;
+}
+
+char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen)
+{
+	int32_t len;
+	UChar *u;
+
+	if (n > INT32_MAX / 4 - 16)
+		return NULL;
+	u = spoof_from_utf8(utf8, n, &len);
+	if (u != NULL)
+		u = spoof_apply(spoof_nfkc_cf, u, &len);
+	if (u != NULL)
+		u = spoof_apply(spoof_skel, u, &len);
+	if (u != NULL)
+		u = spoof_apply(spoof_fold, u, &len);
+	return u != NULL ? spoof_to_utf8(u, len, outlen) : NULL;
+}
+
+/* --- bidi scopes in messages ------------------------------------------------------------ */
+
+enum { SPOOF_EMBED = 1, SPOOF_ISOLATE = 2 };
+
+struct spoof_bidi {
+	unsigned char open[TC_MSG_BIDI_MAX_DEPTH]; /* SPOOF_EMBED or SPOOF_ISOLATE */
+	int depth;
+};
+
+static int spoof_bidi_push(struct spoof_bidi *b, unsigned char kind)
+{
+	if (b->depth == TC_MSG_BIDI_MAX_DEPTH)
+		return 0;
+	b->open[b->depth++] = kind;
+	return 1;
+}
+
+/* PDI: closes the innermost open isolate and the embeddings inside it. */
+static int spoof_bidi_pdi(struct spoof_bidi *b)
+{
+	int d = b->depth;
+
+	while (d > 0 && b->open[d - 1] != SPOOF_ISOLATE)
+		d--;
+	if (d == 0)
+		return 0;
+	b->depth = d - 1;
+	return 1;
+}
+
+/* Whether to keep c, after updating what is open. */
+static int spoof_bidi_step(struct spoof_bidi *b, UChar32 c)
+{
+	switch (u_charDirection(c)) {
+	case U_LEFT_TO_RIGHT_EMBEDDING:
+	case U_RIGHT_TO_LEFT_EMBEDDING:
+	case U_LEFT_TO_RIGHT_OVERRIDE:
+	case U_RIGHT_TO_LEFT_OVERRIDE:
+		return spoof_bidi_push(b, SPOOF_EMBED);
+	case U_LEFT_TO_RIGHT_ISOLATE:
+	case U_RIGHT_TO_LEFT_ISOLATE:
+	case U_FIRST_STRONG_ISOLATE:
+		return spoof_bidi_push(b, SPOOF_ISOLATE);
+	case U_POP_DIRECTIONAL_FORMAT: /* closes an embedding, never across an isolate */
+		if (b->depth == 0 || b->open[b->depth - 1] != SPOOF_EMBED)
+			return 0;
+		b->depth--;
+		return 1;
+	case U_POP_DIRECTIONAL_ISOLATE:
+		return spoof_bidi_pdi(b);
+	default:
+		return 1;
+	}
+}
+
+size_t spoof_bidi_fix(char *s, size_t n, size_t cap)
+{
+	static const char pdf[] = "\xe2\x80\xac", pdi[] = "\xe2\x81\xa9";
+	struct spoof_bidi b = { .depth = 0 };
+	int32_t r = 0, len = (int32_t)n;
+	size_t w = 0;
+
+	if (n > INT32_MAX || cap < n + SPOOF_BIDI_GROWTH)
+		fatal("spoof_bidi_fix: a buffer of %zu bytes for %zu", cap, n);
+	while (r < len) {
+		int32_t start = r;
+		UChar32 c;
+
+		U8_NEXT(s, r, len, c);
+		if (c < 0 || spoof_bidi_step(&b, c)) {
+			memmove(s + w, s + start, (size_t)(r - start));
+			w += (size_t)(r - start);
+		}
+	}
+	while (b.depth > 0) {
+		memcpy(s + w, b.open[--b.depth] == SPOOF_EMBED ? pdf : pdi, 3);
+		w += 3;
+	}
+	return w;
+}

@@ -1,0 +1,53 @@
+/* spoof.h: names that cannot impersonate, and messages whose direction controls stay
+ * inside them. ICU does the Unicode work (character properties, the UTS #39 skeleton).
+ *
+ * Names (spoof_check_name) may not contain:
+ *  - invisible or format characters: every Default_Ignorable_Code_Point and every
+ *    general category Cf character (zero-width space, ZWJ, ZWNJ, BOM, soft hyphen,
+ *    LRM/RLM, bidi embeddings, overrides and isolates, variation selectors, tag
+ *    characters, Hangul fillers, ...), and U+2800 (a blank braille cell);
+ *  - controls, unassigned code points, private use, line and paragraph separators;
+ *  - a combining mark first, or right after a space;
+ *  - any White_Space character but U+0020, and U+0020 first, last or twice in a row.
+ * Two names are confusable when their keys (spoof_skeleton) are equal: the name table
+ * keys names by it, so "zеd" (Cyrillic е) is taken while "zed" is in use, as are "ZED"
+ * and "zed", "paypa1" and "paypal". Case is folded (NFKC_Casefold) before the skeleton and after,
+ * so the key is case-insensitive; the price is that a capital I becomes an i before
+ * the skeleton could map it to l, so "AIice" is a different key from "Alice".
+ *
+ * Messages (spoof_bidi_fix): explicit bidi controls are kept, so right-to-left writers
+ * can use them, but every embedding, override and isolate still open at the end of the
+ * message is closed there, so none reorders past the message into what follows it (the
+ * next line, or the name and time stamp of another). Pops that close nothing in the
+ * message, and openers nested deeper than TC_MSG_BIDI_MAX_DEPTH, are removed. ZWJ,
+ * ZWNJ, LRM, RLM and ALM have no scope and stay.
+ *
+ * One USpoofChecker serves the process, opened on first use (not thread-safe; the
+ * server is one thread). */
+#ifndef SPOOF_H
+#define SPOOF_H
+
+#include <stddef.h>
+
+#include "tclimits.h"
+
+#define SPOOF_BIDI_GROWTH (3 * TC_MSG_BIDI_MAX_DEPTH) /* bytes spoof_bidi_fix() may add */
+
+/* NULL when the name (n bytes of UTF-8) is acceptable, else a one-line reason. */
+const char *spoof_check_name(const char *utf8, size_t n);
+/* The key confusable names share: the case-folded UTS #39 skeleton of the name's
+ * NFKC_Casefold form (so fullwidth, ligature and math letters are their plain ones), in
+ * UTF-8 (malloc'd, NUL-terminated; its length in *outlen when not NULL).
+ * NULL when utf8 is not valid UTF-8. */
+char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen);
+/* Close what is open at the end of a message, in place: s holds n bytes in a buffer
+ * of cap >= n + SPOOF_BIDI_GROWTH bytes. Returns the new length (no NUL is added).
+ * Bytes that are not valid UTF-8 are left as they are. */
+size_t spoof_bidi_fix(char *s, size_t n, size_t cap);
+/* Open the process's spoof checker now (at start, so that missing ICU data is a start-up
+ * error rather than a surprise at the first name; about 0.2 ms). Exits on failure. */
+void spoof_init(void);
+/* Close the process's spoof checker (at exit, so leak checkers stay quiet). */
+void spoof_shutdown(void);
+
+#endif

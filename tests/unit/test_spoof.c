@@ -1,0 +1,258 @@
+/* Unit tests for spoof.c: names that cannot impersonate, skeletons, bidi scopes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "spoof.h"
+
+/* A name and whether it is accepted. */
+static const struct {
+	const char *name;
+	int ok;
+} name_cases[] = {
+	{ "zed", 1 },
+	{ "Zoë", 1 },
+	{ "zoe\xcc\x88", 1 },              /* e + combining diaeresis */
+	{ "ann marie", 1 },
+	{ "Иван", 1 },
+	{ "李小龙", 1 },
+	{ "أحمد", 1 },                     /* Arabic letters, no controls */
+	{ "bob_42", 1 },
+	{ "\xe2\x9d\xa4", 1 },             /* U+2764 heavy black heart */
+	{ "", 0 },
+	{ "z\xe2\x80\x8b" "ed", 0 },       /* U+200B zero-width space */
+	{ "zed\xe2\x80\x8b", 0 },
+	{ "z\xe2\x80\x8d" "ed", 0 },       /* U+200D ZWJ */
+	{ "z\xe2\x80\x8c" "ed", 0 },       /* U+200C ZWNJ */
+	{ "\xef\xbb\xbfzed", 0 },          /* U+FEFF BOM */
+	{ "ze\xc2\xad" "d", 0 },           /* U+00AD soft hyphen */
+	{ "\xe2\x80\xaezed", 0 },          /* U+202E RLO */
+	{ "\xe2\x80\xaazed", 0 },          /* U+202A LRE */
+	{ "zed\xe2\x80\xac", 0 },          /* U+202C PDF */
+	{ "\xe2\x81\xa6zed", 0 },          /* U+2066 LRI */
+	{ "\xe2\x81\xa9zed", 0 },          /* U+2069 PDI */
+	{ "zed\xe2\x80\x8e", 0 },          /* U+200E LRM */
+	{ "zed\xe2\x80\x8f", 0 },          /* U+200F RLM */
+	{ "\xd8\x9c" "zed", 0 },           /* U+061C ALM */
+	{ "zed\xef\xb8\x8f", 0 },          /* U+FE0F variation selector 16 */
+	{ "\xe2\x9d\xa4\xef\xb8\x8f", 0 }, /* heart + VS16 */
+	{ "zed\xf3\xa0\x84\x80", 0 },      /* U+E0100 variation selector 17 */
+	{ "zed\xf3\xa0\x81\xa1", 0 },      /* U+E0061 tag small a */
+	{ "\xe3\x85\xa4", 0 },             /* U+3164 Hangul filler */
+	{ "\xe2\xa0\x80", 0 },             /* U+2800 braille blank */
+	{ "z\xcd\x8f" "ed", 0 },           /* U+034F combining grapheme joiner */
+	{ "\xe1\xa0\x8e" "zed", 0 },       /* U+180E Mongolian vowel separator */
+	{ "\xe2\x81\xa0zed", 0 },          /* U+2060 word joiner */
+	{ "\xcc\x81zed", 0 },              /* leading U+0301 combining acute */
+	{ "ann \xcc\x81marie", 0 },        /* combining mark after a space */
+	{ "\xe2\x83\x9dzed", 0 },          /* leading U+20DD enclosing circle (Me) */
+	{ " zed", 0 },
+	{ "zed ", 0 },
+	{ "ann  marie", 0 },
+	{ "ann\tmarie", 0 },
+	{ "ann\xc2\xa0marie", 0 },         /* U+00A0 no-break space */
+	{ "ann\xe3\x80\x80marie", 0 },     /* U+3000 ideographic space */
+	{ "ann\xe2\x80\x83marie", 0 },     /* U+2003 em space */
+	{ "ann\xe2\x80\xafmarie", 0 },     /* U+202F narrow no-break space */
+	{ "ann\xe2\x80\xa8marie", 0 },     /* U+2028 line separator */
+	{ "ann\xc2\x85marie", 0 },         /* U+0085 next line */
+	{ "ann\x7fmarie", 0 },
+	{ "ann\x1b[31m", 0 },
+	{ "zed\xee\x80\x80", 0 },          /* U+E000 private use */
+	{ "zed\xf0\xb0\x80\x80\xf4\x8f\xbf\xbf", 0 }, /* U+10FFFF noncharacter */
+	{ "zed\xff", 0 },                  /* invalid UTF-8 */
+	{ "zed\xc0\xaf", 0 },              /* overlong */
+	{ "\xed\xa0\x80", 0 },             /* a surrogate in UTF-8 */
+};
+
+static void names_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
+		const char *why = spoof_check_name(name_cases[i].name, strlen(name_cases[i].name));
+
+		if ((why == NULL) != name_cases[i].ok)
+			fail_msg("case %zu (%s): expected %s, got %s", i, name_cases[i].name,
+			    name_cases[i].ok ? "accepted" : "refused", why ? why : "accepted");
+	}
+}
+
+static void embedded_nul_is_refused(void **state)
+{
+	(void)state;
+	assert_non_null(spoof_check_name("ze\0d", 4));
+}
+
+/* Two names and whether they are the same key. */
+static const struct {
+	const char *a, *b;
+	int same;
+} skel_cases[] = {
+	{ "zed", "z\xd0\xb5" "d", 1 },     /* Cyrillic е */
+	{ "zed", "ZED", 1 },
+	{ "zed", "Zed", 1 },
+	{ "paypal", "paypa1", 1 },
+	{ "paypal", "p\xd0\xb0yp\xd0\xb0l", 1 }, /* Cyrillic а twice */
+	{ "alice", "\xce\xb1lice", 1 },    /* Greek alpha */
+	{ "alice", "alicia", 0 },
+	{ "bob", "b\xd0\xbe" "b", 1 },     /* Cyrillic о */
+	{ "rn", "m", 1 },
+	{ "Zoë", "zoe\xcc\x88", 1 },       /* NFC and NFD */
+	{ "strasse", "stra\xc3\x9f" "e", 1 }, /* ß folds to ss */
+	{ "zed", "zod", 0 },
+	{ "alice", "bob", 0 },
+	{ "ann marie", "annmarie", 0 },
+	{ "0", "O", 1 },
+	{ "1", "l", 1 },
+	/* Case is folded before the skeleton (so ALICE and alice are one key), which makes
+	 * a capital I an i: "AIice" is not caught as "Alice". See spoof.h. */
+	{ "I", "l", 0 },
+	{ "\xef\xbd\x9a\xef\xbd\x85\xef\xbd\x84", "zed", 1 }, /* fullwidth zed */
+	{ "\xef\xac\x81sh", "fish", 1 },      /* U+FB01 fi ligature */
+	{ "\xf0\x9d\x90\x9a" "da", "ada", 1 }, /* U+1D41A mathematical bold a */
+	{ "Zo\xc3\xab", "ZOE\xcc\x88", 1 },
+};
+
+static void skeleton_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(skel_cases) / sizeof(skel_cases[0]); i++) {
+		char *a = spoof_skeleton(skel_cases[i].a, strlen(skel_cases[i].a), NULL);
+		char *b = spoof_skeleton(skel_cases[i].b, strlen(skel_cases[i].b), NULL);
+
+		assert_non_null(a);
+		assert_non_null(b);
+		if ((strcmp(a, b) == 0) != skel_cases[i].same)
+			fail_msg("case %zu: '%s' -> '%s', '%s' -> '%s', expected %s", i,
+			    skel_cases[i].a, a, skel_cases[i].b, b,
+			    skel_cases[i].same ? "equal" : "different");
+		free(a);
+		free(b);
+	}
+}
+
+static void skeleton_length_and_invalid(void **state)
+{
+	size_t len = 99;
+	char *k = spoof_skeleton("zed", 3, &len);
+
+	(void)state;
+	assert_int_equal(len, strlen(k));
+	free(k);
+	assert_null(spoof_skeleton("z\xff", 2, NULL));
+	/* One code point whose skeleton is long (U+FDFA): the buffer grows. */
+	k = spoof_skeleton("\xef\xb7\xba", 3, &len);
+	assert_non_null(k);
+	assert_true(len > 3);
+	free(k);
+}
+
+/* The cost of a skeleton: it runs on every name given. Printed, and bounded loosely. */
+static void skeleton_cost(void **state)
+{
+	static const char *const names[] = { "zed", "alice_1984", "Иван Петров",
+		"李小龙", "ann marie", "Zoë", "x" };
+	struct timespec t0, t1;
+	int rounds = 20000;
+	double ns;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < rounds; i++) {
+		const char *n = names[i % 7];
+
+		free(spoof_skeleton(n, strlen(n), NULL));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / rounds;
+	print_message("spoof_skeleton: %.0f ns per name (this build)\n", ns);
+	assert_true(ns < 1e6); /* far less than a millisecond, even under ASan */
+}
+
+/* A message, what spoof_bidi_fix makes of it. */
+static const struct {
+	const char *in, *out;
+} bidi_cases[] = {
+	{ "hello", "hello" },
+	{ "", "" },
+	{ "\xe2\x80\xae" "evil", "\xe2\x80\xae" "evil\xe2\x80\xac" },               /* RLO closed */
+	{ "a\xe2\x80\xab" "b\xe2\x80\xac" "c", "a\xe2\x80\xab" "b\xe2\x80\xac" "c" }, /* closed */
+	{ "\xe2\x81\xa7x", "\xe2\x81\xa7x\xe2\x81\xa9" },                            /* RLI closed */
+	{ "\xe2\x81\xa8x\xe2\x81\xa9", "\xe2\x81\xa8x\xe2\x81\xa9" },                /* FSI PDI */
+	{ "\xe2\x81\xa6\xe2\x80\xaax", "\xe2\x81\xa6\xe2\x80\xaax\xe2\x80\xac\xe2\x81\xa9" },
+	{ "\xe2\x80\xaa\xe2\x81\xa6x", "\xe2\x80\xaa\xe2\x81\xa6x\xe2\x81\xa9\xe2\x80\xac" },
+	/* PDI closes the embeddings inside its isolate too */
+	{ "\xe2\x81\xa6\xe2\x80\xaax\xe2\x81\xa9y", "\xe2\x81\xa6\xe2\x80\xaax\xe2\x81\xa9y" },
+	/* unmatched pops are removed */
+	{ "x\xe2\x80\xacy", "xy" },
+	{ "x\xe2\x81\xa9y", "xy" },
+	/* a PDF does not close an embedding outside an isolate */
+	{ "\xe2\x80\xaa\xe2\x81\xa6\xe2\x80\xac", "\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xac" },
+	/* ZWJ, ZWNJ, LRM, RLM stay */
+	{ "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9", "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9" },
+	{ "a\xe2\x80\x8c\xe2\x80\x8e\xe2\x80\x8f", "a\xe2\x80\x8c\xe2\x80\x8e\xe2\x80\x8f" },
+	/* invalid UTF-8 passes through, and does not hide a control after it */
+	{ "\xff\xe2\x80\xae", "\xff\xe2\x80\xae\xe2\x80\xac" },
+	{ "\xe2\x80", "\xe2\x80" },
+};
+
+static void bidi_table(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bidi_cases) / sizeof(bidi_cases[0]); i++) {
+		size_t n = strlen(bidi_cases[i].in), m;
+
+		memcpy(buf, bidi_cases[i].in, n);
+		m = spoof_bidi_fix(buf, n, sizeof(buf));
+		if (m != strlen(bidi_cases[i].out) || memcmp(buf, bidi_cases[i].out, m) != 0)
+			fail_msg("bidi case %zu: got %zu bytes", i, m);
+	}
+}
+
+static void bidi_depth_is_bounded(void **state)
+{
+	char buf[3 * 100 + 1 + SPOOF_BIDI_GROWTH];
+	size_t n = 0, m;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		memcpy(buf + n, "\xe2\x80\xae", 3);
+		n += 3;
+	}
+	buf[n++] = 'x';
+	m = spoof_bidi_fix(buf, n, sizeof(buf));
+	/* TC_MSG_BIDI_MAX_DEPTH openers kept, as many closers added */
+	assert_int_equal(m, 3 * TC_MSG_BIDI_MAX_DEPTH + 1 + 3 * TC_MSG_BIDI_MAX_DEPTH);
+	assert_int_equal(buf[3 * TC_MSG_BIDI_MAX_DEPTH], 'x');
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	spoof_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_table),
+		cmocka_unit_test(embedded_nul_is_refused),
+		cmocka_unit_test(skeleton_table),
+		cmocka_unit_test(skeleton_length_and_invalid),
+		cmocka_unit_test(skeleton_cost),
+		cmocka_unit_test(bidi_table),
+		cmocka_unit_test(bidi_depth_is_bounded),
+	};
+
+	spoof_init();
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
