@@ -41,6 +41,12 @@
 #define TC_DEFAULT_ANNOUNCE_MAX 500  /* members: larger rooms get no join/leave notices, --announce-max */
 #define TC_MAX_ROOMS             256    /* rooms at once (empty ones with history included) */
 
+/* --- TLS ----------------------------------------------------------------------- */
+#define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener, and of connect with TLS */
+#define TC_TLS_HANDSHAKE_MS      10000  /* milliseconds from accept to a finished TLS handshake */
+#define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
+#define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 
