@@ -108,6 +108,14 @@ static SSL_CTX *tls_ssl_new(const SSL_METHOD *method)
 	return s;
 }
 
+/* SSL_CTX_use_PrivateKey_file() compares the key with the certificate already. */
+static bool tls_mismatch(void)
+{
+	unsigned long e = ERR_peek_error();
+
+	return ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH;
+}
+
 static SSL_CTX *tls_server_ssl(const char *cert, const char *key, char *errbuf, size_t errsz)
 {
 	SSL_CTX *s = tls_ssl_new(TLS_server_method());
@@ -121,17 +129,15 @@ static SSL_CTX *tls_server_ssl(const char *cert, const char *key, char *errbuf, 
 	SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_OFF);  /* tickets resume; no cache */
 	if (SSL_CTX_use_certificate_chain_file(s, cert) == 1) {
 		file = key;
-		if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) == 1) {
-			file = NULL;
-			if (SSL_CTX_check_private_key(s) == 1)
-				return s;
-		}
+		if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) == 1 &&
+		    SSL_CTX_check_private_key(s) == 1)
+			return s;
 	}
-	if (file != NULL)
-		snprintf(errbuf, errsz, "%s: %s", file, tls_error(why, sizeof(why), "cannot load"));
+	if (file == key && (tls_mismatch() || ERR_peek_error() == 0))
+		snprintf(errbuf, errsz, "%s and %s do not match", cert, key);
 	else
-		snprintf(errbuf, errsz, "%s and %s do not match: %s", cert, key,
-		    tls_error(why, sizeof(why), "key mismatch"));
+		snprintf(errbuf, errsz, "%s: %s", file, tls_error(why, sizeof(why), "cannot load"));
+	ERR_clear_error();
 	SSL_CTX_free(s);
 	return NULL;
 }
