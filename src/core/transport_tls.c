@@ -1,6 +1,7 @@
 /* transport_tls.c: TLS over a non-blocking fd with OpenSSL (see transport_tls.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,7 +237,9 @@ static int tls_set_host(SSL *ssl, const char *host)
 	if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1)
 		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 ? 0 : -1;
 	SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-	if (SSL_set_tlsext_host_name(ssl, host) != 1 || SSL_set1_host(ssl, host) != 1)
+	/* SSL_set_tlsext_host_name(), without its macro's cast that drops const. */
+	if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+	    (void *)(uintptr_t)host) != 1 || SSL_set1_host(ssl, host) != 1)
 		return -1;
 	return 0;
 }
