@@ -11,27 +11,26 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#define TMPDIR_NAME "/tmp/test_known_hosts.XXXXXX"
+#include "tmpdir.h"
+
 #include "known_hosts.h"
 #include "statedir.h"
 
 #define FP_A "AC:4A:08:FD:E6:8A:55:EF:C9:3A:C6:5D:A0:B0:44:3A:65:21:97:BE:4A:27:0F:36:E0:51:BD:A1:C8:33:75:21"
 #define FP_B "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
 
-static char tmpdir[] = "/tmp/test_known_hosts.XXXXXX";
 
 static int group_setup(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+	return tmpdir_make();
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove();
 }
 
 static void normalize(const char *in, const char *want)

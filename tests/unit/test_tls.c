@@ -19,6 +19,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#define TMPDIR_NAME "/tmp/test_tls.XXXXXX"
+#include "tmpdir.h"
+
 #include <openssl/ssl.h>
 
 #include "buf.h"
@@ -30,7 +33,6 @@
 #define HOST "chat.test"
 #define SPINS 2000              /* poll rounds before a test gives up */
 
-static char tmpdir[] = "/tmp/test_tls.XXXXXX";
 static struct tls_ctx *srv_ctx, *cli_ctx;
 
 struct pair {
@@ -62,7 +64,7 @@ static int group_setup(void **state)
 
 	(void)state;
 	signal(SIGPIPE, SIG_IGN);
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make() != 0)
 		return -1;
 	srv_ctx = self_signed("main", err, sizeof(err));
 	cli_ctx = tls_client_new(err, sizeof(err));
@@ -73,13 +75,10 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	tls_ctx_free(srv_ctx);
 	tls_ctx_free(cli_ctx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove();
 }
 
 /* --- driving both ends ------------------------------------------------------- */

@@ -30,6 +30,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#define TMPDIR_NAME "/tmp/test_tls_memory.XXXXXX"
+#include "tmpdir.h"
+
 #include "tls.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -49,7 +52,6 @@ size_t __sanitizer_get_current_allocated_bytes(void); /* <sanitizer/allocator_in
 #define IDLE_BOUND_BYTES 16384  /* fails when idle connections keep OpenSSL's buffers */
 #define SPINS 5000
 
-static char tmpdir[] = "/tmp/test_tls_memory.XXXXXX";
 
 static size_t heap_bytes(void)
 {
@@ -196,16 +198,13 @@ static int group_setup(void **state)
 {
 	(void)state;
 	signal(SIGPIPE, SIG_IGN);
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+	return tmpdir_make();
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove();
 }
 
 int main(void)
