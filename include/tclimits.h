@@ -73,6 +73,12 @@
 #define TC_PASSWORD_MAX          128    /* bytes in a password (SHA-crypt's work grows with it) */
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
 
+/* --- TLS ----------------------------------------------------------------------- */
+#define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener, and of connect with TLS */
+#define TC_TLS_HANDSHAKE_MS      10000  /* milliseconds from accept to a finished TLS handshake */
+#define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
+#define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 

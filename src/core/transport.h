@@ -58,6 +58,10 @@ struct transport *transport_tcp_new(int fd);
  * queued (writing). While a handshake runs, only what the handshake needs. */
 short transport_events(const struct transport *t, bool reading, bool writing);
 
+/* Close a transport's fd; abort: a reset (SO_LINGER 0), nothing left queued. For the
+ * close() operation of each transport. */
+void transport_close_fd(int fd, bool abort);
+
 static inline int transport_handshake(struct transport *t) { return t->ops->handshake(t); }
 static inline ssize_t transport_read(struct transport *t, void *p, size_t n)
 {

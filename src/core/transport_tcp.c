@@ -46,12 +46,7 @@ static void tcp_shutdown(struct transport *t)
 
 static void tcp_close(struct transport *t, bool abort)
 {
-	if (abort) {
-		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-		(void)setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	}
-	close(t->fd);
+	transport_close_fd(t->fd, abort);
 	free(t);
 }
 

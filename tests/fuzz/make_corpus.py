@@ -6,7 +6,9 @@ The files are committed; this script documents how they were made and can remake
 BIO, so its random fields differ from run to run; everything else is deterministic). Each file starts with the two header bytes the harness reads:
 fuzz_line: line limit - 64, chunking seed; fuzz_conn: flags (bit 0: limit 64, bit 1:
 rate limit 5/s, bit 2: multiplex mode), chunking seed. fuzz_proto reads one flag byte
-(bit 0: the first line is our own name).
+(bit 0: the first line is our own name); fuzz_known_hosts has one header
+byte (the port asked about - 1).
+`make_corpus.py fuzz_known_hosts` writes only that harness's seeds.
 """
 import os
 import random
@@ -97,10 +99,32 @@ def seeds_proto(rng):
     }
 
 
+FP_A = b"AC:4A:08:FD:E6:8A:55:EF:C9:3A:C6:5D:A0:B0:44:3A:65:21:97:BE:4A:27:0F:36:E0:51:BD:A1:C8:33:75:21"
+FP_B = b"00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF"
+
+
+def seeds_known_hosts(rng):
+    # byte 0: port - 1; line 1: host asked about; line 2: fingerprint typed; rest: the file
+    text = (b"# known hosts\nchat.example.org 8 " + FP_A + b"\nbad line\n\n"
+            b"CHAT.example.org 8 " + FP_B + b"\nother 9 " + FP_A + b"\r\n  \t# c\n")
+    return {
+        "match": b"\x07chat.example.org\n" + FP_A + b"\n" + text,
+        "changed": b"\x08other\n" + FP_B + b"\n" + text,
+        "unknown": b"\x00new.host\n" + FP_A.lower() + b"\n" + text + b"new.host 2 " + FP_A,
+        "empty": b"\x10h\n" + FP_B + b"\n",
+        "junk": b"\x01h\nzz\n" + bytes(rng.getrandbits(8) for _ in range(512)),
+        "ipv6": b"\x00::1\n " + FP_A + b" \n::1 1 " + FP_B + b"\n::1 1 " + FP_A + b" x\n",
+    }
+
+
 def main():
     rng = random.Random(4)
-    for harness, seeds in (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng)),
-                           ("fuzz_proto", seeds_proto(rng))):
+    if sys.argv[1:] == ["fuzz_known_hosts"]:   # only this harness's seeds
+        harnesses = (("fuzz_known_hosts", seeds_known_hosts(rng)),)
+    else:
+        harnesses = (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng)),
+                     ("fuzz_proto", seeds_proto(rng)), ("fuzz_known_hosts", seeds_known_hosts(rng)))
+    for harness, seeds in harnesses:
         d = os.path.join(HERE, "corpus", harness)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():
