@@ -39,6 +39,7 @@ static void record(struct chat *ch, const struct event *ev)
 
 	switch (ev->type) {
 	case EV_MSG:
+		ev->room->active = ev->t;
 		backlog_add(&ev->room->hist, ev->t, ev->name, ev->namelen, ev->text, ev->len);
 		chatlog_add(&ch->log, ev->t, room, "MSG", ev->name, ev->text, ev->len);
 		break;
@@ -104,6 +105,20 @@ static struct event room_event(enum event_type type, const struct member *m,
 {
 	return (struct event){ .type = type, .t = now, .room = r, .name = m->name,
 	    .namelen = m->namelen };
+}
+
+/* An action with its own per-minute budget (renames, new rooms): NULL if allowed,
+ * else the reason, written to why. */
+static const char *over_budget(struct ratewarn *w, const char *what, char *why, size_t whysz)
+{
+	int64_t now_ms = (int64_t)time(NULL) * 1000;
+	unsigned long held;
+
+	if (ratewarn_allow(w, now_ms, &held))
+		return NULL;
+	snprintf(why, whysz, "Too many %s; wait %ld seconds.", what,
+	    (long)((w->window_start_ms + 60000 - now_ms) / 1000) + 1);
+	return why;
 }
 
 /* --- names ------------------------------------------------------------------------- */
@@ -175,6 +190,31 @@ static void leave_room(struct chat *ch, struct member *m, enum event_type how, t
 	rooms_tidy(&ch->rooms, r);
 }
 
+/* Find room name, or create it within m's budget of new rooms; at TC_MAX_ROOMS the
+ * empty room idle longest is dropped (and the log says so, so that a replay drops
+ * it at the same point). NULL, with m told why, if it cannot be had. */
+static struct room *new_room(struct chat *ch, struct member *m, const char *name)
+{
+	char why[96], victim[ROOM_NAME_MAX_BYTES + 1];
+	const char *reason;
+
+	if (rooms_find(&ch->rooms, name) != NULL)
+		return rooms_find(&ch->rooms, name);
+	if ((reason = over_budget(&m->creates, "new rooms", why, sizeof(why))) != NULL) {
+		member_error(m, reason);
+		return NULL;
+	}
+	if (ch->rooms.count >= TC_MAX_ROOMS) {
+		if (rooms_evict(&ch->rooms, victim) != 0) {
+			member_error(m, "Too many rooms exist; try again later.");
+			return NULL;
+		}
+		log_msg(LOG_INFO, "room %s dropped to make space for %s", victim, name);
+		chatlog_add(&ch->log, time(NULL), victim, "EVICT", "", "", 0);
+	}
+	return rooms_get(&ch->rooms, name);
+}
+
 void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
 	char name[ROOM_NAME_MAX_BYTES + 1];
@@ -190,11 +230,9 @@ void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 		member_error(m, "You are already in that room.");
 		return;
 	}
-	r = rooms_get(&ch->rooms, name);
-	if (r == NULL) {
-		member_error(m, "Too many rooms exist; try again later.");
+	r = new_room(ch, m, name);
+	if (r == NULL)
 		return;
-	}
 	log_msg(LOG_INFO, "room %s: %s -> %s", m->conn ? m->conn->peer : "-",
 	    m->room ? m->room->name : "-", r->name);
 	leave_room(ch, m, EV_MOVE_OUT, now);
@@ -221,20 +259,6 @@ void chat_leave(struct chat *ch, struct member *m)
 
 /* --- actions ----------------------------------------------------------------------- */
 
-/* Renames have their own, slower rate: TC_RENAMES_PER_MINUTE in any minute. */
-static const char *rename_throttled(struct member *m, time_t now, char *why, size_t whysz)
-{
-	if (now - m->renames_since >= 60) {
-		m->renames_since = now;
-		m->renames = 0;
-	}
-	if (m->renames < TC_RENAMES_PER_MINUTE)
-		return NULL;
-	snprintf(why, whysz, "Too many renames; wait %ld seconds.",
-	    (long)(60 - (now - m->renames_since)));
-	return why;
-}
-
 void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
 	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], why[160];
@@ -247,12 +271,11 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	if (reason == NULL && strcmp(name, m->name) == 0)
 		reason = "That is already your name.";
 	if (reason == NULL)
-		reason = rename_throttled(m, time(NULL), why, sizeof(why));
+		reason = over_budget(&m->renames, "renames", why, sizeof(why));
 	if (reason != NULL) {
 		member_error(m, reason);
 		return;
 	}
-	m->renames++;
 	memcpy(old, m->name, sizeof(old));
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
@@ -306,12 +329,15 @@ static void replay_one(void *arg, const struct chatlog_rec *rec)
 	struct chat *ch = arg;
 	struct room *r;
 
+	if (strcmp(rec->kind, "EVICT") == 0) {    /* the live server dropped it here */
+		rooms_drop(&ch->rooms, rec->room);
+		return;
+	}
 	if (strcmp(rec->kind, "MSG") != 0)
 		return;
-	r = rooms_get(&ch->rooms, rec->room);
-	if (r != NULL)
-		backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text,
-		    rec->textlen);
+	r = rooms_get_any(&ch->rooms, rec->room);
+	r->active = rec->t;
+	backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text, rec->textlen);
 }
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)

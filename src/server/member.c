@@ -6,6 +6,7 @@
 #include "dialect.h"
 #include "member.h"
 #include "proto.h"
+#include "tclimits.h"
 
 static struct buf scratch;      /* one rendering of an event for one member */
 
@@ -25,6 +26,8 @@ void member_init(struct member *m, struct conn *c)
 	m->conn = c;
 	m->dialect = DIALECT_NC;
 	m->state = MEMBER_NAMING;
+	ratewarn_init(&m->renames, TC_RENAMES_PER_MINUTE);
+	ratewarn_init(&m->creates, TC_ROOM_CREATES_PER_MINUTE);
 }
 
 void member_set_name(struct member *m, const char *name)

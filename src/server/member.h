@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "event.h"
 #include "names.h"
+#include "ratewarn.h"
 
 struct conn;
 struct room;
@@ -36,8 +37,8 @@ struct member {
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;
-	uint8_t renames;             /* renames since renames_since (their own rate) */
-	time_t renames_since;
+	struct ratewarn renames;     /* renames have their own, slower rate */
+	struct ratewarn creates;     /* and so do the rooms it creates */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

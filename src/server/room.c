@@ -1,6 +1,7 @@
 /* room.c: rooms, members (O(1) join and leave), history per room. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "names.h"
 #include "room.h"
@@ -69,37 +70,53 @@ static void unlink_room(struct rooms *rs, struct room *r)
 	}
 }
 
-static int evict_one(struct rooms *rs)
+int rooms_evict(struct rooms *rs, char victim[ROOM_NAME_MAX_BYTES + 1])
 {
-	struct room *victim = NULL;
+	struct room *old = NULL;
 
 	for (struct room *r = rs->list; r != NULL; r = r->next)
 		if (r->nmembers == 0 && !names_equal(r->name, TC_DEFAULT_ROOM) &&
-		    (victim == NULL || r->last_used < victim->last_used))
-			victim = r;
-	if (victim == NULL)
+		    (old == NULL || r->active < old->active))
+			old = r;
+	if (old == NULL)
 		return -1;
-	unlink_room(rs, victim);
+	memcpy(victim, old->name, sizeof(old->name));
+	unlink_room(rs, old);
 	return 0;
+}
+
+void rooms_drop(struct rooms *rs, const char *name)
+{
+	struct room *r = rooms_find(rs, name);
+
+	if (r != NULL && r->nmembers == 0 && !names_equal(r->name, TC_DEFAULT_ROOM))
+		unlink_room(rs, r);
+}
+
+struct room *rooms_get_any(struct rooms *rs, const char *name)
+{
+	struct room *r = rooms_find(rs, name);
+
+	if (r != NULL)
+		return r;
+	r = xcalloc(1, sizeof(*r));
+	strncpy(r->name, name, sizeof(r->name) - 1);
+	r->members.next = r->members.prev = &r->members;
+	backlog_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
+	r->active = time(NULL);
+	r->next = rs->list;
+	rs->list = r;
+	rs->count++;
+	return r;
 }
 
 struct room *rooms_get(struct rooms *rs, const char *name)
 {
 	struct room *r = rooms_find(rs, name);
 
-	if (r != NULL)
+	if (r != NULL || rs->count >= TC_MAX_ROOMS)
 		return r;
-	if (rs->count >= TC_MAX_ROOMS && evict_one(rs) != 0)
-		return NULL;
-	r = xcalloc(1, sizeof(*r));
-	strncpy(r->name, name, sizeof(r->name) - 1);
-	r->members.next = r->members.prev = &r->members;
-	backlog_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
-	r->last_used = ++rs->clock;
-	r->next = rs->list;
-	rs->list = r;
-	rs->count++;
-	return r;
+	return rooms_get_any(rs, name);
 }
 
 void rooms_tidy(struct rooms *rs, struct room *r)
@@ -110,6 +127,7 @@ void rooms_tidy(struct rooms *rs, struct room *r)
 
 void room_add(struct rooms *rs, struct room *r, struct member *m)
 {
+	(void)rs;
 	struct member_link *l = &m->link;
 
 	l->prev = r->members.prev;
@@ -117,7 +135,6 @@ void room_add(struct rooms *rs, struct room *r, struct member *m)
 	r->members.prev->next = l;
 	r->members.prev = l;
 	r->nmembers++;
-	r->last_used = ++rs->clock;
 	m->room = r;
 }
 

@@ -16,7 +16,7 @@ struct room {
 	struct member_link members;   /* circular list head */
 	size_t nmembers;
 	struct backlog hist;
-	uint64_t last_used;           /* rooms_touch() counter */
+	time_t active;                /* time of its newest message (or its creation) */
 	struct room *next;
 };
 
@@ -24,7 +24,6 @@ struct rooms {
 	struct room *list;
 	size_t count;
 	size_t hist_max;
-	uint64_t clock;
 };
 
 void rooms_init(struct rooms *rs, size_t hist_max);
@@ -35,9 +34,17 @@ void rooms_free(struct rooms *rs);
 const char *room_check_name(const char *raw, size_t n, char *out);
 
 struct room *rooms_find(const struct rooms *rs, const char *name);
-/* Find or create. When TC_MAX_ROOMS exist, the empty room unused the longest is
- * dropped to make space; NULL if every room has members. */
+/* Find, or create when fewer than TC_MAX_ROOMS exist; NULL when full. */
 struct room *rooms_get(struct rooms *rs, const char *name);
+/* Find or create whatever the count (replaying the log: it says what was dropped). */
+struct room *rooms_get_any(struct rooms *rs, const char *name);
+/* Make space for a new room: the empty room whose newest message is the oldest is
+ * chosen (eviction by age, so one user's churn through rooms cannot push out a room
+ * people talk in); its name is copied to victim and it is dropped. -1 if every room
+ * has members. */
+int rooms_evict(struct rooms *rs, char victim[ROOM_NAME_MAX_BYTES + 1]);
+/* Drop room name and its history (a replayed EVICT). */
+void rooms_drop(struct rooms *rs, const char *name);
 /* Drop the room if it has no members and no history (the default room stays). */
 void rooms_tidy(struct rooms *rs, struct room *r);
 
