@@ -432,6 +432,73 @@ def test_tls_slow_reader_and_flood():
             s.stop()
 
 
+def connect(state, *args, stdin=b"", timeout=TIMEOUT):
+    env = dict(os.environ, XDG_STATE_HOME=state)
+    return subprocess.run([BIN, "connect", *args], input=stdin, capture_output=True,
+                          env=env, timeout=timeout)
+
+
+def test_client_plain_trust():
+    s = TlsServer()
+    users = []
+    try:
+        state = os.path.join(s.tmp.name, "client")
+        os.mkdir(state)
+        kh = os.path.join(state, "tcpchat", "known_hosts")
+        port = str(s.tls_port)
+        watcher = tls_join(ncat(s.tls_port), "watcher")
+        users.append(watcher)
+        # Unknown: refused, exit 1, the fingerprint and the pinning command on stderr.
+        r = connect(state, "-n", "eve", "--tls", "127.0.0.1", port, stdin=b"unseen\n")
+        err = r.stderr.decode()
+        cmd = "tcpchat connect --tls-fingerprint %s 127.0.0.1 %s\n" % (s.fp, port)
+        if r.returncode != 1 or "sha256 Fingerprint=" + s.fp not in err or \
+                ("\n" + cmd) not in err:
+            fail("unknown certificate: %d %r" % (r.returncode, err))
+        if os.path.exists(kh) and open(kh).read().strip():
+            fail("plain mode stored a certificate it could not ask about")
+        # Pinned, in any case and without colons: accepted, the message goes through.
+        pin = s.fp.replace(":", "").lower()
+        r = connect(state, "-n", "pat", "--tls-fingerprint", pin, "127.0.0.1", port,
+                    stdin=b"pinned hello\n")
+        if r.returncode != 0:
+            fail("pinned: %d %r" % (r.returncode, r.stderr))
+        watcher.expect(msg("pat", "pinned hello"))
+        # A wrong pin: refused with both fingerprints.
+        wrong = "AB:" + s.fp[3:] if not s.fp.startswith("AB") else "CD:" + s.fp[3:]
+        r = connect(state, "-n", "pat", "--tls-fingerprint", wrong, "127.0.0.1", port,
+                    stdin=b"never\n")
+        if r.returncode != 1 or wrong not in r.stderr.decode() or s.fp not in r.stderr.decode():
+            fail("wrong pin: %d %r" % (r.returncode, r.stderr))
+        # known_hosts: a match is accepted...
+        os.makedirs(os.path.dirname(kh), exist_ok=True)
+        with open(kh, "w") as f:
+            f.write("# trusted\n127.0.0.1 %s %s\n" % (port, s.fp))
+        r = connect(state, "-n", "kim", "--tls", "127.0.0.1", port, stdin=b"known hello\n")
+        if r.returncode != 0:
+            fail("known host: %d %r" % (r.returncode, r.stderr))
+        watcher.expect(msg("kim", "known hello"))
+        # ... a changed certificate refused loudly, with the line to delete.
+        with open(kh, "w") as f:
+            f.write("# trusted\n127.0.0.1 %s %s\n" % (port, wrong))
+        r = connect(state, "-n", "kim", "--tls", "127.0.0.1", port, stdin=b"never\n")
+        err = r.stderr.decode()
+        for want in ("SERVER CERTIFICATE HAS CHANGED", "trusted:  sha256 Fingerprint=" + wrong,
+                     "received: sha256 Fingerprint=" + s.fp, "delete line 2 of " + kh):
+            if want not in err:
+                fail("changed certificate: %r not in %r" % (want, err))
+        if r.returncode != 1:
+            fail("changed certificate: exit %d" % r.returncode)
+        time.sleep(0.3)
+        with watcher.lock:
+            if b"never" in watcher.buf or b"unseen" in watcher.buf:
+                fail("a refused client sent a line")
+    finally:
+        for u in users:
+            u.close()
+        s.stop()
+
+
 def test_usage_errors():
     for args, want in ((["--tls-cert", "x"], "need --tls"),
                        (["--tls", "--tls-key", "x"], "--tls-key needs --tls-cert")):
@@ -449,7 +516,7 @@ if __name__ == "__main__":
     try:
         run([test_ncat_and_s_client_chat_with_nc, test_cert_chain_and_tls_only,
              test_sighup_reload, test_handshake_deadline, test_junk_plain_text_and_reset,
-             test_tls_slow_reader_and_flood, test_usage_errors])
+             test_tls_slow_reader_and_flood, test_client_plain_trust, test_usage_errors])
     finally:
         for p in _procs:
             if p.poll() is None:
