@@ -499,6 +499,61 @@ def test_client_plain_trust():
         s.stop()
 
 
+def test_client_tui_first_use_prompt():
+    if subprocess.run(["sh", "-c", "command -v tmux"], capture_output=True).returncode != 0:
+        print("    skip: tmux is not installed")
+        return
+    from test_client_tui import Tmux
+    s = TlsServer()
+    t = t2 = None
+    keep = tempfile.mkdtemp()
+    try:
+        t = Tmux(s.tls_port, "--tls", name="tina", width=160)
+        t.wait(r"sha256 Fingerprint=" + re.escape(s.fp))
+        t.wait(r"^trust this certificate\? \[y/N\]\s*$")
+        t.type("y")
+        t.keys("Enter")
+        t.wait(r"You are tina, in #lobby")
+        t.wait(r"TLS, pinned")
+        kh = os.path.join(t.state, "tcpchat", "known_hosts")
+        if open(kh).read() != "127.0.0.1 %d %s\n" % (s.tls_port, s.fp):
+            fail("known_hosts: %r" % open(kh).read())
+        if os.stat(kh).st_mode & 0o777 != 0o600:
+            fail("known_hosts mode %o" % (os.stat(kh).st_mode & 0o777))
+        t.keys("C-c")
+        if t.wait_exit() != 0:
+            fail("exit status after trusting")
+        import shutil
+        shutil.copytree(t.state, os.path.join(keep, "state"))
+        # Asked once: the next start goes straight in.
+        t2 = Tmux(s.tls_port, "--tls", name="tom", width=160,
+                  env={"XDG_STATE_HOME": os.path.join(keep, "state")})
+        t2.wait(r"You are tom, in #lobby")
+        if "trust this certificate" in t2.screen():
+            fail("asked twice")
+        t2.keys("C-c")
+        t2.wait_exit()
+        # Refused: nothing stored, exit status 1.
+        t.close()
+        t = Tmux(s.tls_port, "--tls", name="rex", width=160)
+        t.wait(r"^trust this certificate\? \[y/N\]\s*$")
+        t.type("n")
+        t.keys("Enter")
+        t.wait(r"certificate refused")
+        t.keys("C-d")
+        if t.wait_exit() != 1:
+            fail("exit status after refusing")
+        if os.path.exists(os.path.join(t.state, "tcpchat", "known_hosts")):
+            fail("a refused certificate was stored")
+    finally:
+        for x in (t, t2):
+            if x:
+                x.close()
+        import shutil
+        shutil.rmtree(keep, ignore_errors=True)
+        s.stop()
+
+
 def test_usage_errors():
     for args, want in ((["--tls-cert", "x"], "need --tls"),
                        (["--tls", "--tls-key", "x"], "--tls-key needs --tls-cert")):
@@ -516,7 +571,8 @@ if __name__ == "__main__":
     try:
         run([test_ncat_and_s_client_chat_with_nc, test_cert_chain_and_tls_only,
              test_sighup_reload, test_handshake_deadline, test_junk_plain_text_and_reset,
-             test_tls_slow_reader_and_flood, test_client_plain_trust, test_usage_errors])
+             test_tls_slow_reader_and_flood, test_client_plain_trust,
+             test_client_tui_first_use_prompt, test_usage_errors])
     finally:
         for p in _procs:
             if p.poll() is None:
