@@ -2,8 +2,8 @@
  * client_tls.h: `tcpchat connect --tls`: the TLS transport the client's connection is
  * made with (client_conn_set_transport) and the trust decision taken after each
  * handshake, before a byte is sent (tcpchat(1), TLS):
- *   1. a certificate that verifies against the system's CAs for HOST is accepted;
- *   2. with --tls-fingerprint, the pinned fingerprint is the only other one accepted;
+ *   1. with --tls-fingerprint, that fingerprint and nothing else is accepted;
+ *   2. a certificate that verifies against the system's CAs for HOST is accepted;
  *   3. else known_hosts (known_hosts.h): MATCH accepted, CHANGED refused loudly,
  *      UNKNOWN is the front end's to decide (the screen asks, the plain mode refuses).
  */

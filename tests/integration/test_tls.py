@@ -560,6 +560,14 @@ def test_usage_errors():
         r = subprocess.run([BIN, "serve", *args], capture_output=True, timeout=TIMEOUT)
         if r.returncode != 2 or want not in r.stderr.decode():
             fail("%r: %d %r" % (args, r.returncode, r.stderr))
+    # connect --tls without a port goes to 8990.
+    with tempfile.TemporaryDirectory() as d:
+        r = connect(d, "-n", "x", "--tls", "127.0.0.1", stdin=b"x\n")
+        if r.returncode != 1 or "127.0.0.1:8990" not in r.stderr.decode():
+            fail("connect --tls default port: %d %r" % (r.returncode, r.stderr))
+        r = connect(d, "-n", "x", "--tls-fingerprint", "12:34", "127.0.0.1", stdin=b"x\n")
+        if r.returncode != 1 or "not a SHA-256 fingerprint" not in r.stderr.decode():
+            fail("bad fingerprint: %d %r" % (r.returncode, r.stderr))
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run([BIN, "serve", "-p", "0", "--tls", "--tls-port", "0", "--tls-cert",
                             os.path.join(d, "missing.pem")], capture_output=True, timeout=TIMEOUT)
