@@ -7,12 +7,13 @@
 _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -v --verbose
-	-q --quiet -h --help'
-_tcpchat_connect_opts='-p --port -n --name -P --plain -h --help'
+	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir -h --help'
+_tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue'
-_tcpchat_connect_argopts='-p --port -n --name'
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue
+	--tls-port --tls-cert --tls-key --state-dir'
+_tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
 _tcpchat_words()
@@ -59,10 +60,15 @@ _tcpchat_value()
 		declare -F __ltrim_colon_completions >/dev/null 2>&1 &&
 			__ltrim_colon_completions "$cur"
 		;;
-	-l | --log)
+	-l | --log | --tls-cert | --tls-key)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
+	--state-dir)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		;;
+	--tls-port) _tcpchat_words 8990 0 ;;
 	-m | --max-clients) _tcpchat_words 10 100 1000 10000 ;;
 	-H | --history) _tcpchat_words 0 100 1000 10000 ;;
 	-L | --max-line) _tcpchat_words 1024 4096 65536 ;;

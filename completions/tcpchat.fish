@@ -25,7 +25,7 @@ function __tcpchat_operands
         if test $skip -eq 1
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
-                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -n --name
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -62,6 +62,12 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s Q -l max-queue -x 
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s A -l announce-max -x -d 'announce joins, leaves and renames only in rooms of at most N members, 0 always (default 500)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l stall-timeout -x -d 'drop a client whose output made no progress for SECS, 0 never (default 60)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l max-total-queue -x -d 'output queued for all clients together; past it the largest queues are dropped (default 1024)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls -d 'also listen for TLS (ncat --ssl, openssl s_client) on the TLS port'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-port -x -a '8990 0' -d 'port of the TLS listener (default 8990; 0 picks a free port)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-only -d 'listen for TLS only, no plain listener (implies --tls)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F -d 'PEM certificate, then its chain (default: a self-signed one in the state directory)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-key -r -F -d 'PEM key of --tls-cert (default: in the --tls-cert file)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l state-dir -x -a '(__fish_complete_directories)' -d 'directory of the generated certificate and key (default: see FILES in tcpchat(1))'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'
@@ -71,6 +77,8 @@ complete -c tcpchat -n '__tcpchat_operand serve 0' -a '(__tcpchat_listen_ports)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s p -l port -x -a 8989 -d 'port to connect to (default 8989)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s n -l name -x -a '(set -q USER; and echo $USER)' -d 'join with this name instead of asking'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s P -l plain -d 'plain line mode even on a terminal'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l tls -d 'connect with TLS (default port 8990)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l tls-fingerprint -x -d 'trust the server certificate with this SHA-256 fingerprint (implies --tls)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host
 complete -c tcpchat -n '__tcpchat_operand connect 1' -a 8989 -d 'the default port'

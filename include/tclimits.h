@@ -75,7 +75,7 @@
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
 
 /* --- TLS ----------------------------------------------------------------------- */
-#define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener, and of connect with TLS */
+#define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener (--tls-port), and of connect --tls */
 #define TC_TLS_HANDSHAKE_MS      10000  /* milliseconds from accept to a finished TLS handshake */
 #define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
 #define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */

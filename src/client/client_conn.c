@@ -33,6 +33,7 @@ struct client_conn {
 	client_conn_transport_fn new_transport;
 	bool connecting;     /* connect() in progress */
 	bool handshaking;    /* the transport's handshake (TLS) is not done */
+	bool held;           /* handshake done, waiting for the front end (verify) */
 	bool hello_done;     /* PROTO_HELLO_ANSWER seen (or degraded) */
 	enum client_conn_state st;
 
@@ -114,6 +115,7 @@ static void close_fd(struct client_conn *cc)
 	cc->fd = -1;
 	cc->connecting = false;
 	cc->handshaking = false;
+	cc->held = false;
 	cc->hello_done = false;
 	buf_clear(&cc->in);
 	cc->rd = (struct line_reader){ 0 };
@@ -380,6 +382,47 @@ static void do_write(struct client_conn *cc)
 	update_events(cc);
 }
 
+/* Refused for good: no reconnect will try again. */
+static void refuse(struct client_conn *cc, const char *reason)
+{
+	cc->reconnect = false;
+	drop(cc, reason);
+}
+
+/* The handshake is done: ask the front end, then send the hello (while a user
+ * answers, the hello timer is off: it takes what time it takes). */
+static void verify(struct client_conn *cc)
+{
+	int v = cc->ops->verify != NULL ? cc->ops->verify(cc->arg, cc, cc->tr) : 0;
+
+	if (v < 0) {
+		refuse(cc, "certificate refused");
+		return;
+	}
+	if (v > 0) {
+		cc->held = true;
+		if (cc->hs_timer)
+			loop_timer_cancel(cc->loop, cc->hs_timer);
+		cc->hs_timer = 0;
+		loop_set_events(cc->loop, cc->fd, 0);
+		return;
+	}
+	do_write(cc);     /* the hello */
+}
+
+void client_conn_resume(struct client_conn *cc, bool accept, const char *reason)
+{
+	if (!cc->held || cc->tr == NULL)
+		return;
+	cc->held = false;
+	if (!accept) {
+		refuse(cc, reason);
+		return;
+	}
+	cc->hs_timer = loop_timer_add(cc->loop, TC_CLIENT_HANDSHAKE_MS, on_hello_timeout, cc);
+	do_write(cc);
+}
+
 /* Move the transport's handshake on (TLS; plain TCP has none). */
 static void handshake(struct client_conn *cc)
 {
@@ -391,7 +434,7 @@ static void handshake(struct client_conn *cc)
 	}
 	cc->handshaking = r == 0;
 	if (!cc->handshaking)
-		do_write(cc);     /* the hello */
+		verify(cc);
 	else
 		update_events(cc);
 }
@@ -423,6 +466,8 @@ static void on_fd(struct loop *loop, int fd, short revents, void *arg)
 		try_connect(cc);
 		return;
 	}
+	if (cc->held)
+		return;
 	if (cc->handshaking) {
 		handshake(cc);
 		return;

@@ -27,14 +27,18 @@ enum client_conn_state {
 	LINK_CLOSED,        /* disconnected for good */
 };
 
+struct client_conn;
+struct transport;
+
 struct client_conn_ops {
 	void (*state)(void *arg, enum client_conn_state st, const char *detail);
 	void (*record)(void *arg, const struct proto_rec *rec);
 	void (*raw_line)(void *arg, const char *line);    /* LINK_DEGRADED only */
+	/* After the transport's handshake, before a byte is sent (TLS: is the certificate
+	 * trusted?): 0 go on, -1 refuse (closed for good, no reconnect), 1 wait for
+	 * client_conn_resume() (the front end asks the user). NULL: go on. */
+	int (*verify)(void *arg, struct client_conn *cc, const struct transport *t);
 };
-
-struct client_conn;
-struct transport;
 
 /* Wraps a connected TCP fd (non-blocking) for host: transport_tcp_new by default; a
  * TLS client transport is set here. */
@@ -51,6 +55,8 @@ int client_conn_start(struct client_conn *cc, const char **err);
 void client_conn_set_name(struct client_conn *cc, const char *name);
 /* The transport made after each TCP connect (default plain TCP). */
 void client_conn_set_transport(struct client_conn *cc, client_conn_transport_fn fn);
+/* After verify() returned 1: go on (accept) or close for good with reason. */
+void client_conn_resume(struct client_conn *cc, bool accept, const char *reason);
 /* Reconnect after a drop (default on). Off: the first drop is final. */
 void client_conn_set_reconnect(struct client_conn *cc, bool on);
 

@@ -9,6 +9,7 @@
 
 #include "client_conn.h"
 #include "client_plain.h"
+#include "client_tls.h"
 #include "render.h"
 #include "tclimits.h"
 #include "utf8.h"
@@ -28,6 +29,7 @@ struct plain {
 	bool quitting;         /* /quit sent, waiting for the server to close */
 	bool fixed_name;       /* the name came from -n: a refusal is final */
 	int status;
+	struct client_tls *tls; /* --tls, else NULL */
 };
 
 /* Print the strings (sanitised: no control characters reach the output) and a newline. */
@@ -108,8 +110,24 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	pump(p);
 }
 
+/* TLS: accept what the CAs or a pin vouch for; plain mode cannot ask about the rest. */
+static int on_verify(void *arg, struct client_conn *cc, const struct transport *t)
+{
+	struct plain *p = arg;
+	enum client_tls_verdict v;
+
+	(void)cc;
+	if (p->tls == NULL)
+		return 0;
+	v = client_tls_check(p->tls, t);
+	if (v == CLIENT_TLS_CA || v == CLIENT_TLS_PINNED)
+		return 0;
+	client_tls_explain(p->tls, stderr);
+	return -1;
+}
+
 static const struct client_conn_ops plain_ops = {
-	.state = on_state, .record = on_record, .raw_line = on_raw_line,
+	.state = on_state, .record = on_record, .raw_line = on_raw_line, .verify = on_verify,
 };
 
 static char *dequeue(struct plain *p)
@@ -207,13 +225,24 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 
 int client_plain_run(const struct connect_options *opt)
 {
+	struct client_tls tls;
 	struct plain p;
 	const char *err = NULL;
 
 	memset(&p, 0, sizeof(p));
 	signal(SIGPIPE, SIG_IGN);
+	if (opt->tls) {
+		if (client_tls_init(&tls, opt) != 0) {
+			fprintf(stderr, "tcpchat: %s\n", tls.err);
+			client_tls_free(&tls);
+			return 1;
+		}
+		p.tls = &tls;
+	}
 	p.loop = loop_new();
 	p.cc = client_conn_new(p.loop, opt->host, opt->port, &plain_ops, &p);
+	if (p.tls != NULL)
+		client_conn_set_transport(p.cc, client_tls_transport);
 	client_conn_set_reconnect(p.cc, false);
 	if (opt->name != NULL)
 		client_conn_set_name(p.cc, opt->name);
@@ -228,6 +257,8 @@ int client_plain_run(const struct connect_options *opt)
 	}
 	client_conn_free(p.cc);
 	loop_free(p.loop);
+	if (p.tls != NULL)
+		client_tls_free(p.tls);
 	for (size_t i = 0; i < p.nqueue; i++)
 		free(p.queue[i]);
 	free(p.queue);

@@ -15,6 +15,7 @@
 #include "client_conn.h"
 #include "cmdlist.h"
 #include "client_members.h"
+#include "client_tls.h"
 #include "client_tui.h"
 #include "hash.h"
 #include "input.h"
@@ -40,6 +41,9 @@ struct ctui {
 	int status;
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
+	struct client_tls *tls;  /* --tls, else NULL */
+	bool asking;          /* an unknown certificate: the next line is trust or refuse */
+	bool refused;         /* a certificate was refused: say why again on exit */
 };
 
 static void close_screen(void)
@@ -55,8 +59,13 @@ static void update_status(struct ctui *t)
 	const char *room = client_conn_room(t->cc), *name = client_conn_name(t->cc);
 	char left[512], right[96];
 
-	snprintf(left, sizeof(left), " tcpchat | %s | %s%s | %s | %zu online%s",
-	    client_conn_server(t->cc), room ? "#" : "", room ? room : "-", name ? name : "-",
+	enum client_conn_state st = client_conn_state(t->cc);
+	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
+	    st == LINK_ONLINE || st == LINK_DEGRADED);
+
+	snprintf(left, sizeof(left), " tcpchat | %s%s%s | %s%s | %s | %zu online%s",
+	    client_conn_server(t->cc), secure ? " | " : "", secure ? client_tls_status(t->tls) : "",
+	    room ? "#" : "", room ? room : "-", name ? name : "-",
 	    t->members.n, tui_scrolled_up() ? " | scrolled up" : "");
 	switch (client_conn_state(t->cc)) {
 	case LINK_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
@@ -78,7 +87,9 @@ static void update_prompt(struct ctui *t)
 	char buf[64];
 	enum client_conn_state st = client_conn_state(t->cc);
 
-	if (t->npaste > 0)
+	if (t->asking)
+		snprintf(buf, sizeof(buf), "trust this certificate? [y/N] ");
+	else if (t->npaste > 0)
 		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
 	else if (st != LINK_DEGRADED && !client_conn_has_name(t->cc))
 		snprintf(buf, sizeof(buf), "name> ");
@@ -250,8 +261,69 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	update_prompt(t);
 }
 
+/* client_tls_explain() as lines on the screen. */
+static void show_explained(struct ctui *t, enum tui_kind kind)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	if (f == NULL)
+		return;
+	client_tls_explain(t->tls, f);
+	fclose(f);
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		tui_add(kind, NULL, NULL, strncmp(line, "tcpchat: ", 9) == 0 ? line + 9 : line);
+	free(text);
+}
+
+/* TLS: accept what the CAs or a pin vouch for, ask about an unknown certificate
+ * (once: a trusted one goes into known_hosts), refuse a changed one. */
+static int on_verify(void *arg, struct client_conn *cc, const struct transport *tr)
+{
+	struct ctui *t = arg;
+	enum client_tls_verdict v;
+
+	(void)cc;
+	if (t->tls == NULL)
+		return 0;
+	v = client_tls_check(t->tls, tr);
+	if (v == CLIENT_TLS_CA || v == CLIENT_TLS_PINNED)
+		return 0;
+	if (v == CLIENT_TLS_UNKNOWN) {
+		show_explained(t, TUI_INFO);
+		tui_add(TUI_INFO, NULL, NULL, "Compare it with the fingerprint the server printed. "
+		    "Trust it (y: kept in known_hosts) or refuse (n)?");
+		t->asking = true;
+		update_prompt(t);
+		return 1;
+	}
+	show_explained(t, TUI_ERROR);
+	t->refused = true;
+	t->status = 1;
+	return -1;
+}
+
+static void answer_trust(struct ctui *t, const char *line)
+{
+	bool yes = strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+
+	t->asking = false;
+	if (!yes) {
+		tui_add(TUI_ERROR, NULL, NULL, "Certificate refused.");
+		t->status = 1;
+		client_conn_resume(t->cc, false, "certificate refused");
+		return;
+	}
+	if (client_tls_trust(t->tls) != 0)
+		tui_add(TUI_ERROR, NULL, NULL, t->tls->err);
+	else
+		tui_add(TUI_INFO, NULL, NULL, "Certificate trusted and kept in known_hosts.");
+	client_conn_resume(t->cc, true, NULL);
+}
+
 static const struct client_conn_ops tui_conn_ops = {
-	.state = on_state, .record = on_record, .raw_line = on_raw_line,
+	.state = on_state, .record = on_record, .raw_line = on_raw_line, .verify = on_verify,
 };
 
 /* --- from the user -------------------------------------------------------------------- */
@@ -362,7 +434,9 @@ static void on_input(char *line, void *arg)
 		return;
 	}
 	tui_scroll_bottom();
-	if (t->npaste > 0) {
+	if (t->asking) {
+		answer_trust(t, line);
+	} else if (t->npaste > 0) {
 		bool yes = strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
 
 		for (size_t i = 0; yes && i < t->npaste && !t->quitting; i++)
@@ -458,6 +532,7 @@ static void before_sleep(struct loop *loop, void *arg)
 int client_tui_run(const struct connect_options *opt)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
+	struct client_tls tls;
 	struct ctui t;
 	struct input_ops iops = { .line = on_input, .names = complete_names,
 	    .show = show_matches, .arg = &t };
@@ -467,10 +542,20 @@ int client_tui_run(const struct connect_options *opt)
 
 	memset(&t, 0, sizeof(t));
 	signal(SIGPIPE, SIG_IGN);
+	if (opt->tls) {
+		if (client_tls_init(&tls, opt) != 0) {
+			fprintf(stderr, "tcpchat: %s\n", tls.err);
+			client_tls_free(&tls);
+			return 1;
+		}
+		t.tls = &tls;
+	}
 	t.loop = loop_new();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		loop_signal(t.loop, sigs[i], on_signal, &t);
 	t.cc = client_conn_new(t.loop, opt->host, opt->port, &tui_conn_ops, &t);
+	if (t.tls != NULL)
+		client_conn_set_transport(t.cc, client_tls_transport);
 	if (opt->name != NULL)
 		client_conn_set_name(t.cc, opt->name);
 
@@ -478,6 +563,8 @@ int client_tui_run(const struct connect_options *opt)
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0')) {
 		client_conn_free(t.cc);
 		loop_free(t.loop);
+		if (t.tls != NULL)
+			client_tls_free(t.tls);
 		return -1;
 	}
 	tui_term_arm(close_screen);
@@ -499,10 +586,16 @@ int client_tui_run(const struct connect_options *opt)
 		fprintf(stderr, "tcpchat: %s\n", buf);
 		client_conn_free(t.cc);
 		loop_free(t.loop);
+		if (t.tls != NULL)
+			client_tls_free(t.tls);
 		return 1;
 	}
 	loop_run(t.loop);
 	tui_term_restore();
+	if (t.refused)
+		client_tls_explain(t.tls, stderr);
+	if (t.tls != NULL)
+		client_tls_free(t.tls);
 	client_conn_free(t.cc);
 	client_members_clear(&t.members);
 	drop_paste(&t);

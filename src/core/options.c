@@ -41,6 +41,12 @@ static const char serve_help[] =
 "  -A, --announce-max N     announce joins, leaves and renames only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "      --stall-timeout SECS  drop a client whose output made no progress for SECS, 0 never (default " STR(TC_DEFAULT_STALL_TIMEOUT) ")\n"
 "      --max-total-queue MIB  output queued for all clients together; past it the largest queues are dropped (default " STR(TC_DEFAULT_MAX_TOTAL_QUEUE_MIB) ")\n"
+"      --tls                also listen for TLS (ncat --ssl, openssl s_client) on the TLS port\n"
+"      --tls-port PORT      port of the TLS listener (default " STR(TC_DEFAULT_TLS_PORT) "; 0 picks a free port)\n"
+"      --tls-only           listen for TLS only, no plain listener (implies --tls)\n"
+"      --tls-cert FILE      PEM certificate, then its chain (default: a self-signed one in the state directory)\n"
+"      --tls-key FILE       PEM key of --tls-cert (default: in the --tls-cert file)\n"
+"      --state-dir DIR      directory of the generated certificate and key (default: see FILES in tcpchat(1))\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -56,6 +62,8 @@ static const char connect_help[] =
 "  -p, --port PORT          port to connect to (default " STR(TC_DEFAULT_PORT) ")\n"
 "  -n, --name NAME          join with this name instead of asking\n"
 "  -P, --plain              plain line mode even on a terminal\n"
+"      --tls                connect with TLS (default port " STR(TC_DEFAULT_TLS_PORT) ")\n"
+"      --tls-fingerprint FP  trust the server certificate with this SHA-256 fingerprint (implies --tls)\n"
 "  -h, --help               show this help and exit\n";
 
 int options_parse_int(const char *s, long min, long max, long *out)
@@ -116,10 +124,25 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->announce_max = TC_DEFAULT_ANNOUNCE_MAX;
 	opt->stall_timeout = TC_DEFAULT_STALL_TIMEOUT;
 	opt->max_total_queue_mib = TC_DEFAULT_MAX_TOTAL_QUEUE_MIB;
+	opt->tls_port = TC_DEFAULT_TLS_PORT;
 }
 
 /* Long options without a short form. */
-enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE };
+enum {
+	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
+	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT,
+};
+
+/* TLS options that make sense only with --tls. */
+static void check_tls_options(const struct serve_options *opt, bool tls_port_given)
+{
+	if (opt->tls_only)
+		return;
+	if (!opt->tls && (tls_port_given || opt->tls_cert != NULL || opt->tls_key != NULL))
+		usage_error("serve", "--tls-port, --tls-cert and --tls-key need --tls", NULL);
+	if (opt->tls_key != NULL && opt->tls_cert == NULL)
+		usage_error("serve", "--tls-key needs --tls-cert", NULL);
+}
 
 void options_serve(int argc, char **argv, struct serve_options *opt)
 {
@@ -136,11 +159,18 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "announce-max", required_argument, NULL, 'A' },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
 		{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
+		{ "tls", no_argument, NULL, OPT_TLS },
+		{ "tls-port", required_argument, NULL, OPT_TLS_PORT },
+		{ "tls-only", no_argument, NULL, OPT_TLS_ONLY },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool tls_port_given = false;
 	int c;
 
 	options_serve_defaults(opt);
@@ -160,6 +190,12 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
 		case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
 		case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
+		case OPT_TLS: opt->tls = true; break;
+		case OPT_TLS_PORT: opt->tls_port = int_arg("serve", "TLS port", optarg, 0, 65535); tls_port_given = true; break;
+		case OPT_TLS_ONLY: opt->tls = opt->tls_only = true; break;
+		case OPT_TLS_CERT: opt->tls_cert = optarg; break;
+		case OPT_TLS_KEY: opt->tls_key = optarg; break;
+		case OPT_STATE_DIR: opt->state_dir = optarg; break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);
@@ -171,6 +207,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		opt->port = int_arg("serve", "port", argv[optind++], 0, 65535);
 	if (optind < argc)
 		usage_error("serve", "unexpected argument", argv[optind]);
+	check_tls_options(opt, tls_port_given);
 }
 
 void options_connect(int argc, char **argv, struct connect_options *opt)
@@ -179,10 +216,14 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "port", required_argument, NULL, 'p' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "plain", no_argument, NULL, 'P' },
+		{ "tls", no_argument, NULL, OPT_TLS },
+		{ "tls-fingerprint", required_argument, NULL, OPT_TLS_FINGERPRINT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+
+	bool port_given = false;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->port = TC_DEFAULT_PORT;
@@ -190,9 +231,11 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:n:Ph", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); break;
+		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); port_given = true; break;
 		case 'n': opt->name = optarg; break;
 		case 'P': opt->plain = true; break;
+		case OPT_TLS: opt->tls = true; break;
+		case OPT_TLS_FINGERPRINT: opt->tls = true; opt->tls_fingerprint = optarg; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
 		default: usage_error("connect", "unknown option", argv[optind - 1]); break;
@@ -201,8 +244,12 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	if (optind >= argc)
 		usage_error("connect", "missing HOST", NULL);
 	opt->host = argv[optind++];
-	if (optind < argc)
+	if (optind < argc) {
 		opt->port = int_arg("connect", "port", argv[optind++], 1, 65535);
+		port_given = true;
+	}
+	if (opt->tls && !port_given)
+		opt->port = TC_DEFAULT_TLS_PORT;
 	if (optind < argc)
 		usage_error("connect", "unexpected argument", argv[optind]);
 }

@@ -18,6 +18,12 @@ struct serve_options {
 	int announce_max;     /* members; 0 announces in every room */
 	int stall_timeout;    /* seconds without output progress, 0 off */
 	int max_total_queue_mib; /* MiB queued for every client together */
+	bool tls;             /* a TLS listener too (--tls; --tls-only implies it) */
+	bool tls_only;        /* no plain listener */
+	int tls_port;         /* 0..65535; 0 lets the kernel pick */
+	const char *tls_cert; /* NULL: the self-signed pair in the state directory */
+	const char *tls_key;  /* NULL: in tls_cert */
+	const char *state_dir; /* NULL: statedir.h's default */
 };
 
 struct connect_options {
@@ -25,6 +31,8 @@ struct connect_options {
 	int port;
 	const char *name;     /* NULL: ask */
 	bool plain;           /* force the plain line mode even on a terminal */
+	bool tls;             /* --tls (default port TC_DEFAULT_TLS_PORT) */
+	const char *tls_fingerprint; /* --tls-fingerprint: the one certificate trusted */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,

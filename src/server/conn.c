@@ -73,7 +73,8 @@ void conn_set_tail(struct conn *c, size_t n)
 
 bool conn_take_tail(struct conn *c)
 {
-	if (c->tail == 0 || buf_len(&c->out) < c->tail)
+	if (c->tail == 0 || buf_len(&c->out) < c->tail ||
+	    buf_len(&c->out) - c->tail < c->blocked)
 		return false;
 	buf_unappend(&c->out, c->tail);
 	c->tail = 0;
@@ -91,6 +92,7 @@ void conn_sent(struct conn *c, size_t n)
 {
 	buf_consume(&c->out, n);
 	c->written += n;
+	c->blocked = 0;          /* a write went through: the next one starts afresh */
 	if (buf_len(&c->out) < c->tail)
 		c->tail = 0;     /* (part of) it went out: it is on the screen now */
 }

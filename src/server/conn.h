@@ -34,6 +34,8 @@ struct conn {
 	bool handshaking;        /* the transport's handshake is not done yet */
 	bool ready;              /* on the ready list */
 	uint8_t tail;            /* bytes at the end of out that may be taken back */
+	size_t blocked;          /* bytes a write that blocked passed (TLS): the retry passes
+	                            at least as many, and they can no longer be taken back */
 	const char *close_reason;
 	void *owner;             /* the server's record for this connection */
 

@@ -20,6 +20,8 @@
 #include "server.h"
 #include "session.h"
 #include "tclimits.h"
+#include "tls.h"
+#include "transport_tls.h"
 #include "util.h"
 
 #define HOUSEKEEPING_MS 1000
@@ -30,8 +32,10 @@ struct server {
 	struct loop *loop;
 	struct chat chat;
 	const struct serve_options *opt;
-	int lfds[NET_MAX_LISTEN];
+	int lfds[2 * NET_MAX_LISTEN];
+	bool ltls[2 * NET_MAX_LISTEN]; /* the listener's kind: TLS or plain */
 	int nlfds;
+	struct tls_ctx *tls;     /* --tls: the certificate new TLS connections get */
 	struct conn **conns;     /* indexed by fd */
 	int capconns;
 	int nconns;
@@ -178,20 +182,32 @@ static void flush_log(struct server *srv)
 		log_msg(LOG_ERROR, "cannot write the log: %s", strerror(errno));
 }
 
-/* Write what is queued, at most TC_WRITE_MAX_PER_PASS bytes (fairness). */
-static void flush_conn(struct server *srv, struct conn *c)
+/* How much to write in one pass: at most TC_WRITE_MAX_PER_PASS bytes (fairness), but
+ * never fewer than a write that blocked passed (OpenSSL's rule for a retried
+ * SSL_write; the queue only grows until that write goes through). */
+static size_t write_budget(const struct conn *c)
 {
 	size_t todo = buf_len(&c->out);
+	size_t cap = c->blocked > TC_WRITE_MAX_PER_PASS ? c->blocked : TC_WRITE_MAX_PER_PASS;
+
+	return todo > cap ? cap : todo;
+}
+
+/* Write what is queued, at most write_budget() bytes. */
+static void flush_conn(struct server *srv, struct conn *c)
+{
+	size_t todo = write_budget(c);
 
 	flush_log(srv);
-	if (todo > TC_WRITE_MAX_PER_PASS)
-		todo = TC_WRITE_MAX_PER_PASS;
 	while (todo > 0) {
 		ssize_t n = transport_write(c->t, buf_data(&c->out), todo);
 
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if (transport_is_tls(c->t))
+					c->blocked = todo;
 				break;
+			}
 			buf_free(&c->out);
 			hung_up(srv, c, errno == EPIPE || errno == ECONNRESET ?
 			    "connection reset" : "write error");
@@ -480,6 +496,14 @@ static void grow_conns(struct server *srv, int fd)
 	srv->capconns = cap;
 }
 
+static bool listener_is_tls(const struct server *srv, int lfd)
+{
+	for (int i = 0; i < srv->nlfds; i++)
+		if (srv->lfds[i] == lfd)
+			return srv->ltls[i];
+	return false;
+}
+
 static void add_conn(struct server *srv, struct transport *t, const char *peer)
 {
 	int64_t now = loop_now_ms();
@@ -493,7 +517,8 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer)
 	srv->conns[t->fd] = c;
 	srv->nconns++;
 	loop_add(srv->loop, t->fd, 0, on_conn, srv);
-	log_msg(LOG_INFO, "connect %s (fd %d, %d connected)", peer, t->fd, srv->nconns);
+	log_msg(LOG_INFO, "connect %s (fd %d, %s, %d connected)", peer, t->fd, t->ops->name,
+	    srv->nconns);
 	step_handshake(srv, c);
 }
 
@@ -524,6 +549,8 @@ static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
 		/* The limit is checked before anything is allocated. */
 		if (srv->nconns >= srv->opt->max_clients)
 			refuse_full(srv, fd, peer);
+		else if (listener_is_tls(srv, lfd))
+			add_conn(srv, transport_tls_server_new(fd, srv->tls), peer);
 		else
 			add_conn(srv, transport_tcp_new(fd), peer);
 	}
@@ -551,6 +578,15 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	int trimmed = buf_trim(&c->in) + buf_trim(&c->out);
 	const char *why;
 
+	if (c->handshaking) {
+		if (now - c->accepted_at >= TC_TLS_HANDSHAKE_MS) {
+			log_msg(LOG_INFO, "handshake %s: not done in %d ms", c->peer,
+			    TC_TLS_HANDSHAKE_MS);
+			c->abort = true;
+			conn_close(c, "handshake timeout");
+		}
+		return trimmed;
+	}
 	if (buf_len(&c->out) == 0)
 		transport_idle(c->t);
 	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
@@ -625,6 +661,20 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 	loop_timer_add(loop, TC_SHUTDOWN_FLUSH_MS, on_shutdown_deadline, srv);
 }
 
+/* SIGHUP with --tls: read the certificate and key again; a bad pair keeps the old. */
+static void reload_tls(struct server *srv)
+{
+	char err[512];
+
+	if (srv->tls == NULL)
+		return;
+	if (tls_ctx_reload(srv->tls, err, sizeof(err)) != 0)
+		log_msg(LOG_ERROR, "TLS certificate not reloaded, keeping the old one: %s", err);
+	else
+		log_msg(LOG_WARN, "TLS certificate reloaded: sha256 Fingerprint=%s",
+		    tls_ctx_fingerprint(srv->tls));
+}
+
 static void on_hup(struct loop *loop, int signo, void *arg)
 {
 	struct server *srv = arg;
@@ -632,6 +682,7 @@ static void on_hup(struct loop *loop, int signo, void *arg)
 
 	(void)loop;
 	(void)signo;
+	reload_tls(srv);
 	if (!chat_has_log(&srv->chat))     /* no --log (a failed reopen is retried) */
 		return;
 	if (chat_reopen_log(&srv->chat, err, sizeof(err)) != 0)
@@ -666,6 +717,7 @@ static void server_free(struct server *srv)
 		conn_free(c);
 	}
 	close_listeners(srv);
+	tls_ctx_free(srv->tls);
 	free(srv->conns);
 	buf_free(&srv->rbuf);
 	chat_free(&srv->chat);
@@ -683,6 +735,54 @@ static void tune_malloc(void)
 #endif
 }
 
+/* Listeners of one kind on port, after those already open. 0, or -1 with err. */
+static int add_listeners(struct server *srv, int port, bool tls, char *err, size_t errsz)
+{
+	int n = net_listen(srv->opt->bind, port, srv->lfds + srv->nlfds, err, errsz);
+
+	if (n < 0)
+		return -1;
+	for (int i = srv->nlfds; i < srv->nlfds + n; i++)
+		srv->ltls[i] = tls;
+	srv->nlfds += n;
+	return 0;
+}
+
+static int open_tls(struct server *srv, char *err, size_t errsz)
+{
+	const struct tls_server_conf conf = { .cert_file = srv->opt->tls_cert,
+	    .key_file = srv->opt->tls_key, .state_dir = srv->opt->state_dir };
+
+	srv->tls = tls_server_new(&conf, err, errsz);
+	if (srv->tls == NULL)
+		return -1;
+	if (tls_ctx_generated(srv->tls))
+		log_msg(LOG_WARN, "made a self-signed TLS certificate: %s",
+		    tls_ctx_cert_file(srv->tls));
+	return 0;
+}
+
+/* The first port of a kind. */
+static int listener_port(const struct server *srv, bool tls)
+{
+	for (int i = 0; i < srv->nlfds; i++)
+		if (srv->ltls[i] == tls)
+			return net_local_port(srv->lfds[i]);
+	return -1;
+}
+
+/* What users need to join: the ports, and the certificate's fingerprint. */
+static void print_listening(const struct server *srv)
+{
+	if (!srv->opt->tls_only)
+		printf("Listening on the port :%d\n", listener_port(srv, false));
+	if (srv->tls != NULL) {
+		printf("Listening for TLS on the port :%d\n", listener_port(srv, true));
+		printf("sha256 Fingerprint=%s\n", tls_ctx_fingerprint(srv->tls));
+	}
+	fflush(stdout);
+}
+
 /* The chat, its log and the listeners. 0, or -1 with a reason in err. */
 static int server_setup(struct server *srv, char *err, size_t errsz)
 {
@@ -697,11 +797,11 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
 		return -1;
-	srv->nlfds = net_listen(opt->bind, opt->port, srv->lfds, err, errsz);
-	if (srv->nlfds < 0) {
-		srv->nlfds = 0;
+	if (!opt->tls_only && add_listeners(srv, opt->port, false, err, errsz) != 0)
 		return -1;
-	}
+	if (opt->tls && (open_tls(srv, err, errsz) != 0 ||
+	    add_listeners(srv, opt->tls_port, true, err, errsz) != 0))
+		return -1;
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
@@ -727,8 +827,7 @@ int server_main(const struct serve_options *opt)
 		server_free(&srv);
 		return 1;
 	}
-	printf("Listening on the port :%d\n", net_local_port(srv.lfds[0]));
-	fflush(stdout);
+	print_listening(&srv);
 	if (loop_run(srv.loop) != 0) {
 		log_msg(LOG_ERROR, "poll: %s", strerror(errno));
 		rc = 1;
