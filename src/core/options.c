@@ -40,6 +40,8 @@ static const char serve_help[] =
 "  -Q, --max-queue KIB      output queued for one client before it is dropped (default " STR(TC_DEFAULT_MAX_QUEUE_KIB) ")\n"
 "  -A, --announce-max N     announce joins, leaves and renames only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "      --stall-timeout SECS  drop a client whose output made no progress for SECS, 0 never (default " STR(TC_DEFAULT_STALL_TIMEOUT) ")\n"
+"      --max-per-ip N       connections at once from one address (IPv6: one /64), 0 no limit (default " STR(TC_DEFAULT_MAX_PER_ADDR) ")\n"
+"      --max-per-ip-rate N  new connections per address per minute after a burst of " STR(TC_DEFAULT_ADDR_BURST) ", 0 no limit (default " STR(TC_DEFAULT_ADDR_PER_MINUTE) ")\n"
 "      --max-total-queue MIB  output queued for all clients together; past it the largest queues are dropped (default " STR(TC_DEFAULT_MAX_TOTAL_QUEUE_MIB) ")\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
@@ -116,10 +118,12 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->announce_max = TC_DEFAULT_ANNOUNCE_MAX;
 	opt->stall_timeout = TC_DEFAULT_STALL_TIMEOUT;
 	opt->max_total_queue_mib = TC_DEFAULT_MAX_TOTAL_QUEUE_MIB;
+	opt->max_per_ip = TC_DEFAULT_MAX_PER_ADDR;
+	opt->max_per_ip_rate = TC_DEFAULT_ADDR_PER_MINUTE;
 }
 
 /* Long options without a short form. */
-enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE };
+enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_MAX_PER_IP, OPT_MAX_PER_IP_RATE };
 
 void options_serve(int argc, char **argv, struct serve_options *opt)
 {
@@ -136,6 +140,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "announce-max", required_argument, NULL, 'A' },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
 		{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
+		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+		{ "max-per-ip-rate", required_argument, NULL, OPT_MAX_PER_IP_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -160,6 +166,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
 		case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
 		case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
+		case OPT_MAX_PER_IP: opt->max_per_ip = int_arg("serve", "per-address limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
+		case OPT_MAX_PER_IP_RATE: opt->max_per_ip_rate = int_arg("serve", "per-address rate", optarg, 0, 1000000); break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);
@@ -212,6 +220,7 @@ void options_classic(int argc, char **argv, struct serve_options *opt)
 	long v;
 
 	options_serve_defaults(opt);
+	opt->max_clients = TC_CLASSIC_MAX_CLIENTS;
 	if (argc > 2 || (argc == 2 && options_parse_int(argv[1], 0, 65535, &v) != 0)) {
 		fputs("[USAGE]: ./TCPChat $port\n", stdout);
 		exit(2);

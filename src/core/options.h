@@ -18,6 +18,8 @@ struct serve_options {
 	int announce_max;     /* members; 0 announces in every room */
 	int stall_timeout;    /* seconds without output progress, 0 off */
 	int max_total_queue_mib; /* MiB queued for every client together */
+	int max_per_ip;       /* connections at once per address (IPv6 /64), 0 no limit */
+	int max_per_ip_rate;  /* new connections per address per minute after the burst, 0 no limit */
 };
 
 struct connect_options {
