@@ -490,10 +490,11 @@ static void pause_accept(struct server *srv, int err)
 /* One line to a connection that is refused, then close: nothing was allocated for it. */
 static void refuse(int fd, const char *line)
 {
-	size_t n = strlen(line);
+	char msg[TC_BAN_REASON_MAX + 160];
+	int n = snprintf(msg, sizeof(msg), "%s\n", line);
 
-	if (send(fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)n)
-		(void)send(fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
 	close(fd);
 }
 
@@ -859,6 +860,7 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
 	srv->chat.where.port = net_local_port(srv->lfds[0]);
+	/* TODO(merge): set srv->chat.where.tls_port when the TLS listener is served. */
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGHUP, on_hup, srv);
