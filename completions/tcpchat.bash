@@ -6,12 +6,12 @@
 
 _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -v --verbose
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -v --verbose
 	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir -h --help'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
 	--tls-port --tls-cert --tls-key --state-dir'
 _tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint'
 
@@ -78,6 +78,8 @@ _tcpchat_value()
 	-A | --announce-max) _tcpchat_words 0 100 500 1000 ;;
 	--stall-timeout) _tcpchat_words 0 30 60 300 ;;
 	--max-total-queue) _tcpchat_words 256 1024 4096 ;;
+	--max-per-ip) _tcpchat_words 0 8 32 100 ;;
+	--max-per-ip-rate) _tcpchat_words 0 30 120 ;;
 	-n | --name) [[ -n ${USER-} ]] && _tcpchat_words "$USER" ;;
 	*) COMPREPLY=() ;;
 	esac

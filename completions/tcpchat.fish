@@ -25,7 +25,7 @@ function __tcpchat_operands
         if test $skip -eq 1
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
-                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -52,7 +52,7 @@ complete -c tcpchat -n __tcpchat_no_subcommand -a connect -d 'join a tcpchat ser
 # tcpchat serve [OPTION]... [PORT]
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s p -l port -x -a '(__tcpchat_listen_ports)' -d 'port to listen on (default 8989; 0 picks a free port)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s b -l bind -x -a '(__tcpchat_bind_addresses; __fish_print_hostnames)' -d 'address to listen on (default: every IPv4 and IPv6 address)'
-complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s m -l max-clients -x -d 'connections at once, counted from accept (default 10)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s m -l max-clients -x -d 'connections at once, counted from accept (default 1000)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s H -l history -x -d 'messages kept and replayed per room (default 1000)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s l -l log -r -F -d 'append every message and notice to FILE; reload history from it'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s L -l max-line -x -d 'longest line accepted (default 4096)'
@@ -61,6 +61,8 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s t -l name-timeout 
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s Q -l max-queue -x -d 'output queued for one client before it is dropped (default 8192)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s A -l announce-max -x -d 'announce joins, leaves and renames only in rooms of at most N members, 0 always (default 500)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l stall-timeout -x -d 'drop a client whose output made no progress for SECS, 0 never (default 60)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l max-per-ip -x -d 'connections at once from one address (IPv6: one /64), 0 no limit (default 32)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l max-per-ip-rate -x -d 'new connections per address per minute after a burst of 60, 0 no limit (default 30)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l max-total-queue -x -d 'output queued for all clients together; past it the largest queues are dropped (default 1024)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls -d 'also listen for TLS (ncat --ssl, openssl s_client) on the TLS port'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-port -x -a '8990 0' -d 'port of the TLS listener (default 8990; 0 picks a free port)'

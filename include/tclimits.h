@@ -9,7 +9,10 @@
 /* --- server: network ---------------------------------------------------------- */
 #define TC_DEFAULT_PORT          8989   /* TCP port, --port */
 #define TC_LISTEN_BACKLOG        1024   /* connections, listen(2) backlog */
-#define TC_DEFAULT_MAX_CLIENTS   10     /* connections counted from accept, --max-clients */
+/* A real group needs hundreds (peers default to hundreds or thousands); one host is
+ * held to --max-per-ip, so a higher ceiling cannot be filled from one address. */
+#define TC_DEFAULT_MAX_CLIENTS   1000   /* connections counted from accept, --max-clients */
+#define TC_CLASSIC_MAX_CLIENTS   10     /* connections, the limit when run as TCPChat (the net-cat contract) */
 #define TC_MAX_CLIENTS_LIMIT     100000 /* connections, the largest --max-clients accepted */
 #define TC_ACCEPT_BACKOFF_MS     200    /* milliseconds without accept() after EMFILE/ENFILE */
 #define TC_ACCEPTS_PER_PASS      256    /* connections accepted per loop pass */
@@ -25,6 +28,7 @@
 #define TC_DEFAULT_RATE          20     /* messages per second per client, --rate-limit */
 #define TC_RATE_BURST_SECONDS    2      /* burst allowance: this many seconds of rate */
 #define TC_DEFAULT_NAME_TIMEOUT  60     /* seconds to give a valid name, --name-timeout */
+#define TC_SNIFF_WAIT_MS         50     /* milliseconds the banner waits for a first line that may be HTTP, IRC or TLS */
 #define TC_MAX_NAME_TRIES        16     /* refused names before the connection is closed */
 #define TC_OUTPUT_BYTES_PER_TOKEN 4096  /* bytes of a command's own output (history, lists) that cost one more rate-limit token */
 #define TC_RENAMES_PER_MINUTE    6      /* renames per minute per client (a burst of as many) */
@@ -60,11 +64,11 @@
 /* --- server: per-address limits, bans, operators ------------------------------ */
 /* Peers allow 3 to 16 connections at once per address; a classroom behind one NAT
  * address needs about 30, so 32. One host then holds 32 connections, never the chat. */
-#define TC_DEFAULT_MAX_PER_ADDR  32     /* connections at once from one address (IPv6: one /64) */
+#define TC_DEFAULT_MAX_PER_ADDR  32     /* connections at once from one address (IPv6: one /64), --max-per-ip */
 /* A class of 30 arriving at once, each reconnecting once, fits the burst; after it, a
  * connect loop (5,700 joins a second were seen) gets one connection every 2 seconds. */
 #define TC_DEFAULT_ADDR_BURST    60     /* new connections one address may open at once */
-#define TC_DEFAULT_ADDR_PER_MINUTE 30   /* new connections per address per minute, after the burst */
+#define TC_DEFAULT_ADDR_PER_MINUTE 30   /* new connections per address per minute, after the burst, --max-per-ip-rate */
 #define TC_ADDRLIMIT_IDLE_ENTRIES 4096  /* addresses without connections whose rate is remembered */
 #define TC_WARN_PER_MINUTE       6      /* operator warnings of one kind per minute, the rest counted */
 #define TC_MAX_BANS              4096   /* bans at once */
@@ -73,6 +77,7 @@
 #define TC_OPER_LINE_MAX         1024   /* bytes in one line of the oper or password file */
 #define TC_PASSWORD_MAX          128    /* bytes in a password (SHA-crypt's work grows with it) */
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
+#define TC_MSG_MAX_SPACE_RUN     3      /* whitespace characters in a row in a message; longer runs are cut to this */
 
 /* --- TLS ----------------------------------------------------------------------- */
 #define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener (--tls-port), and of connect --tls */

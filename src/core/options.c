@@ -40,6 +40,8 @@ static const char serve_help[] =
 "  -Q, --max-queue KIB      output queued for one client before it is dropped (default " STR(TC_DEFAULT_MAX_QUEUE_KIB) ")\n"
 "  -A, --announce-max N     announce joins, leaves and renames only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "      --stall-timeout SECS  drop a client whose output made no progress for SECS, 0 never (default " STR(TC_DEFAULT_STALL_TIMEOUT) ")\n"
+"      --max-per-ip N       connections at once from one address (IPv6: one /64), 0 no limit (default " STR(TC_DEFAULT_MAX_PER_ADDR) ")\n"
+"      --max-per-ip-rate N  new connections per address per minute after a burst of " STR(TC_DEFAULT_ADDR_BURST) ", 0 no limit (default " STR(TC_DEFAULT_ADDR_PER_MINUTE) ")\n"
 "      --max-total-queue MIB  output queued for all clients together; past it the largest queues are dropped (default " STR(TC_DEFAULT_MAX_TOTAL_QUEUE_MIB) ")\n"
 "      --tls                also listen for TLS (ncat --ssl, openssl s_client) on the TLS port\n"
 "      --tls-port PORT      port of the TLS listener (default " STR(TC_DEFAULT_TLS_PORT) "; 0 picks a free port)\n"
@@ -125,12 +127,15 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->stall_timeout = TC_DEFAULT_STALL_TIMEOUT;
 	opt->max_total_queue_mib = TC_DEFAULT_MAX_TOTAL_QUEUE_MIB;
 	opt->tls_port = TC_DEFAULT_TLS_PORT;
+	opt->max_per_ip = TC_DEFAULT_MAX_PER_ADDR;
+	opt->max_per_ip_rate = TC_DEFAULT_ADDR_PER_MINUTE;
 }
 
 /* Long options without a short form. */
 enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
-	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT,
+	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
+	OPT_MAX_PER_IP_RATE,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -165,6 +170,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+		{ "max-per-ip-rate", required_argument, NULL, OPT_MAX_PER_IP_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -196,6 +203,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case OPT_TLS_CERT: opt->tls_cert = optarg; break;
 		case OPT_TLS_KEY: opt->tls_key = optarg; break;
 		case OPT_STATE_DIR: opt->state_dir = optarg; break;
+		case OPT_MAX_PER_IP: opt->max_per_ip = int_arg("serve", "per-address limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
+		case OPT_MAX_PER_IP_RATE: opt->max_per_ip_rate = int_arg("serve", "per-address rate", optarg, 0, 1000000); break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);
@@ -259,6 +268,7 @@ void options_classic(int argc, char **argv, struct serve_options *opt)
 	long v;
 
 	options_serve_defaults(opt);
+	opt->max_clients = TC_CLASSIC_MAX_CLIENTS;
 	if (argc > 2 || (argc == 2 && options_parse_int(argv[1], 0, 65535, &v) != 0)) {
 		fputs("[USAGE]: ./TCPChat $port\n", stdout);
 		exit(2);

@@ -24,6 +24,8 @@ struct serve_options {
 	const char *tls_cert; /* NULL: the self-signed pair in the state directory */
 	const char *tls_key;  /* NULL: in tls_cert */
 	const char *state_dir; /* NULL: statedir.h's default */
+	int max_per_ip;       /* connections at once per address (IPv6 /64), 0 no limit */
+	int max_per_ip_rate;  /* new connections per address per minute after the burst, 0 no limit */
 };
 
 struct connect_options {

@@ -19,7 +19,8 @@ void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
 	ch->log.fd = -1;
 	ch->max_line = max_line;
 	ch->rate_limit = rate_limit;
-	ch->text = xmalloc(3 * max_line + 4);
+	ch->text = xmalloc(CHAT_TEXT_BYTES(max_line));
+	bans_init(&ch->bans, NULL);
 }
 
 void chat_free(struct chat *ch)
@@ -29,6 +30,7 @@ void chat_free(struct chat *ch)
 	chatlog_close(&ch->log);
 	render_cache_free(&ch->rc);
 	free(ch->text);
+	bans_free(&ch->bans);
 }
 
 /* --- events ------------------------------------------------------------------------ */
@@ -137,7 +139,11 @@ const char *chat_name_taken(const struct chat *ch, const struct member *m,
 
 	if (holder == NULL || holder == m)
 		return NULL;
-	snprintf(why, whysz, "Name \"%s\" is already taken.", name);
+	if (strcmp(holder->name, name) != 0 && !names_equal(holder->name, name))
+		snprintf(why, whysz, "Name \"%s\" is already taken (it looks like \"%s\").",
+		    name, holder->name);
+	else
+		snprintf(why, whysz, "Name \"%s\" is already taken.", name);
 	return why;
 }
 

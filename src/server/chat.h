@@ -12,11 +12,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bans.h"
 #include "bus.h"
 #include "chatlog.h"
 #include "member.h"
 #include "names.h"
 #include "room.h"
+#include "sniff.h"
+#include "spoof.h"
 
 /* Work counted, for tests and /stats: what a command costs, not how long it took. */
 struct chat_stats {
@@ -34,10 +37,20 @@ struct chat {
 	/* Input limits, for session.c. */
 	size_t max_line;        /* bytes */
 	int rate_limit;         /* messages per second, 0 off */
-	char *text;             /* scratch: sanitised input, 3 * max_line */
+	char *text;             /* scratch: sanitised input, CHAT_TEXT_BYTES(max_line) */
+	/* The ban list: loaded from the state directory and checked at accept by
+	 * server.c; operator commands add and remove (then bans_save). */
+	struct bans bans;
+	/* Where this server is served, for the replies to other protocols (sniff.h): the
+	 * plain port is set by server.c; tls_port and irc_port stay 0 until served. */
+	struct sniff_where where;
 	struct chat_stats stats;
 	long log_lines;         /* lines in the log file at start (chat_replay_log) */
 };
+
+/* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing
+ * bidi controls spoof_bidi_fix may add, and a NUL. */
+#define CHAT_TEXT_BYTES(max_line) (3 * (max_line) + 1 + SPOOF_BIDI_GROWTH)
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
 void chat_free(struct chat *ch);

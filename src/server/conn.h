@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addrkey.h"
 #include "buf.h"
 #include "net.h"
 #include "transport.h"
@@ -46,6 +47,10 @@ struct conn {
 	uint16_t soft_ticks;     /* ticks over the soft limit without draining it */
 	uint16_t stall_ticks;    /* ticks with output queued and none written */
 	bool abort;              /* reset the connection when it is freed (a dropped reader) */
+	bool counted;            /* admitted by the per-address limit: released when freed */
+	struct addrkey addr;     /* the address the per-address limit and bans apply to */
+	uint64_t greet_timer;    /* the wait for a first line to sniff before the banner */
+	void *server;            /* the server that owns it (for its timers) */
 	char peer[NET_PEER_MAX];
 };
 

@@ -6,6 +6,7 @@
 #include "hash.h"
 #include "line.h"
 #include "names.h"
+#include "spoof.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -23,7 +24,7 @@ const char *names_check(const char *raw, size_t n, char *out)
 	if (utf8_clean(UTF8_NAME, raw, n, out, NAME_MAX_BYTES + 1) == UTF8_REFUSED)
 		return utf8_check(raw, n) == UTF8_INVALID ? "Name must be valid UTF-8." :
 		    "Name cannot contain control characters.";
-	return NULL;
+	return spoof_check_name(out, strlen(out));
 }
 
 static unsigned char fold(unsigned char c)
@@ -46,13 +47,32 @@ int names_equal(const char *a, const char *b)
 	return equal_n(a, b, strlen(b));
 }
 
+/* The table's key: the UTS #39 skeleton of the case-folded name (spoof.h), so that a
+ * confusable of a name in use ("zеd" with a Cyrillic е next to "zed") is taken; an
+ * ASCII-folded copy for bytes that are not UTF-8 (names_check never lets those in). */
+static char *names_key(const char *name, size_t len, size_t *keylen)
+{
+	char *k = spoof_skeleton(name, len, keylen);
+
+	if (k != NULL)
+		return k;
+	k = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		k[i] = (char)fold((unsigned char)name[i]);
+	k[len] = '\0';
+	*keylen = len;
+	return k;
+}
+
 static uint32_t hash_n(const char *s, size_t n)
 {
-	return hash_fnv32(HASH_FNV32_INIT, s, n, true);
+	return hash_fnv32(HASH_FNV32_INIT, s, n, false);
 }
 
 struct entry {
-	const char *name;
+	char *key;
+	size_t keylen;
+	uint32_t hash;
 	void *owner;
 	struct entry *next;
 };
@@ -71,6 +91,12 @@ struct names *names_new(void)
 	return t;
 }
 
+static void entry_free(struct entry *e)
+{
+	free(e->key);
+	free(e);
+}
+
 void names_free(struct names *t)
 {
 	if (t == NULL)
@@ -80,7 +106,7 @@ void names_free(struct names *t)
 
 		for (; e != NULL; e = next) {
 			next = e->next;
-			free(e);
+			entry_free(e);
 		}
 	}
 	free(t->slots);
@@ -96,7 +122,7 @@ static void grow(struct names *t)
 		struct entry *e = t->slots[i], *next;
 
 		for (; e != NULL; e = next) {
-			size_t h = hash_n(e->name, strlen(e->name)) & (nslots - 1);
+			size_t h = e->hash & (nslots - 1);
 
 			next = e->next;
 			e->next = slots[h];
@@ -108,46 +134,63 @@ static void grow(struct names *t)
 	t->nslots = nslots;
 }
 
+/* The link that points at the entry with this key (or at the NULL ending its chain). */
+static struct entry **names_slot(const struct names *t, const char *key, size_t keylen,
+    uint32_t h)
+{
+	struct entry **pp = &t->slots[h & (t->nslots - 1)];
+
+	for (; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->hash == h && (*pp)->keylen == keylen &&
+		    memcmp((*pp)->key, key, keylen) == 0)
+			break;
+	return pp;
+}
+
 void *names_find(const struct names *t, const char *name, size_t len)
 {
-	struct entry *e = t->slots[hash_n(name, len) & (t->nslots - 1)];
+	size_t keylen;
+	char *key = names_key(name, len, &keylen);
+	struct entry *e = *names_slot(t, key, keylen, hash_n(key, keylen));
 
-	for (; e != NULL; e = e->next)
-		if (equal_n(e->name, name, len))
-			return e->owner;
-	return NULL;
+	free(key);
+	return e != NULL ? e->owner : NULL;
 }
 
 int names_add(struct names *t, const char *name, void *owner)
 {
-	size_t h;
+	size_t keylen;
+	char *key = names_key(name, strlen(name), &keylen);
+	uint32_t h = hash_n(key, keylen);
 	struct entry *e;
 
-	if (names_find(t, name, strlen(name)) != NULL)
+	if (*names_slot(t, key, keylen, h) != NULL) {
+		free(key);
 		return -1;
+	}
 	if (t->count >= t->nslots)
 		grow(t);
-	h = hash_n(name, strlen(name)) & (t->nslots - 1);
 	e = xmalloc(sizeof(*e));
-	*e = (struct entry){ .name = name, .owner = owner, .next = t->slots[h] };
-	t->slots[h] = e;
+	*e = (struct entry){ .key = key, .keylen = keylen, .hash = h, .owner = owner,
+	    .next = t->slots[h & (t->nslots - 1)] };
+	t->slots[h & (t->nslots - 1)] = e;
 	t->count++;
 	return 0;
 }
 
 void names_del(struct names *t, const char *name)
 {
-	struct entry **pp = &t->slots[hash_n(name, strlen(name)) & (t->nslots - 1)];
+	size_t keylen;
+	char *key = names_key(name, strlen(name), &keylen);
+	struct entry **pp = names_slot(t, key, keylen, hash_n(key, keylen));
 
-	for (; *pp != NULL; pp = &(*pp)->next) {
-		if (equal_n((*pp)->name, name, strlen(name))) {
-			struct entry *e = *pp;
+	free(key);
+	if (*pp != NULL) {
+		struct entry *e = *pp;
 
-			*pp = e->next;
-			free(e);
-			t->count--;
-			return;
-		}
+		*pp = e->next;
+		entry_free(e);
+		t->count--;
 	}
 }
 

@@ -1,4 +1,6 @@
-/* names.h: what a valid name is, and a case-insensitive table of names in use. */
+/* names.h: what a valid name is (no invisible characters, no look-alike tricks:
+ * spoof_check_name), and a table of names in use keyed by their UTS #39 skeleton
+ * (spoof_skeleton): case-insensitive, and a name confusable with one in use is taken. */
 #ifndef NAMES_H
 #define NAMES_H
 
@@ -18,7 +20,8 @@ int names_equal(const char *a, const char *b);
 struct names;
 struct names *names_new(void);
 void names_free(struct names *t);
-/* Add name (the caller keeps the string alive until names_del). 0, or -1 if taken. */
+/* Add name (the table keeps its key, not the string). 0, or -1 if it or a confusable
+ * name is taken. names_find and names_del look a name up by the same key. */
 int names_add(struct names *t, const char *name, void *owner);
 void names_del(struct names *t, const char *name);
 void *names_find(const struct names *t, const char *name, size_t len);

@@ -10,15 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "addrlimit.h"
 #include "chat.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
+#include "ratewarn.h"
 #include "server.h"
 #include "session.h"
+#include "spoof.h"
+#include "statedir.h"
 #include "tclimits.h"
 #include "tls.h"
 #include "transport_tls.h"
@@ -27,6 +32,7 @@
 #define HOUSEKEEPING_MS 1000
 #define THROTTLE_MIN_MS 10
 #define READY_ROUNDS    64      /* passes over input held in transports before poll */
+#define SWEEP_TICKS     60      /* housekeeping ticks between sweeps of the address table */
 
 struct server {
 	struct loop *loop;
@@ -48,6 +54,9 @@ struct server {
 	struct conn_list pending; /* output to write, connections to free */
 	struct conn *ready;       /* input held inside a transport, poll cannot see it */
 	struct buf rbuf;         /* the read buffer connections borrow (see read_conn) */
+	struct addrlimit *al;    /* per-address limits, counted from accept */
+	struct ratewarn warn_full, warn_addr; /* operator warnings: chat full, address limits */
+	unsigned ticks;          /* housekeeping ticks */
 };
 
 static void on_conn(struct loop *loop, int fd, short revents, void *arg);
@@ -246,11 +255,15 @@ static void finish_conn(struct server *srv, struct conn *c)
 	    log_escape(s->m.name, strlen(s->m.name), esc, sizeof(esc)),
 	    c->close_reason ? c->close_reason : "closed");
 	loop_del(srv->loop, fd);
+	if (c->greet_timer != 0)
+		loop_timer_cancel(srv->loop, c->greet_timer);
 	if (!c->handshaking)
 		transport_shutdown(c->t);
 	transport_close(c->t, c->abort);
 	srv->conns[fd] = NULL;
 	srv->nconns--;
+	if (c->counted)
+		addrlimit_release(srv->al, &c->addr, loop_now_ms());
 	if (c->throttled)
 		srv->nthrottled--;
 	session_free(s);
@@ -403,6 +416,22 @@ static void read_conn(struct server *srv, struct conn *c)
 
 /* --- the handshake ------------------------------------------------------------------ */
 
+/* The banner waits TC_SNIFF_WAIT_MS for the peer's first bytes: an HTTP client, an IRC
+ * client or a TLS ClientHello speaks at once and is answered without a banner (see
+ * session_input); a person with nc gets the banner when the wait ends. */
+static void on_greet_timer(struct loop *loop, void *arg)
+{
+	struct conn *c = arg;
+	struct server *srv = c->server;
+
+	(void)loop;
+	c->greet_timer = 0;
+	if (c->closing || srv->shutting_down)
+		return;
+	session_greet(&srv->chat, session_of(c));
+	update_events(srv, c);
+}
+
 static void step_handshake(struct server *srv, struct conn *c)
 {
 	int r = transport_handshake(c->t);
@@ -414,7 +443,7 @@ static void step_handshake(struct server *srv, struct conn *c)
 	}
 	if (r > 0) {
 		c->handshaking = false;
-		session_greet(&srv->chat, session_of(c));
+		c->greet_timer = loop_timer_add(srv->loop, TC_SNIFF_WAIT_MS, on_greet_timer, c);
 	}
 	update_events(srv, c);
 }
@@ -472,16 +501,82 @@ static void pause_accept(struct server *srv, int err)
 	srv->accept_warned = true;
 }
 
+/* --- admission: bans, the client limit, per-address limits ----------------------- */
+
+/* One line to a connection that is refused, then close: nothing was allocated for it. */
+static void refuse(int fd, const char *line)
+{
+	char msg[TC_BAN_REASON_MAX + 160];
+	int n = snprintf(msg, sizeof(msg), "%s\n", line);
+
+	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+/* A refusal the operator hears about without -v, rate-limited (TC_WARN_PER_MINUTE of a
+ * kind a minute, then how many were not shown); with -v every one is logged. */
+static void warn_refused(struct ratewarn *w, const char *peer, const char *why)
+{
+	unsigned long held = 0;
+
+	if (!ratewarn_allow(w, loop_now_ms(), &held)) {
+		log_msg(LOG_INFO, "refused %s: %s", peer, why);
+		return;
+	}
+	if (held > 0)
+		log_msg(LOG_WARN, "refused %s: %s (%lu more not shown)", peer, why, held);
+	else
+		log_msg(LOG_WARN, "refused %s: %s", peer, why);
+}
+
 static void refuse_full(struct server *srv, int fd, const char *peer)
 {
 	char msg[96];
-	int n = snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.\n",
-	    srv->nconns, srv->opt->max_clients);
-	struct transport *t = transport_tcp_new(fd);
 
-	(void)transport_write(t, msg, (size_t)n);
-	transport_close(t, false);
-	log_msg(LOG_INFO, "refused %s: chat is full", peer);
+	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
+	    srv->nconns, srv->opt->max_clients);
+	refuse(fd, msg);
+	warn_refused(&srv->warn_full, peer, "chat is full");
+}
+
+/* "You are banned from this server until 2026-12-01 10:00:00 UTC: spam." */
+static void ban_line(const struct ban *b, char *out, size_t outsz)
+{
+	char until[48] = " permanently";
+	struct tm tm;
+
+	if (b->expires != 0 && gmtime_r(&b->expires, &tm) != NULL)
+		strftime(until, sizeof(until), " until %Y-%m-%d %H:%M:%S UTC", &tm);
+	snprintf(out, outsz, "You are banned from this server%s%s%s.", until,
+	    b->reason[0] != '\0' ? ": " : "", b->reason);
+}
+
+/* Is the address banned, or over its limits? Then it is told so and closed (true). */
+static bool refused_addr(struct server *srv, int fd, const char *peer,
+    const struct addrkey *k)
+{
+	const struct ban *b = bans_check(&srv->chat.bans, k, time(NULL));
+	enum addrlimit_verdict v;
+	char msg[TC_BAN_REASON_MAX + 96];
+
+	if (b != NULL) {
+		ban_line(b, msg, sizeof(msg));
+		refuse(fd, msg);
+		log_msg(LOG_INFO, "refused %s: banned", peer);
+		return true;
+	}
+	if (srv->nconns >= srv->opt->max_clients) {
+		refuse_full(srv, fd, peer);
+		return true;
+	}
+	v = addrlimit_admit(srv->al, k, loop_now_ms());
+	if (v == ADDRLIMIT_OK)
+		return false;
+	addrlimit_reason(srv->al, v, msg, sizeof(msg));
+	refuse(fd, msg);
+	warn_refused(&srv->warn_addr, peer, msg);
+	return true;
 }
 
 static void grow_conns(struct server *srv, int fd)
@@ -504,22 +599,50 @@ static bool listener_is_tls(const struct server *srv, int lfd)
 	return false;
 }
 
-static void add_conn(struct server *srv, struct transport *t, const char *peer)
+static void add_conn(struct server *srv, struct transport *t, const char *peer,
+    const struct addrkey *k)
 {
 	int64_t now = loop_now_ms();
 	struct conn *c = conn_new(t, peer, now, &srv->pending);
+
+	if (k != NULL) {
+		c->addr = *k;
+		c->counted = true;
+	}
 
 	net_set_sndbuf(t->fd, TC_SNDBUF_BYTES);
 	if (t->fd >= srv->capconns)
 		grow_conns(srv, t->fd);
 	c->owner = session_new(c, now);
 	c->handshaking = true;
+	c->server = srv;
 	srv->conns[t->fd] = c;
 	srv->nconns++;
 	loop_add(srv->loop, t->fd, 0, on_conn, srv);
 	log_msg(LOG_INFO, "connect %s (fd %d, %s, %d connected)", peer, t->fd, t->ops->name,
 	    srv->nconns);
 	step_handshake(srv, c);
+}
+
+/* The limits are checked before anything is allocated for the connection. */
+static struct transport *new_transport(struct server *srv, int fd, bool tls)
+{
+	return tls ? transport_tls_server_new(fd, srv->tls) : transport_tcp_new(fd);
+}
+
+static void admit(struct server *srv, int fd, const char *peer, bool tls)
+{
+	struct addrkey k;
+
+	if (addrkey_from_text(peer, &k) != 0) {  /* not IPv4 or IPv6: no address limits */
+		if (srv->nconns >= srv->opt->max_clients)
+			refuse_full(srv, fd, peer);
+		else
+			add_conn(srv, new_transport(srv, fd, tls), peer, NULL);
+		return;
+	}
+	if (!refused_addr(srv, fd, peer, &k))
+		add_conn(srv, new_transport(srv, fd, tls), peer, &k);
 }
 
 static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
@@ -546,13 +669,7 @@ static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
 			log_msg(LOG_WARN, "accept: descriptors available again");
 			srv->accept_warned = false;
 		}
-		/* The limit is checked before anything is allocated. */
-		if (srv->nconns >= srv->opt->max_clients)
-			refuse_full(srv, fd, peer);
-		else if (listener_is_tls(srv, lfd))
-			add_conn(srv, transport_tls_server_new(fd, srv->tls), peer);
-		else
-			add_conn(srv, transport_tcp_new(fd), peer);
+		admit(srv, fd, peer, listener_is_tls(srv, lfd));
 	}
 }
 
@@ -612,6 +729,8 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		total += buf_len(&c->out);
 	}
 	check_total_queue(srv, total);
+	if (++srv->ticks % SWEEP_TICKS == 0)
+		addrlimit_sweep(srv->al, now);
 #ifdef __GLIBC__
 	if (trimmed > 0)
 		malloc_trim(0);
@@ -721,6 +840,7 @@ static void server_free(struct server *srv)
 	free(srv->conns);
 	buf_free(&srv->rbuf);
 	chat_free(&srv->chat);
+	addrlimit_free(srv->al);
 	loop_free(srv->loop);
 }
 
@@ -783,6 +903,40 @@ static void print_listening(const struct server *srv)
 	fflush(stdout);
 }
 
+/* The ban list from the state directory (bans.h). A file that cannot be read stops the
+ * start: a server that silently forgot its bans would let them all in. */
+static int load_bans(struct server *srv, char *err, size_t errsz)
+{
+	char path[4096], why[512];
+	size_t skipped = 0;
+
+	if (statedir_path(path, sizeof(path), srv->opt->state_dir, "bans", why,
+	    sizeof(why)) != 0) {
+		log_msg(LOG_WARN, "bans kept in memory only: %s", why);
+		return 0;
+	}
+	bans_free(&srv->chat.bans);
+	bans_init(&srv->chat.bans, path);
+	if (bans_load(&srv->chat.bans, time(NULL), &skipped, why, sizeof(why)) != 0) {
+		snprintf(err, errsz, "bans: %s", why);
+		return -1;
+	}
+	if (skipped > 0)
+		log_msg(LOG_WARN, "%s: %zu bad line%s skipped", path, skipped,
+		    skipped == 1 ? "" : "s");
+	return 0;
+}
+
+static void setup_admission(struct server *srv)
+{
+	const struct serve_options *opt = srv->opt;
+
+	srv->al = addrlimit_new((unsigned)opt->max_per_ip, (unsigned)opt->max_per_ip_rate,
+	    TC_DEFAULT_ADDR_BURST, (size_t)opt->max_clients + TC_ADDRLIMIT_IDLE_ENTRIES);
+	ratewarn_init(&srv->warn_full, TC_WARN_PER_MINUTE);
+	ratewarn_init(&srv->warn_addr, TC_WARN_PER_MINUTE);
+}
+
 /* The chat, its log and the listeners. 0, or -1 with a reason in err. */
 static int server_setup(struct server *srv, char *err, size_t errsz)
 {
@@ -793,6 +947,10 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
 	srv->loop = loop_new();
+	setup_admission(srv);
+	spoof_init();
+	if (load_bans(srv, err, errsz) != 0)
+		return -1;
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
@@ -804,12 +962,25 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 		return -1;
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
+	srv->chat.where.port = opt->tls_only ? 0 : listener_port(srv, false);
+	srv->chat.where.tls_port = srv->tls != NULL ? listener_port(srv, true) : 0;
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGHUP, on_hup, srv);
 	loop_set_before_sleep(srv->loop, before_sleep, srv);
 	loop_timer_add(srv->loop, HOUSEKEEPING_MS, on_housekeeping, srv);
 	return 0;
+}
+
+/* At shutdown: the refusals held back since the last warning of each kind. */
+static void report_held(const struct server *srv)
+{
+	unsigned long full = ratewarn_pending(&srv->warn_full);
+	unsigned long addr = ratewarn_pending(&srv->warn_addr);
+
+	if (full + addr > 0)
+		log_msg(LOG_WARN, "refusals not shown: %lu chat full, %lu address limits",
+		    full, addr);
 }
 
 int server_main(const struct serve_options *opt)
@@ -825,6 +996,7 @@ int server_main(const struct serve_options *opt)
 	if (server_setup(&srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tcpchat: %s\n", err);
 		server_free(&srv);
+		spoof_shutdown();
 		return 1;
 	}
 	print_listening(&srv);
@@ -832,6 +1004,8 @@ int server_main(const struct serve_options *opt)
 		log_msg(LOG_ERROR, "poll: %s", strerror(errno));
 		rc = 1;
 	}
+	report_held(&srv);
 	server_free(&srv);
+	spoof_shutdown();
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "proto.h"
 #include "session.h"
+#include "spoof.h"
 #include "tclimits.h"
 #include "utf8.h"
 #include "util.h"
@@ -46,9 +47,61 @@ void session_free(struct session *s)
 
 void session_greet(struct chat *ch, struct session *s)
 {
+	if (s->greeted)
+		return;
+	s->greeted = true;
 	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
 	conn_write(s->m.conn, banner, sizeof(banner) - 1);
 	member_prompt(&s->m, time(NULL));
+}
+
+/* --- not a user: other protocols (sniff.h) ------------------------------------------ */
+
+/* Answer a peer that speaks another protocol, and close: never a user, never logged
+ * as chat. */
+static void sniff_answer(struct chat *ch, struct session *s, enum sniff_kind k)
+{
+	static const char *const why[] = { [SNIFF_HTTP_GET] = "HTTP request",
+	    [SNIFF_HTTP_HEAD] = "HTTP request", [SNIFF_HTTP] = "HTTP request",
+	    [SNIFF_IRC] = "IRC client", [SNIFF_TLS] = "TLS on the plain port" };
+	char out[SNIFF_REPLY_MAX];
+	size_t n = sniff_reply(k, &ch->where, out, sizeof(out));
+
+	conn_write(s->m.conn, out, n);
+	buf_free(&s->m.conn->in);
+	conn_close(s->m.conn, why[k]);
+}
+
+/* The first line, when it is another protocol's: answered and closed (true). */
+static bool sniff_first_line(struct chat *ch, struct session *s, const char *raw, size_t len)
+{
+	enum sniff_kind k;
+
+	if (s->sniffed)
+		return false;
+	s->sniffed = true;
+	k = sniff_line(raw, len);
+	if (k == SNIFF_NONE)
+		return false;
+	sniff_answer(ch, s, k);
+	return true;
+}
+
+/* Before the banner: TLS bytes, or a first line to look at. True while there is
+ * nothing to decide on yet (or the connection was answered and closed). */
+static bool sniff_before_greet(struct chat *ch, struct session *s)
+{
+	struct buf *in = &s->m.conn->in;
+	const char *p = buf_data(in), *nl = memchr(p, '\n', buf_len(in));
+	enum sniff_kind k = sniff_bytes(p, buf_len(in));
+
+	if (k == SNIFF_TLS) {
+		sniff_answer(ch, s, k);
+		return true;
+	}
+	if (k == SNIFF_MORE || nl == NULL)
+		return buf_len(in) < ch->max_line;   /* the server greets when its wait ends */
+	return sniff_first_line(ch, s, p, (size_t)(nl - p));
 }
 
 /* --- naming ------------------------------------------------------------------------ */
@@ -81,6 +134,8 @@ static void take_name(struct chat *ch, struct session *s, const char *raw, size_
 	const char *reason;
 	const char *peer = s->m.conn->peer;
 
+	if (sniff_first_line(ch, s, raw, len))
+		return;
 	if (is_hello(s, raw, len)) {
 		member_hello(&s->m);
 		return;
@@ -120,6 +175,9 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 	}
 	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
 	n = utf8_clean(UTF8_MESSAGE, raw, len, ch->text, 3 * len + 1);
+	n = spoof_collapse_space(ch->text, n, TC_MSG_MAX_SPACE_RUN);
+	n = spoof_bidi_fix(ch->text, n, CHAT_TEXT_BYTES(ch->max_line) - 1);
+	ch->text[n] = '\0';
 	if (is_blank(ch->text, n)) {
 		member_prompt(m, time(NULL));
 		return;
@@ -229,6 +287,11 @@ static bool handle_input(struct chat *ch, struct session *s, bool limited, long 
 
 bool session_input(struct chat *ch, struct session *s, int64_t now_ms)
 {
+	if (!s->greeted) {
+		if (sniff_before_greet(ch, s))
+			return false;
+		session_greet(ch, s);
+	}
 	if (ch->rate_limit > 0)
 		refill(ch, s, now_ms);
 	return handle_input(ch, s, ch->rate_limit > 0, NULL);
@@ -254,6 +317,11 @@ long session_drain(struct chat *ch, struct session *s, long *budget)
 
 	if (c->closing)
 		return 0;
+	if (!s->greeted) {      /* hung up within the wait: look at what it sent, then greet */
+		if (sniff_before_greet(ch, s) && c->closing)
+			return 0;
+		session_greet(ch, s);
+	}
 	handle_input(ch, s, false, *budget >= 0 ? budget : NULL);
 	return c->closing ? 0 : drop_lines(c);
 }

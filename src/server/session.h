@@ -19,6 +19,8 @@ struct session {
 	struct member m;         /* first: the hot part of a broadcast */
 	struct line_reader reader;
 	uint8_t name_tries;
+	bool greeted;            /* the banner was sent */
+	bool sniffed;            /* the first line was looked at (sniff.h) */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
 };
@@ -31,7 +33,10 @@ static inline bool session_named(const struct session *s)
 	return s->m.state == MEMBER_CHATTING;
 }
 
-/* A new connection: the banner and the name prompt. */
+/* A new connection: the banner and the name prompt (once; later calls do nothing).
+ * The server waits up to TC_SNIFF_WAIT_MS for the peer's first bytes before it calls
+ * this: a first line that is an HTTP request, an IRC registration or a TLS ClientHello
+ * (sniff.h) is answered and closed by session_input without a banner. */
 void session_greet(struct chat *ch, struct session *s);
 /* Handle the complete lines buffered in the connection's input. Returns true when
  * s ran out of rate-limit tokens with lines left (the caller stops reading it). */

@@ -27,6 +27,33 @@ static USpoofChecker *spoof_get(void)
 	return spoof_checker;
 }
 
+/* --- blank runs in messages ---------------------------------------------------------- */
+
+static int spoof_blank(UChar32 c)
+{
+	return u_isUWhiteSpace(c) || c == SPOOF_BRAILLE_BLANK || c == 0x115F || c == 0x1160 ||
+	    c == 0x3164 || c == 0xFFA0;
+}
+
+size_t spoof_collapse_space(char *s, size_t n, size_t max_run)
+{
+	size_t out = 0, run = 0;
+	int32_t i = 0, len = n > INT32_MAX ? INT32_MAX : (int32_t)n;
+
+	while (i < len) {
+		int32_t start = i;
+		UChar32 c;
+
+		U8_NEXT(s, i, len, c);
+		run = c >= 0 && spoof_blank(c) ? run + 1 : 0;
+		if (run > max_run)
+			continue;
+		memmove(s + out, s + start, (size_t)(i - start));
+		out += (size_t)(i - start);
+	}
+	return out;
+}
+
 void spoof_init(void)
 {
 	(void)spoof_get();

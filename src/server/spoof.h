@@ -44,6 +44,11 @@ char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen);
  * of cap >= n + SPOOF_BIDI_GROWTH bytes. Returns the new length (no NUL is added).
  * Bytes that are not valid UTF-8 are left as they are. */
 size_t spoof_bidi_fix(char *s, size_t n, size_t cap);
+/* Cut every run of blank characters in a message (any White_Space character, a blank
+ * braille cell, the Hangul fillers) to its first max_run characters, in place, so that
+ * padding cannot push text onto a line of its own on a terminal and pass for a notice
+ * or another's message. Returns the new length. Invalid UTF-8 is left as it is. */
+size_t spoof_collapse_space(char *s, size_t n, size_t max_run);
 /* Open the process's spoof checker now (at start, so that missing ICU data is a start-up
  * error rather than a surprise at the first name; about 0.2 ms). Exits on failure. */
 void spoof_init(void);

@@ -45,11 +45,19 @@ def fail(msg):
 
 
 class Server:
-    """tcpchat serve -p 0 [args]; .port is read from its stdout."""
+    """tcpchat serve -p 0 [args]; .port is read from its stdout. classic=True runs it
+    as `TCPChat PORT` (the net-cat command line; a free port is picked first)."""
 
-    def __init__(self, *args, binary=None, env=None):
+    def __init__(self, *args, binary=None, env=None, classic=False):
         self.errfile = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([binary or BIN, "serve", "-p", "0", *args],
+        if classic:
+            with socket.socket() as so:
+                so.bind(("127.0.0.1", 0))
+                argv = [os.path.join(os.path.dirname(binary or BIN), "TCPChat"),
+                        str(so.getsockname()[1])]
+        else:
+            argv = [binary or BIN, "serve", "-p", "0", *args]
+        self.proc = subprocess.Popen(argv,
                                      stdout=subprocess.PIPE, stderr=self.errfile,
                                      env=env)
         _servers.append(self)

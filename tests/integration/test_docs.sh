@@ -355,7 +355,7 @@ for mode in plain with; do
 	fi
 	expect_bash "tcpchat ser<TAB>" "serve" tcpchat ser
 	expect_bash "tcpchat <TAB>" "serve connect" tcpchat ''
-	expect_bash "tcpchat serve --ma<TAB>" "--max-clients --max-line --max-queue --max-total-queue" \
+	expect_bash "tcpchat serve --ma<TAB>" "--max-clients --max-line --max-per-ip --max-per-ip-rate --max-queue --max-total-queue" \
 		tcpchat serve --ma
 	expect_bash "tcpchat connect -<TAB>" "$(help_names "$tmp/help.connect")" \
 		tcpchat connect -

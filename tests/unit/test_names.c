@@ -63,11 +63,39 @@ static void table(void **state)
 	names_free(t);
 }
 
+/* Keyed by the UTS #39 skeleton: a look-alike of a name in use is taken. */
+static void confusables(void **state)
+{
+	struct names *t = names_new();
+	int zed, alice;
+	char out[NAME_MAX_BYTES + 1];
+
+	(void)state;
+	assert_int_equal(names_add(t, "zed", &zed), 0);
+	assert_int_equal(names_add(t, "alice", &alice), 0);
+	assert_int_equal(names_add(t, "z\xd0\xb5" "d", NULL), -1);        /* Cyrillic e */
+	assert_int_equal(names_add(t, "\xef\xbd\x9a\xef\xbd\x85\xef\xbd\x84", NULL), -1); /* fullwidth */
+	assert_ptr_equal(names_find(t, "ZED", 3), &zed);
+	assert_ptr_equal(names_find(t, "z\xd0\xb5" "d", 4), &zed);
+	assert_null(names_find(t, "zeta", 4));
+	names_del(t, "z\xd0\xb5" "d");            /* the same key: zed's entry goes */
+	assert_null(names_find(t, "zed", 3));
+	assert_int_equal(names_count(t), 1);
+	names_free(t);
+	/* invisible characters and double spaces are refused by names_check */
+	assert_non_null(names_check("z\xe2\x80\x8b" "ed", 6, out));      /* ZWSP */
+	assert_non_null(names_check("\xef\xbb\xbf" "zed", 6, out));      /* BOM */
+	assert_non_null(names_check("ze\xc2\xad" "d", 5, out));           /* soft hyphen */
+	assert_non_null(names_check("a  b", 4, out));
+	assert_null(names_check("a b", 3, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules),
 		cmocka_unit_test(table),
+		cmocka_unit_test(confusables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ static const struct {
 	{ "zed\xe2\x80\x8b", 0 },
 	{ "z\xe2\x80\x8d" "ed", 0 },       /* U+200D ZWJ */
 	{ "z\xe2\x80\x8c" "ed", 0 },       /* U+200C ZWNJ */
-	{ "\xef\xbb\xbfzed", 0 },          /* U+FEFF BOM */
+	{ "\xef\xbb\xbf" "zed", 0 },          /* U+FEFF BOM */
 	{ "ze\xc2\xad" "d", 0 },           /* U+00AD soft hyphen */
 	{ "\xe2\x80\xaezed", 0 },          /* U+202E RLO */
 	{ "\xe2\x80\xaazed", 0 },          /* U+202A LRE */
@@ -70,6 +70,31 @@ static const struct {
 	{ "zed\xc0\xaf", 0 },              /* overlong */
 	{ "\xed\xa0\x80", 0 },             /* a surrogate in UTF-8 */
 };
+
+/* Blank runs cut to max_run characters; other text, and short runs, untouched. */
+static void collapse_space(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "a     b", "a   b" },
+		{ "a   b", "a   b" },
+		{ "      lead", "   lead" },
+		{ "x\xe2\x80\x83\xe2\x80\x83\xe2\x80\x83\xe2\x80\x83" "y", "x\xe2\x80\x83\xe2\x80\x83\xe2\x80\x83" "y" },
+		{ "x \xe3\x80\x80\xe2\xa0\x80\xe3\x85\xa4" "y", "x \xe3\x80\x80\xe2\xa0\x80" "y" },
+		{ "no runs at all", "no runs at all" },
+		{ "bad \xff" "    bytes", "bad \xff" "   bytes" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].in);
+
+		memcpy(buf, cases[i].in, n);
+		n = spoof_collapse_space(buf, n, 3);
+		assert_int_equal(n, strlen(cases[i].out));
+		assert_memory_equal(buf, cases[i].out, n);
+	}
+}
 
 static void names_table(void **state)
 {
@@ -244,6 +269,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(collapse_space),
 		cmocka_unit_test(names_table),
 		cmocka_unit_test(embedded_nul_is_refused),
 		cmocka_unit_test(skeleton_table),
