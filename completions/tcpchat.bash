@@ -6,12 +6,14 @@
 
 _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -v --verbose
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue
+	--oper-file --motd --password-file -v --verbose
 	-q --quiet -h --help'
 _tcpchat_connect_opts='-p --port -n --name -P --plain -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
-	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue'
+	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue
+	--oper-file --motd --password-file'
 _tcpchat_connect_argopts='-p --port -n --name'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
@@ -59,7 +61,7 @@ _tcpchat_value()
 		declare -F __ltrim_colon_completions >/dev/null 2>&1 &&
 			__ltrim_colon_completions "$cur"
 		;;
-	-l | --log)
+	-l | --log | --oper-file | --motd | --password-file)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;

@@ -25,7 +25,8 @@ function __tcpchat_operands
         if test $skip -eq 1
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
-                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -n --name
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue \
+                --oper-file --motd --password-file -n --name
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -62,6 +63,9 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s Q -l max-queue -x 
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s A -l announce-max -x -d 'announce joins, leaves and renames only in rooms of at most N members, 0 always (default 500)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l stall-timeout -x -d 'drop a client whose output made no progress for SECS, 0 never (default 60)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l max-total-queue -x -d 'output queued for all clients together; past it the largest queues are dropped (default 1024)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l oper-file -r -F -d 'operator accounts, NAME:HASH lines (chmod 600); enables /oper'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l motd -r -F -d 'text shown to each user after the name is accepted'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -F -d 'a server password (one crypt hash, chmod 600) asked before the name'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'

@@ -41,6 +41,9 @@ static const char serve_help[] =
 "  -A, --announce-max N     announce joins, leaves and renames only in rooms of at most N members, 0 always (default " STR(TC_DEFAULT_ANNOUNCE_MAX) ")\n"
 "      --stall-timeout SECS  drop a client whose output made no progress for SECS, 0 never (default " STR(TC_DEFAULT_STALL_TIMEOUT) ")\n"
 "      --max-total-queue MIB  output queued for all clients together; past it the largest queues are dropped (default " STR(TC_DEFAULT_MAX_TOTAL_QUEUE_MIB) ")\n"
+"      --oper-file FILE  operator accounts, NAME:HASH lines (chmod 600); enables /oper\n"
+"      --motd FILE  text shown to each user after the name is accepted\n"
+"      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -119,7 +122,8 @@ void options_serve_defaults(struct serve_options *opt)
 }
 
 /* Long options without a short form. */
-enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE };
+enum { OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_OPER_FILE, OPT_MOTD,
+	OPT_PASSWORD_FILE };
 
 void options_serve(int argc, char **argv, struct serve_options *opt)
 {
@@ -136,6 +140,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "announce-max", required_argument, NULL, 'A' },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
 		{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
+		{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
+		{ "motd", required_argument, NULL, OPT_MOTD },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -160,6 +167,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
 		case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
 		case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
+		case OPT_OPER_FILE: opt->oper_file = optarg; break;
+		case OPT_MOTD: opt->motd_path = optarg; break;
+		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

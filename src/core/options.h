@@ -18,6 +18,9 @@ struct serve_options {
 	int announce_max;     /* members; 0 announces in every room */
 	int stall_timeout;    /* seconds without output progress, 0 off */
 	int max_total_queue_mib; /* MiB queued for every client together */
+	const char *oper_file;   /* --oper-file: NULL, no operators */
+	const char *motd_path;   /* --motd: NULL, none */
+	const char *password_file; /* --password-file: NULL, no server password */
 };
 
 struct connect_options {

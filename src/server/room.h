@@ -17,6 +17,7 @@ struct room {
 	size_t nmembers;
 	struct backlog hist;
 	uint64_t last_used;           /* rooms_touch() counter */
+	char *topic;                  /* /topic, sanitised; NULL: none */
 	struct room *next;
 };
 
@@ -38,7 +39,7 @@ struct room *rooms_find(const struct rooms *rs, const char *name);
 /* Find or create. When TC_MAX_ROOMS exist, the empty room unused the longest is
  * dropped to make space; NULL if every room has members. */
 struct room *rooms_get(struct rooms *rs, const char *name);
-/* Drop the room if it has no members and no history (the default room stays). */
+/* Drop the room if it has no members, history or topic (the default room stays). */
 void rooms_tidy(struct rooms *rs, struct room *r);
 
 void room_add(struct rooms *rs, struct room *r, struct member *m);

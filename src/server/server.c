@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "chat.h"
+#include "cmd_oper.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
@@ -668,6 +669,7 @@ static void server_free(struct server *srv)
 	close_listeners(srv);
 	free(srv->conns);
 	buf_free(&srv->rbuf);
+	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	loop_free(srv->loop);
 }
@@ -693,6 +695,8 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
 	srv->loop = loop_new();
+	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0)
+		return -1;
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))

@@ -19,6 +19,8 @@ struct session {
 	struct member m;         /* first: the hot part of a broadcast */
 	struct line_reader reader;
 	uint8_t name_tries;
+	uint8_t pass_tries;      /* wrong server passwords (--password-file) */
+	bool locked;             /* the server password is still to be given */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
 };
