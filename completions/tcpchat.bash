@@ -7,12 +7,13 @@
 _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -v --verbose
-	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir -h --help'
+	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir
+	--oper-file --motd --password-file -h --help'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
-	--tls-port --tls-cert --tls-key --state-dir'
+	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file'
 _tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
@@ -60,7 +61,7 @@ _tcpchat_value()
 		declare -F __ltrim_colon_completions >/dev/null 2>&1 &&
 			__ltrim_colon_completions "$cur"
 		;;
-	-l | --log | --tls-cert | --tls-key)
+	-l | --log | --tls-cert | --tls-key | --oper-file | --motd | --password-file)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;

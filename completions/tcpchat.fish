@@ -25,7 +25,8 @@ function __tcpchat_operands
         if test $skip -eq 1
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
-                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint
+                -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint \
+                --oper-file --motd --password-file
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -70,6 +71,9 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-only -d 'liste
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F -d 'PEM certificate, then its chain (default: a self-signed one in the state directory)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-key -r -F -d 'PEM key of --tls-cert (default: in the --tls-cert file)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l state-dir -x -a '(__fish_complete_directories)' -d 'directory of the generated certificate and key (default: see FILES in tcpchat(1))'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l oper-file -r -F -d 'operator accounts, NAME:HASH lines (chmod 600); enables /oper'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l motd -r -F -d 'text shown to each user after the name is accepted'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -F -d 'a server password (one crypt hash, chmod 600) asked before the name'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'

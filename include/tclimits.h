@@ -76,6 +76,13 @@
 #define TC_DURATION_MAX          (366 * 86400) /* seconds, the longest ban or mute */
 #define TC_OPER_LINE_MAX         1024   /* bytes in one line of the oper or password file */
 #define TC_PASSWORD_MAX          128    /* bytes in a password (SHA-crypt's work grows with it) */
+/* A crypt costs the server milliseconds: a failed /oper costs that many extra lines of
+ * the rate limit (--rate-limit), so guessing is slow and cannot hog the server. */
+#define TC_OPER_FAIL_TOKENS      5      /* extra rate-limit tokens a failed /oper costs */
+#define TC_PASSWORD_TRIES        3      /* wrong server passwords (--password-file) before the close */
+#define TC_TOPIC_MAX             300    /* bytes in a room's topic */
+#define TC_MOTD_MAX_BYTES        4096   /* bytes of the --motd file read */
+#define TC_MOTD_LINE_MAX         300    /* bytes in one line of the --motd text; longer are cut */
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
 #define TC_MSG_MAX_SPACE_RUN     3      /* whitespace characters in a row in a message; longer runs are cut to this */
 

@@ -16,6 +16,25 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "go to ROOM, creating it if needed" },
 	{ CMDLIST_MSG, "msg", NULL, CMDLIST_REST, "/msg NAME TEXT", "a private message to NAME" },
 	{ CMDLIST_QUIT, "quit", NULL, CMDLIST_NONE, "/quit", "leave the chat" },
+	{ CMDLIST_TOPIC, "topic", NULL, CMDLIST_ANY, "/topic [TEXT]",
+	    "show or set this room's topic" },
+	{ CMDLIST_OPER, "oper", NULL, CMDLIST_REST, "/oper NAME PASSWORD",
+	    "become an operator" },
+	{ CMDLIST_KICK, "kick", NULL, CMDLIST_REST, "/kick NAME [REASON]",
+	    "operators: disconnect NAME" },
+	{ CMDLIST_BAN, "ban", NULL, CMDLIST_REST, "/ban NAME|ADDRESS [DURATION] [REASON]",
+	    "operators: ban an address (and kick it)" },
+	{ CMDLIST_UNBAN, "unban", NULL, CMDLIST_ONE_WORD, "/unban ADDRESS",
+	    "operators: lift a ban" },
+	{ CMDLIST_BANS, "bans", NULL, CMDLIST_NONE, "/bans", "operators: list the bans" },
+	{ CMDLIST_MUTE, "mute", NULL, CMDLIST_REST, "/mute NAME [DURATION]",
+	    "operators: refuse NAME's messages" },
+	{ CMDLIST_UNMUTE, "unmute", NULL, CMDLIST_REST, "/unmute NAME",
+	    "operators: let NAME speak again" },
+	{ CMDLIST_WALL, "wall", NULL, CMDLIST_REST, "/wall TEXT",
+	    "operators: a notice to every room" },
+	{ CMDLIST_PURGE, "purge", NULL, CMDLIST_REST, "/purge NAME",
+	    "operators: remove NAME's messages from the history" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)
@@ -37,6 +56,7 @@ bool cmdlist_args_ok(const struct cmdlist_cmd *cmd, const char *arg, size_t len)
 	case CMDLIST_NONE: return len == 0;
 	case CMDLIST_ONE_WORD: return len > 0 && memchr(arg, ' ', len) == NULL;
 	case CMDLIST_REST: return len > 0;
+	case CMDLIST_ANY: return true;
 	}
 	return false;
 }

@@ -11,7 +11,10 @@
 
 enum cmdlist_id {
 	CMDLIST_HELP, CMDLIST_NAME, CMDLIST_LIST, CMDLIST_ROOMS, CMDLIST_JOIN, CMDLIST_MSG,
-	CMDLIST_QUIT,
+	CMDLIST_QUIT, CMDLIST_TOPIC,
+	/* Operator commands (cmd_oper.c). */
+	CMDLIST_OPER, CMDLIST_KICK, CMDLIST_BAN, CMDLIST_UNBAN, CMDLIST_BANS, CMDLIST_MUTE,
+	CMDLIST_UNMUTE, CMDLIST_WALL, CMDLIST_PURGE,
 	CMDLIST_COUNT
 };
 
@@ -19,6 +22,7 @@ enum cmdlist_args {
 	CMDLIST_NONE,      /* no argument */
 	CMDLIST_ONE_WORD,  /* exactly one word */
 	CMDLIST_REST,      /* the rest of the line, not empty */
+	CMDLIST_ANY,       /* the rest of the line, may be empty */
 };
 
 struct cmdlist_cmd {

@@ -49,6 +49,9 @@ static const char serve_help[] =
 "      --tls-cert FILE      PEM certificate, then its chain (default: a self-signed one in the state directory)\n"
 "      --tls-key FILE       PEM key of --tls-cert (default: in the --tls-cert file)\n"
 "      --state-dir DIR      directory of the generated certificate and key (default: see FILES in tcpchat(1))\n"
+"      --oper-file FILE     operator accounts, NAME:HASH lines (chmod 600); enables /oper\n"
+"      --motd FILE          text shown to each user after the name is accepted\n"
+"      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -135,7 +138,7 @@ void options_serve_defaults(struct serve_options *opt)
 enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
-	OPT_MAX_PER_IP_RATE,
+	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -172,6 +175,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
 		{ "max-per-ip-rate", required_argument, NULL, OPT_MAX_PER_IP_RATE },
+		{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
+		{ "motd", required_argument, NULL, OPT_MOTD },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -205,6 +211,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case OPT_STATE_DIR: opt->state_dir = optarg; break;
 		case OPT_MAX_PER_IP: opt->max_per_ip = int_arg("serve", "per-address limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
 		case OPT_MAX_PER_IP_RATE: opt->max_per_ip_rate = int_arg("serve", "per-address rate", optarg, 0, 1000000); break;
+		case OPT_OPER_FILE: opt->oper_file = optarg; break;
+		case OPT_MOTD: opt->motd_path = optarg; break;
+		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

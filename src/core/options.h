@@ -26,6 +26,9 @@ struct serve_options {
 	const char *state_dir; /* NULL: statedir.h's default */
 	int max_per_ip;       /* connections at once per address (IPv6 /64), 0 no limit */
 	int max_per_ip_rate;  /* new connections per address per minute after the burst, 0 no limit */
+	const char *oper_file;   /* --oper-file: NULL, no operators */
+	const char *motd_path;   /* --motd: NULL, none */
+	const char *password_file; /* --password-file: NULL, no server password */
 };
 
 struct connect_options {

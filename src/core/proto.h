@@ -28,6 +28,10 @@
 
 /* nc dialect: the prompt for a name, and the message line "[time][name]:text". */
 #define PROTO_NC_NAME_PROMPT "[ENTER YOUR NAME]:"
+/* --password-file: the password is asked before the name. nc: this prompt; the client
+ * dialect: a "PASS?<TAB>REASON" record (REASON empty the first time) after +TCPCHAT. */
+#define PROTO_NC_PASS_PROMPT "[ENTER PASSWORD]:"
+#define PROTO_PASSQ_WORD     "PASS?"
 
 enum proto_type {
 	PROTO_INVALID, PROTO_UNKNOWN,

@@ -67,6 +67,25 @@ const struct hentry *backlog_get(const struct backlog *h, size_t i)
 	return i < h->count ? h->ring[(h->head + i) % h->cap] : NULL;
 }
 
+size_t backlog_purge(struct backlog *h, int (*drop)(const char *name, const void *arg), const void *arg)
+{
+	size_t kept = 0, n = h->count;
+
+	for (size_t i = 0; i < n; i++) {
+		struct hentry *e = h->ring[(h->head + i) % h->cap];
+
+		h->ring[(h->head + i) % h->cap] = NULL;
+		if (drop(hentry_name(e), arg)) {
+			h->bytes -= e->namelen + e->textlen;
+			free(e);
+		} else {
+			h->ring[(h->head + kept++) % h->cap] = e;
+		}
+	}
+	h->count = kept;
+	return n - kept;
+}
+
 void backlog_free(struct backlog *h)
 {
 	while (h->count > 0)

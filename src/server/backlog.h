@@ -30,6 +30,9 @@ void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
     const char *text, size_t textlen);
 /* i-th entry, 0 the oldest. */
 const struct hentry *backlog_get(const struct backlog *h, size_t i);
+/* Remove every entry whose name drop(name, arg) says to drop, keeping the order of the
+ * rest. Returns how many were removed. */
+size_t backlog_purge(struct backlog *h, int (*drop)(const char *name, const void *arg), const void *arg);
 void backlog_free(struct backlog *h);
 
 #endif

@@ -6,8 +6,10 @@
 
 #include "chat.h"
 #include "conn.h"
+#include "duration.h"
 #include "log.h"
 #include "tclimits.h"
+#include "utf8.h"
 #include "util.h"
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
@@ -31,6 +33,8 @@ void chat_free(struct chat *ch)
 	render_cache_free(&ch->rc);
 	free(ch->text);
 	bans_free(&ch->bans);
+	free(ch->motd);
+	free(ch->password);
 }
 
 /* --- events ------------------------------------------------------------------------ */
@@ -162,6 +166,29 @@ void chat_members(struct chat *ch, struct member *m)
 	member_put(m, &ev);
 }
 
+/* Each '\n'-ended line of text as a notice to m. */
+static void show_lines(struct member *m, const char *text)
+{
+	char line[TC_MOTD_LINE_MAX + 1];
+
+	for (const char *nl; (nl = strchr(text, '\n')) != NULL; text = nl + 1) {
+		size_t n = (size_t)(nl - text);
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, text);
+		member_info(m, line[0] != '\0' ? line : " ");
+	}
+}
+
+static void show_topic(struct member *m, const struct room *r)
+{
+	char line[TC_TOPIC_MAX + 16];
+
+	if (r->topic == NULL)
+		return;
+	snprintf(line, sizeof(line), "Topic: %s", r->topic);
+	member_info(m, line);
+}
+
 /* Put m in room r: a notice to the others, then m's welcome and the room's history. */
 static void enter_room(struct chat *ch, struct member *m, struct room *r,
     enum event_type how, time_t now)
@@ -172,6 +199,9 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 	room_add(&ch->rooms, r, m);
 	ev.type = how == EV_JOIN ? EV_WELCOME : EV_ROOM;
 	member_put(m, &ev);
+	if (how == EV_JOIN && ch->motd != NULL)
+		show_lines(m, ch->motd);
+	show_topic(m, r);
 	for (size_t i = 0; i < r->hist.count; i++) {
 		const struct hentry *e = backlog_get(&r->hist, i);
 		const char *name = hentry_name(e);
@@ -295,9 +325,40 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	member_put(m, &ev);
 }
 
+const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz)
+{
+	char left[DURATION_TEXT_MAX];
+
+	if (!m->muted)
+		return NULL;
+	if (m->muted_until != 0 && now >= m->muted_until) {
+		m->muted = false;
+		return NULL;
+	}
+	if (m->muted_until == 0)
+		snprintf(why, whysz, "You are muted: your messages are not sent.");
+	else
+		snprintf(why, whysz, "You are muted for %s more: your messages are not sent.",
+		    duration_format((long)(m->muted_until - now), left));
+	return why;
+}
+
+static bool refused_muted(struct member *m)
+{
+	char why[128];
+	const char *reason = chat_muted(m, time(NULL), why, sizeof(why));
+
+	if (reason != NULL)
+		member_error(m, reason);
+	return reason != NULL;
+}
+
 void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
 {
 	struct event ev = room_event(EV_MSG, m, m->room, time(NULL));
+
+	if (refused_muted(m))
+		return;
 
 	ev.text = text;
 	ev.len = len;
@@ -311,6 +372,8 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 {
 	struct event ev = room_event(EV_PRIV, m, m->room, time(NULL));
 
+	if (refused_muted(m))
+		return;
 	ev.other = to->name;
 	ev.otherlen = to->namelen;
 	ev.text = text;
@@ -328,22 +391,105 @@ void chat_bye(struct member *m, const char *text, const char *reason)
 		conn_close(m->conn, reason);
 }
 
+void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), void *arg)
+{
+	struct member *m;
+
+	for (struct room *r = ch->rooms.list; r != NULL; r = r->next)
+		ROOM_FOREACH(r, m, it)
+			fn(m, arg);
+}
+
+static void topic_store(struct room *r, const char *text, size_t len)
+{
+	free(r->topic);
+	r->topic = NULL;
+	if (len > TC_TOPIC_MAX)
+		len = utf8_cut(text, len, TC_TOPIC_MAX);
+	if (len > 0)
+		r->topic = xstrndup(text, len);
+}
+
+void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
+    size_t len)
+{
+	topic_store(r, text, len);
+	chatlog_add(&ch->log, time(NULL), r->name, "TOPIC", by,
+	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+}
+
+struct purge_who {
+	const char *name;
+};
+
+static int purge_match(const char *name, const void *arg)
+{
+	const struct purge_who *w = arg;
+
+	return names_equal(name, w->name);
+}
+
+static size_t purge_room(struct room *r, const char *name)
+{
+	struct purge_who w = { name };
+
+	return backlog_purge(&r->hist, purge_match, &w);
+}
+
+size_t chat_purge(struct chat *ch, const char *name)
+{
+	size_t n = 0;
+	time_t now = time(NULL);
+
+	for (struct room *r = ch->rooms.list; r != NULL; r = r->next) {
+		n += purge_room(r, name);
+		chatlog_add(&ch->log, now, r->name, "PURGE", name, "", 0);
+	}
+	return n;
+}
+
 /* --- the log ----------------------------------------------------------------------- */
+
+/* Replaying the log: each kind of record does what the live server did. */
+static void replay_msg(struct chat *ch, const struct chatlog_rec *rec)
+{
+	struct room *r = rooms_get_any(&ch->rooms, rec->room);
+
+	r->active = rec->t;
+	backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text, rec->textlen);
+}
+
+static void replay_evict(struct chat *ch, const struct chatlog_rec *rec)
+{
+	rooms_drop(&ch->rooms, rec->room);     /* the live server dropped it here */
+}
+
+static void replay_purge(struct chat *ch, const struct chatlog_rec *rec)
+{
+	struct room *r = rooms_find(&ch->rooms, rec->room);
+
+	if (r != NULL && rec->name[0] != '\0')
+		purge_room(r, rec->name);
+}
+
+static void replay_topic(struct chat *ch, const struct chatlog_rec *rec)
+{
+	topic_store(rooms_get_any(&ch->rooms, rec->room), rec->text, rec->textlen);
+}
 
 static void replay_one(void *arg, const struct chatlog_rec *rec)
 {
-	struct chat *ch = arg;
-	struct room *r;
+	static const struct {
+		const char *kind;
+		void (*apply)(struct chat *ch, const struct chatlog_rec *rec);
+	} kinds[] = {
+		{ "MSG", replay_msg }, { "EVICT", replay_evict }, { "PURGE", replay_purge },
+		{ "TOPIC", replay_topic },
+	};
 
-	if (strcmp(rec->kind, "EVICT") == 0) {    /* the live server dropped it here */
-		rooms_drop(&ch->rooms, rec->room);
-		return;
-	}
-	if (strcmp(rec->kind, "MSG") != 0)
-		return;
-	r = rooms_get_any(&ch->rooms, rec->room);
-	r->active = rec->t;
-	backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text, rec->textlen);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(rec->kind, kinds[i].kind) == 0)
+			kinds[i].apply(arg, rec);
 }
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
@@ -364,17 +510,33 @@ int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errs
 struct snapshot {
 	struct room *r;
 	size_t i;
+	bool topic_done;        /* r's TOPIC record (first) was handed out */
 };
+
+static bool snapshot_topic(struct snapshot *sn, struct chatlog_rec *rec)
+{
+	sn->topic_done = true;
+	if (sn->r->topic == NULL)
+		return false;
+	*rec = (struct chatlog_rec){ time(NULL), sn->r->name, "TOPIC", "", sn->r->topic,
+	    strlen(sn->r->topic) };
+	return true;
+}
 
 static bool snapshot_next(void *arg, struct chatlog_rec *rec)
 {
 	struct snapshot *sn = arg;
 	const struct hentry *e;
 
-	while (sn->r != NULL && sn->i == sn->r->hist.count)
-		sn->r = sn->r->next, sn->i = 0;
-	if (sn->r == NULL)
-		return false;
+	for (;;) {
+		if (sn->r == NULL)
+			return false;
+		if (!sn->topic_done && snapshot_topic(sn, rec))
+			return true;
+		if (sn->i < sn->r->hist.count)
+			break;
+		sn->r = sn->r->next, sn->i = 0, sn->topic_done = false;
+	}
 	e = backlog_get(&sn->r->hist, sn->i++);
 	*rec = (struct chatlog_rec){ e->t, sn->r->name, "MSG", hentry_name(e), hentry_text(e),
 	    e->textlen };
@@ -383,7 +545,7 @@ static bool snapshot_next(void *arg, struct chatlog_rec *rec)
 
 int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz)
 {
-	struct snapshot sn = { ch->rooms.list, 0 };
+	struct snapshot sn = { ch->rooms.list, 0, false };
 	long n = chatlog_compact(&ch->log, snapshot_next, &sn, errbuf, errsz);
 
 	if (n >= 0)

@@ -46,6 +46,10 @@ struct chat {
 	struct sniff_where where;
 	struct chat_stats stats;
 	long log_lines;         /* lines in the log file at start (chat_replay_log) */
+	/* Moderation (cmd_oper.c): NULL when not configured. */
+	struct opers *opers;    /* --oper-file */
+	char *motd;             /* --motd, sanitised lines ending in '\n' */
+	char *password;         /* --password-file: the crypt hash asked before the name */
 };
 
 /* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing
@@ -94,5 +98,16 @@ void chat_bye(struct member *m, const char *text, const char *reason);
 /* Apply an event decided here or elsewhere (the bus): record it, deliver it to the
  * local members of its room but except. */
 void chat_apply(struct chat *ch, const struct event *ev, const struct member *except);
+
+/* Every local member (for operator commands); fn may close members' connections. */
+void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), void *arg);
+/* The reason m may not speak now, or NULL (a mute that ran out is lifted). */
+const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz);
+/* Remove name's messages from every room's history, and log a PURGE record per room so
+ * the replay after a restart drops them too. Returns the messages removed. */
+size_t chat_purge(struct chat *ch, const char *name);
+/* Set room r's topic (empty text clears it), logged as a TOPIC record. */
+void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
+    size_t len);
 
 #endif

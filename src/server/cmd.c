@@ -8,6 +8,7 @@
 #include "chat.h"
 #include "cmd.h"
 #include "cmdlist.h"
+#include "cmd_oper.h"
 #include "member.h"
 #include "line.h"
 #include "names.h"
@@ -21,12 +22,17 @@ static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_qu
 static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_HELP] = cmd_help, [CMDLIST_NAME] = cmd_name, [CMDLIST_LIST] = cmd_list,
 	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_MSG] = cmd_msg,
-	[CMDLIST_QUIT] = cmd_quit,
+	[CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
+	[CMDLIST_OPER] = cmd_oper_oper, [CMDLIST_KICK] = cmd_oper_kick,
+	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
+	[CMDLIST_BANS] = cmd_oper_bans, [CMDLIST_MUTE] = cmd_oper_mute,
+	[CMDLIST_UNMUTE] = cmd_oper_unmute, [CMDLIST_WALL] = cmd_oper_wall,
+	[CMDLIST_PURGE] = cmd_oper_purge,
 };
 
 static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	char line[128];
+	char line[160];
 
 	(void)ch, (void)arg, (void)len;
 	member_info(m, "Commands:");

@@ -39,6 +39,12 @@ struct member {
 	struct room *room;
 	struct ratewarn renames;     /* renames have their own, slower rate */
 	struct ratewarn creates;     /* and so do the rooms it creates */
+	/* Moderation (cmd_oper.c). */
+	bool oper;                   /* /oper succeeded: an operator for this session */
+	bool clear_warned;           /* told once that /oper's password crossed in clear */
+	bool muted;                  /* messages refused until muted_until */
+	time_t muted_until;          /* 0: until /unmute */
+	uint8_t penalty;             /* extra rate-limit tokens this line costs (a failed /oper) */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

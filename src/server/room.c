@@ -15,6 +15,7 @@ void rooms_init(struct rooms *rs, size_t hist_max)
 static void room_free(struct room *r)
 {
 	backlog_free(&r->hist);
+	free(r->topic);
 	free(r);
 }
 
@@ -121,7 +122,7 @@ struct room *rooms_get(struct rooms *rs, const char *name)
 
 void rooms_tidy(struct rooms *rs, struct room *r)
 {
-	if (r->nmembers == 0 && r->hist.count == 0 && !names_equal(r->name, TC_DEFAULT_ROOM))
+	if (r->nmembers == 0 && r->hist.count == 0 && r->topic == NULL && !names_equal(r->name, TC_DEFAULT_ROOM))
 		unlink_room(rs, r);
 }
 

@@ -17,6 +17,7 @@ struct room {
 	size_t nmembers;
 	struct backlog hist;
 	time_t active;                /* time of its newest message (or its creation) */
+	char *topic;                  /* /topic, sanitised; NULL: none */
 	struct room *next;
 };
 
@@ -45,7 +46,7 @@ struct room *rooms_get_any(struct rooms *rs, const char *name);
 int rooms_evict(struct rooms *rs, char victim[ROOM_NAME_MAX_BYTES + 1]);
 /* Drop room name and its history (a replayed EVICT). */
 void rooms_drop(struct rooms *rs, const char *name);
-/* Drop the room if it has no members and no history (the default room stays). */
+/* Drop the room if it has no members, history or topic (the default room stays). */
 void rooms_tidy(struct rooms *rs, struct room *r);
 
 void room_add(struct rooms *rs, struct room *r, struct member *m);

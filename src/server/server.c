@@ -16,6 +16,7 @@
 
 #include "addrlimit.h"
 #include "chat.h"
+#include "cmd_oper.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
@@ -839,6 +840,7 @@ static void server_free(struct server *srv)
 	tls_ctx_free(srv->tls);
 	free(srv->conns);
 	buf_free(&srv->rbuf);
+	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	addrlimit_free(srv->al);
 	loop_free(srv->loop);
@@ -949,7 +951,8 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->loop = loop_new();
 	setup_admission(srv);
 	spoof_init();
-	if (load_bans(srv, err, errsz) != 0)
+	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 ||
+	    load_bans(srv, err, errsz) != 0)
 		return -1;
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||

@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "opers.h"
 #include "proto.h"
 #include "session.h"
 #include "spoof.h"
@@ -45,6 +46,8 @@ void session_free(struct session *s)
 	free(s);
 }
 
+static void ask_password(struct session *s, const char *why);
+
 void session_greet(struct chat *ch, struct session *s)
 {
 	if (s->greeted)
@@ -52,7 +55,61 @@ void session_greet(struct chat *ch, struct session *s)
 	s->greeted = true;
 	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
 	conn_write(s->m.conn, banner, sizeof(banner) - 1);
-	member_prompt(&s->m, time(NULL));
+	s->locked = ch->password != NULL;
+	if (s->locked)
+		ask_password(s, NULL);
+	else
+		member_prompt(&s->m, time(NULL));
+}
+
+/* --- the server password (--password-file) ----------------------------------------- */
+
+static bool is_hello(const struct session *s, const char *raw, size_t len);
+
+static void ask_password(struct session *s, const char *why)
+{
+	char rec[128];
+
+	if (s->m.dialect == DIALECT_PROTO) {
+		snprintf(rec, sizeof(rec), PROTO_PASSQ_WORD "\t%s\n", why ? why : "");
+		conn_write(s->m.conn, rec, strlen(rec));
+		return;
+	}
+	if (why != NULL) {
+		snprintf(rec, sizeof(rec), "%s\n", why);
+		conn_write(s->m.conn, rec, strlen(rec));
+	}
+	conn_write(s->m.conn, PROTO_NC_PASS_PROMPT, sizeof(PROTO_NC_PASS_PROMPT) - 1);
+	s->m.prompt_shown = true;
+}
+
+/* The line is the password (never logged or echoed); the client's hello may come first. */
+static void take_password(struct chat *ch, struct session *s, const char *raw, size_t len)
+{
+	char pass[TC_PASSWORD_MAX + 2];
+	bool ok;
+
+	if (is_hello(s, raw, len)) {
+		member_hello(&s->m);
+		ask_password(s, NULL);
+		return;
+	}
+	member_entered(&s->m);
+	snprintf(pass, sizeof(pass), "%.*s", (int)(len < sizeof(pass) - 1 ? len :
+	    sizeof(pass) - 1), raw);
+	ok = memchr(raw, '\0', len) == NULL && opers_verify(ch->password, pass) == 1;
+	explicit_bzero(pass, sizeof(pass));
+	if (ok) {
+		s->locked = false;
+		member_prompt(&s->m, time(NULL));
+		return;
+	}
+	s->m.penalty = TC_OPER_FAIL_TOKENS;
+	log_msg(LOG_INFO, "wrong server password from %s", s->m.conn->peer);
+	if (++s->pass_tries >= TC_PASSWORD_TRIES)
+		chat_bye(&s->m, "Wrong password, goodbye.", "wrong password");
+	else
+		ask_password(s, "Wrong password.");
 }
 
 /* --- not a user: other protocols (sniff.h) ------------------------------------------ */
@@ -169,6 +226,10 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 	struct member *m = &s->m;
 	size_t n;
 
+	if (s->locked) {
+		take_password(ch, s, raw, len);
+		return;
+	}
 	if (!session_named(s)) {
 		take_name(ch, s, raw, len);
 		return;
@@ -246,7 +307,8 @@ static size_t handle_one(struct chat *ch, struct session *s)
 	switch (line_next(&s->reader, &c->in, ch->max_line, &line, &len, &used)) {
 	case LINE_OK:
 		handle_line(ch, s, line, len);
-		s->tokens -= line_cost(s, was_named, before);
+		s->tokens -= line_cost(s, was_named, before) + s->m.penalty;
+		s->m.penalty = 0;
 		break;
 	case LINE_TOO_LONG:
 		too_long(ch, s);

@@ -21,6 +21,8 @@ struct session {
 	uint8_t name_tries;
 	bool greeted;            /* the banner was sent */
 	bool sniffed;            /* the first line was looked at (sniff.h) */
+	uint8_t pass_tries;      /* wrong server passwords (--password-file) */
+	bool locked;             /* the server password is still to be given */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
 };

@@ -202,9 +202,9 @@ class Client:
         self.sock.close()
 
 
-def join(port, name):
+def join(port, name, host="127.0.0.1"):
     """Connect as an nc user, check the banner, give the name, wait for the prompt."""
-    c = Client(port)
+    c = Client(port, host)
     c.expect_exact(BANNER)
     c.line(name)
     c.expect(r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:$")

@@ -248,7 +248,7 @@ def test_receiving_notices_private_errors_and_status():
     s = Server()
     t = None
     try:
-        t = start(s)
+        t = start(s, height=40)       # /help (with the operator commands) fits
         t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| #lobby \| alice \| 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")
@@ -430,7 +430,7 @@ def test_tab_completion():
         t.keys("Tab")
         t.wait(r"^> Jean Luc\s*$")
         t.keys("C-u")
-        t.type("/m")
+        t.type("/ms")                     # "/m" is also /mute
         t.keys("Tab")
         t.wait(r"^> /msg\s*$")
         t.type("J")

@@ -37,6 +37,8 @@ static void argument_kinds(void **state)
 	assert_false(cmdlist_args_ok(&cmdlist[CMDLIST_JOIN], "", 0));
 	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_MSG], "bob hi there", 12));
 	assert_false(cmdlist_args_ok(&cmdlist[CMDLIST_NAME], "", 0));
+	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_TOPIC], "", 0));
+	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_TOPIC], "a b", 3));
 }
 
 /* The exact /help text the server has always sent. */
@@ -50,21 +52,34 @@ static void help_lines(void **state)
 		"  /join ROOM       go to ROOM, creating it if needed",
 		"  /msg NAME TEXT   a private message to NAME",
 		"  /quit            leave the chat",
+		"  /topic [TEXT]    show or set this room's topic",
+		"  /oper NAME PASSWORD become an operator",
+		"  /kick NAME [REASON] operators: disconnect NAME",
+		"  /ban NAME|ADDRESS [DURATION] [REASON] operators: ban an address (and kick it)",
+		"  /unban ADDRESS   operators: lift a ban",
+		"  /bans            operators: list the bans",
+		"  /mute NAME [DURATION] operators: refuse NAME's messages",
+		"  /unmute NAME     operators: let NAME speak again",
+		"  /wall TEXT       operators: a notice to every room",
+		"  /purge NAME      operators: remove NAME's messages from the history",
 	};
 	char line[128];
 
 	(void)state;
+	assert_int_equal(sizeof(want) / sizeof(want[0]), CMDLIST_COUNT);
 	for (size_t i = 0; i < CMDLIST_COUNT; i++) {
 		cmdlist_help_line(&cmdlist[i], line, sizeof(line));
 		assert_string_equal(line, want[i]);
 	}
 }
 
-/* Completion offers what the client always offered, in the same order. */
+/* Completion offers what the client always offered, in the same order, then the
+ * commands added since. */
 static void completion_words(void **state)
 {
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
-	    "/rooms", "/join", "/msg", "/quit", NULL };
+	    "/rooms", "/join", "/msg", "/quit", "/topic", "/oper", "/kick", "/ban", "/unban",
+	    "/bans", "/mute", "/unmute", "/wall", "/purge", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;

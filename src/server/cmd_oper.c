@@ -1,0 +1,599 @@
+/* cmd_oper.c: the operator commands and /topic (see cmd_oper.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bans.h"
+#include "chat.h"
+#include "cmd_oper.h"
+#include "conn.h"
+#include "duration.h"
+#include "line.h"
+#include "log.h"
+#include "member.h"
+#include "opers.h"
+#include "options.h"
+#include "statedir.h"
+#include "tclimits.h"
+#include "utf8.h"
+#include "util.h"
+
+#define REPLY_MAX 512 /* bytes of one reply line */
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+static size_t word_len(const char *s, size_t n)
+{
+	const char *sp = memchr(s, ' ', n);
+
+	return sp ? (size_t)(sp - s) : n;
+}
+
+/* Step past n bytes of the argument and the blanks after them. */
+static void skip(const char **arg, size_t *len, size_t n)
+{
+	*arg += n;
+	*len -= n;
+	line_trim(arg, len);
+}
+
+static const char *peer_of(const struct member *m)
+{
+	return m->conn != NULL ? m->conn->peer : "-";
+}
+
+/* The member named by the longest run of words at the start of arg (names may hold
+ * spaces), its length in *used; or NULL. At most a name's length is looked at. */
+static struct member *target(struct chat *ch, const char *arg, size_t len, size_t *used)
+{
+	struct member *to = NULL;
+	size_t scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
+
+	for (size_t i = 1; i <= scan; i++) {
+		if (i < len && arg[i] != ' ')
+			continue;
+		struct member *who = chat_find(ch, arg, i);
+
+		if (who != NULL) {
+			to = who;
+			*used = i;
+		}
+	}
+	return to;
+}
+
+static struct member *target_or_say(struct chat *ch, struct member *m, const char *arg,
+    size_t len, size_t *used)
+{
+	struct member *to = target(ch, arg, len, used);
+	char msg[128];
+
+	if (to == NULL) {
+		size_t wl = word_len(arg, len);
+
+		snprintf(msg, sizeof(msg), "No such user: %.*s",
+		    (int)utf8_cut(arg, wl, 64), arg);
+		member_error(m, msg);
+	}
+	return to;
+}
+
+/* A notice to a member other than the one typing: with a fresh prompt after it. */
+static void tell(struct member *m, const char *text)
+{
+	if (member_closing(m))
+		return;
+	member_info(m, text);
+	member_prompt(m, time(NULL));
+}
+
+static bool is_oper(struct member *m)
+{
+	if (!m->oper)
+		member_error(m, "Only operators can do that (see /oper).");
+	return m->oper;
+}
+
+/* Log an operator's action at warning level (shown without -v), with who did it. */
+static void oper_log(const struct member *m, const char *what)
+{
+	char esc[2][LOG_ESCAPE_MAX];
+
+	log_msg(LOG_WARN, "oper \"%s\" (%s): %s",
+	    log_escape(m->name, m->namelen, esc[0], sizeof(esc[0])), peer_of(m),
+	    log_escape(what, strlen(what), esc[1], sizeof(esc[1])));
+}
+
+/* An optional DURATION word at the front of arg: 0 (and *secs 0 when absent), or -1
+ * after telling m why it is not one. */
+static int take_duration(struct member *m, const char **arg, size_t *len, long *secs)
+{
+	char word[DURATION_TEXT_MAX + 1], msg[128];
+	size_t wl = word_len(*arg, *len);
+	const char *why = "too long";
+
+	*secs = 0;
+	if (*len == 0 || !duration_is_candidate(*arg))
+		return 0;
+	if (wl < sizeof(word)) {
+		memcpy(word, *arg, wl);
+		word[wl] = '\0';
+		if (duration_parse(word, secs, &why) == 0) {
+			skip(arg, len, wl);
+			return 0;
+		}
+	}
+	snprintf(msg, sizeof(msg), "Bad duration %.*s: %s", (int)utf8_cut(*arg, wl, 32), *arg,
+	    why);
+	member_error(m, msg);
+	return -1;
+}
+
+static const char *for_how_long(long secs, char out[DURATION_TEXT_MAX + 8])
+{
+	char d[DURATION_TEXT_MAX];
+
+	if (secs == 0)
+		return "for good";
+	snprintf(out, DURATION_TEXT_MAX + 8, "for %s", duration_format(secs, d));
+	return out;
+}
+
+/* --- /oper ------------------------------------------------------------------------- */
+
+static void oper_warn_clear(struct member *m)
+{
+	if (m->clear_warned || m->conn == NULL || m->conn->t == NULL ||
+	    strcmp(m->conn->t->ops->name, "tcp") != 0)
+		return;
+	m->clear_warned = true;
+	member_info(m, "Warning: this connection is not encrypted; your password crossed the "
+	    "network in clear.");
+}
+
+void cmd_oper_oper(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char name[OPERS_NAME_MAX + 1], pass[TC_PASSWORD_MAX + 2], what[OPERS_NAME_MAX + 64];
+	size_t wl = word_len(arg, len);
+	bool ok;
+
+	if (ch->opers == NULL) {
+		member_error(m, "This server has no operators.");
+		return;
+	}
+	if (wl == len || wl > OPERS_NAME_MAX) {
+		member_error(m, "Usage: /oper NAME PASSWORD");
+		return;
+	}
+	memcpy(name, arg, wl);
+	name[wl] = '\0';
+	skip(&arg, &len, wl);
+	snprintf(pass, sizeof(pass), "%.*s", (int)(len < TC_PASSWORD_MAX + 1 ? len :
+	    TC_PASSWORD_MAX + 1), arg);
+	ok = opers_check(ch->opers, name, pass) == 1;
+	explicit_bzero(pass, sizeof(pass));
+	snprintf(what, sizeof(what), "/oper %s: %s", name, ok ? "now an operator" : "refused");
+	oper_log(m, what);
+	oper_warn_clear(m);
+	if (!ok) {
+		m->penalty = TC_OPER_FAIL_TOKENS;
+		member_error(m, "Wrong operator name or password.");
+		return;
+	}
+	m->oper = true;
+	member_info(m, "You are now an operator.");
+}
+
+/* --- /kick ------------------------------------------------------------------------- */
+
+static void kick(struct member *by, struct member *who, const char *reason, size_t rlen)
+{
+	char msg[REPLY_MAX];
+
+	snprintf(msg, sizeof(msg), "You were kicked by %s%s%.*s", by->name,
+	    rlen > 0 ? ": " : ".", (int)utf8_cut(reason, rlen, TC_BAN_REASON_MAX), reason);
+	chat_bye(who, msg, "kicked");
+}
+
+void cmd_oper_kick(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[REPLY_MAX];
+	size_t used = 0;
+	struct member *who;
+
+	if (!is_oper(m) || (who = target_or_say(ch, m, arg, len, &used)) == NULL)
+		return;
+	skip(&arg, &len, used);
+	snprintf(msg, sizeof(msg), "Kicked %s (%s)%s%.*s", who->name, peer_of(who),
+	    len > 0 ? ": " : ".", (int)utf8_cut(arg, len, TC_BAN_REASON_MAX), arg);
+	kick(m, who, arg, len);
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+/* --- /ban, /unban, /bans ----------------------------------------------------------- */
+
+struct ban_sweep {
+	const struct addrkey *key;
+	struct member *by;
+	const char *reason;
+	size_t rlen;
+	int kicked;
+};
+
+static void ban_kick_one(struct member *m, void *arg)
+{
+	struct ban_sweep *sw = arg;
+	struct addrkey k;
+
+	if (m->conn == NULL || m->conn->closing || m == sw->by ||
+	    addrkey_from_text(m->conn->peer, &k) != 0 || !addrkey_equal(&k, sw->key))
+		return;
+	kick(sw->by, m, sw->reason, sw->rlen);
+	sw->kicked++;
+}
+
+/* What /ban names: a member's address or an address. 0, or -1 after telling m. */
+static int ban_key(struct chat *ch, struct member *m, const char **arg, size_t *len,
+    struct addrkey *k)
+{
+	char word[ADDRKEY_TEXT_MAX + 8];
+	size_t used = 0, wl = word_len(*arg, *len);
+	struct member *who = target(ch, *arg, *len, &used);
+
+	if (who != NULL && who->conn != NULL && addrkey_from_text(who->conn->peer, k) == 0) {
+		skip(arg, len, used);
+		return 0;
+	}
+	if (wl < sizeof(word)) {
+		memcpy(word, *arg, wl);
+		word[wl] = '\0';
+		if (addrkey_from_text(word, k) == 0) {
+			skip(arg, len, wl);
+			return 0;
+		}
+	}
+	{
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "No such user or address: %.*s",
+		    (int)utf8_cut(*arg, wl, 32), *arg);
+		member_error(m, msg);
+	}
+	return -1;
+}
+
+/* The ban list is the one the server checks at accept (chat.h). */
+static bool have_bans(struct chat *ch, struct member *m)
+{
+	(void)ch, (void)m;
+	return true;
+}
+
+/* Save the list; a failure is logged and told to the operator. */
+static void bans_persist(struct chat *ch, struct member *m)
+{
+	char err[256];
+
+	if (bans_save(&ch->bans, err, sizeof(err)) == 0)
+		return;
+	log_msg(LOG_ERROR, "bans: %s", err);
+	member_error(m, "The ban list could not be saved (see the server log).");
+}
+
+static void ban_reply(struct member *m, const struct addrkey *k, long secs, int replaced,
+    int kicked)
+{
+	char msg[REPLY_MAX], addr[ADDRKEY_TEXT_MAX], how[DURATION_TEXT_MAX + 8];
+
+	snprintf(msg, sizeof(msg), "Banned %s %s%s; %d connection%s kicked.",
+	    addrkey_format(k, addr), for_how_long(secs, how),
+	    replaced ? " (replacing its ban)" : "", kicked, kicked == 1 ? "" : "s");
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+void cmd_oper_ban(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	struct addrkey k;
+	long secs;
+	time_t now = time(NULL);
+	char reason[TC_BAN_REASON_MAX + 1];
+	int r;
+
+	if (!is_oper(m) || !have_bans(ch, m) || ban_key(ch, m, &arg, &len, &k) != 0 ||
+	    take_duration(m, &arg, &len, &secs) != 0)
+		return;
+	snprintf(reason, sizeof(reason), "%.*s", (int)utf8_cut(arg, len, TC_BAN_REASON_MAX),
+	    arg);
+	r = bans_add(&ch->bans, &k, now, secs > 0 ? now + secs : 0, m->name, reason);
+	if (r < 0) {
+		member_error(m, "The ban list is full.");
+		return;
+	}
+	bans_persist(ch, m);
+	struct ban_sweep sw = { &k, m, reason, strlen(reason), 0 };
+
+	chat_each_member(ch, ban_kick_one, &sw);
+	ban_reply(m, &k, secs, r, sw.kicked);
+}
+
+void cmd_oper_unban(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char word[ADDRKEY_TEXT_MAX + 8], msg[REPLY_MAX], addr[ADDRKEY_TEXT_MAX];
+	struct addrkey k;
+
+	if (!is_oper(m) || !have_bans(ch, m))
+		return;
+	snprintf(word, sizeof(word), "%.*s", (int)utf8_cut(arg, len, sizeof(word) - 1), arg);
+	if (addrkey_from_text(word, &k) != 0) {
+		snprintf(msg, sizeof(msg), "Not an address: %s", word);
+		member_error(m, msg);
+		return;
+	}
+	addrkey_format(&k, addr);
+	if (bans_remove(&ch->bans, &k) != 0) {
+		snprintf(msg, sizeof(msg), "%s is not banned.", addr);
+		member_error(m, msg);
+		return;
+	}
+	bans_persist(ch, m);
+	snprintf(msg, sizeof(msg), "Unbanned %s.", addr);
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+static void bans_line(struct member *m, const struct ban *b, time_t now)
+{
+	char msg[REPLY_MAX], addr[ADDRKEY_TEXT_MAX], left[DURATION_TEXT_MAX];
+
+	snprintf(msg, sizeof(msg), "  %s  %s%s  by %s%s%s", addrkey_format(&b->key, addr),
+	    b->expires == 0 ? "for good" : duration_format((long)(b->expires - now), left),
+	    b->expires == 0 ? "" : " left", b->by, b->reason[0] ? ": " : "", b->reason);
+	member_info(m, msg);
+}
+
+void cmd_oper_bans(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[64];
+	time_t now = time(NULL);
+
+	(void)arg, (void)len;
+	if (!is_oper(m) || !have_bans(ch, m))
+		return;
+	if (bans_expire(&ch->bans, now) > 0)
+		bans_persist(ch, m);
+	snprintf(msg, sizeof(msg), "%zu ban%s:", ch->bans.n, ch->bans.n == 1 ? "" : "s");
+	member_info(m, msg);
+	for (size_t i = 0; i < ch->bans.n; i++)
+		bans_line(m, &ch->bans.v[i], now);
+}
+
+/* --- /mute, /unmute ---------------------------------------------------------------- */
+
+void cmd_oper_mute(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[REPLY_MAX], how[DURATION_TEXT_MAX + 8];
+	size_t used = 0;
+	long secs;
+	struct member *who;
+
+	if (!is_oper(m) || (who = target_or_say(ch, m, arg, len, &used)) == NULL)
+		return;
+	skip(&arg, &len, used);
+	if (take_duration(m, &arg, &len, &secs) != 0)
+		return;
+	if (len > 0) {
+		member_error(m, "Usage: /mute NAME [DURATION]");
+		return;
+	}
+	who->muted = true;
+	who->muted_until = secs > 0 ? time(NULL) + secs : 0;
+	snprintf(msg, sizeof(msg), "You were muted by %s %s.", m->name, for_how_long(secs, how));
+	tell(who, msg);
+	snprintf(msg, sizeof(msg), "Muted %s %s.", who->name, for_how_long(secs, how));
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[REPLY_MAX];
+	struct member *who;
+
+	if (!is_oper(m))
+		return;
+	who = chat_find(ch, arg, len);
+	if (who == NULL) {
+		snprintf(msg, sizeof(msg), "No such user: %.*s", (int)utf8_cut(arg, len, 64), arg);
+		member_error(m, msg);
+		return;
+	}
+	if (!who->muted) {
+		snprintf(msg, sizeof(msg), "%s is not muted.", who->name);
+		member_error(m, msg);
+		return;
+	}
+	who->muted = false;
+	tell(who, "You can speak again.");
+	snprintf(msg, sizeof(msg), "Unmuted %s.", who->name);
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+/* --- /wall ------------------------------------------------------------------------- */
+
+static void wall_one(struct member *m, void *arg)
+{
+	tell(m, arg);
+}
+
+void cmd_oper_wall(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[REPLY_MAX + 64];
+
+	if (!is_oper(m))
+		return;
+	snprintf(msg, sizeof(msg), "*** Notice from %s: %.*s", m->name,
+	    (int)utf8_cut(arg, len, REPLY_MAX), arg);
+	chat_each_member(ch, wall_one, msg);
+	oper_log(m, msg);
+}
+
+/* --- /purge ----------------------------------------------------------------------- */
+
+void cmd_oper_purge(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char name[NAME_MAX_BYTES + 1], msg[REPLY_MAX];
+	const char *why;
+	size_t n;
+
+	if (!is_oper(m))
+		return;
+	why = names_check(arg, len, name);
+	if (why != NULL) {
+		member_error(m, why);
+		return;
+	}
+	n = chat_purge(ch, name);
+	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history.", n,
+	    n == 1 ? "" : "s", name);
+	oper_log(m, msg);
+	member_info(m, msg);
+}
+
+/* --- /topic ------------------------------------------------------------------------ */
+
+struct topic_news {
+	const struct room *room;
+	const char *text;
+};
+
+static void topic_tell(struct member *m, void *arg)
+{
+	const struct topic_news *tn = arg;
+
+	if (m->room == tn->room)
+		tell(m, tn->text);
+}
+
+static void topic_show(struct member *m)
+{
+	char msg[TC_TOPIC_MAX + 64];
+
+	if (m->room->topic != NULL)
+		snprintf(msg, sizeof(msg), "Topic: %s", m->room->topic);
+	else
+		snprintf(msg, sizeof(msg), "No topic is set in %s.", m->room->name);
+	member_info(m, msg);
+}
+
+void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char msg[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+	bool clear = len == 1 && arg[0] == '-';
+
+	if (len == 0) {
+		topic_show(m);
+		return;
+	}
+	if (ch->opers != NULL && !is_oper(m))
+		return;
+	chat_set_topic(ch, m->room, m->name, clear ? "" : arg, clear ? 0 : len);
+	if (m->room->topic != NULL)
+		snprintf(msg, sizeof(msg), "%s set the topic of %s: %s", m->name, m->room->name,
+		    m->room->topic);
+	else
+		snprintf(msg, sizeof(msg), "%s cleared the topic of %s.", m->name, m->room->name);
+	struct topic_news tn = { m->room, msg };
+
+	chat_each_member(ch, topic_tell, &tn);
+	if (m->oper)
+		oper_log(m, msg);
+	else
+		log_msg(LOG_INFO, "topic %s: %s", peer_of(m), msg);
+}
+
+/* --- setup ------------------------------------------------------------------------- */
+
+static void oper_report(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_msg(LOG_WARN, "oper file: %s", msg);
+}
+
+static int load_opers(struct chat *ch, const char *path, char *err, size_t errsz)
+{
+	ch->opers = xcalloc(1, sizeof(*ch->opers));
+	if (opers_load(ch->opers, path, oper_report, NULL) == 0)
+		return 0;
+	snprintf(err, errsz, "%s: refused (see the warnings above)", path);
+	return -1;
+}
+
+
+/* Each line of raw sanitised and cut to TC_MOTD_LINE_MAX bytes, '\n'-ended. */
+static char *motd_clean(const char *raw, size_t n)
+{
+	struct buf out = { 0 };
+	char line[3 * TC_MOTD_LINE_MAX + 1];
+
+	while (n > 0) {
+		const char *nl = memchr(raw, '\n', n);
+		size_t ll = nl ? (size_t)(nl - raw) : n;
+		size_t cl = utf8_clean(UTF8_MESSAGE, raw, ll, line, sizeof(line));
+
+		cl = utf8_cut(line, cl, TC_MOTD_LINE_MAX);
+		buf_append(&out, line, cl);
+		buf_putc(&out, '\n');
+		raw += ll + (nl != NULL);
+		n -= ll + (nl != NULL);
+	}
+	buf_putc(&out, '\0');
+	char *s = xstrdup(buf_data(&out));
+
+	buf_free(&out);
+	return s;
+}
+
+static int load_motd(struct chat *ch, const char *path, char *err, size_t errsz)
+{
+	char raw[TC_MOTD_MAX_BYTES];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	ch->motd = motd_clean(raw, n);
+	return 0;
+}
+
+int cmd_oper_setup(struct chat *ch, const struct serve_options *opt, char *err,
+    size_t errsz)
+{
+	if (opt->oper_file != NULL && load_opers(ch, opt->oper_file, err, errsz) != 0)
+		return -1;
+	if (opt->motd_path != NULL && load_motd(ch, opt->motd_path, err, errsz) != 0)
+		return -1;
+	if (opt->password_file != NULL) {
+		ch->password = opers_load_password(opt->password_file, err, errsz);
+		if (ch->password == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+void cmd_oper_free(struct chat *ch)
+{
+	if (ch->opers != NULL)
+		opers_free(ch->opers);
+	free(ch->opers);
+	ch->opers = NULL;
+}
