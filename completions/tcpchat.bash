@@ -5,12 +5,13 @@
 # tests/integration/test_docs.sh checks that.
 
 _tcpchat_main_opts='-h --help -V --version'
-_tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
+_tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -v --verbose
-	-q --quiet -h --help'
-_tcpchat_connect_opts='-p --port -n --name -P --plain -h --help'
+	-q --quiet -h --help -V --version'
+_tcpchat_connect_opts='-p --port -n --name -P --plain --listen --reconnect --no-history --json
+	-h --help -V --version'
 # Options that take an argument, per subcommand.
-_tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
+_tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue'
 _tcpchat_connect_argopts='-p --port -n --name'
 
@@ -65,6 +66,7 @@ _tcpchat_value()
 		;;
 	-m | --max-clients) _tcpchat_words 10 100 1000 10000 ;;
 	-H | --history) _tcpchat_words 0 100 1000 10000 ;;
+	--replay) _tcpchat_words 0 10 50 100 ;;
 	-L | --max-line) _tcpchat_words 1024 4096 65536 ;;
 	-r | --rate-limit) _tcpchat_words 0 5 20 100 ;;
 	-t | --name-timeout) _tcpchat_words 0 30 60 300 ;;

@@ -11,7 +11,7 @@
 
 enum cmdlist_id {
 	CMDLIST_HELP, CMDLIST_NAME, CMDLIST_LIST, CMDLIST_ROOMS, CMDLIST_JOIN, CMDLIST_MSG,
-	CMDLIST_QUIT,
+	CMDLIST_HISTORY, CMDLIST_QUIT,
 	CMDLIST_COUNT
 };
 
@@ -19,6 +19,7 @@ enum cmdlist_args {
 	CMDLIST_NONE,      /* no argument */
 	CMDLIST_ONE_WORD,  /* exactly one word */
 	CMDLIST_REST,      /* the rest of the line, not empty */
+	CMDLIST_OPT_WORD,  /* nothing or one word */
 };
 
 struct cmdlist_cmd {

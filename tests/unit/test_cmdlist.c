@@ -49,6 +49,7 @@ static void help_lines(void **state)
 		"  /rooms           every room and how many are in it",
 		"  /join ROOM       go to ROOM, creating it if needed",
 		"  /msg NAME TEXT   a private message to NAME",
+		"  /history [N]     the last N messages of this room (default: all kept)",
 		"  /quit            leave the chat",
 	};
 	char line[128];
@@ -64,7 +65,7 @@ static void help_lines(void **state)
 static void completion_words(void **state)
 {
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
-	    "/rooms", "/join", "/msg", "/quit", NULL };
+	    "/rooms", "/join", "/msg", "/history", "/quit", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;
