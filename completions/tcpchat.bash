@@ -5,13 +5,14 @@
 # tests/integration/test_docs.sh checks that.
 
 _tcpchat_main_opts='-h --help -V --version'
-_tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
+_tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -v --verbose
 	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir
-	--oper-file --motd --password-file -h --help'
-_tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint -h --help'
+	--oper-file --motd --password-file -h --help -V --version'
+_tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint --listen --reconnect --no-history --json
+	-h --help -V --version'
 # Options that take an argument, per subcommand.
-_tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
+_tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
 	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file'
 _tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint'
@@ -72,6 +73,7 @@ _tcpchat_value()
 	--tls-port) _tcpchat_words 8990 0 ;;
 	-m | --max-clients) _tcpchat_words 10 100 1000 10000 ;;
 	-H | --history) _tcpchat_words 0 100 1000 10000 ;;
+	--replay) _tcpchat_words 0 10 50 100 ;;
 	-L | --max-line) _tcpchat_words 1024 4096 65536 ;;
 	-r | --rate-limit) _tcpchat_words 0 5 20 100 ;;
 	-t | --name-timeout) _tcpchat_words 0 30 60 300 ;;

@@ -24,7 +24,7 @@ function __tcpchat_operands
     for tok in $tokens[3..-1]
         if test $skip -eq 1
             set skip 0
-        else if contains -- $tok -p --port -b --bind -m --max-clients -H --history -l --log \
+        else if contains -- $tok -p --port -b --bind -m --max-clients -H --history --replay -l --log \
                 -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint \
                 --oper-file --motd --password-file
             set skip 1
@@ -54,7 +54,8 @@ complete -c tcpchat -n __tcpchat_no_subcommand -a connect -d 'join a tcpchat ser
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s p -l port -x -a '(__tcpchat_listen_ports)' -d 'port to listen on (default 8989; 0 picks a free port)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s b -l bind -x -a '(__tcpchat_bind_addresses; __fish_print_hostnames)' -d 'address to listen on (default: every IPv4 and IPv6 address)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s m -l max-clients -x -d 'connections at once, counted from accept (default 1000)'
-complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s H -l history -x -d 'messages kept and replayed per room (default 1000)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s H -l history -x -d 'messages kept per room (default 1000)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l replay -x -d 'history lines sent to whoever enters a room, 0 none (default: all kept)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s l -l log -r -F -d 'append every message and notice to FILE; reload history from it'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s L -l max-line -x -d 'longest line accepted (default 4096)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s r -l rate-limit -x -d 'messages per second per client, 0 for no limit (default 20)'
@@ -77,6 +78,7 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s V -l version -d 'show the version and exit'
 complete -c tcpchat -n '__tcpchat_operand serve 0' -a '(__tcpchat_listen_ports)'
 
 # tcpchat connect [OPTION]... HOST [PORT]
@@ -85,7 +87,12 @@ complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s n -l name -x -a 
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s P -l plain -d 'plain line mode even on a terminal'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l tls -d 'connect with TLS (default port 8990)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l tls-fingerprint -x -d 'trust the server certificate with this SHA-256 fingerprint (implies --tls)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l listen -d 'plain mode: read nothing, print what arrives until the server closes (needs --name)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l reconnect -d 'plain mode: reconnect after a drop instead of exiting'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-history -d 'plain mode: do not print the history replayed on joining'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l json -d 'plain mode: one JSON object per line and event'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s V -l version -d 'show the version and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host
 complete -c tcpchat -n '__tcpchat_operand connect 1' -a 8989 -d 'the default port'
 

@@ -3,8 +3,11 @@
 # packages that are missing, with apt-get, through sudo when not root.
 # Set TCPCHAT_NO_APT=1 to skip it (then a missing package is only reported).
 
+# What building the program needs; the tests need TCPCHAT_DEB_TEST_PACKAGES as well
+# (scripts/test passes them to tcpchat_deps).
 TCPCHAT_DEB_PACKAGES=(build-essential cmake pkg-config libncurses-dev libreadline-dev
-	libcmocka-dev libicu-dev libcrypt-dev libssl-dev netcat-openbsd tmux python3 groff-base openssl)
+	libicu-dev libcrypt-dev libssl-dev libjansson-dev)
+TCPCHAT_DEB_TEST_PACKAGES=(libcmocka-dev netcat-openbsd tmux python3 groff-base openssl)
 
 tcpchat_missing_packages() {
 	local p
@@ -20,7 +23,7 @@ tcpchat_deps() {
 	local missing sudo=()
 	if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
 		echo "deps: not a Debian or Ubuntu system; make sure these are installed:" >&2
-		echo "  ${TCPCHAT_DEB_PACKAGES[*]}" >&2
+		echo "  ${TCPCHAT_DEB_PACKAGES[*]} $*" >&2
 		return 0
 	fi
 	mapfile -t missing < <(tcpchat_missing_packages "${TCPCHAT_DEB_PACKAGES[@]}" "$@")

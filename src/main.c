@@ -13,6 +13,15 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* "tcpchat --port 5": options before any subcommand are most likely the server's. */
+static void suggest_serve(int argc, char **argv)
+{
+	fprintf(stderr, "tcpchat: options come after the subcommand; did you mean:\n  tcpchat serve");
+	for (int i = 1; i < argc; i++)
+		fprintf(stderr, " %s", argv[i]);
+	fprintf(stderr, "\nTry 'tcpchat --help' for more information.\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct serve_options sopt;
@@ -34,9 +43,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		options_usage(0);
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("tcpchat %s\n", TCPCHAT_VERSION);
-		return 0;
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		options_version();
+	if (argv[1][0] == '-') {
+		suggest_serve(argc, argv);
+		return 2;
 	}
 	fprintf(stderr, "tcpchat: unknown subcommand '%s'\n", argv[1]);
 	fprintf(stderr, "Try 'tcpchat --help' for more information.\n");

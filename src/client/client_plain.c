@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client_conn.h"
+#include "client_json.h"
 #include "client_plain.h"
 #include "client_tls.h"
 #include "render.h"
@@ -28,6 +30,8 @@ struct plain {
 	bool need_name;        /* the next input line is a name */
 	bool quitting;         /* /quit sent, waiting for the server to close */
 	bool fixed_name;       /* the name came from -n: a refusal is final */
+	bool online;           /* named and in a room at least once */
+	const struct connect_options *opt;
 	int status;
 	struct client_tls *tls; /* --tls, else NULL */
 };
@@ -63,12 +67,28 @@ static void name_refused(struct plain *p)
 	pump(p);
 }
 
+/* A line of --json output, or NULL (invalid text). */
+static void say_json(char *json)
+{
+	if (json != NULL) {
+		puts(json);
+		fflush(stdout);
+	}
+	free(json);
+}
+
 static void on_record(void *arg, const struct proto_rec *rec)
 {
 	struct plain *p = arg;
 	struct render_view v;
 
-	if (render_record(rec, RENDER_PLAIN, client_conn_name(p->cc), &v)) {
+	if (rec->type == PROTO_NAMEQ && p->fixed_name && !p->opt->json)
+		fprintf(stderr, "tcpchat: name refused: %s\n", rec->nf > 0 ? rec->f[0] : "");
+	if (p->opt->no_history && rec->type == PROTO_HIST)
+		return;
+	if (p->opt->json)
+		say_json(client_json_record(rec, client_conn_room(p->cc), time(NULL)));
+	else if (render_record(rec, RENDER_PLAIN, client_conn_name(p->cc), &v)) {
 		say(v.text, NULL);
 		render_view_free(&v);
 	}
@@ -78,8 +98,37 @@ static void on_record(void *arg, const struct proto_rec *rec)
 
 static void on_raw_line(void *arg, const char *line)
 {
-	(void)arg;
-	say(line, NULL);
+	struct plain *p = arg;
+
+	if (p->opt->json)
+		say_json(client_json_line(line, NULL, time(NULL)));
+	else
+		say(line, NULL);
+}
+
+/* Connected, a name is needed, and none will come: stdin is over (or --listen). */
+static bool nameless(const struct plain *p)
+{
+	return p->need_name && p->nqueue == 0 && (p->eof || p->opt->listen);
+}
+
+/* The link went down: with --reconnect wait for it, otherwise stop. A server that
+ * closes a --listen run after it was online ends it normally. */
+static void link_down(struct plain *p, enum client_conn_state st, const char *detail)
+{
+	const char *why = detail ? detail : "disconnected";
+
+	if (st == LINK_WAITING) {
+		fprintf(stderr, "tcpchat: %s: %s; reconnecting in %lld s\n",
+		    client_conn_server(p->cc), why,
+		    (long long)((client_conn_retry_in(p->cc) + 999) / 1000));
+		return;
+	}
+	if (!p->quitting) {
+		fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc), why);
+		p->status = p->opt->listen && p->online ? 0 : 1;
+	}
+	loop_stop(p->loop);
 }
 
 static void on_state(void *arg, enum client_conn_state st, const char *detail)
@@ -89,21 +138,28 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	switch (st) {
 	case LINK_NEED_NAME:
 		p->need_name = true;
+		if (nameless(p)) {
+			fprintf(stderr, "tcpchat: %s: no name to join with (give --name NAME)\n",
+			    client_conn_server(p->cc));
+			p->status = 1;
+			loop_stop(p->loop);
+			return;
+		}
 		if (p->nqueue == 0 && isatty(STDIN_FILENO))
 			say("*** Choose a name:", NULL);   /* someone is typing: tell them */
+		break;
+	case LINK_ONLINE:
+		p->online = true;
 		break;
 	case LINK_DEGRADED:
 		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);
 		break;
 	case LINK_CLOSED:
 	case LINK_WAITING:
-		if (!p->quitting) {
-			fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc),
-			    detail ? detail : "disconnected");
-			p->status = 1;
-		}
-		loop_stop(p->loop);
-		return;
+		link_down(p, st, detail);
+		if (st == LINK_CLOSED)
+			return;
+		break;
 	default:
 		break;
 	}
@@ -205,9 +261,13 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 		p->in_len = 0;
 		p->eof = true;
 		loop_del(loop, fd);
-		if (p->nqueue == 0 && client_conn_state(p->cc) != LINK_ONLINE &&
-		    client_conn_state(p->cc) != LINK_DEGRADED && client_conn_name(p->cc) == NULL)
-			loop_stop(loop);   /* nothing to send, not even a name */
+		if (nameless(p) && client_conn_state(p->cc) == LINK_NEED_NAME) {
+			fprintf(stderr, "tcpchat: %s: no name to join with (give --name NAME)\n",
+			    client_conn_server(p->cc));
+			p->status = 1;
+			loop_stop(loop);
+			return;
+		}
 		pump(p);
 		return;
 	}
@@ -230,6 +290,7 @@ int client_plain_run(const struct connect_options *opt)
 	const char *err = NULL;
 
 	memset(&p, 0, sizeof(p));
+	p.opt = opt;
 	signal(SIGPIPE, SIG_IGN);
 	if (opt->tls) {
 		if (client_tls_init(&tls, opt) != 0) {
@@ -243,12 +304,13 @@ int client_plain_run(const struct connect_options *opt)
 	p.cc = client_conn_new(p.loop, opt->host, opt->port, &plain_ops, &p);
 	if (p.tls != NULL)
 		client_conn_set_transport(p.cc, client_tls_transport);
-	client_conn_set_reconnect(p.cc, false);
+	client_conn_set_reconnect(p.cc, opt->reconnect);
 	if (opt->name != NULL)
 		client_conn_set_name(p.cc, opt->name);
 	p.fixed_name = opt->name != NULL;
 	p.need_name = !p.fixed_name;
-	loop_add(p.loop, STDIN_FILENO, POLLIN, on_stdin, &p);
+	if (!opt->listen)       /* --listen reads nothing: a bot under systemd, cron, nohup */
+		loop_add(p.loop, STDIN_FILENO, POLLIN, on_stdin, &p);
 	if (client_conn_start(p.cc, &err) != 0) {
 		fprintf(stderr, "tcpchat: %s: %s\n", opt->host, err);
 		p.status = 1;

@@ -15,6 +15,8 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	{ CMDLIST_JOIN, "join", NULL, CMDLIST_ONE_WORD, "/join ROOM",
 	    "go to ROOM, creating it if needed" },
 	{ CMDLIST_MSG, "msg", NULL, CMDLIST_REST, "/msg NAME TEXT", "a private message to NAME" },
+	{ CMDLIST_HISTORY, "history", NULL, CMDLIST_OPT_WORD, "/history [N]",
+	    "the last N messages of this room (default: all kept)" },
 	{ CMDLIST_QUIT, "quit", NULL, CMDLIST_NONE, "/quit", "leave the chat" },
 	{ CMDLIST_TOPIC, "topic", NULL, CMDLIST_ANY, "/topic [TEXT]",
 	    "show or set this room's topic" },
@@ -57,6 +59,7 @@ bool cmdlist_args_ok(const struct cmdlist_cmd *cmd, const char *arg, size_t len)
 	case CMDLIST_ONE_WORD: return len > 0 && memchr(arg, ' ', len) == NULL;
 	case CMDLIST_REST: return len > 0;
 	case CMDLIST_ANY: return true;
+	case CMDLIST_OPT_WORD: return memchr(arg, ' ', len) == NULL;
 	}
 	return false;
 }

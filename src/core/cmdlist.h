@@ -11,7 +11,7 @@
 
 enum cmdlist_id {
 	CMDLIST_HELP, CMDLIST_NAME, CMDLIST_LIST, CMDLIST_ROOMS, CMDLIST_JOIN, CMDLIST_MSG,
-	CMDLIST_QUIT, CMDLIST_TOPIC,
+	CMDLIST_HISTORY, CMDLIST_QUIT, CMDLIST_TOPIC,
 	/* Operator commands (cmd_oper.c). */
 	CMDLIST_OPER, CMDLIST_KICK, CMDLIST_BAN, CMDLIST_UNBAN, CMDLIST_BANS, CMDLIST_MUTE,
 	CMDLIST_UNMUTE, CMDLIST_WALL, CMDLIST_PURGE,
@@ -23,6 +23,7 @@ enum cmdlist_args {
 	CMDLIST_ONE_WORD,  /* exactly one word */
 	CMDLIST_REST,      /* the rest of the line, not empty */
 	CMDLIST_ANY,       /* the rest of the line, may be empty */
+	CMDLIST_OPT_WORD,  /* nothing or one word */
 };
 
 struct cmdlist_cmd {

@@ -32,7 +32,8 @@ static const char serve_help[] =
 "  -p, --port PORT          port to listen on (default " STR(TC_DEFAULT_PORT) "; 0 picks a free port)\n"
 "  -b, --bind ADDR          address to listen on (default: every IPv4 and IPv6 address)\n"
 "  -m, --max-clients N      connections at once, counted from accept (default " STR(TC_DEFAULT_MAX_CLIENTS) ")\n"
-"  -H, --history N          messages kept and replayed per room (default " STR(TC_DEFAULT_HISTORY) ")\n"
+"  -H, --history N          messages kept per room (default " STR(TC_DEFAULT_HISTORY) ")\n"
+"      --replay N           history lines sent to whoever enters a room, 0 none (default: all kept)\n"
 "  -l, --log FILE           append every message and notice to FILE; reload history from it\n"
 "  -L, --max-line BYTES     longest line accepted (default " STR(TC_DEFAULT_MAX_LINE) ")\n"
 "  -r, --rate-limit N       messages per second per client, 0 for no limit (default " STR(TC_DEFAULT_RATE) ")\n"
@@ -55,6 +56,7 @@ static const char serve_help[] =
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
 "\n"
 "Limits without an option (name and room length, rooms, history bytes, ...)\n"
 "are listed, with their units, under LIMITS in tcpchat(1).\n";
@@ -69,7 +71,12 @@ static const char connect_help[] =
 "  -P, --plain              plain line mode even on a terminal\n"
 "      --tls                connect with TLS (default port " STR(TC_DEFAULT_TLS_PORT) ")\n"
 "      --tls-fingerprint FP  trust the server certificate with this SHA-256 fingerprint (implies --tls)\n"
-"  -h, --help               show this help and exit\n";
+"      --listen             plain mode: read nothing, print what arrives until the server closes (needs --name)\n"
+"      --reconnect          plain mode: reconnect after a drop instead of exiting\n"
+"      --no-history         plain mode: do not print the history replayed on joining\n"
+"      --json               plain mode: one JSON object per line and event\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n";
 
 int options_parse_int(const char *s, long min, long max, long *out)
 {
@@ -110,6 +117,12 @@ static int int_arg(const char *cmd, const char *what, const char *s, long min, l
 	return (int)v;
 }
 
+void options_version(void)
+{
+	printf("tcpchat %s\n", TCPCHAT_VERSION);
+	exit(0);
+}
+
 void options_usage(int status)
 {
 	fputs(main_help, status == 0 ? stdout : stderr);
@@ -122,6 +135,7 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->port = TC_DEFAULT_PORT;
 	opt->max_clients = TC_DEFAULT_MAX_CLIENTS;
 	opt->history = TC_DEFAULT_HISTORY;
+	opt->replay = -1;
 	opt->max_line = TC_DEFAULT_MAX_LINE;
 	opt->rate_limit = TC_DEFAULT_RATE;
 	opt->name_timeout = TC_DEFAULT_NAME_TIMEOUT;
@@ -138,7 +152,8 @@ void options_serve_defaults(struct serve_options *opt)
 enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
-	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE,
+	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE, OPT_REPLAY, OPT_LISTEN,
+	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -159,6 +174,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "history", required_argument, NULL, 'H' },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "log", required_argument, NULL, 'l' },
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "rate-limit", required_argument, NULL, 'r' },
@@ -181,6 +197,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool tls_port_given = false;
@@ -189,12 +206,13 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	options_serve_defaults(opt);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:A:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:A:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': opt->port = int_arg("serve", "port", optarg, 0, 65535); break;
 		case 'b': opt->bind = optarg; break;
 		case 'm': opt->max_clients = int_arg("serve", "client limit", optarg, 1, TC_MAX_CLIENTS_LIMIT); break;
 		case 'H': opt->history = int_arg("serve", "history length", optarg, 0, TC_MAX_HISTORY); break;
+		case OPT_REPLAY: opt->replay = int_arg("serve", "replay length", optarg, 0, TC_MAX_HISTORY); break;
 		case 'l': opt->log_path = optarg; break;
 		case 'L': opt->max_line = int_arg("serve", "line limit", optarg, TC_MIN_MAX_LINE, TC_MAX_MAX_LINE); break;
 		case 'r': opt->rate_limit = int_arg("serve", "rate limit", optarg, 0, 1000000); break;
@@ -217,6 +235,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);
+		case 'V': options_version();
 		case ':': usage_error("serve", "missing argument for option", argv[optind - 1]); break;
 		default: usage_error("serve", "unknown option", argv[optind - 1]); break;
 		}
@@ -236,7 +255,12 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "plain", no_argument, NULL, 'P' },
 		{ "tls", no_argument, NULL, OPT_TLS },
 		{ "tls-fingerprint", required_argument, NULL, OPT_TLS_FINGERPRINT },
+		{ "listen", no_argument, NULL, OPT_LISTEN },
+		{ "reconnect", no_argument, NULL, OPT_RECONNECT },
+		{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -247,14 +271,19 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	opt->port = TC_DEFAULT_PORT;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:n:Ph", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:n:PhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); port_given = true; break;
 		case 'n': opt->name = optarg; break;
 		case 'P': opt->plain = true; break;
 		case OPT_TLS: opt->tls = true; break;
 		case OPT_TLS_FINGERPRINT: opt->tls = true; opt->tls_fingerprint = optarg; break;
+		case OPT_LISTEN: opt->listen = opt->plain = true; break;
+		case OPT_RECONNECT: opt->reconnect = opt->plain = true; break;
+		case OPT_NO_HISTORY: opt->no_history = true; break;
+		case OPT_JSON: opt->json = opt->plain = true; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
+		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
 		default: usage_error("connect", "unknown option", argv[optind - 1]); break;
 		}
@@ -270,6 +299,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		opt->port = TC_DEFAULT_TLS_PORT;
 	if (optind < argc)
 		usage_error("connect", "unexpected argument", argv[optind]);
+	if (opt->listen && opt->name == NULL)
+		usage_error("connect", "--listen needs --name", NULL);
 }
 
 void options_classic(int argc, char **argv, struct serve_options *opt)

@@ -9,6 +9,7 @@ struct serve_options {
 	const char *bind;     /* NULL: every IPv4 and IPv6 address */
 	int max_clients;
 	int history;          /* messages per room */
+	int replay;           /* history lines sent on entering a room; -1 all kept */
 	const char *log_path; /* NULL: no persistent log */
 	int verbosity;        /* 0 quiet (warnings), 1 -v activity, 2 -vv debug; -1 errors only */
 	int max_line;         /* bytes */
@@ -38,6 +39,10 @@ struct connect_options {
 	bool plain;           /* force the plain line mode even on a terminal */
 	bool tls;             /* --tls (default port TC_DEFAULT_TLS_PORT) */
 	const char *tls_fingerprint; /* --tls-fingerprint: the one certificate trusted */
+	bool listen;          /* plain: read nothing, print what arrives until the server closes */
+	bool reconnect;       /* plain: reconnect after a drop instead of exiting */
+	bool no_history;      /* plain: do not print the history replayed on joining */
+	bool json;            /* plain: one JSON object per event */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,
@@ -47,7 +52,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt);
 /* The classic TCPChat command line: [PORT]. Exits 2 with the classic usage. */
 void options_classic(int argc, char **argv, struct serve_options *opt);
 
-void options_usage(int status);        /* tcpchat --help (status 0) or usage error */
+void options_usage(int status);
+_Noreturn void options_version(void);  /* "tcpchat VERSION" on stdout, exit 0 */        /* tcpchat --help (status 0) or usage error */
 void options_serve_defaults(struct serve_options *opt);
 
 /* Parse a decimal integer in [min, max]; returns 0 or -1. */

@@ -19,8 +19,8 @@ static const struct kind kinds[] = {
 	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST },
 	{ "HIST",     PROTO_HIST,    3, 3 },
 	{ "MSG",      PROTO_MSG,     3, 3 },
-	{ "JOIN",     PROTO_JOIN,    2, 2 },
-	{ "LEAVE",    PROTO_LEAVE,   2, 2 },
+	{ "JOIN",     PROTO_JOIN,    2, 3 },   /* TIME NAME [FROM-ROOM] */
+	{ "LEAVE",    PROTO_LEAVE,   2, 3 },   /* TIME NAME [TO-ROOM] */
 	{ "RENAME",   PROTO_RENAME,  3, 3 },
 	{ "PRIV",     PROTO_PRIV,    4, 4 },
 	{ "INFO",     PROTO_INFO,    0, 1 },
@@ -119,6 +119,13 @@ int proto_fields(enum proto_type type)
 	const struct kind *k = kind_of(type);
 
 	return k != NULL ? k->fields : 0;
+}
+
+int proto_min_fields(enum proto_type type)
+{
+	const struct kind *k = kind_of(type);
+
+	return k != NULL ? k->min_fields : 0;
 }
 
 /* "YYYY-MM-DD HH:MM:SS" at s (19 bytes)? */

@@ -32,6 +32,12 @@
  * dialect: a "PASS?<TAB>REASON" record (REASON empty the first time) after +TCPCHAT. */
 #define PROTO_NC_PASS_PROMPT "[ENTER PASSWORD]:"
 #define PROTO_PASSQ_WORD     "PASS?"
+/* nc notices after a NAME: a real join or leave (the classic lines), a room switch
+ * (followed by the other room's name). */
+#define PROTO_NC_JOINED      " has joined our chat..."
+#define PROTO_NC_LEFT        " has left our chat..."
+#define PROTO_NC_WENT_TO     " went to room "
+#define PROTO_NC_CAME_FROM   " came from room "
 
 enum proto_type {
 	PROTO_INVALID, PROTO_UNKNOWN,
@@ -73,6 +79,8 @@ enum proto_type proto_type_of(const char *word, size_t len);
 /* Fields after the type word that the server sends for type (MEMBERS:
  * PROTO_FIELDS_LIST; PROTO_INVALID/PROTO_UNKNOWN: 0). */
 int proto_fields(enum proto_type type);
+/* Fields that must be present (JOIN and LEAVE: 2; a room switch adds the other room). */
+int proto_min_fields(enum proto_type type);
 
 /* nc dialect: is this (complete or partial) line exactly a prompt the server repaints,
  * `[ENTER YOUR NAME]:` or `[YYYY-MM-DD HH:MM:SS][name]:`? */

@@ -1,5 +1,6 @@
 /* chat.c: the chat's rules (see chat.h). What each event looks like on the wire is
  * the dialects' business (dialect_nc.c, dialect_proto.c). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
 	ch->rate_limit = rate_limit;
 	ch->text = xmalloc(CHAT_TEXT_BYTES(max_line));
 	bans_init(&ch->bans, NULL);
+	ch->replay = SIZE_MAX;
 }
 
 void chat_free(struct chat *ch)
@@ -76,19 +78,24 @@ static bool announced(const struct chat *ch, const struct event *ev)
 
 static void deliver(struct chat *ch, const struct event *ev, const struct member *except)
 {
+	unsigned long msg = ev->type == EV_MSG;
 	struct member *m;
 
 	render_cache_reset(&ch->rc);
 	if (ev->type == EV_PRIV) {
 		m = chat_find(ch, ev->other, ev->otherlen);
-		if (m != NULL && m != except)
+		if (m != NULL && m != except) {
 			member_deliver(m, ev, &ch->rc);
+			ch->stats.msgs_out++;
+		}
 		return;
 	}
 	ROOM_FOREACH(ev->room, m, it) {
 		__builtin_prefetch(it->next);
-		if (m != except)
+		if (m != except) {
 			member_deliver(m, ev, &ch->rc);
+			ch->stats.msgs_out += msg;
+		}
 	}
 }
 
@@ -189,20 +196,12 @@ static void show_topic(struct member *m, const struct room *r)
 	member_info(m, line);
 }
 
-/* Put m in room r: a notice to the others, then m's welcome and the room's history. */
-static void enter_room(struct chat *ch, struct member *m, struct room *r,
-    enum event_type how, time_t now)
+/* The last n (at most) history lines of r to m, oldest first; returns how many. */
+static size_t history_to(struct member *m, struct room *r, size_t n)
 {
-	struct event ev = room_event(how, m, r, now);
+	size_t first = r->hist.count > n ? r->hist.count - n : 0;
 
-	emit(ch, &ev, NULL);
-	room_add(&ch->rooms, r, m);
-	ev.type = how == EV_JOIN ? EV_WELCOME : EV_ROOM;
-	member_put(m, &ev);
-	if (how == EV_JOIN && ch->motd != NULL)
-		show_lines(m, ch->motd);
-	show_topic(m, r);
-	for (size_t i = 0; i < r->hist.count; i++) {
+	for (size_t i = first; i < r->hist.count; i++) {
 		const struct hentry *e = backlog_get(&r->hist, i);
 		const char *name = hentry_name(e);
 		struct event h = { .type = EV_HIST, .t = e->t, .room = r, .name = name,
@@ -210,10 +209,36 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 
 		member_put(m, &h);
 	}
+	return r->hist.count - first;
+}
+
+void chat_history(struct chat *ch, struct member *m, size_t n)
+{
+	(void)ch;
+	if (history_to(m, m->room, n) == 0)
+		member_info(m, "No messages kept in this room yet.");
+}
+
+/* Put m in room r: a notice to the others, then m's welcome and the room's history. */
+static void enter_room(struct chat *ch, struct member *m, struct room *r,
+    enum event_type how, const char *from, time_t now)
+{
+	struct event ev = room_event(how, m, r, now);
+
+	ev.via = from;
+	emit(ch, &ev, NULL);
+	room_add(&ch->rooms, r, m);
+	ev.type = how == EV_JOIN ? EV_WELCOME : EV_ROOM;
+	member_put(m, &ev);
+	if (how == EV_JOIN && ch->motd != NULL)
+		show_lines(m, ch->motd);
+	show_topic(m, r);
+	history_to(m, r, ch->replay);
 	member_prompt(m, now);
 }
 
-static void leave_room(struct chat *ch, struct member *m, enum event_type how, time_t now)
+static void leave_room(struct chat *ch, struct member *m, enum event_type how,
+    const char *to, time_t now)
 {
 	struct room *r = m->room;
 	struct event ev;
@@ -222,6 +247,7 @@ static void leave_room(struct chat *ch, struct member *m, enum event_type how, t
 		return;
 	room_remove(r, m);
 	ev = room_event(how, m, r, now);
+	ev.via = to;
 	emit(ch, &ev, m);
 	rooms_tidy(&ch->rooms, r);
 }
@@ -253,7 +279,7 @@ static struct room *new_room(struct chat *ch, struct member *m, const char *name
 
 void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
-	char name[ROOM_NAME_MAX_BYTES + 1];
+	char name[ROOM_NAME_MAX_BYTES + 1], from[ROOM_NAME_MAX_BYTES + 1];
 	const char *why = room_check_name(raw, len, name);
 	struct room *r;
 	time_t now = time(NULL);
@@ -271,8 +297,9 @@ void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 		return;
 	log_msg(LOG_INFO, "room %s: %s -> %s", m->conn ? m->conn->peer : "-",
 	    m->room ? m->room->name : "-", r->name);
-	leave_room(ch, m, EV_MOVE_OUT, now);
-	enter_room(ch, m, r, EV_MOVE_IN, now);
+	snprintf(from, sizeof(from), "%s", m->room != NULL ? m->room->name : TC_DEFAULT_ROOM);
+	leave_room(ch, m, EV_MOVE_OUT, r->name, now);
+	enter_room(ch, m, r, EV_MOVE_IN, from, now);
 }
 
 void chat_enter(struct chat *ch, struct member *m, const char *name)
@@ -281,14 +308,14 @@ void chat_enter(struct chat *ch, struct member *m, const char *name)
 	names_add(ch->names, m->name, m);
 	m->state = MEMBER_CHATTING;
 	member_entered(m);
-	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, time(NULL));
+	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, NULL, time(NULL));
 }
 
 void chat_leave(struct chat *ch, struct member *m)
 {
 	if (m->state != MEMBER_CHATTING)
 		return;
-	leave_room(ch, m, EV_LEAVE, time(NULL));
+	leave_room(ch, m, EV_LEAVE, NULL, time(NULL));
 	names_del(ch->names, m->name);
 	m->state = MEMBER_NAMING;
 }
@@ -362,6 +389,7 @@ void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
 
 	ev.text = text;
 	ev.len = len;
+	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	if (member_echoes_own(m))
 		member_put(m, &ev);     /* the client shows its own message once, as sent */
@@ -378,6 +406,7 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 	ev.otherlen = to->namelen;
 	ev.text = text;
 	ev.len = len;
+	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	member_put(m, &ev);
 }

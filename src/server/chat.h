@@ -25,6 +25,8 @@
 struct chat_stats {
 	unsigned long lookups;      /* name lookups */
 	unsigned long bytes_hashed; /* bytes of names looked up */
+	unsigned long msgs_in;      /* messages said (public and private) */
+	unsigned long msgs_out;     /* messages delivered to local members */
 };
 
 struct chat {
@@ -33,6 +35,7 @@ struct chat {
 	struct chatlog log;
 	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
 	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
+	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
 	/* Input limits, for session.c. */
 	size_t max_line;        /* bytes */
@@ -92,6 +95,8 @@ void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
 void chat_private(struct chat *ch, struct member *m, struct member *to,
     const char *text, size_t len);
 void chat_members(struct chat *ch, struct member *m);
+/* The last n history lines of m's room (SIZE_MAX: all kept), or a note that there are none. */
+void chat_history(struct chat *ch, struct member *m, size_t n);
 /* A last line to m, then its connection closes. */
 void chat_bye(struct member *m, const char *text, const char *reason);
 

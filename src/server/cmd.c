@@ -1,6 +1,8 @@
 /* cmd.c: the command handlers and their one dispatcher (the table is cmdlist.c). Every command works the same from
  * nc and from the client; replies and errors go to the sender only. */
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -12,17 +14,18 @@
 #include "member.h"
 #include "line.h"
 #include "names.h"
+#include "options.h"
 #include "utf8.h"
 
 typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
-static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_quit;
+static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_history, cmd_quit;
 
 /* The handler of each command of cmdlist.h (names, usage and help live there). */
 static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_HELP] = cmd_help, [CMDLIST_NAME] = cmd_name, [CMDLIST_LIST] = cmd_list,
 	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_MSG] = cmd_msg,
-	[CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
+	[CMDLIST_HISTORY] = cmd_history, [CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
 	[CMDLIST_OPER] = cmd_oper_oper, [CMDLIST_KICK] = cmd_oper_kick,
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
 	[CMDLIST_BANS] = cmd_oper_bans, [CMDLIST_MUTE] = cmd_oper_mute,
@@ -112,10 +115,35 @@ static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t l
 	chat_private(ch, m, to, arg, len);
 }
 
+static void cmd_history(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char num[16];
+	long n = 0;
+
+	if (len == 0) {
+		chat_history(ch, m, SIZE_MAX);
+		return;
+	}
+	snprintf(num, sizeof(num), "%.*s", (int)(len < sizeof(num) ? len : sizeof(num) - 1), arg);
+	if (len >= sizeof(num) || options_parse_int(num, 1, LONG_MAX, &n) != 0) {
+		member_error(m, "Usage: /history [N] (N a number of messages, at least 1)");
+		return;
+	}
+	chat_history(ch, m, (size_t)n);
+}
+
 static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	(void)ch, (void)arg, (void)len;
 	chat_bye(m, "Goodbye!", "quit");
+}
+
+/* Why the arguments do not fit, when it is not plain from the usage. */
+static const char *why_not(const struct cmdlist_cmd *cmd, size_t alen)
+{
+	if (cmd->id == CMDLIST_JOIN && alen > 0)
+		return " (spaces are not allowed in room names)";
+	return "";
 }
 
 void cmd_dispatch(struct chat *ch, struct member *m, const char *line, size_t len)
@@ -133,7 +161,7 @@ void cmd_dispatch(struct chat *ch, struct member *m, const char *line, size_t le
 		    (int)utf8_cut(line, wl, 32), line);
 		member_error(m, msg);
 	} else if (!cmdlist_args_ok(cmd, arg, alen)) {
-		snprintf(msg, sizeof(msg), "Usage: %s", cmd->usage);
+		snprintf(msg, sizeof(msg), "Usage: %s%s", cmd->usage, why_not(cmd, alen));
 		member_error(m, msg);
 	} else {
 		handlers[cmd->id](ch, m, arg, alen);

@@ -58,14 +58,15 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 		stamp_line(out, ev->t, ev->name, ev->namelen, "][", "]:", ev->text, ev->len);
 		return true;
 	case EV_JOIN:
-	case EV_MOVE_IN:
-		buf_append(out, ev->name, ev->namelen);
-		buf_append_str(out, " has joined our chat...");
-		return true;
 	case EV_LEAVE:
+		buf_append(out, ev->name, ev->namelen);
+		buf_append_str(out, ev->type == EV_JOIN ? PROTO_NC_JOINED : PROTO_NC_LEFT);
+		return true;
+	case EV_MOVE_IN:
 	case EV_MOVE_OUT:
 		buf_append(out, ev->name, ev->namelen);
-		buf_append_str(out, " has left our chat...");
+		buf_append_str(out, ev->type == EV_MOVE_IN ? PROTO_NC_CAME_FROM : PROTO_NC_WENT_TO);
+		buf_append_str(out, ev->via != NULL ? ev->via : "?");
 		return true;
 	case EV_RENAME:
 		buf_append(out, ev->name, ev->namelen);

@@ -60,6 +60,8 @@ static void fields(const struct event *ev, struct buf *out)
 	case EV_MOVE_OUT:
 		stamp(out, ev->t);
 		field(out, ev->name, ev->namelen);
+		if (ev->via != NULL)    /* a room switch: the other room, a third field */
+			field(out, ev->via, strlen(ev->via));
 		break;
 	case EV_RENAME:
 	case EV_PRIV:

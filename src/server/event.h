@@ -18,8 +18,8 @@ enum event_type {
 	EV_MSG,         /* name said text */
 	EV_JOIN,        /* name joined the chat (into room) */
 	EV_LEAVE,       /* name left the chat (from room) */
-	EV_MOVE_IN,     /* name came into room from another room */
-	EV_MOVE_OUT,    /* name went from room to another room */
+	EV_MOVE_IN,     /* name came into room from another room (via) */
+	EV_MOVE_OUT,    /* name went from room to another room (via) */
 	EV_RENAME,      /* name is now known as other */
 	EV_PRIV,        /* name to other, privately: text */
 	/* Member events: for one member only. */
@@ -44,6 +44,8 @@ struct event {
 	size_t otherlen;
 	const char *text;
 	size_t len;
+	const char *via;        /* the other room (NUL-terminated): where EV_MOVE_OUT went,
+	                         * where EV_MOVE_IN came from; NULL otherwise */
 };
 
 /* Room events go to every member of the room; the others to one member. */

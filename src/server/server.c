@@ -25,6 +25,7 @@
 #include "session.h"
 #include "spoof.h"
 #include "statedir.h"
+#include "stats.h"
 #include "tclimits.h"
 #include "tls.h"
 #include "transport_tls.h"
@@ -58,6 +59,7 @@ struct server {
 	struct addrlimit *al;    /* per-address limits, counted from accept */
 	struct ratewarn warn_full, warn_addr; /* operator warnings: chat full, address limits */
 	unsigned ticks;          /* housekeeping ticks */
+	struct stats stats;      /* for SIGUSR1's summary */
 };
 
 static void on_conn(struct loop *loop, int fd, short revents, void *arg);
@@ -188,6 +190,8 @@ static void hung_up(struct server *srv, struct conn *c, const char *reason)
  * called before each write to a client, it costs nothing when nothing is pending. */
 static void flush_log(struct server *srv)
 {
+	if (log_enabled(LOG_DEBUG) && chat_has_log(&srv->chat) && buf_len(&srv->chat.log.pending) > 0)
+		log_msg(LOG_DEBUG, "log: flushing %zu bytes", buf_len(&srv->chat.log.pending));
 	if (chat_flush_log(&srv->chat) != 0)
 		log_msg(LOG_ERROR, "cannot write the log: %s", strerror(errno));
 }
@@ -224,7 +228,11 @@ static void flush_conn(struct server *srv, struct conn *c)
 			return;
 		}
 		conn_sent(c, (size_t)n);
+		srv->stats.bytes_out += (size_t)n;
 		todo -= (size_t)n;
+		if (log_enabled(LOG_DEBUG))
+			log_msg(LOG_DEBUG, "sent %s %zd bytes (%zu still queued)%s", c->peer, n,
+			    buf_len(&c->out), c->closing ? ", last words before closing" : "");
 	}
 	if (!check_queue(srv, c))
 		update_events(srv, c);
@@ -252,6 +260,7 @@ static void finish_conn(struct server *srv, struct conn *c)
 	flush_log(srv);
 	if (buf_len(&c->out) > 0)      /* last words */
 		(void)transport_write(c->t, buf_data(&c->out), buf_len(&c->out));
+	stats_drop(&srv->stats, c->close_reason ? c->close_reason : "closed");
 	log_msg(LOG_INFO, "disconnect %s \"%s\": %s", c->peer,
 	    log_escape(s->m.name, strlen(s->m.name), esc, sizeof(esc)),
 	    c->close_reason ? c->close_reason : "closed");
@@ -367,6 +376,9 @@ static void on_throttle_timer(struct loop *loop, void *arg)
 
 	(void)loop;
 	srv->throttle_timer = 0;
+	if (log_enabled(LOG_DEBUG))
+		log_msg(LOG_DEBUG, "timer: throttle, %d connection(s) waiting for tokens",
+		    srv->nthrottled);
 	if (srv->shutting_down)         /* BYE was sent: no more lines after it */
 		return;
 	for (int fd = 0; fd < srv->capconns && srv->nthrottled > 0; fd++) {
@@ -393,6 +405,7 @@ static void read_conn(struct server *srv, struct conn *c)
 	n = transport_read(c->t, buf_reserve(&c->in, TC_READ_CHUNK), TC_READ_CHUNK);
 	err = errno;
 	if (n > 0) {
+		srv->stats.bytes_in += (size_t)n;
 		buf_commit(&c->in, (size_t)n);
 		run_input(srv, c);
 	}
@@ -538,6 +551,7 @@ static void refuse_full(struct server *srv, int fd, const char *peer)
 	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
 	    srv->nconns, srv->opt->max_clients);
 	refuse(fd, msg);
+	srv->stats.refused++;
 	warn_refused(&srv->warn_full, peer, "chat is full");
 }
 
@@ -564,6 +578,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 	if (b != NULL) {
 		ban_line(b, msg, sizeof(msg));
 		refuse(fd, msg);
+		srv->stats.refused++;
 		log_msg(LOG_INFO, "refused %s: banned", peer);
 		return true;
 	}
@@ -576,6 +591,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 		return false;
 	addrlimit_reason(srv->al, v, msg, sizeof(msg));
 	refuse(fd, msg);
+	srv->stats.refused++;
 	warn_refused(&srv->warn_addr, peer, msg);
 	return true;
 }
@@ -619,6 +635,7 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 	c->server = srv;
 	srv->conns[t->fd] = c;
 	srv->nconns++;
+	srv->stats.accepted++;
 	loop_add(srv->loop, t->fd, 0, on_conn, srv);
 	log_msg(LOG_INFO, "connect %s (fd %d, %s, %d connected)", peer, t->fd, t->ops->name,
 	    srv->nconns);
@@ -732,6 +749,9 @@ static void on_housekeeping(struct loop *loop, void *arg)
 	check_total_queue(srv, total);
 	if (++srv->ticks % SWEEP_TICKS == 0)
 		addrlimit_sweep(srv->al, now);
+	if (log_enabled(LOG_DEBUG) && (total > 0 || trimmed > 0))
+		log_msg(LOG_DEBUG, "timer: housekeeping, %d connection(s), %zu bytes queued, "
+		    "%d buffer(s) trimmed", srv->nconns, total, trimmed);
 #ifdef __GLIBC__
 	if (trimmed > 0)
 		malloc_trim(0);
@@ -767,7 +787,7 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 		loop_stop(loop);        /* a second signal: stop flushing now */
 		return;
 	}
-	log_msg(LOG_WARN, "%s: shutting down", strsignal(signo));
+	log_msg(LOG_INFO, "%s: shutting down", strsignal(signo));
 	srv->shutting_down = true;
 	close_listeners(srv);
 	for (int fd = 0; fd < srv->capconns; fd++) {
@@ -793,6 +813,20 @@ static void reload_tls(struct server *srv)
 	else
 		log_msg(LOG_WARN, "TLS certificate reloaded: sha256 Fingerprint=%s",
 		    tls_ctx_fingerprint(srv->tls));
+}
+
+/* SIGUSR1: one line of totals on stderr, whatever the log level. */
+static void on_usr1(struct loop *loop, int signo, void *arg)
+{
+	struct server *srv = arg;
+	struct stats_now sn = { .now = time(NULL), .connections = srv->nconns,
+	    .rooms = (int)chat_rooms(&srv->chat)->count, .msgs_in = srv->chat.stats.msgs_in,
+	    .msgs_out = srv->chat.stats.msgs_out };
+	char line[1024];
+
+	(void)loop, (void)signo;
+	fprintf(stderr, "tcpchat[%ld]: stats: %s\n", (long)getpid(),
+	    stats_format(&srv->stats, &sn, line, sizeof(line)));
 }
 
 static void on_hup(struct loop *loop, int signo, void *arg)
@@ -948,6 +982,7 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->soft_limit = srv->hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
+	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 	srv->loop = loop_new();
 	setup_admission(srv);
 	spoof_init();
@@ -970,6 +1005,8 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGHUP, on_hup, srv);
+	loop_signal(srv->loop, SIGUSR1, on_usr1, srv);
+	stats_init(&srv->stats, time(NULL));
 	loop_set_before_sleep(srv->loop, before_sleep, srv);
 	loop_timer_add(srv->loop, HOUSEKEEPING_MS, on_housekeeping, srv);
 	return 0;

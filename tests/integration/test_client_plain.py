@@ -208,8 +208,11 @@ def test_no_name_at_all():
     c = None
     try:
         c = Plain(s.port, stdin_data="")
-        if c.wait() != 0:
+        # Issue 14: connected, but no name will ever come: an error, not a silent 0.
+        if c.wait() != 1:
             fail("exit status %r for empty input" % c.proc.returncode)
+        if b"no name to join with" not in c.err:
+            fail("no reason on stderr: %r" % c.err)
     finally:
         if c:
             c.kill()

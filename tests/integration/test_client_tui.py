@@ -551,7 +551,7 @@ def test_reconnect_keeps_name_and_room():
         t.wait(r"connected\s*$")
         bob = proto_join(port, "bob")
         bob.line("/join dev")
-        t.wait(r"-- bob has joined$")
+        t.wait(r"-- bob came from #lobby$")
         t.type("back again")
         t.keys("Enter")
         bob.expect(r"MSG\t" + TS + r"\talice\tback again\n")

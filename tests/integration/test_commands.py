@@ -1,7 +1,7 @@
 """SPEC section 2 / issue 3: commands, rooms, private messages, renames."""
 import re
 
-from tclib import TS, Client, Server, fail, join, joined, left, proto_join, run
+from tclib import TS, Client, Server, fail, join, joined, left, notice, proto_join, run
 
 
 def prompt(name):
@@ -22,7 +22,8 @@ def test_help_and_errors_are_private():
                 fail("/help lacks %s" % usage)
         for line, err in (("/frob", "Unknown command: /frob (try /help)"),
                           ("/join", "Usage: /join ROOM"),
-                          ("/join two words", "Usage: /join ROOM"),
+                          ("/join two words",
+                           "Usage: /join ROOM (spaces are not allowed in room names)"),
                           ("/list extra", "Usage: /list"),
                           ("/msg", "Usage: /msg NAME TEXT"),
                           ("/msg nobody hi", "No such user: nobody"),
@@ -84,7 +85,7 @@ def test_list_and_rooms():
         a.expect(r"^2 in lobby:\n  alice \(you\)\n  bob\n" + prompt("alice"))
         b.line("/join dev")
         b.expect(r"^You are now in room dev \(1 here\)\.\n" + prompt("bob"))
-        left(a, "bob")
+        notice(a, "bob went to room dev")
         a.line("/rooms")
         m = a.expect(r"^2 rooms:\n(.*?)\n" + prompt("alice"))
         body = m.group(1).decode()
@@ -112,10 +113,10 @@ def test_rooms_are_isolated_with_own_history():
             fail("a message crossed rooms")
         a.line("/join dev")            # rooms match case-insensitively
         a.expect(r"^You are now in room Dev \(2 here\)\.\n\[" + TS + r"\]\[bob\]:dev talk\n" + prompt("alice"))
-        b.expect(r"\nalice has joined our chat\.\.\.\n")
+        b.expect(r"\nalice came from room lobby\n")
         a.line("/join lobby")
         a.expect(r"^You are now in room lobby \(1 here\)\.\n\[" + TS + r"\]\[alice\]:lobby talk\n" + prompt("alice"))
-        b.expect(r"\nalice has left our chat\.\.\.\n")
+        b.expect(r"\nalice went to room lobby\n")
         a.line("/join lobby")
         a.expect_exact("You are already in that room.\n")
     finally:
@@ -133,8 +134,8 @@ def test_private_messages():
         joined(b, "carol")
         c.line("/join elsewhere")        # private messages reach any room
         c.expect("You are now in room elsewhere")
-        left(a, "carol")
-        left(b, "carol")
+        notice(a, "carol went to room elsewhere")
+        notice(b, "carol went to room elsewhere")
         a.line("/msg bob smith meet at noon")
         a.expect(r"^\[" + TS + r"\]\[to bob smith\]\[private\]:meet at noon\n" + prompt("alice"))
         b.expect(r"\n\[" + TS + r"\]\[alice\]\[private\]:meet at noon\n" + prompt("bob smith"))
@@ -184,7 +185,7 @@ def test_client_dialect():
         p.line("/join lab")
         p.expect(r"^ROOM\tlab\nMEMBERS\trobo2\n")
         n.line("/join lab")
-        p.expect(r"^JOIN\t" + TS + r"\tncuser\n")
+        p.expect(r"^JOIN\t" + TS + r"\tncuser\tlobby\n")    # a room switch: where from
         n.close()
         p.expect(r"^LEAVE\t" + TS + r"\tncuser\n")
         p.line("/quit")

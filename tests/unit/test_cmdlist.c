@@ -51,6 +51,7 @@ static void help_lines(void **state)
 		"  /rooms           every room and how many are in it",
 		"  /join ROOM       go to ROOM, creating it if needed",
 		"  /msg NAME TEXT   a private message to NAME",
+		"  /history [N]     the last N messages of this room (default: all kept)",
 		"  /quit            leave the chat",
 		"  /topic [TEXT]    show or set this room's topic",
 		"  /oper NAME PASSWORD become an operator",
@@ -78,8 +79,8 @@ static void help_lines(void **state)
 static void completion_words(void **state)
 {
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
-	    "/rooms", "/join", "/msg", "/quit", "/topic", "/oper", "/kick", "/ban", "/unban",
-	    "/bans", "/mute", "/unmute", "/wall", "/purge", NULL };
+	    "/rooms", "/join", "/msg", "/history", "/quit", "/topic", "/oper", "/kick", "/ban",
+	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;

@@ -51,10 +51,14 @@ static void test_extra_fields_ignored(void **state)
 	struct proto_rec r;
 
 	(void)state;
-	parse("JOIN\t2026-01-02 03:04:05\tbob\tfuture\tfield", buf, sizeof(buf), &r);
+	parse("JOIN\t2026-01-02 03:04:05\tbob\tlobby\tfuture", buf, sizeof(buf), &r);
 	assert_int_equal(r.type, PROTO_JOIN);
-	assert_int_equal(r.nf, 2);
+	assert_int_equal(r.nf, 3);                 /* TIME NAME [FROM-ROOM] */
 	assert_string_equal(r.f[1], "bob");
+	assert_string_equal(r.f[2], "lobby");
+	parse("LEAVE\t2026-01-02 03:04:05\tbob", buf, sizeof(buf), &r);
+	assert_int_equal(r.nf, 3);                 /* no room: a real leave */
+	assert_string_equal(r.f[2], "");
 	parse("PRIV\tT\ta\tb\ttext\textra", buf, sizeof(buf), &r);
 	assert_int_equal(r.type, PROTO_PRIV);
 	assert_string_equal(r.f[3], "text");

@@ -34,6 +34,9 @@ static void plain_lines(void **state)
 	assert_string_equal(plain("PRIV\tT\teve\tbob\tpsst", "eve"), "[T][to bob][private]:psst");
 	assert_string_equal(plain("PRIV\tT\tbob\teve\tpsst", "eve"), "[T][bob][private]:psst");
 	assert_string_equal(plain("JOIN\tT\tbob", NULL), "bob has joined our chat...");
+	assert_string_equal(plain("LEAVE\tT\tbob", NULL), "bob has left our chat...");
+	assert_string_equal(plain("JOIN\tT\tbob\tlobby", NULL), "bob came from room lobby");
+	assert_string_equal(plain("LEAVE\tT\tbob\tdev", "bob"), "bob went to room dev");
 	assert_string_equal(plain("WELCOME\teve\tlobby", NULL), "*** You are eve, in room lobby");
 	assert_string_equal(plain("MEMBERS\ta\tb c", NULL), "*** In the room: a, b c");
 	assert_string_equal(plain("MEMBERS", NULL), "*** In the room:");

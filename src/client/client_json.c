@@ -1,0 +1,130 @@
+/* client_json.c: records as JSON objects. See client_json.h. */
+#define _XOPEN_SOURCE 700
+#include <ctype.h>
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "client_json.h"
+
+void client_json_time(const char *field, time_t now, char out[32])
+{
+	struct tm tm;
+	const char *end;
+	time_t t = now;
+
+	memset(&tm, 0, sizeof(tm));
+	if (field != NULL && (end = strptime(field, "%Y-%m-%d %H:%M:%S", &tm)) != NULL &&
+	    *end == '\0') {
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+		if (t == (time_t)-1)
+			t = now;
+	}
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
+}
+
+static void set_str(json_t *o, const char *key, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		json_object_set_new(o, key, json_string(s));   /* NULL (invalid UTF-8): skipped */
+}
+
+static json_t *member_array(const struct proto_rec *rec)
+{
+	json_t *a = json_array();
+	const char *cur = rec->list, *name;
+	size_t len;
+
+	while ((name = proto_members_next(&cur, &len)) != NULL)
+		json_array_append_new(a, json_stringn(name, len));
+	return a;
+}
+
+static void type_word(const struct proto_rec *rec, char *out, size_t outsz)
+{
+	const char *w = proto_type_name(rec->type);
+	size_t i = 0;
+
+	for (; w[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = w[i] == '?' ? 'q' : (char)tolower((unsigned char)w[i]);
+	out[i] = '\0';
+}
+
+/* Which fields are TIME, NAME, the other name, TEXT and the other room, per record. */
+static void fill(json_t *o, const struct proto_rec *rec)
+{
+	const char *const *f = (const char *const *)rec->f;
+
+	switch (rec->type) {
+	case PROTO_MSG: case PROTO_HIST:
+		set_str(o, "name", f[1]), set_str(o, "text", f[2]);
+		break;
+	case PROTO_JOIN: case PROTO_LEAVE:
+		set_str(o, "name", f[1]), set_str(o, "via", rec->nf > 2 ? f[2] : NULL);
+		break;
+	case PROTO_RENAME:
+		set_str(o, "name", f[1]), set_str(o, "to", f[2]);
+		break;
+	case PROTO_PRIV:
+		set_str(o, "name", f[1]), set_str(o, "to", f[2]), set_str(o, "text", f[3]);
+		break;
+	case PROTO_WELCOME:
+		set_str(o, "name", f[0]);
+		break;
+	case PROTO_MEMBERS:
+		json_object_set_new(o, "members", member_array(rec));
+		break;
+	case PROTO_ROOM:
+		break;
+	default:
+		set_str(o, "text", rec->nf > 0 ? f[0] : NULL);
+		break;
+	}
+}
+
+static bool has_time(enum proto_type t)
+{
+	return t == PROTO_MSG || t == PROTO_HIST || t == PROTO_JOIN || t == PROTO_LEAVE ||
+	    t == PROTO_RENAME || t == PROTO_PRIV;
+}
+
+static char *dump(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+
+	json_decref(o);
+	return s;
+}
+
+char *client_json_record(const struct proto_rec *rec, const char *room, time_t now)
+{
+	json_t *o = json_object();
+	char word[16], ts[32];
+
+	type_word(rec, word, sizeof(word));
+	client_json_time(has_time(rec->type) && rec->nf > 0 ? rec->f[0] : NULL, now, ts);
+	json_object_set_new(o, "type", json_string(word));
+	json_object_set_new(o, "time", json_string(ts));
+	if (rec->type == PROTO_WELCOME || rec->type == PROTO_ROOM)
+		room = rec->type == PROTO_WELCOME ? rec->f[1] : rec->f[0];
+	set_str(o, "room", room);
+	fill(o, rec);
+	if (rec->type == PROTO_HIST)
+		json_object_set_new(o, "history", json_true());
+	return dump(o);
+}
+
+char *client_json_line(const char *line, const char *room, time_t now)
+{
+	json_t *o = json_object();
+	char ts[32];
+
+	client_json_time(NULL, now, ts);
+	json_object_set_new(o, "type", json_string("line"));
+	json_object_set_new(o, "time", json_string(ts));
+	set_str(o, "room", room);
+	set_str(o, "text", line);
+	return dump(o);
+}

@@ -1,0 +1,25 @@
+/*
+ * client_json.h: plain mode's --json output: one JSON object per record, on one line
+ * (jansson does the encoding). Keys: "type" (the record word in lower case: "msg",
+ * "hist", "join", "leave", "rename", "priv", "welcome", "room", "members", "info",
+ * "err", "bye", "nameq", or "line" for a raw nc line), "time" (UTC, ISO 8601),
+ * "room", "name", "text", and "history": true on replayed history; "to" (PRIV, RENAME),
+ * "via" (the other room of a room switch), "members" (an array) where they apply.
+ */
+#ifndef CLIENT_JSON_H
+#define CLIENT_JSON_H
+
+#include <time.h>
+
+#include "proto.h"
+
+/* The record's TIME field ("YYYY-MM-DD HH:MM:SS", local time) as UTC ISO 8601 in
+ * out ("2026-12-01T09:30:00Z"); records without one get now. */
+void client_json_time(const char *field, time_t now, char out[32]);
+
+/* rec (in room, NULL if unknown) as one line of JSON, without a newline; malloc'd. */
+char *client_json_record(const struct proto_rec *rec, const char *room, time_t now);
+/* A raw line of an nc server. */
+char *client_json_line(const char *line, const char *room, time_t now);
+
+#endif
