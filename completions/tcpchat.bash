@@ -8,7 +8,7 @@ _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue -v --verbose
 	-q --quiet -h --help'
-_tcpchat_connect_opts='-p --port -n --name -P --plain -h --help'
+_tcpchat_connect_opts='-p --port -n --name -P --plain --no-bell --no-mouse -h --help'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-total-queue'

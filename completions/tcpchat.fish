@@ -71,6 +71,8 @@ complete -c tcpchat -n '__tcpchat_operand serve 0' -a '(__tcpchat_listen_ports)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s p -l port -x -a 8989 -d 'port to connect to (default 8989)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s n -l name -x -a '(set -q USER; and echo $USER)' -d 'join with this name instead of asking'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s P -l plain -d 'plain line mode even on a terminal'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-bell -d 'no terminal bell when a line names you or is private'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-mouse -d 'leave the mouse to the terminal (no wheel scrolling)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host
 complete -c tcpchat -n '__tcpchat_operand connect 1' -a 8989 -d 'the default port'

@@ -56,6 +56,8 @@ static const char connect_help[] =
 "  -p, --port PORT          port to connect to (default " STR(TC_DEFAULT_PORT) ")\n"
 "  -n, --name NAME          join with this name instead of asking\n"
 "  -P, --plain              plain line mode even on a terminal\n"
+"      --no-bell            no terminal bell when a line names you or is private\n"
+"      --no-mouse           leave the mouse to the terminal (no wheel scrolling)\n"
 "  -h, --help               show this help and exit\n";
 
 int options_parse_int(const char *s, long min, long max, long *out)
@@ -173,12 +175,16 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		usage_error("serve", "unexpected argument", argv[optind]);
 }
 
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE };   /* long-only options of connect */
+
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "plain", no_argument, NULL, 'P' },
+		{ "no-bell", no_argument, NULL, CONNECT_NO_BELL },
+		{ "no-mouse", no_argument, NULL, CONNECT_NO_MOUSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -193,6 +199,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); break;
 		case 'n': opt->name = optarg; break;
 		case 'P': opt->plain = true; break;
+		case CONNECT_NO_BELL: opt->no_bell = true; break;
+		case CONNECT_NO_MOUSE: opt->no_mouse = true; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
 		default: usage_error("connect", "unknown option", argv[optind - 1]); break;

@@ -25,6 +25,8 @@ struct connect_options {
 	int port;
 	const char *name;     /* NULL: ask */
 	bool plain;           /* force the plain line mode even on a terminal */
+	bool no_bell;         /* no bell on mentions and private messages (full screen) */
+	bool no_mouse;        /* no mouse reporting: the wheel stays the terminal's */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,
