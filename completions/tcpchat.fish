@@ -91,6 +91,8 @@ complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l listen -d 'plain
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l reconnect -d 'plain mode: reconnect after a drop instead of exiting'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-history -d 'plain mode: do not print the history replayed on joining'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l json -d 'plain mode: one JSON object per line and event'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-bell -d 'no terminal bell when a line names you or is private'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-mouse -d 'leave the mouse to the terminal (no wheel scrolling)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s V -l version -d 'show the version and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host

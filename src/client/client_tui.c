@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ctype.h>
 #include <curses.h>
+#include <langinfo.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "tui.h"
 #include "tui_term.h"
 #include "util.h"
+#include "wrap.h"
 
 #define TICK_MS   1000   /* status refresh while a reconnect is pending */
 
@@ -39,6 +41,10 @@ struct ctui {
 	bool offline;         /* the drop was reported; retries only update the status */
 	uint64_t tick;
 	int status;
+	bool bell;            /* ring on mentions and private messages */
+	bool unfocused;       /* the terminal said it lost the focus */
+	int unread;           /* mentions and private messages while not active */
+	int title_unread;     /* what the title shows (-1: never set) */
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
 	struct client_tls *tls;  /* --tls, else NULL */
@@ -180,6 +186,54 @@ static bool track(struct ctui *t, const struct proto_rec *rec)
 	return true;
 }
 
+/* "Active": the newest lines are in view (not scrolled up) and the terminal has the
+ * focus (as far as it reports focus). */
+static bool active(const struct ctui *t)
+{
+	return !t->unfocused && !tui_scrolled_up();
+}
+
+/* A live line names us or is a private message to us: bell, and counted in the title
+ * while not active. */
+static void alert(struct ctui *t)
+{
+	if (t->bell)
+		tui_bell();
+	if (!active(t))
+		t->unread++;
+}
+
+static void update_title(struct ctui *t)
+{
+	if (t->unread > 0 && active(t))
+		t->unread = 0;
+	if (t->unread != t->title_unread && (t->unread > 0 || t->title_unread > 0)) {
+		tui_title(t->unread);
+		t->title_unread = t->unread;
+	}
+}
+
+/* Show a message: highlighted when it names us, "* name action" after /me. */
+static void show_view(struct ctui *t, const struct proto_rec *rec, enum tui_kind kind,
+    const struct render_view *v)
+{
+	const char *me = client_conn_name(t->cc), *action;
+	bool live = rec->type == PROTO_MSG || rec->type == PROTO_PRIV;
+
+	if (kind == TUI_MSG && render_mentions(v->text, me)) {
+		kind = TUI_MENTION;
+		if (live)
+			alert(t);
+	} else if (kind == TUI_PRIV && live && me != NULL && strcmp(rec->f[1], me) != 0) {
+		alert(t);
+	}
+	action = kind != TUI_PRIV ? render_action(v->name, v->text) : NULL;
+	if (action != NULL)
+		tui_add(kind == TUI_MENTION ? TUI_MENTION : TUI_ACTION, v->time, NULL, action);
+	else
+		tui_add(kind, v->time, v->name, v->text);
+}
+
 static void on_record(void *arg, const struct proto_rec *rec)
 {
 	static const enum tui_kind kinds[] = {
@@ -190,7 +244,7 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	struct render_view v;
 
 	if (track(t, rec) && render_record(rec, RENDER_SCREEN, client_conn_name(t->cc), &v)) {
-		tui_add(kinds[v.kind], v.time, v.name, v.text);
+		show_view(t, rec, kinds[v.kind], &v);
 		render_view_free(&v);
 	}
 	if (rec->type == PROTO_NAMEQ)
@@ -358,6 +412,101 @@ static bool is_command(const char *s, enum cmdlist_id id, bool bare)
 	return cmd != NULL && cmd->id == id && (!bare || strchr(s, ' ') == NULL);
 }
 
+/* "/WORD" alone or followed by a space: what follows (a command of the client's own). */
+static const char *own_command(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (line[0] != '/' || strncmp(line + 1, word, n) != 0 ||
+	    (line[n + 1] != '\0' && line[n + 1] != ' '))
+		return NULL;
+	return line + 1 + n + (line[n + 1] == ' ');
+}
+
+/* Send prefix + text in lines of at most TC_DEFAULT_MAX_LINE bytes (the server's
+ * default limit; it does not announce its own), cut at spaces, each with the prefix. */
+static int send_pieces(struct ctui *t, const char *prefix, const char *text)
+{
+	size_t plen = strlen(prefix), n = strlen(text), next;
+	size_t room = TC_DEFAULT_MAX_LINE > plen + 64 ? TC_DEFAULT_MAX_LINE - plen : 64;
+	char *line = xmalloc(plen + room + 1);
+	int rc = 0;
+
+	while (rc == 0 && n > 0) {
+		size_t len = wrap_split(text, n, room, &next);
+
+		memcpy(line, prefix, plen);
+		memcpy(line + plen, text, len);
+		line[plen + len] = '\0';
+		rc = client_conn_send(t->cc, line);
+		text += next;
+		n -= next;
+	}
+	free(line);
+	return rc;
+}
+
+/* Where the text of "/msg NAME TEXT" starts: after the longest name of the room that
+ * fits (names may hold spaces), else after the first word. */
+static size_t msg_text_at(struct ctui *t, const char *line)
+{
+	const char *rest = line + strcspn(line, " ");
+	size_t best = 0;
+
+	rest += strspn(rest, " ");
+	for (size_t i = 0; i < t->members.n; i++) {
+		size_t len = strlen(t->members.names[i]);
+
+		if (len > best && strncasecmp(rest, t->members.names[i], len) == 0 && rest[len] == ' ')
+			best = len;
+	}
+	if (best == 0)
+		best = strcspn(rest, " ");
+	return (size_t)(rest - line) + best + (rest[best] == ' ');
+}
+
+/* A line for the server: messages and private messages too long for one line go as
+ * several; "/me ACTION" goes as the message "* NAME ACTION". */
+static int send_text(struct ctui *t, const char *line)
+{
+	const char *action = own_command(line, "me"), *name = client_conn_name(t->cc);
+	int rc;
+
+	if (action != NULL) {
+		char *prefix = xmalloc(strlen(name ? name : "") + 4);
+
+		sprintf(prefix, "* %s ", name ? name : "");
+		rc = send_pieces(t, prefix, action);
+		free(prefix);
+		return rc;
+	}
+	if (is_command(line, CMDLIST_MSG, false)) {
+		size_t at = msg_text_at(t, line);
+		char *prefix = xstrndup(line, at);
+
+		rc = line[at] != '\0' ? send_pieces(t, prefix, line + at) : client_conn_send(t->cc, line);
+		free(prefix);
+		return rc;
+	}
+	return line[0] == '/' ? client_conn_send(t->cc, line) : send_pieces(t, "", line);
+}
+
+/* /clear, /me without a text: handled here. True if the line was one of them. */
+static bool local_command(const char *line)
+{
+	const char *rest;
+
+	if ((rest = own_command(line, "clear")) != NULL && blank(rest)) {
+		tui_clear();
+		return true;
+	}
+	if ((rest = own_command(line, "me")) != NULL && blank(rest)) {
+		tui_add(TUI_ERROR, NULL, NULL, "Usage: /me ACTION");
+		return true;
+	}
+	return false;
+}
+
 static void send_one(struct ctui *t, const char *line)
 {
 	enum client_conn_state st = client_conn_state(t->cc);
@@ -372,13 +521,16 @@ static void send_one(struct ctui *t, const char *line)
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
+	if (local_command(line))
+		return;
 	if (is_command(line, CMDLIST_HELP, true))
-		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn scroll, Shift+Home/End oldest/newest, "
-		    "Tab completes, Up/Down/Ctrl+R input history, Ctrl+L redraws, Ctrl+D or /quit "
-		    "leaves. Server commands:");
+		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn or the mouse wheel scroll, "
+		    "Shift+Home/End oldest/newest, Tab completes, Up/Down/Ctrl+R input history, "
+		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
+		    "/quit leaves. Client commands: /me ACTION, /clear. Server commands:");
 	if (st == LINK_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
-	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || client_conn_send(t->cc, line) != 0)
+	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
 		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
 }
 
@@ -467,7 +619,20 @@ static void show_matches(const char *text, void *arg)
 	tui_add(TUI_INFO, NULL, NULL, text);
 }
 
-static void on_key(int key)
+static void on_mouse(void)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	switch (keys_mouse_action((unsigned long)ev.bstate)) {
+	case KEYS_UI_WHEEL_UP: tui_wheel(1); break;
+	case KEYS_UI_WHEEL_DOWN: tui_wheel(-1); break;
+	default: break;
+	}
+}
+
+static void on_key(struct ctui *t, int key)
 {
 	switch (keys_ui_action(key)) {
 	case KEYS_UI_PAGE_UP: tui_page(1); break;
@@ -476,6 +641,10 @@ static void on_key(int key)
 	case KEYS_UI_BOTTOM: tui_scroll_bottom(); break;
 	case KEYS_UI_REDRAW: tui_force_redraw(); break;
 	case KEYS_UI_RESIZE: break;   /* SIGWINCH does it */
+	case KEYS_UI_MOUSE: on_mouse(); break;
+	case KEYS_UI_FOCUS_IN: t->unfocused = false; break;
+	case KEYS_UI_FOCUS_OUT: t->unfocused = true; break;
+	case KEYS_UI_WHEEL_UP: case KEYS_UI_WHEEL_DOWN: break;
 	case KEYS_UI_NONE: input_key(key); break;
 	}
 }
@@ -493,7 +662,20 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 		return;
 	}
 	while (!t->quitting && w != NULL && (key = wgetch(w)) != ERR)
-		on_key(key);
+		on_key(t, key);
+}
+
+/* Ctrl+C: cancels a paste waiting for its answer, else clears a non-empty input line
+ * (kept in the input history). False when there was nothing to cancel: quit. */
+static bool interrupt(struct ctui *t)
+{
+	if (t->npaste > 0) {
+		drop_paste(t);
+		tui_add(TUI_INFO, NULL, NULL, "Paste not sent.");
+		update_prompt(t);
+		return true;
+	}
+	return input_clear_line();
 }
 
 static void on_signal(struct loop *loop, int signo, void *arg)
@@ -512,6 +694,8 @@ static void on_signal(struct loop *loop, int signo, void *arg)
 		input_set_window(tui_input_window());
 		return;
 	}
+	if (signo == SIGINT && interrupt(t))
+		return;
 	t->status = signo == SIGINT ? 0 : 128 + signo;
 	quit(t);
 }
@@ -527,6 +711,30 @@ static void before_sleep(struct loop *loop, void *arg)
 	tui_draw();
 	input_draw();
 	doupdate();
+	update_title(t);
+}
+
+/* TERM unset, empty or "dumb": no cursor addressing, so no full screen. */
+static bool terminal_usable(void)
+{
+	const char *term = getenv("TERM");
+
+	return term != NULL && term[0] != '\0' && strcmp(term, "dumb") != 0;
+}
+
+/* Outside a UTF-8 locale curses and readline take typed non-ASCII bytes for other keys
+ * and drop them: say so at once rather than losing them quietly. */
+static void warn_locale(void)
+{
+	const char *set = nl_langinfo(CODESET);
+	char buf[256];
+
+	if (set != NULL && (strcasecmp(set, "UTF-8") == 0 || strcasecmp(set, "utf8") == 0))
+		return;
+	snprintf(buf, sizeof(buf), "The locale's character set is %s, not UTF-8: only ASCII "
+	    "can be typed and shown. Set LANG (or LC_ALL) to a UTF-8 locale, e.g. C.UTF-8.",
+	    set != NULL && set[0] ? set : "unknown");
+	tui_add(TUI_ERROR, NULL, NULL, buf);
 }
 
 int client_tui_run(const struct connect_options *opt)
@@ -540,7 +748,11 @@ int client_tui_run(const struct connect_options *opt)
 	const char *no_colour = getenv("NO_COLOR");
 	char *hist;
 
+	if (!terminal_usable())
+		return -1;      /* the caller says so and runs the plain line mode */
 	memset(&t, 0, sizeof(t));
+	t.bell = !opt->no_bell;
+	t.title_unread = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if (opt->tls) {
 		if (client_tls_init(&tls, opt) != 0) {
@@ -560,7 +772,7 @@ int client_tui_run(const struct connect_options *opt)
 		client_conn_set_name(t.cc, opt->name);
 
 	tui_term_save();
-	if (!tui_start(no_colour == NULL || no_colour[0] == '\0')) {
+	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
 		client_conn_free(t.cc);
 		loop_free(t.loop);
 		if (t.tls != NULL)
@@ -578,6 +790,7 @@ int client_tui_run(const struct connect_options *opt)
 	loop_set_before_sleep(t.loop, before_sleep, &t);
 
 	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
+	warn_locale();
 	if (client_conn_start(t.cc, &err) != 0) {
 		char buf[512];
 

@@ -158,6 +158,8 @@ void input_draw(void)
 	if (point > strlen(line))
 		point = strlen(line);
 	cursor = text_cols(prompt, strlen(prompt)) + text_cols(line, point);
+	if (cursor < width)
+		I.hscroll = 0;       /* all of it fits: the prompt shows (after a tiny size, too) */
 	if (cursor < I.hscroll)
 		I.hscroll = cursor > width / 2 ? cursor - width / 2 : 0;
 	if (cursor >= I.hscroll + width)
@@ -205,6 +207,22 @@ static void free_names(void)
 	names = NULL;
 }
 
+/* The server's commands and the client's own (/me, /clear). */
+static char **command_words(void)
+{
+	static const char *const own[] = { "/clear", "/me" };
+	char **words = cmdlist_words();
+	size_t n = 0;
+
+	while (words[n] != NULL)
+		n++;
+	words = xreallocarray(words, n + 3, sizeof(*words));
+	for (size_t i = 0; i < 2; i++)
+		words[n++] = xstrdup(own[i]);
+	words[n] = NULL;
+	return words;
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	char **matches;
@@ -213,7 +231,7 @@ static char **complete(const char *text, int start, int end)
 	rl_attempted_completion_over = 1;
 	free_names();
 	if (start == 0 && text[0] == '/')
-		names = cmdlist_words();
+		names = command_words();
 	else if (I.ops.names != NULL)
 		names = I.ops.names(I.ops.arg);
 	matches = rl_completion_matches(text, generate);
@@ -241,13 +259,18 @@ static void show_matches(char **matches, int num, int max)
 	free(buf);
 }
 
-static void on_line(char *line)
+static void remember(const char *line)
 {
 	if (line != NULL && *line != '\0') {
 		add_history(line);
 		if (I.history_path != NULL)
 			append_history(1, I.history_path);
 	}
+}
+
+static void on_line(char *line)
+{
+	remember(line);
 	I.hscroll = 0;
 	I.ops.line(line, I.ops.arg);
 }
@@ -346,4 +369,16 @@ void input_key(int key)
 	push_key(key);
 	while (I.started && I.qlen > 0)
 		rl_callback_read_char();
+}
+
+bool input_clear_line(void)
+{
+	if (!I.started || rl_line_buffer == NULL || rl_end == 0)
+		return false;
+	remember(rl_line_buffer);
+	rl_replace_line("", 1);
+	rl_point = rl_end = rl_mark = 0;
+	using_history();   /* Up starts again from the newest line */
+	I.hscroll = 0;
+	return true;
 }

@@ -10,6 +10,7 @@
 #define INPUT_H
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef void (*input_line_cb)(char *line, void *arg);
@@ -39,6 +40,9 @@ void input_set_prompt(const char *prompt);
 
 /* Feed one key from wgetch (a byte or a KEY_* code); readline runs on it. */
 void input_key(int key);
+/* Ctrl+C: clear a non-empty line, keeping it in the input history. False when the
+ * line was empty already. */
+bool input_clear_line(void);
 /* Draw the input line (wnoutrefresh; the caller calls doupdate). */
 void input_draw(void);
 

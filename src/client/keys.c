@@ -25,8 +25,20 @@ enum keys_ui keys_ui_action(int key)
 	case KEY_SHOME: return KEYS_UI_TOP;
 	case KEY_SEND: return KEYS_UI_BOTTOM;
 	case 0x0c: return KEYS_UI_REDRAW;   /* Ctrl+L */
+	case KEY_MOUSE: return KEYS_UI_MOUSE;
+	case KEYS_FOCUS_IN: return KEYS_UI_FOCUS_IN;
+	case KEYS_FOCUS_OUT: return KEYS_UI_FOCUS_OUT;
 	default: return KEYS_UI_NONE;
 	}
+}
+
+enum keys_ui keys_mouse_action(unsigned long bstate)
+{
+	if (bstate & BUTTON4_PRESSED)
+		return KEYS_UI_WHEEL_UP;
+	if (bstate & BUTTON5_PRESSED)
+		return KEYS_UI_WHEEL_DOWN;
+	return KEYS_UI_NONE;
 }
 
 size_t keys_to_bytes(int key, char *out)

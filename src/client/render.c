@@ -1,6 +1,7 @@
 /* render.c: the record -> display table of the client's front ends. See render.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "render.h"
@@ -116,4 +117,35 @@ void render_view_free(struct render_view *v)
 	free(v->name);
 	free(v->text);
 	v->name = v->text = NULL;
+}
+
+/* A byte that can be part of a word: letters, digits, '_' and any non-ASCII byte. */
+static bool word_byte(unsigned char c)
+{
+	return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+	    (c | 0x20) <= 'z');
+}
+
+bool render_mentions(const char *text, const char *me)
+{
+	size_t n = me != NULL ? strlen(me) : 0;
+
+	if (n == 0 || text == NULL)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if ((p == text || !word_byte((unsigned char)p[-1])) && strncasecmp(p, me, n) == 0 &&
+		    !word_byte((unsigned char)p[n]))
+			return true;
+	}
+	return false;
+}
+
+const char *render_action(const char *sender, const char *text)
+{
+	size_t n = sender != NULL ? strlen(sender) : 0;
+
+	if (n == 0 || text == NULL || strncmp(text, "* ", 2) != 0 ||
+	    strncmp(text + 2, sender, n) != 0 || text[2 + n] != ' ' || text[3 + n] == '\0')
+		return NULL;
+	return text + 2;
 }

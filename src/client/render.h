@@ -29,4 +29,13 @@ bool render_record(const struct proto_rec *rec, enum render_style style, const c
     struct render_view *v);
 void render_view_free(struct render_view *v);
 
+/* True if text names me: the whole name, case-insensitive (ASCII), not inside a longer
+ * word (letters, digits, '_' and non-ASCII bytes make words). */
+bool render_mentions(const char *text, const char *me);
+
+/* "/me": the client sends the ordinary message "* NAME ACTION". When text is that for
+ * its real sender (the server vouches for the name, so nobody can act in another's
+ * name), returns "NAME ACTION" (a pointer into text), else NULL. */
+const char *render_action(const char *sender, const char *text);
+
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "keys.h"
 #include "scroll.h"
 #include "tclimits.h"
 #include "tui.h"
@@ -17,7 +18,7 @@
 #include "util.h"
 #include "wrap.h"
 
-enum { PAIR_STATUS = 1, PAIR_ERROR, PAIR_NOTICE, PAIR_PRIV, PAIR_NAME0 };
+enum { PAIR_STATUS = 1, PAIR_ERROR, PAIR_NOTICE, PAIR_PRIV, PAIR_MENTION, PAIR_NAME0 };
 
 struct entry {
 	char *s;
@@ -42,6 +43,7 @@ static struct {
 	struct scroll sc;
 	char *status_left, *status_right;
 	bool dirty, clear;
+	bool titles, title_pushed;  /* the terminal takes titles; we saved the old one */
 } T;
 
 bool tui_active(void)
@@ -64,6 +66,7 @@ static void init_colours(void)
 	init_pair(PAIR_ERROR, COLOR_RED, -1);
 	init_pair(PAIR_NOTICE, COLOR_CYAN, -1);
 	init_pair(PAIR_PRIV, COLOR_MAGENTA, -1);
+	init_pair(PAIR_MENTION, COLOR_BLACK, COLOR_YELLOW);
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		init_pair((short)(PAIR_NAME0 + n++), base[i], -1);
 	if (COLORS >= 16 && COLOR_PAIRS > PAIR_NAME0 + 12) {
@@ -98,18 +101,71 @@ static void layout(void)
 	T.dirty = T.clear = true;
 }
 
-bool tui_start(bool colour)
+/* Terminals known to take OSC 2 (set the window title). */
+static bool titles_known(void)
+{
+	static const char *const kinds[] = { "xterm", "screen", "tmux", "rxvt", "alacritty",
+	    "foot", "kitty", "vte", "gnome", "konsole", "st-", "wezterm", "putty", "iterm" };
+	const char *term = getenv("TERM");
+
+	for (size_t i = 0; term != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strncmp(term, kinds[i], strlen(kinds[i])) == 0)
+			return true;
+	return false;
+}
+
+void tui_title(int unread)
+{
+	if (!T.titles || T.screen == NULL)
+		return;
+	if (!T.title_pushed)          /* xterm and VTE keep the old title for the exit */
+		fputs("\033[22;2t", stdout);
+	T.title_pushed = true;
+	if (unread > 0)
+		printf("\033]2;tcpchat: %d new\007", unread);
+	else
+		fputs("\033]2;tcpchat\007", stdout);
+	fflush(stdout);
+}
+
+void tui_bell(void)
+{
+	if (T.screen != NULL)
+		beep();
+}
+
+static bool cursor_addressing(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (char *)-1;
+}
+
+bool tui_start(bool colour, bool mouse)
 {
 	T.screen = newterm(NULL, stdout, stdin);
 	if (T.screen == NULL)
 		return false;
 	set_term(T.screen);
+	if (!cursor_addressing()) {     /* a terminal type that cannot place the cursor */
+		endwin();
+		delscreen(T.screen);
+		T.screen = NULL;
+		return false;
+	}
 	T.colour = colour;
 	cbreak();
 	noecho();
 	nonl();
 	set_escdelay(25);
 	init_colours();
+	define_key("\033[I", KEYS_FOCUS_IN);
+	define_key("\033[O", KEYS_FOCUS_OUT);
+	T.titles = titles_known();
+	if (mouse) {    /* the wheel only: clicks and drags stay the terminal's (Shift) */
+		mouseinterval(0);
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	}
 	if (T.ring == NULL)
 		T.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*T.ring));
 	layout();
@@ -121,6 +177,11 @@ void tui_stop(void)
 	if (T.screen == NULL)
 		return;
 	endwin();
+	if (T.title_pushed) {
+		fputs("\033[23;2t", stdout);
+		fflush(stdout);
+		T.title_pushed = false;
+	}
 	T.screen = NULL;   /* kept allocated: delscreen after endwin is not needed at exit */
 }
 
@@ -192,7 +253,8 @@ static void append(struct entry *e, const char *s, size_t n)
 static struct entry make_entry(enum tui_kind kind, const char *stamp, const char *name,
     const char *text)
 {
-	static const char *const marks[] = { "", "", "", "-- ", "", "!! " };
+	static const char *const marks[] = { [TUI_NOTICE] = "-- ", [TUI_ERROR] = "!! ",
+	    [TUI_ACTION] = "* " };
 	char tbuf[32], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
 	char *clean_text = utf8_clean_str(UTF8_DISPLAY, text ? text : "");
 	struct entry e = { .kind = kind };
@@ -211,7 +273,7 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
 		append(&e, kind == TUI_PRIV ? "] " : "> ", 2);
 		e.name_pair = kind == TUI_PRIV ? (T.colour ? PAIR_PRIV : 0) : name_pair(clean_name);
 	} else {
-		append(&e, marks[kind], strlen(marks[kind]));
+		append(&e, marks[kind] ? marks[kind] : "", marks[kind] ? strlen(marks[kind]) : 0);
 	}
 	e.body_off = e.len;
 	append(&e, clean_text, strlen(clean_text));
@@ -257,6 +319,22 @@ void tui_page(int dir)
 {
 	scroll_page(&T.sc, dir, (int)T.total_rows, T.hist_h);
 	T.dirty = true;
+}
+
+void tui_wheel(int dir)
+{
+	scroll_by(&T.sc, dir * TUI_WHEEL_ROWS, (int)T.total_rows, T.hist_h);
+	T.dirty = true;
+}
+
+void tui_clear(void)
+{
+	for (int i = 0; i < T.count; i++)
+		free(entry_at(i)->s);
+	T.head = T.count = 0;
+	T.total_rows = 0;
+	scroll_bottom(&T.sc);
+	T.dirty = T.clear = true;
 }
 
 void tui_scroll_top(void)
@@ -308,6 +386,11 @@ static attr_t kind_attr(const struct entry *e, short *pair)
 		*pair = T.colour ? PAIR_ERROR : 0;
 		return A_BOLD;
 	case TUI_PRIV:
+		return A_BOLD;
+	case TUI_MENTION:
+		*pair = T.colour ? PAIR_MENTION : 0;
+		return A_BOLD | (T.colour ? A_NORMAL : A_REVERSE);
+	case TUI_ACTION:
 		return A_BOLD;
 	default:
 		return A_NORMAL;

@@ -18,10 +18,15 @@ enum tui_kind {
 	TUI_NOTICE,   /* joins, leaves, renames, room changes */
 	TUI_INFO,     /* command output, client help */
 	TUI_ERROR,    /* errors, refusals, connection problems */
+	TUI_MENTION,  /* a message that names us: highlighted */
+	TUI_ACTION,   /* "/me": "TIME * name does something" (no name given) */
 };
 
-/* Start curses on the terminal (stdin/stdout). NULL if the terminal is unusable. */
-bool tui_start(bool colour);
+#define TUI_WHEEL_ROWS 3   /* rows one wheel notch scrolls */
+
+/* Start curses on the terminal (stdin/stdout); false if the terminal is unusable (no
+ * cursor addressing). mouse: report wheel events (KEY_MOUSE). */
+bool tui_start(bool colour, bool mouse);
 /* End curses (idempotent). */
 void tui_stop(void);
 bool tui_active(void);
@@ -35,8 +40,19 @@ void tui_set_status(const char *left, const char *right);
 /* Scrolling: dir > 0 pages up, dir < 0 pages down. */
 void tui_page(int dir);
 void tui_scroll_top(void);
+/* Mouse wheel: dir > 0 scrolls up (older), dir < 0 down, TUI_WHEEL_ROWS rows a notch. */
+void tui_wheel(int dir);
+/* /clear: forget every entry of the history pane. */
+void tui_clear(void);
 void tui_scroll_bottom(void);
 bool tui_scrolled_up(void);
+
+/* The terminal title: "tcpchat: N new", or "tcpchat" for 0 (terminals known to take
+ * titles only; the title from before is given back at tui_stop where the terminal
+ * keeps a title stack). */
+void tui_title(int unread);
+/* Ring the terminal bell. */
+void tui_bell(void);
 
 /* Read the terminal size and lay out again (after SIGWINCH). */
 void tui_resize(void);

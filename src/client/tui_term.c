@@ -12,8 +12,11 @@
 
 #include "tui_term.h"
 
-#define PASTE_ON  "\033[?2004h"
-#define PASTE_OFF "\033[?2004l"
+/* Bracketed paste and focus reports on; off again with the mouse reports curses turned
+ * on (for the crash path: endwin turns the mouse off itself). */
+#define PASTE_ON  "\033[?2004h\033[?1004h"
+#define PASTE_OFF "\033[?2004l\033[?1004l"
+#define MOUSE_OFF "\033[?1006l\033[?1000l"
 
 static struct termios saved_tio;
 static bool saved_tio_ok;
@@ -75,7 +78,7 @@ static const char *cap(const char *name)
 
 static void prepare_crash_reset(void)
 {
-	const char *parts[] = { PASTE_OFF, "\r\n", cap("sgr0"), cap("cnorm"), cap("rmcup") };
+	const char *parts[] = { PASTE_OFF, MOUSE_OFF, "\r\n", cap("sgr0"), cap("cnorm"), cap("rmcup") };
 
 	crash_reset_len = 0;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -18,4 +18,10 @@
  * even for empty text). A character wider than the row gets a row of its own. */
 size_t wrap_rows(const char *s, size_t n, int width, int indent, size_t *starts, size_t max);
 
+/* The first piece of s (n bytes) when it must go in lines of at most max bytes (at
+ * least 8): the length of the piece; *next is where the rest starts. Cuts at the last
+ * space that fits (the space dropped), else between UTF-8 characters; never so that
+ * the rest starts with '/' (it would be taken for a command). n <= max: all of it. */
+size_t wrap_split(const char *s, size_t n, size_t max, size_t *next);
+
 #endif

@@ -75,6 +75,8 @@ static const char connect_help[] =
 "      --reconnect          plain mode: reconnect after a drop instead of exiting\n"
 "      --no-history         plain mode: do not print the history replayed on joining\n"
 "      --json               plain mode: one JSON object per line and event\n"
+"      --no-bell            no terminal bell when a line names you or is private\n"
+"      --no-mouse           leave the mouse to the terminal (no wheel scrolling)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n";
 
@@ -247,6 +249,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	check_tls_options(opt, tls_port_given);
 }
 
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE };   /* long-only options of connect */
+
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
 	static const struct option longopts[] = {
@@ -259,6 +263,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "reconnect", no_argument, NULL, OPT_RECONNECT },
 		{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "no-bell", no_argument, NULL, CONNECT_NO_BELL },
+		{ "no-mouse", no_argument, NULL, CONNECT_NO_MOUSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -282,6 +288,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case OPT_RECONNECT: opt->reconnect = opt->plain = true; break;
 		case OPT_NO_HISTORY: opt->no_history = true; break;
 		case OPT_JSON: opt->json = opt->plain = true; break;
+		case CONNECT_NO_BELL: opt->no_bell = true; break;
+		case CONNECT_NO_MOUSE: opt->no_mouse = true; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;

@@ -43,6 +43,8 @@ struct connect_options {
 	bool reconnect;       /* plain: reconnect after a drop instead of exiting */
 	bool no_history;      /* plain: do not print the history replayed on joining */
 	bool json;            /* plain: one JSON object per event */
+	bool no_bell;         /* no bell on mentions and private messages (full screen) */
+	bool no_mouse;        /* no mouse reporting: the wheel stays the terminal's */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,

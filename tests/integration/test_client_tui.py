@@ -146,6 +146,8 @@ class Tmux:
         alt = self.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip()
         if alt not in ("", "0"):
             fail("still on the alternate screen")
+        if self.tmux("display", "-p", "-t", "t", "#{mouse_any_flag}").strip() not in ("", "0"):
+            fail("mouse reporting left on")
         err = self.read("stderr")
         if "Sanitizer" in err or "runtime error" in err:
             fail("sanitizer report:\n" + err)
@@ -262,7 +264,7 @@ def test_receiving_notices_private_errors_and_status():
         t.wait(r"\[bob -> alice\] a secret$")
         t.type("/help")
         t.keys("Enter")
-        t.wait(r"Keys: PgUp/PgDn scroll")
+        t.wait(r"Keys: PgUp/PgDn or the mouse wheel scroll")
         t.wait(r"/msg NAME TEXT")
         t.type("/frob")
         t.keys("Enter")
@@ -356,7 +358,8 @@ def test_resize_reflow_and_tiny_terminal():
         bob.line(words)
         t.wait(r"word19$")
         t.resize(40, 20)
-        t.wait(r"^\s*word\d\d word\d\d")                 # wrapped onto more rows
+        t.wait(r"^\s+word04 word05 word06 word07$")      # wrapped onto more rows (not the old
+        t.wait(r"^\s+word16 word17 word18 word19$")      # screen cut at 40 columns)
         scr = t.screen()
         if any(len(l) > 40 for l in scr.split("\n")):
             fail("rows wider than the terminal:\n" + scr)
@@ -430,7 +433,7 @@ def test_tab_completion():
         t.keys("Tab")
         t.wait(r"^> Jean Luc\s*$")
         t.keys("C-u")
-        t.type("/ms")                     # "/m" is also /mute
+        t.type("/ms")                                   # "/m": /me, /msg or /mute
         t.keys("Tab")
         t.wait(r"^> /msg\s*$")
         t.type("J")
@@ -510,9 +513,12 @@ def test_ctrl_z_and_fg():
             fail("terminal not given back on Ctrl+Z:\n%s\n%s" % (t.read("before"), t.read("during")))
         if t.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip() not in ("", "0"):
             fail("still on the alternate screen while stopped")
+        if _flag(t, "mouse_any_flag") not in ("", "0"):
+            fail("mouse reporting left on while stopped")
         with open(os.path.join(t.dir, "go"), "w") as f:    # let the script run fg
             f.write("go\n")
         t.wait(r"^> abc\s*$")                           # back, with the line kept
+        _wait_flag(t, "mouse_any_flag", "1")              # and the wheel again
         t.type("d")
         t.keys("Enter")
         bob.expect(r"MSG\t" + TS + r"\talice\tabcd\n")
@@ -649,7 +655,9 @@ def test_input_history_file():
         t.wait(r"You are alice2")
         t.keys("Up", "Up")
         t.wait(r"^> remember me$")
-        t.keys("C-c")
+        t.keys("C-c")                                    # clears the line
+        t.wait(r"^>\s*$")
+        t.keys("C-c")                                    # quits
         t.wait_exit()
         shutil.rmtree(keep, ignore_errors=True)
     finally:
@@ -703,6 +711,278 @@ def test_degraded_old_style_server():
         srv.close()
 
 
+def _flag(t, name):
+    return t.tmux("display", "-p", "-t", "t", "#{%s}" % name).strip()
+
+
+def _wait_flag(t, name, want):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if _flag(t, name) == want:
+            return
+        time.sleep(0.05)
+    fail("#{%s} is %r, expected %r" % (name, _flag(t, name), want))
+
+
+def test_ctrl_c_clears_line_then_quits():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        t.type("half a thought")
+        t.wait(r"^> half a thought$")
+        t.keys("C-c")                                  # clears, does not quit
+        t.wait(r"^>\s*$")
+        if b"half" in bob.quiet(0.3):
+            fail("cleared line was sent")
+        t.keys("Up")                                   # kept in the input history
+        t.wait(r"^> half a thought$")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\thalf a thought\n")
+        t.tmux("set-buffer", "-b", "p8", "\n".join("p%d" % i for i in range(8)))
+        t.tmux("paste-buffer", "-p", "-b", "p8", "-t", "t")
+        t.keys("Enter")
+        t.wait(r"^send 8 lines\? \[y/N\]\s*$")
+        t.keys("C-c")                                  # cancels the paste question
+        t.wait(r"Paste not sent\.")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")                                  # empty line: quits
+        if t.wait_exit() != 0:
+            fail("exit status not 0 after Ctrl+C on an empty line")
+        if b"p0" in bob.quiet(0.2):
+            fail("cancelled paste was sent")
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_mouse_wheel_scrolls_history():
+    # TERM=screen: ncurses asks for X10 reports (ESC [ M b x y); xterm-256color: SGR 1006.
+    wheel = {"screen": ("\x1b[M`((", "\x1b[Ma(("),
+             "xterm-256color": ("\x1b[<64;8;8M", "\x1b[<65;8;8M")}
+    s = Server("--rate-limit", "0")
+    bob = proto_join(s.port, "bob")
+    for i in range(40):
+        bob.line("line %02d" % i)
+    try:
+        for term, (up, down) in wheel.items():
+            t = Tmux(s.port, name="alice-" + term[:6], env={"TERM": term}, height=12)
+            try:
+                t.wait(r"<bob> line 39$")
+                _wait_flag(t, "mouse_any_flag", "1")
+                t.type(up)
+                t.wait(r"-- more below \(PgDn\) --")
+                t.wait_gone(r"line 39$")
+                for _ in range(6):
+                    t.type(up)
+                t.wait(r"<bob> line [0-2]\d$")
+                for _ in range(20):
+                    t.type(down)
+                t.wait(r"<bob> line 39$")
+                t.wait_gone(r"more below")
+                t.wait(r"^>\s*$")                      # no stray bytes in the input line
+                t.keys("C-c")
+                t.wait_exit()
+                if _flag(t, "mouse_any_flag") not in ("", "0"):
+                    fail("mouse reporting left on after exit (%s)" % term)
+            finally:
+                t.close()
+        t = Tmux(s.port, "--no-mouse", name="carol")
+        try:
+            t.wait(r"carol \| 2 online")
+            if _flag(t, "mouse_any_flag") not in ("", "0"):
+                fail("mouse reporting on with --no-mouse")
+            t.keys("C-c")
+            t.wait_exit()
+        finally:
+            t.close()
+    finally:
+        s.stop()
+
+
+def test_mentions_bell_and_title():
+    s = Server()
+    t = u = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        if _flag(t, "window_bell_flag") != "0":
+            fail("bell before any mention")
+        bob.line("malice is no mention")
+        t.wait(r"<bob> malice is no mention$")
+        bob.line("how are you")
+        t.wait(r"<bob> how are you$")
+        if _flag(t, "window_bell_flag") != "0":
+            fail("bell without a mention")
+        bob.line("hey ALICE, look")
+        t.wait(r"<bob> hey ALICE, look$")
+        _wait_flag(t, "window_bell_flag", "1")
+        scr = t.screen(escapes=True)
+        line = [l for l in scr.split("\n") if "hey ALICE" in l][0]
+        if not re.search(r"\x1b\[[0-9;]*43[;m]", line):
+            fail("mention not highlighted: %r" % line)
+        plain = [l for l in scr.split("\n") if "how are you" in l][0]
+        if re.search(r"\x1b\[[0-9;]*43[;m]", plain):
+            fail("plain line highlighted: %r" % plain)
+        # the terminal reports the focus lost: mentions count in the title
+        t.type("\x1b[O")
+        bob.line("alice: still there?")
+        t.wait(r"still there\?$")
+        _wait_flag(t, "pane_title", "tcpchat: 1 new")
+        bob.line("/msg alice psst")
+        t.wait(r"\[bob -> alice\] psst$")
+        _wait_flag(t, "pane_title", "tcpchat: 2 new")
+        t.type("\x1b[I")                                  # focus back: read
+        _wait_flag(t, "pane_title", "tcpchat")
+        # scrolled up counts as away too
+        for i in range(30):
+            bob.line("filler %02d" % i)
+        t.wait(r"filler 29$")
+        t.keys("PPage")
+        t.wait(r"more below")
+        bob.line("ping alice")
+        _wait_flag(t, "pane_title", "tcpchat: 1 new")
+        t.keys("NPage", "NPage", "NPage", "NPage")
+        t.wait(r"<bob> ping alice$")
+        _wait_flag(t, "pane_title", "tcpchat")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
+        t.close()
+        t = None
+        u = Tmux(s.port, "--no-bell", name="carol")
+        u.wait(r"carol \| 2 online")
+        bob.line("carol, hello")
+        bob.line("/msg carol hi")
+        u.wait(r"\[bob -> carol\] hi$")
+        time.sleep(0.3)                                  # tmux handles alerts in a callback
+        if _flag(u, "window_bell_flag") != "0":
+            fail("bell rang with --no-bell")
+        u.keys("C-c")
+        u.wait_exit()
+    finally:
+        for x in (t, u):
+            if x:
+                x.close()
+        s.stop()
+
+
+def test_me_and_clear():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        t.type("/me waves")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\talice\t\* alice waves\n")
+        t.wait(r"^\d\d:\d\d \* alice waves$")
+        bob.line("* bob dances")
+        t.wait(r"^\d\d:\d\d \* bob dances$")
+        bob.line("* carol lies")                          # not in another's name
+        t.wait(r"<bob> \* carol lies$")
+        t.type("/me")
+        t.keys("Enter")
+        t.wait(r"!! Usage: /me ACTION$")
+        t.type("/cl")
+        t.keys("Tab")
+        t.wait(r"^> /clear\s*$")
+        t.keys("Enter")
+        t.wait_gone(r"dances|carol lies|Usage")
+        bob.line("after the clear")
+        t.wait(r"<bob> after the clear$")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_long_line_split_into_messages():
+    s = Server("--rate-limit", "0")
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s)
+        t.wait(r"\| 2 online")
+        words = " ".join("w%04d" % i for i in range(1500))        # 8999 bytes
+        for prefix, rx in (("", r"MSG\t" + TS + r"\talice\t([^\n]*)\n"),
+                           ("/msg bob ", r"PRIV\t" + TS + r"\talice\tbob\t([^\n]*)\n")):
+            t.tmux("set-buffer", "-b", "long", prefix + words)
+            t.tmux("paste-buffer", "-p", "-b", "long", "-t", "t")
+            t.keys("Enter")
+            got = []
+            while len(" ".join(got)) < len(words):
+                m = bob.expect(rx)
+                piece = m.group(1).decode()
+                if len(piece.encode()) > 4096 or piece.startswith(" ") or piece.endswith(" "):
+                    fail("bad piece of %d bytes: %r" % (len(piece), piece[:80]))
+                got.append(piece)
+            if " ".join(got) != words or len(got) != 3:
+                fail("split lost or changed words: %d pieces" % len(got))
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_long_word_tiny_terminal_keeps_prompt():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, width=40, height=12)
+        bob.line("x" * 100)
+        t.wait(r"^\d\d:\d\d <bob> x{28}$")               # the word starts on the first row
+        t.type("typed")
+        for w in (2, 1, 2, 40):
+            t.resize(w, 12)
+        t.wait(r"^> typed$")
+        t.keys("C-u")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_dumb_terminal_and_non_utf8_locale():
+    s = Server()
+    t = u = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = Tmux(s.port, name="dumbo", env={"TERM": "dumb"})
+        t.wait(r"You are dumbo")
+        if t.tmux("display", "-p", "-t", "t", "#{alternate_on}").strip() not in ("", "0"):
+            fail("full screen on TERM=dumb")
+        t.type("plain hello")
+        t.keys("Enter")
+        bob.expect(r"MSG\t" + TS + r"\tdumbo\tplain hello\n")
+        deadline = time.monotonic() + TIMEOUT
+        while "plain line mode" not in t.read("stderr") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if "cannot use the terminal type 'dumb'; plain line mode" not in t.read("stderr"):
+            fail("no word about the plain mode: %r" % t.read("stderr"))
+        t.close()
+        t = None
+        u = Tmux(s.port, name="ascii", env={"LC_ALL": "C", "LANG": "C"})
+        u.wait(r"!! The locale's character set is ANSI_X3\.4-1968, not UTF-8")
+        u.wait(r"You are ascii")
+        u.keys("C-c")
+        u.wait_exit()
+    finally:
+        for x in (t, u):
+            if x:
+                x.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
@@ -721,4 +1001,11 @@ if __name__ == "__main__":
          test_reconnect_keeps_name_and_room,
          test_multiline_paste_guard,
          test_input_history_file,
-         test_degraded_old_style_server])
+         test_degraded_old_style_server,
+         test_ctrl_c_clears_line_then_quits,
+         test_mouse_wheel_scrolls_history,
+         test_mentions_bell_and_title,
+         test_me_and_clear,
+         test_long_line_split_into_messages,
+         test_long_word_tiny_terminal_keeps_prompt,
+         test_dumb_terminal_and_non_utf8_locale])

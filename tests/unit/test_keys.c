@@ -62,6 +62,14 @@ static void test_ui_keys(void **state)
 	assert_int_equal(keys_ui_action(0x0c), KEYS_UI_REDRAW);
 	assert_int_equal(keys_ui_action('a'), KEYS_UI_NONE);
 	assert_int_equal(keys_ui_action(KEY_UP), KEYS_UI_NONE);
+	assert_int_equal(keys_ui_action(KEY_MOUSE), KEYS_UI_MOUSE);
+	assert_int_equal(keys_ui_action(KEYS_FOCUS_IN), KEYS_UI_FOCUS_IN);
+	assert_int_equal(keys_ui_action(KEYS_FOCUS_OUT), KEYS_UI_FOCUS_OUT);
+	assert_true(KEYS_FOCUS_IN > KEY_MAX && KEYS_FOCUS_OUT > KEY_MAX);
+	assert_int_equal(keys_mouse_action(BUTTON4_PRESSED), KEYS_UI_WHEEL_UP);
+	assert_int_equal(keys_mouse_action(BUTTON5_PRESSED), KEYS_UI_WHEEL_DOWN);
+	assert_int_equal(keys_mouse_action(BUTTON1_PRESSED), KEYS_UI_NONE);
+	assert_int_equal(keys_to_bytes(KEY_MOUSE, (char[KEYS_SEQ_MAX]){ 0 }), 0);
 }
 
 int main(void)

@@ -69,11 +69,41 @@ static void screen_views(void **state)
 	assert_false(render_record(&rec, RENDER_SCREEN, "eve", &v));
 }
 
+static void mentions(void **state)
+{
+	(void)state;
+	assert_true(render_mentions("hi alice", "alice"));
+	assert_true(render_mentions("ALICE: look", "alice"));
+	assert_true(render_mentions("(Alice)", "alice"));
+	assert_true(render_mentions("hey Jean Luc!", "jean luc"));
+	assert_false(render_mentions("malice aforethought", "alice"));
+	assert_false(render_mentions("alice_b", "alice"));
+	assert_false(render_mentions("alices", "alice"));
+	assert_false(render_mentions("alic", "alice"));
+	assert_false(render_mentions("aliceé", "alice"));
+	assert_true(render_mentions("x alice2 alice", "alice"));
+	assert_false(render_mentions("alice", NULL));
+	assert_false(render_mentions("alice", ""));
+}
+
+static void actions(void **state)
+{
+	(void)state;
+	assert_string_equal(render_action("bob", "* bob waves"), "bob waves");
+	assert_null(render_action("eve", "* bob waves"));      /* not in another's name */
+	assert_null(render_action("bob", "* bobby waves"));
+	assert_null(render_action("bob", "* bob "));
+	assert_null(render_action("bob", "bob waves"));
+	assert_null(render_action(NULL, "* bob waves"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_lines),
 		cmocka_unit_test(screen_views),
+		cmocka_unit_test(mentions),
+		cmocka_unit_test(actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

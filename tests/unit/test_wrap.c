@@ -81,6 +81,67 @@ static void test_wrap_hanging_indent(void **state)
 	assert_int_equal(wrap_rows("aaaaaaaaaabbbbbbbbbb", 20, 10, 10, st, 8), 2);
 }
 
+/* A word wider than a whole row starts on the first row (no row holding only the
+ * time and name); a word that fits a row still moves down whole. */
+static void test_wrap_long_word(void **state)
+{
+	size_t st[8];
+
+	(void)state;
+	assert_int_equal(rows_of("12:00 <b> xxxxxxxxxxxxxxxxxxxx", 14, st, 8), 3);
+	assert_int_equal(st[1], 14);
+	assert_int_equal(st[2], 28);
+	assert_int_equal(rows_of("12:00 <b> xxxxxxxx", 14, st, 8), 2);
+	assert_int_equal(st[1], 10);
+	/* with a hanging indent the next rows are narrower: 10 - 4 = 6 columns */
+	assert_int_equal(wrap_rows("12:00 abcdefg", 13, 10, 4, st, 8), 2);
+	assert_int_equal(st[1], 10);
+	assert_int_equal(wrap_rows("12:00 abcde", 11, 10, 4, st, 8), 2);
+	assert_int_equal(st[1], 6);
+}
+
+static void test_wrap_split(void **state)
+{
+	size_t next;
+	const char *s = "hello world again";
+
+	(void)state;
+	assert_int_equal(wrap_split(s, strlen(s), 64, &next), strlen(s));
+	assert_int_equal(next, strlen(s));
+	assert_int_equal(wrap_split(s, strlen(s), 12, &next), 11);   /* "hello world" */
+	assert_int_equal(next, 12);
+	assert_int_equal(wrap_split(s, strlen(s), 11, &next), 11);   /* the space just after fits */
+	assert_int_equal(wrap_split(s, strlen(s), 10, &next), 5);
+	assert_int_equal(next, 6);
+	/* no space: between characters, never inside one (é is 2 bytes at 7..8) */
+	assert_int_equal(wrap_split("abcdefgé", 9, 8, &next), 7);
+	assert_int_equal(next, 7);
+	/* the rest never starts with a slash */
+	assert_int_equal(wrap_split("aaaaaaa /quit now", 17, 9, &next), 9);   /* "aaaaaaa /" | "quit now" */
+	assert_int_equal(next, 9);
+	assert_int_equal(wrap_split("hi there /quit", 14, 9, &next), 2);
+	assert_int_equal(next, 3);
+	assert_int_equal(wrap_split("abcdefgh/quit", 13, 8, &next), 7);
+	assert_int_equal(next, 7);
+	/* pieces always cover the text in order and fit */
+	{
+		char big[1000];
+		size_t pos = 0, pieces = 0;
+
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (char)(i % 7 == 6 ? ' ' : (i % 13 == 0 ? '/' : 'a' + (char)(i % 26)));
+		while (pos < sizeof(big)) {
+			size_t len = wrap_split(big + pos, sizeof(big) - pos, 50, &next);
+
+			assert_true(len > 0 && len <= 50 && next >= len);
+			pos += next;
+			pieces++;
+		}
+		assert_int_equal(pos, sizeof(big));
+		assert_true(pieces >= 20 && pieces <= 40);
+	}
+}
+
 /* Random bytes: rows cover the text in order, every row fits, sanitised text is clean. */
 static void test_random_input(void **state)
 {
@@ -125,6 +186,8 @@ int main(void)
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_wrap_count_only),
 		cmocka_unit_test(test_wrap_hanging_indent),
+		cmocka_unit_test(test_wrap_long_word),
+		cmocka_unit_test(test_wrap_split),
 		cmocka_unit_test(test_random_input),
 	};
 
