@@ -4,7 +4,8 @@
 # Set TCPCHAT_NO_APT=1 to skip it (then a missing package is only reported).
 
 TCPCHAT_DEB_PACKAGES=(build-essential cmake pkg-config libncurses-dev libreadline-dev
-	libcmocka-dev libicu-dev libcrypt-dev libssl-dev netcat-openbsd tmux python3 groff-base openssl)
+	libcmocka-dev libicu-dev libcrypt-dev libssl-dev libhiredis-dev libjansson-dev redis-server
+	netcat-openbsd tmux python3 groff-base openssl)
 
 tcpchat_missing_packages() {
 	local p
