@@ -311,7 +311,12 @@ static void on_sub_reply(redisAsyncContext *ac, void *r, void *priv)
 	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
 		return;
 	if (reply->element[0]->type != REDIS_REPLY_STRING ||
-	    strcmp(reply->element[0]->str, "message") != 0)
+	    reply->element[1]->type != REDIS_REPLY_STRING)
+		return;
+	if (strcmp(reply->element[0]->str, "subscribe") == 0 && rl->cfg.on_subscribed != NULL)
+		rl->cfg.on_subscribed(rl->cfg.arg, reply->element[1]->str);
+	if (strcmp(reply->element[0]->str, "message") != 0 ||
+	    reply->element[2]->type != REDIS_REPLY_STRING)
 		return;             /* a subscribe or unsubscribe confirmation */
 	if (rl->cfg.on_message != NULL)
 		rl->cfg.on_message(rl->cfg.arg, reply->element[1]->str, reply->element[1]->len,

@@ -58,6 +58,7 @@ struct redis_loop_config {
 	void (*on_up)(void *arg);                     /* connected (and SELECTed) */
 	void (*on_down)(void *arg, const char *why);  /* was up, is not any more */
 	redis_loop_msg_cb on_message;                 /* a pub/sub message */
+	void (*on_subscribed)(void *arg, const char *channel);  /* SUBSCRIBE confirmed */
 	void *arg;
 	const char *label;        /* for log lines ("redis", "redis-sub") */
 };

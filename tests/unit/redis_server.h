@@ -100,4 +100,33 @@ static void redis_test_start(void)
 	}
 }
 
+#ifdef LOOP_H
+/* Run the loop until *counter reaches want, at most ms. */
+struct redis_test_waiter {
+	const int *counter;
+	int want;
+	int64_t deadline;
+};
+
+static void redis_test_check(struct loop *loop, void *arg)
+{
+	struct redis_test_waiter *w = arg;
+
+	if (*w->counter >= w->want || loop_now_ms() > w->deadline) {
+		loop_stop(loop);
+		return;
+	}
+	loop_timer_add(loop, 5, redis_test_check, w);
+}
+
+static bool run_until(struct loop *loop, const int *counter, int want, int ms)
+{
+	struct redis_test_waiter w = { counter, want, loop_now_ms() + ms };
+
+	loop_timer_add(loop, 0, redis_test_check, &w);
+	loop_run(loop);
+	return *counter >= want;
+}
+#endif
+
 #endif

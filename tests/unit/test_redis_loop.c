@@ -42,35 +42,6 @@ static void urls(void **state)
 	assert_int_equal(redis_loop_parse_url("redis://[::1", &u, err, sizeof(err)), -1);
 }
 
-/* --- running the loop until something happened --------------------------------- */
-
-struct waiter {
-	const int *counter;
-	int want;
-	int64_t deadline;
-};
-
-static void check(struct loop *loop, void *arg)
-{
-	struct waiter *w = arg;
-
-	if (*w->counter >= w->want || loop_now_ms() > w->deadline) {
-		loop_stop(loop);
-		return;
-	}
-	loop_timer_add(loop, 5, check, w);
-}
-
-/* Run until *counter reaches want, at most ms. */
-static bool run_until(struct loop *loop, const int *counter, int want, int ms)
-{
-	struct waiter w = { counter, want, loop_now_ms() + ms };
-
-	loop_timer_add(loop, 0, check, &w);
-	loop_run(loop);
-	return *counter >= want;
-}
-
 struct conn {
 	int ups, downs, messages, replies, nulls;
 	char last[64];
