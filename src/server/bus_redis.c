@@ -565,6 +565,42 @@ static void heartbeat(struct bus_redis *b)
 	    (long long)time(NULL), b->cfg.server_ttl_ms);
 }
 
+static void write_members(struct bus_redis *b)
+{
+	redis_loop_command(b->cmd, NULL, NULL, "DEL %s", b->members_key);
+	SM_FOREACH(&b->members, e)
+		redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, e->key,
+		    e->val);
+}
+
+/* Taken for dead while alive (our heartbeat lapsed: a stalled loop, a slow network):
+ * the others told their users ours left. Say we are here again, and who is. */
+static void reannounce(struct bus_redis *b)
+{
+	log_msg(LOG_WARN, "redis: this server was taken for dead; announcing its %zu users again",
+	    b->members.n);
+	write_members(b);
+	SM_FOREACH(&b->members, e) {
+		struct room r = { .name = "" };
+		struct event ev = { .type = EV_JOIN, .t = time(NULL), .room = &r, .name = e->key,
+		    .namelen = strlen(e->key) };
+
+		snprintf(r.name, sizeof(r.name), "%s", e->val);
+		publish_event(b, &ev);
+	}
+}
+
+static void on_sadd_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct bus_redis *b = arg;
+
+	(void)rl;
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 1 && !b->freeing) {
+		b->stats.reannounced++;
+		reannounce(b);
+	}
+}
+
 static void on_refresh(struct loop *loop, void *arg)
 {
 	struct bus_redis *b = arg;
@@ -574,6 +610,8 @@ static void on_refresh(struct loop *loop, void *arg)
 	if (!redis_loop_up(b->cmd))
 		return;
 	heartbeat(b);
+	/* 1: we were not in the set any more (reaped), though Redis stayed up. */
+	redis_loop_command(b->cmd, on_sadd_reply, b, "SADD tcpchat:servers %s", b->id);
 	refresh_names(b);
 	redis_loop_command(b->cmd, on_reap_reply, b, "EVAL %s 0 %s", reap_lua, b->id);
 }
@@ -586,10 +624,7 @@ static void cmd_up(void *arg)
 
 	redis_loop_command(b->cmd, NULL, NULL, "SADD tcpchat:servers %s", b->id);
 	heartbeat(b);
-	redis_loop_command(b->cmd, NULL, NULL, "DEL %s", b->members_key);
-	SM_FOREACH(&b->members, e)
-		redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, e->key,
-		    e->val);
+	write_members(b);
 	refresh_names(b);
 	flush_queue(b);
 	if (b->cfg.status != NULL)

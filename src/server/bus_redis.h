@@ -17,7 +17,8 @@
  *              set tcpchat:servers, and tcpchat:members:<id> (name -> room, kept from
  *              the events published). A server whose heartbeat expired is taken out
  *              by exactly one survivor (an atomic script), which publishes a leave for
- *              each of its members.
+ *              each of its members. A server that finds itself taken out while
+ *              alive (its heartbeat lapsed) publishes a join for each of its users.
  *   outages    two connections (commands, subscriber), each with timeouts and
  *              reconnection (redis_loop.h). While Redis is away, publishes are queued
  *              (TC_REDIS_QUEUE_MAX events, TC_REDIS_QUEUE_MAX_KIB; the oldest dropped
@@ -68,6 +69,7 @@ struct bus_redis_stats {
 	unsigned long gaps;         /* events missed, from gaps in sequences */
 	unsigned long bad;          /* messages that did not decode */
 	unsigned long dead_servers; /* dead servers this server cleaned up */
+	unsigned long reannounced;  /* times this server was taken for dead and came back */
 };
 
 /* NULL with err on a bad URL, an unknown host or a bad server id. */
@@ -91,7 +93,8 @@ const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b);
  * needs its unused. */
 void bus_redis_room_used(struct bus_redis *b, const char *room);
 void bus_redis_room_unused(struct bus_redis *b, const char *room);
-/* Redis confirmed the subscription to room's channel (for tests and /stats). */
+/* Redis confirmed the subscriptions to room's channel and to tcpchat:priv (for tests
+ * and /stats). */
 bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room);
 
 /* The newest n messages of room's shared history, oldest first. cb runs later, once,

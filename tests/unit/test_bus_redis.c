@@ -360,6 +360,33 @@ static void dead_server(void **state)
 	bus_redis_free(b.b);
 }
 
+static void taken_for_dead_while_alive(void **state)
+{
+	struct node a, b;
+	struct raw w;
+	struct redis_loop *rl;
+
+	(void)state;
+	open_node(&a, "srv-a", 100, 0);
+	open_node(&b, "srv-b", 100, 0);
+	bus_redis_room_used(a.b, "lobby");
+	bus_redis_room_used(b.b, "lobby");
+	wait_subscribed(&b, "lobby");
+	publish(&a, EV_JOIN, "lobby", "alice", NULL, NULL);
+	assert_true(run_until(loop, &b.delivered, 1, 3000));
+	/* As a survivor's reap would: out of the set, members gone. */
+	rl = raw_open(&w);
+	raw_cmd(rl, &w, "SREM tcpchat:servers %s%s", "srv-", "a");
+	raw_cmd(rl, &w, "DEL tcpchat:members:%s%s", "srv-", "a");
+	assert_true(run_until(loop, &b.delivered, 2, 3000));
+	assert_string_equal(b.got[1], "join lobby alice  ");
+	assert_int_equal(bus_redis_stats(a.b)->reannounced, 1);
+	assert_string_equal(raw_cmd(rl, &w, "HGET tcpchat:members:srv-a %s%s", "ali", "ce"), "lobby");
+	redis_loop_free(rl);
+	bus_redis_free(a.b);
+	bus_redis_free(b.b);
+}
+
 static void outage(void **state)
 {
 	struct node a, b;
@@ -432,6 +459,7 @@ int main(void)
 		cmocka_unit_test(names_across_servers),
 		cmocka_unit_test(gaps_and_garbage),
 		cmocka_unit_test(dead_server),
+		cmocka_unit_test(taken_for_dead_while_alive),
 		cmocka_unit_test(outage),
 		cmocka_unit_test(bad_configuration),
 	};
