@@ -80,14 +80,14 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "netcat-openbsd | ncat")
 # Dependencies: dpkg-shlibdeps, when present, derives the exact ones from the libraries
 # the binary links (libc6, libncursesw6, libtinfo6, libreadline8, libicu72, libcrypt1,
-# libssl3); otherwise name them.
+# libssl3, libhiredis0.14, libjansson4); otherwise name them.
 find_program(TCPCHAT_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(TCPCHAT_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6 (>= 2.34), libncursesw6 (>= 6), libtinfo6 (>= 6), libreadline8 (>= 8.0), libicu72, libcrypt1,
-    libssl3 (>= 3.0) | libssl3t64 (>= 3.0)")
+    libssl3 (>= 3.0) | libssl3t64 (>= 3.0), libhiredis0.14, libjansson4")
 endif()
 
 include(CPack)

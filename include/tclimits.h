@@ -92,6 +92,18 @@
 #define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
 #define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
 
+/* --- cluster: Redis (--redis) ----------------------------------------------------- */
+#define TC_REDIS_CONNECT_TIMEOUT_MS 2000 /* milliseconds for a connection to Redis to open */
+#define TC_REDIS_COMMAND_TIMEOUT_MS 3000 /* milliseconds for Redis to answer a command, then the connection is dropped */
+#define TC_REDIS_RECONNECT_MIN_MS 100   /* milliseconds, first reconnect delay (doubled each failure) */
+#define TC_REDIS_RECONNECT_MAX_MS 5000  /* milliseconds, longest reconnect delay */
+#define TC_REDIS_NAME_LEASE_MS   12000  /* milliseconds a claimed name outlives a server that stopped refreshing it */
+#define TC_REDIS_SERVER_TTL_MS   12000  /* milliseconds a server's heartbeat key lives: a server silent this long is dead */
+#define TC_REDIS_REFRESH_MS      3000   /* milliseconds between refreshes of names, heartbeat and the dead-server check */
+#define TC_REDIS_QUEUE_MAX       10000  /* events queued for Redis during an outage; past it the oldest are dropped */
+#define TC_REDIS_QUEUE_MAX_KIB   8192   /* KiB of encoded events queued during an outage */
+#define TC_REDIS_SERVER_ID_MAX   64     /* bytes in a server id on the wire */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 

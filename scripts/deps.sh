@@ -6,8 +6,8 @@
 # What building the program needs; the tests need TCPCHAT_DEB_TEST_PACKAGES as well
 # (scripts/test passes them to tcpchat_deps).
 TCPCHAT_DEB_PACKAGES=(build-essential cmake pkg-config libncurses-dev libreadline-dev
-	libicu-dev libcrypt-dev libssl-dev libjansson-dev)
-TCPCHAT_DEB_TEST_PACKAGES=(libcmocka-dev netcat-openbsd tmux python3 groff-base openssl)
+	libicu-dev libcrypt-dev libssl-dev libhiredis-dev libjansson-dev)
+TCPCHAT_DEB_TEST_PACKAGES=(libcmocka-dev redis-server netcat-openbsd tmux python3 groff-base openssl)
 
 tcpchat_missing_packages() {
 	local p

@@ -1,0 +1,268 @@
+/* bus_codec.c: a chat event to and from its JSON on Redis. See bus_codec.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bus_codec.h"
+#include "utf8.h"
+#include "util.h"
+
+/* A \uXXXX escape is 6 bytes for at most 3 of text: twice the text, plus the rest. */
+#define BUS_CODEC_WIRE_MAX (2 * BUS_CODEC_TEXT_MAX + 4096)
+#define BUS_TIME_MAX ((json_int_t)1 << 40)   /* seconds: far beyond any real clock */
+
+static const char *const type_names[] = {
+	[EV_MSG] = "msg", [EV_JOIN] = "join", [EV_LEAVE] = "leave",
+	[EV_MOVE_IN] = "move_in", [EV_MOVE_OUT] = "move_out",
+	[EV_RENAME] = "rename", [EV_PRIV] = "priv",
+};
+
+const char *bus_type_name(enum event_type type)
+{
+	return event_is_room(type) ? type_names[type] : NULL;
+}
+
+static int type_from_name(const char *s)
+{
+	for (int t = EV_MSG; t <= EV_PRIV; t++)
+		if (strcmp(type_names[t], s) == 0)
+			return t;
+	return -1;
+}
+
+bool bus_server_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > TC_REDIS_SERVER_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)id[i]) && strchr("._:-", id[i]) == NULL)
+			return false;
+	return true;
+}
+
+static void lower_key(const char *prefix, const char *room, char out[BUS_CHANNEL_MAX])
+{
+	size_t n = (size_t)snprintf(out, BUS_CHANNEL_MAX, "%s%s", prefix, room);
+
+	for (size_t i = strlen(prefix); i < n && i < BUS_CHANNEL_MAX; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+}
+
+void bus_room_channel(const char *room, char out[BUS_CHANNEL_MAX])
+{
+	lower_key("tcpchat:room:", room, out);
+}
+
+void bus_hist_key(const char *room, char out[BUS_CHANNEL_MAX])
+{
+	lower_key("tcpchat:hist:", room, out);
+}
+
+/* --- encoding ------------------------------------------------------------------------ */
+
+static int set_str(json_t *o, const char *key, const char *s, size_t n)
+{
+	json_t *v = json_stringn(s != NULL ? s : "", s != NULL ? n : 0);
+
+	return v == NULL ? -1 : json_object_set_new(o, key, v);
+}
+
+static void utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev, size_t *len)
+{
+	json_t *o;
+	char when[32], *s = NULL;
+	int bad;
+
+	if (!event_is_room(ev->type) || ev->room == NULL)
+		return NULL;
+	utc(ev->t, when);
+	o = json_object();
+	bad = json_object_set_new(o, "v", json_integer(BUS_CODEC_VERSION));
+	bad |= set_str(o, "server", server, strlen(server));
+	bad |= json_object_set_new(o, "seq", json_integer((json_int_t)seq));
+	bad |= set_str(o, "type", type_names[ev->type], strlen(type_names[ev->type]));
+	bad |= json_object_set_new(o, "time", json_integer((json_int_t)ev->t));
+	bad |= set_str(o, "utc", when, strlen(when));
+	bad |= set_str(o, "room", ev->room->name, strlen(ev->room->name));
+	bad |= set_str(o, "name", ev->name, ev->namelen);
+	bad |= set_str(o, "other", ev->other, ev->otherlen);
+	bad |= set_str(o, "text", ev->text, ev->len);
+	if (!bad)
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s != NULL)
+		*len = strlen(s);
+	return s;
+}
+
+/* --- decoding ------------------------------------------------------------------------ */
+
+static const char *get_str(const json_t *o, const char *key, size_t *n)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v == NULL) {
+		*n = 0;
+		return "";
+	}
+	if (!json_is_string(v))
+		return NULL;
+	*n = json_string_length(v);
+	return json_string_value(v);
+}
+
+static const char *get_int(const json_t *o, const char *key, json_int_t lo, json_int_t hi,
+    json_int_t *out)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return "not an integer";
+	*out = json_integer_value(v);
+	return *out < lo || *out > hi ? "out of range" : NULL;
+}
+
+/* A name field: exactly what names_check keeps. */
+static const char *get_name(const json_t *o, const char *key, char out[NAME_MAX_BYTES + 1])
+{
+	size_t n;
+	const char *s = get_str(o, key, &n);
+
+	if (s == NULL)
+		return "not a string";
+	if (names_check(s, n, out) != NULL || strlen(out) != n || memcmp(out, s, n) != 0)
+		return "not a valid name";
+	return NULL;
+}
+
+static const char *get_room(const json_t *o, char out[ROOM_NAME_MAX_BYTES + 1])
+{
+	size_t n;
+	const char *s = get_str(o, "room", &n);
+
+	if (s == NULL || n == 0 || s[0] == '#' || room_check_name(s, n, out) != NULL)
+		return "room: not a valid room name";
+	return NULL;
+}
+
+static const char *get_text(const json_t *o, struct bus_msg *m)
+{
+	size_t n, outsz;
+	const char *s = get_str(o, "text", &n);
+
+	if (s == NULL)
+		return "text: not a string";
+	if (n > BUS_CODEC_TEXT_MAX || memchr(s, '\0', n) != NULL)
+		return "text: too long or has a NUL";
+	outsz = UTF8_CLEAN_MAX(n);
+	m->text = xmalloc(outsz);
+	m->ev.len = utf8_clean(UTF8_MESSAGE, s, n, m->text, outsz);
+	if (m->ev.len > BUS_CODEC_TEXT_MAX)
+		return "text: too long";
+	return NULL;
+}
+
+static const char *get_head(const json_t *o, struct bus_msg *m)
+{
+	json_int_t v;
+	size_t n;
+	const char *s;
+
+	if (get_int(o, "v", BUS_CODEC_VERSION, BUS_CODEC_VERSION, &v) != NULL)
+		return "v: not version 1";
+	s = get_str(o, "server", &n);
+	if (s == NULL || n > TC_REDIS_SERVER_ID_MAX || strlen(s) != n)
+		return "server: not a server id";
+	memcpy(m->server, s, n + 1);
+	if (!bus_server_id_ok(m->server))
+		return "server: not a server id";
+	if (get_int(o, "seq", 1, INT64_MAX, &v) != NULL)
+		return "seq: not a positive integer";
+	m->seq = (uint64_t)v;
+	if (get_int(o, "time", 0, BUS_TIME_MAX, &v) != NULL)
+		return "time: not a time";
+	m->ev.t = (time_t)v;
+	return NULL;
+}
+
+static const char *get_body(const json_t *o, struct bus_msg *m)
+{
+	size_t n;
+	const char *s = get_str(o, "type", &n), *why;
+	int type = s != NULL && strlen(s) == n ? type_from_name(s) : -1;
+
+	if (type < 0)
+		return "type: not a room event";
+	m->ev.type = (enum event_type)type;
+	if ((why = get_room(o, m->room)) != NULL)
+		return why;
+	if (get_name(o, "name", m->name) != NULL)
+		return "name: not a valid name";
+	if (type == EV_RENAME || type == EV_PRIV) {
+		if (get_name(o, "other", m->other) != NULL)
+			return "other: not a valid name";
+	} else if (get_str(o, "other", &n) == NULL || n != 0) {
+		return "other: only for rename and priv";
+	}
+	if ((why = get_text(o, m)) != NULL)
+		return why;
+	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV)
+		return "text: only for msg and priv";
+	return NULL;
+}
+
+static void point_event(struct bus_msg *m)
+{
+	m->ev.room = NULL;
+	m->ev.name = m->name;
+	m->ev.namelen = strlen(m->name);
+	m->ev.other = m->other[0] ? m->other : NULL;
+	m->ev.otherlen = strlen(m->other);
+	m->ev.text = m->text;
+}
+
+int bus_codec_decode(const char *buf, size_t len, struct bus_msg *out, char *err, size_t errsz)
+{
+	json_error_t jerr;
+	json_t *o;
+	const char *why = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (len > BUS_CODEC_WIRE_MAX) {
+		snprintf(err, errsz, "event too long (%zu bytes)", len);
+		return -1;
+	}
+	o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o))
+		why = o == NULL ? jerr.text : "not a JSON object";
+	if (why == NULL && (why = get_head(o, out)) == NULL)
+		why = get_body(o, out);
+	if (why != NULL)
+		snprintf(err, errsz, "%s", why);
+	json_decref(o);
+	if (why != NULL) {
+		bus_msg_clear(out);
+		return -1;
+	}
+	point_event(out);
+	return 0;
+}
+
+void bus_msg_clear(struct bus_msg *m)
+{
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,972 @@
+/* bus_redis.c: the cluster bus on Redis: pub/sub delivery, stream history, name
+ * leases, presence and dead servers, the outage queue. See bus_redis.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "bus_redis.h"
+#include "hash.h"
+#include "log.h"
+#include "redis_loop.h"
+#include "util.h"
+
+#define KEY_MAX (BUS_CHANNEL_MAX + NAME_MAX_BYTES * 3 + TC_REDIS_SERVER_ID_MAX)
+
+/* Refresh a name: ours (or free) -> ours for the lease; 1, or 0 if another holds it. */
+static const char refresh_lua[] =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if v == false or v == ARGV[1] then "
+    "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
+/* Release a name only if it is ours. */
+static const char release_lua[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+    "return 0";
+/* Take out every server whose heartbeat expired: atomic, so exactly one survivor gets
+ * each dead server's members: { id, { name, room, ... }, ... }. */
+static const char reap_lua[] =
+    "local out = {} "
+    "for _, id in ipairs(redis.call('SMEMBERS', 'tcpchat:servers')) do "
+    "if id ~= ARGV[1] and redis.call('EXISTS', 'tcpchat:server:' .. id) == 0 then "
+    "redis.call('SREM', 'tcpchat:servers', id) "
+    "table.insert(out, id) "
+    "table.insert(out, redis.call('HGETALL', 'tcpchat:members:' .. id)) "
+    "redis.call('DEL', 'tcpchat:members:' .. id) end end return out";
+
+/* --- a small string map (names held, members here) ----------------------------- */
+
+struct sm_entry {
+	struct sm_entry *next;
+	char *val;
+	char key[];
+};
+
+struct strmap {
+	struct sm_entry **b;
+	size_t nb, n;
+};
+
+static size_t sm_slot(const struct strmap *m, const char *key)
+{
+	return hash_fnv32(2166136261u, key, strlen(key), false) & (m->nb - 1);
+}
+
+static struct sm_entry **sm_where(const struct strmap *m, const char *key)
+{
+	struct sm_entry **p;
+
+	if (m->nb == 0)
+		return NULL;
+	for (p = &m->b[sm_slot(m, key)]; *p != NULL; p = &(*p)->next)
+		if (strcmp((*p)->key, key) == 0)
+			return p;
+	return NULL;
+}
+
+static void sm_grow(struct strmap *m)
+{
+	struct strmap bigger = { .nb = m->nb ? m->nb * 2 : 64 };
+
+	bigger.b = xcalloc(bigger.nb, sizeof(*bigger.b));
+	for (size_t i = 0; i < m->nb; i++) {
+		for (struct sm_entry *e = m->b[i], *next; e != NULL; e = next) {
+			size_t s = sm_slot(&bigger, e->key);
+
+			next = e->next;
+			e->next = bigger.b[s];
+			bigger.b[s] = e;
+		}
+	}
+	free(m->b);
+	m->b = bigger.b;
+	m->nb = bigger.nb;
+}
+
+static void sm_put(struct strmap *m, const char *key, const char *val)
+{
+	struct sm_entry **p = sm_where(m, key), *e;
+	size_t s;
+
+	if (p != NULL) {
+		free((*p)->val);
+		(*p)->val = xstrdup(val);
+		return;
+	}
+	if (m->n >= m->nb)
+		sm_grow(m);
+	e = xmalloc(sizeof(*e) + strlen(key) + 1);
+	memcpy(e->key, key, strlen(key) + 1);
+	e->val = xstrdup(val);
+	s = sm_slot(m, key);
+	e->next = m->b[s];
+	m->b[s] = e;
+	m->n++;
+}
+
+static void sm_del(struct strmap *m, const char *key)
+{
+	struct sm_entry **p = sm_where(m, key), *e;
+
+	if (p == NULL)
+		return;
+	e = *p;
+	*p = e->next;
+	free(e->val);
+	free(e);
+	m->n--;
+}
+
+static void sm_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->nb; i++) {
+		for (struct sm_entry *e = m->b[i], *next; e != NULL; e = next) {
+			next = e->next;
+			free(e->val);
+			free(e);
+		}
+	}
+	free(m->b);
+	*m = (struct strmap){ 0 };
+}
+
+#define SM_FOREACH(m, e) \
+	for (size_t sm_i_ = 0; sm_i_ < (m)->nb; sm_i_++) \
+		for (struct sm_entry *e = (m)->b[sm_i_]; e != NULL; e = e->next)
+
+/* --- rooms (channels) and the sequences seen on them --------------------------------- */
+
+struct peer {
+	struct peer *next;
+	uint64_t last;
+	char server[TC_REDIS_SERVER_ID_MAX + 1];
+};
+
+struct broom {
+	struct broom *next;
+	int used;                /* bus_redis_room_used minus _unused */
+	bool subscribed;         /* confirmed by Redis */
+	uint64_t seq;            /* our last sequence number on this channel */
+	struct peer *peers;      /* the last sequence number of each other server */
+	char channel[BUS_CHANNEL_MAX];
+};
+
+/* --- pending requests and the outage queue -------------------------------------- */
+
+enum req_kind { REQ_CLAIM, REQ_REFRESH, REQ_HISTORY };
+
+struct req {
+	struct bus_redis *b;
+	struct req *prev, *next;
+	uint64_t id;
+	enum req_kind kind;
+	bool cancelled;
+	bus_redis_claim_cb claim_cb;
+	bus_redis_history_cb hist_cb;
+	void *arg;
+	char key[];
+};
+
+struct qent {
+	struct qent *next;
+	bool hist;
+	char channel[BUS_CHANNEL_MAX];
+	char histkey[BUS_CHANNEL_MAX];
+	size_t len;
+	char payload[];
+};
+
+struct bus_redis {
+	struct loop *loop;
+	struct bus_redis_config cfg;
+	char id[TC_REDIS_SERVER_ID_MAX + 1];
+	char members_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
+	char heartbeat_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
+	struct redis_loop *cmd, *sub;
+	struct broom *rooms;
+	struct broom priv;
+	struct strmap names;     /* keys held: claimed (or held during an outage) */
+	struct strmap members;   /* local member name -> room */
+	struct req *reqs;
+	uint64_t next_req;
+	struct qent *qhead, *qtail;
+	size_t qbytes;
+	bool dropping;           /* logged the first drop of this outage */
+	bool freeing;
+	int leaving;             /* replies awaited by bus_redis_leave */
+	uint64_t refresh_timer;
+	struct bus_redis_stats stats;
+};
+
+static struct broom *room_find(const struct bus_redis *b, const char *channel)
+{
+	if (strcmp(channel, b->priv.channel) == 0)
+		return (struct broom *)(uintptr_t)&b->priv;
+	for (struct broom *r = b->rooms; r != NULL; r = r->next)
+		if (strcmp(r->channel, channel) == 0)
+			return r;
+	return NULL;
+}
+
+static void free_peers(struct broom *r)
+{
+	for (struct peer *p = r->peers, *next; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+	r->peers = NULL;
+}
+
+/* Another server's sequence on this channel: count what is missing. 1 is a fresh
+ * start (that server began publishing here again). */
+static void check_seq(struct bus_redis *b, struct broom *r, const char *server, uint64_t seq)
+{
+	struct peer *p;
+
+	for (p = r->peers; p != NULL && strcmp(p->server, server) != 0; p = p->next)
+		;
+	if (p == NULL) {
+		p = xcalloc(1, sizeof(*p));
+		snprintf(p->server, sizeof(p->server), "%s", server);
+		p->next = r->peers;
+		r->peers = p;
+	} else if (seq != 1 && seq > p->last + 1) {
+		b->stats.gaps += seq - p->last - 1;
+		log_msg(LOG_WARN, "redis: %s missed %llu events of server %s", r->channel,
+		    (unsigned long long)(seq - p->last - 1), server);
+	}
+	p->last = seq;
+}
+
+/* --- sending ---------------------------------------------------------------------- */
+
+static void send_event(struct bus_redis *b, const char *channel, const char *histkey,
+    const char *payload, size_t len)
+{
+	redis_loop_command(b->cmd, NULL, NULL, "PUBLISH %s %b", channel, payload, len);
+	if (histkey != NULL)
+		redis_loop_command(b->cmd, NULL, NULL, "XADD %s MAXLEN ~ %lld * e %b", histkey,
+		    (long long)b->cfg.history, payload, len);
+	b->stats.published++;
+}
+
+static void queue_drop_oldest(struct bus_redis *b)
+{
+	struct qent *q = b->qhead;
+
+	b->qhead = q->next;
+	if (b->qhead == NULL)
+		b->qtail = NULL;
+	b->qbytes -= q->len;
+	b->stats.queued--;
+	b->stats.dropped++;
+	free(q);
+	if (!b->dropping)
+		log_msg(LOG_WARN, "redis: outage queue full, dropping the oldest events");
+	b->dropping = true;
+}
+
+static void enqueue(struct bus_redis *b, const char *channel, const char *histkey,
+    const char *payload, size_t len)
+{
+	struct qent *q = xcalloc(1, sizeof(*q) + len);
+
+	snprintf(q->channel, sizeof(q->channel), "%s", channel);
+	q->hist = histkey != NULL;
+	if (histkey != NULL)
+		snprintf(q->histkey, sizeof(q->histkey), "%s", histkey);
+	memcpy(q->payload, payload, len);
+	q->len = len;
+	if (b->qtail != NULL)
+		b->qtail->next = q;
+	else
+		b->qhead = q;
+	b->qtail = q;
+	b->qbytes += len;
+	b->stats.queued++;
+	while (b->qhead != NULL && (b->stats.queued > b->cfg.queue_max ||
+	    b->qbytes > b->cfg.queue_max_bytes))
+		queue_drop_oldest(b);
+}
+
+static void flush_queue(struct bus_redis *b)
+{
+	while (b->qhead != NULL && redis_loop_up(b->cmd)) {
+		struct qent *q = b->qhead;
+
+		b->qhead = q->next;
+		send_event(b, q->channel, q->hist ? q->histkey : NULL, q->payload, q->len);
+		b->qbytes -= q->len;
+		b->stats.queued--;
+		free(q);
+	}
+	if (b->qhead == NULL)
+		b->qtail = NULL;
+	b->dropping = false;
+}
+
+/* Encode and send (or queue) ev, in room (named; ev->room may be a stand-in). */
+static void publish_event(struct bus_redis *b, const struct event *ev)
+{
+	char channel[BUS_CHANNEL_MAX], histkey[BUS_CHANNEL_MAX], *payload;
+	struct broom *r;
+	uint64_t seq;
+	size_t len;
+
+	if (ev->type == EV_PRIV)
+		snprintf(channel, sizeof(channel), "%s", BUS_PRIV_CHANNEL);
+	else
+		bus_room_channel(ev->room->name, channel);
+	bus_hist_key(ev->room->name, histkey);
+	r = room_find(b, channel);
+	seq = r != NULL ? ++r->seq : 1;
+	payload = bus_codec_encode(b->id, seq, ev, &len);
+	if (payload == NULL)
+		return;
+	if (redis_loop_up(b->cmd))
+		send_event(b, channel, ev->type == EV_MSG ? histkey : NULL, payload, len);
+	else
+		enqueue(b, channel, ev->type == EV_MSG ? histkey : NULL, payload, len);
+	free(payload);
+}
+
+/* --- presence: who is here, kept from the events published ------------------------ */
+
+static void member_here(struct bus_redis *b, const char *name, size_t n, const char *room)
+{
+	char key[NAME_MAX_BYTES + 1];
+
+	snprintf(key, sizeof(key), "%.*s", (int)n, name);
+	sm_put(&b->members, key, room);
+	redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, key, room);
+}
+
+static void member_gone(struct bus_redis *b, const char *name, size_t n)
+{
+	char key[NAME_MAX_BYTES + 1];
+
+	snprintf(key, sizeof(key), "%.*s", (int)n, name);
+	sm_del(&b->members, key);
+	redis_loop_command(b->cmd, NULL, NULL, "HDEL %s %s", b->members_key, key);
+}
+
+static void track_member(struct bus_redis *b, const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_JOIN:
+	case EV_MOVE_IN:
+		member_here(b, ev->name, ev->namelen, ev->room->name);
+		break;
+	case EV_LEAVE:
+		member_gone(b, ev->name, ev->namelen);
+		break;
+	case EV_RENAME:
+		member_gone(b, ev->name, ev->namelen);
+		member_here(b, ev->other, ev->otherlen, ev->room->name);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_publish(void *arg, const struct event *ev)
+{
+	struct bus_redis *b = arg;
+
+	if (!event_is_room(ev->type) || ev->room == NULL)
+		return;
+	track_member(b, ev);
+	publish_event(b, ev);
+}
+
+/* --- requests -------------------------------------------------------------------- */
+
+static struct req *req_new(struct bus_redis *b, enum req_kind kind, const char *key, void *arg)
+{
+	struct req *q = xcalloc(1, sizeof(*q) + strlen(key) + 1);
+
+	q->b = b;
+	q->id = ++b->next_req;
+	q->kind = kind;
+	q->arg = arg;
+	memcpy(q->key, key, strlen(key) + 1);
+	q->next = b->reqs;
+	if (b->reqs != NULL)
+		b->reqs->prev = q;
+	b->reqs = q;
+	return q;
+}
+
+static void req_free(struct req *q)
+{
+	struct bus_redis *b = q->b;
+
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		b->reqs = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	free(q);
+}
+
+void bus_redis_cancel(struct bus_redis *b, uint64_t id)
+{
+	for (struct req *q = b->reqs; q != NULL; q = q->next)
+		if (q->id == id)
+			q->cancelled = true;
+}
+
+/* Send a request's command; on failure the request is dropped and 0 returned. */
+static uint64_t req_sent(struct req *q, int rc)
+{
+	uint64_t id = q->id;
+
+	if (rc == 0)
+		return id;
+	req_free(q);
+	return 0;
+}
+
+/* --- names ----------------------------------------------------------------------- */
+
+static void name_key(const char *key, char out[KEY_MAX])
+{
+	snprintf(out, KEY_MAX, "tcpchat:name:%s", key);
+}
+
+static int send_release(struct bus_redis *b, const char *key, redis_loop_reply_cb cb, void *arg)
+{
+	char k[KEY_MAX];
+
+	name_key(key, k);
+	return redis_loop_command(b->cmd, cb, arg, "EVAL %s 1 %s %s", release_lua, k, b->id);
+}
+
+static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct req *q = arg;
+	struct bus_redis *b = q->b;
+	enum bus_claim res = BUS_CLAIM_TAKEN;
+
+	(void)rl;
+	if (r == NULL || (r->type == REDIS_REPLY_STATUS && strcmp(r->str, "OK") == 0)) {
+		res = r == NULL ? BUS_CLAIM_DOWN : BUS_CLAIM_OK;
+		if (!q->cancelled)
+			sm_put(&b->names, q->key, "");
+		else if (r != NULL)
+			send_release(b, q->key, NULL, NULL);
+	}
+	if (!q->cancelled && !b->freeing && q->claim_cb != NULL)
+		q->claim_cb(q->arg, q->key, res);
+	req_free(q);
+}
+
+uint64_t bus_redis_claim(struct bus_redis *b, const char *key, bus_redis_claim_cb cb, void *arg)
+{
+	char k[KEY_MAX];
+	struct req *q;
+
+	if (!redis_loop_up(b->cmd)) {
+		sm_put(&b->names, key, "");
+		return 0;
+	}
+	q = req_new(b, REQ_CLAIM, key, arg);
+	q->claim_cb = cb;
+	name_key(key, k);
+	return req_sent(q, redis_loop_command(b->cmd, on_claim_reply, q, "SET %s %s NX PX %d",
+	    k, b->id, b->cfg.name_lease_ms));
+}
+
+void bus_redis_release(struct bus_redis *b, const char *key)
+{
+	sm_del(&b->names, key);
+	send_release(b, key, NULL, NULL);
+}
+
+static void on_refresh_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct req *q = arg;
+	struct bus_redis *b = q->b;
+
+	(void)rl;
+	/* 0: another server holds it now (our lease ran out during an outage). */
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 0 &&
+	    sm_where(&b->names, q->key) != NULL) {
+		sm_del(&b->names, q->key);
+		log_msg(LOG_WARN, "redis: a name held here was taken by another server");
+		if (!b->freeing && b->cfg.name_lost != NULL)
+			b->cfg.name_lost(b->cfg.arg, q->key);
+	}
+	req_free(q);
+}
+
+static void refresh_names(struct bus_redis *b)
+{
+	char k[KEY_MAX];
+
+	SM_FOREACH(&b->names, e) {
+		struct req *q = req_new(b, REQ_REFRESH, e->key, NULL);
+
+		name_key(e->key, k);
+		req_sent(q, redis_loop_command(b->cmd, on_refresh_reply, q, "EVAL %s 1 %s %s %d",
+		    refresh_lua, k, b->id, b->cfg.name_lease_ms));
+	}
+}
+
+/* --- dead servers ------------------------------------------------------------------- */
+
+static void leave_of_dead(struct bus_redis *b, const redisReply *name, const redisReply *room)
+{
+	char nm[NAME_MAX_BYTES + 1];
+	struct room r = { .name = "" };
+	struct event ev = { .type = EV_LEAVE, .t = time(NULL), .room = &r };
+
+	if (name->type != REDIS_REPLY_STRING || room->type != REDIS_REPLY_STRING ||
+	    names_check(name->str, name->len, nm) != NULL ||
+	    room_check_name(room->str, room->len, r.name) != NULL)
+		return;
+	ev.name = nm;
+	ev.namelen = strlen(nm);
+	if (b->cfg.deliver != NULL)
+		b->cfg.deliver(b->cfg.arg, r.name, &(struct event){ .type = EV_LEAVE, .t = ev.t,
+		    .name = nm, .namelen = ev.namelen });
+	publish_event(b, &ev);
+}
+
+static void on_reap_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct bus_redis *b = arg;
+
+	(void)rl;
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || b->freeing)
+		return;
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *m = r->element[i + 1];
+
+		if (r->element[i]->type != REDIS_REPLY_STRING || m->type != REDIS_REPLY_ARRAY)
+			continue;
+		b->stats.dead_servers++;
+		log_msg(LOG_WARN, "redis: server %s is gone (no heartbeat): %zu members leave",
+		    r->element[i]->str, m->elements / 2);
+		for (size_t j = 0; j + 1 < m->elements; j += 2)
+			leave_of_dead(b, m->element[j], m->element[j + 1]);
+	}
+}
+
+/* --- the refresh timer, and coming back ----------------------------------------- */
+
+static void heartbeat(struct bus_redis *b)
+{
+	redis_loop_command(b->cmd, NULL, NULL, "SET %s %lld PX %d", b->heartbeat_key,
+	    (long long)time(NULL), b->cfg.server_ttl_ms);
+}
+
+static void write_members(struct bus_redis *b)
+{
+	redis_loop_command(b->cmd, NULL, NULL, "DEL %s", b->members_key);
+	SM_FOREACH(&b->members, e)
+		redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, e->key,
+		    e->val);
+}
+
+/* Taken for dead while alive (our heartbeat lapsed: a stalled loop, a slow network):
+ * the others told their users ours left. Say we are here again, and who is. */
+static void reannounce(struct bus_redis *b)
+{
+	log_msg(LOG_WARN, "redis: this server was taken for dead; announcing its %zu users again",
+	    b->members.n);
+	write_members(b);
+	SM_FOREACH(&b->members, e) {
+		struct room r = { .name = "" };
+		struct event ev = { .type = EV_JOIN, .t = time(NULL), .room = &r, .name = e->key,
+		    .namelen = strlen(e->key) };
+
+		snprintf(r.name, sizeof(r.name), "%s", e->val);
+		publish_event(b, &ev);
+	}
+}
+
+static void on_sadd_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct bus_redis *b = arg;
+
+	(void)rl;
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 1 && !b->freeing) {
+		b->stats.reannounced++;
+		reannounce(b);
+	}
+}
+
+static void on_refresh(struct loop *loop, void *arg)
+{
+	struct bus_redis *b = arg;
+
+	(void)loop;
+	b->refresh_timer = loop_timer_add(b->loop, b->cfg.refresh_ms, on_refresh, b);
+	if (!redis_loop_up(b->cmd))
+		return;
+	heartbeat(b);
+	/* 1: we were not in the set any more (reaped), though Redis stayed up. */
+	redis_loop_command(b->cmd, on_sadd_reply, b, "SADD tcpchat:servers %s", b->id);
+	refresh_names(b);
+	redis_loop_command(b->cmd, on_reap_reply, b, "EVAL %s 0 %s", reap_lua, b->id);
+}
+
+/* Redis is back (or there for the first time): say who we are and who is here,
+ * claim the names again, send what was queued. */
+static void cmd_up(void *arg)
+{
+	struct bus_redis *b = arg;
+
+	redis_loop_command(b->cmd, NULL, NULL, "SADD tcpchat:servers %s", b->id);
+	heartbeat(b);
+	write_members(b);
+	refresh_names(b);
+	flush_queue(b);
+	if (b->cfg.status != NULL)
+		b->cfg.status(b->cfg.arg, true);
+}
+
+static void cmd_down(void *arg, const char *why)
+{
+	struct bus_redis *b = arg;
+
+	(void)why;
+	/* A Redis that stopped answering commands is not delivering messages either. */
+	redis_loop_drop(b->sub, "the command connection was lost");
+	if (b->cfg.status != NULL && !b->freeing)
+		b->cfg.status(b->cfg.arg, false);
+}
+
+static void sub_up(void *arg)
+{
+	struct bus_redis *b = arg;
+
+	redis_loop_subscribe(b->sub, b->priv.channel);
+	for (struct broom *r = b->rooms; r != NULL; r = r->next)
+		redis_loop_subscribe(b->sub, r->channel);
+}
+
+static void sub_down(void *arg, const char *why)
+{
+	struct bus_redis *b = arg;
+
+	(void)why;
+	b->priv.subscribed = false;
+	for (struct broom *r = b->rooms; r != NULL; r = r->next)
+		r->subscribed = false;
+}
+
+static void sub_confirmed(void *arg, const char *channel)
+{
+	struct broom *r = room_find(arg, channel);
+
+	if (r != NULL)
+		r->subscribed = true;
+}
+
+/* --- receiving ------------------------------------------------------------------- */
+
+static bool channel_fits(const struct broom *r, const struct bus_msg *m)
+{
+	char want[BUS_CHANNEL_MAX];
+
+	if (m->ev.type == EV_PRIV)
+		return strcmp(r->channel, BUS_PRIV_CHANNEL) == 0;
+	bus_room_channel(m->room, want);
+	return strcmp(r->channel, want) == 0;
+}
+
+static void on_message(void *arg, const char *channel, size_t chlen, const char *p, size_t len)
+{
+	struct bus_redis *b = arg;
+	struct broom *r = room_find(b, channel);
+	struct bus_msg m;
+	char err[128];
+
+	(void)chlen;
+	if (r == NULL)
+		return;                 /* unsubscribed meanwhile */
+	if (bus_codec_decode(p, len, &m, err, sizeof(err)) != 0 || !channel_fits(r, &m)) {
+		if (b->stats.bad++ == 0)
+			log_msg(LOG_WARN, "redis: %s: an event that does not decode: %s", channel, err);
+		bus_msg_clear(&m);
+		return;
+	}
+	if (strcmp(m.server, b->id) == 0) {
+		b->stats.own++;
+	} else {
+		check_seq(b, r, m.server, m.seq);
+		b->stats.received++;
+		if (b->cfg.deliver != NULL)
+			b->cfg.deliver(b->cfg.arg, m.room, &m.ev);
+	}
+	bus_msg_clear(&m);
+}
+
+/* --- rooms ----------------------------------------------------------------------- */
+
+void bus_redis_room_used(struct bus_redis *b, const char *room)
+{
+	char channel[BUS_CHANNEL_MAX];
+	struct broom *r;
+
+	bus_room_channel(room, channel);
+	r = room_find(b, channel);
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		memcpy(r->channel, channel, sizeof(channel));
+		r->next = b->rooms;
+		b->rooms = r;
+	}
+	if (r->used++ == 0 && redis_loop_up(b->sub))
+		redis_loop_subscribe(b->sub, r->channel);
+}
+
+void bus_redis_room_unused(struct bus_redis *b, const char *room)
+{
+	char channel[BUS_CHANNEL_MAX];
+	struct broom **p;
+
+	bus_room_channel(room, channel);
+	for (p = &b->rooms; *p != NULL && strcmp((*p)->channel, channel) != 0; p = &(*p)->next)
+		;
+	if (*p == NULL || --(*p)->used > 0)
+		return;
+	if (redis_loop_up(b->sub))
+		redis_loop_unsubscribe(b->sub, channel);
+	free_peers(*p);
+	struct broom *gone = *p;
+
+	*p = gone->next;
+	free(gone);
+}
+
+bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room)
+{
+	char channel[BUS_CHANNEL_MAX];
+	const struct broom *r;
+
+	bus_room_channel(room, channel);
+	r = room_find(b, channel);
+	return r != NULL && r->subscribed && b->priv.subscribed;
+}
+
+/* --- history --------------------------------------------------------------------- */
+
+/* One XREVRANGE entry: [id, [field, value, ...]]; the event is field "e". */
+static bool entry_msg(const redisReply *e, struct bus_msg *out)
+{
+	const redisReply *f;
+	char err[128];
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[1]->type != REDIS_REPLY_ARRAY)
+		return false;
+	f = e->element[1];
+	for (size_t i = 0; i + 1 < f->elements; i += 2)
+		if (f->element[i]->type == REDIS_REPLY_STRING && strcmp(f->element[i]->str, "e") == 0 &&
+		    f->element[i + 1]->type == REDIS_REPLY_STRING)
+			return bus_codec_decode(f->element[i + 1]->str, f->element[i + 1]->len, out,
+			    err, sizeof(err)) == 0 && out->ev.type == EV_MSG;
+	return false;
+}
+
+static void on_history_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct req *q = arg;
+	size_t n = 0, total = r != NULL && r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+	struct bus_msg *msgs = xcalloc(total ? total : 1, sizeof(*msgs));
+
+	(void)rl;
+	/* Newest first from Redis: fill from the end, oldest first for the caller. */
+	for (size_t i = 0; i < total; i++) {
+		struct bus_msg m;
+
+		if (entry_msg(r->element[i], &m))
+			msgs[total - 1 - n++] = m;
+		else
+			bus_msg_clear(&m);
+	}
+	if (!q->cancelled && !q->b->freeing && q->hist_cb != NULL)
+		q->hist_cb(q->arg, msgs + (total - n), n, r != NULL && r->type == REDIS_REPLY_ARRAY);
+	for (size_t i = total - n; i < total; i++)
+		bus_msg_clear(&msgs[i]);
+	free(msgs);
+	req_free(q);
+}
+
+uint64_t bus_redis_history(struct bus_redis *b, const char *room, size_t n,
+    bus_redis_history_cb cb, void *arg)
+{
+	char key[BUS_CHANNEL_MAX];
+	struct req *q;
+
+	if (!redis_loop_up(b->cmd))
+		return 0;
+	bus_hist_key(room, key);
+	q = req_new(b, REQ_HISTORY, room, arg);
+	q->hist_cb = cb;
+	return req_sent(q, redis_loop_command(b->cmd, on_history_reply, q,
+	    "XREVRANGE %s + - COUNT %lld", key, (long long)n));
+}
+
+/* --- setup ----------------------------------------------------------------------- */
+
+static void make_id(char out[TC_REDIS_SERVER_ID_MAX + 1])
+{
+	char host[33] = "";
+	unsigned char rnd[4] = { 0 };
+
+	gethostname(host, sizeof(host) - 1);
+	for (char *p = host; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			*p = '_';
+	if (getentropy(rnd, sizeof(rnd)) != 0)
+		memcpy(rnd, &(unsigned){ (unsigned)time(NULL) }, sizeof(rnd));
+	snprintf(out, TC_REDIS_SERVER_ID_MAX + 1, "%s-%ld-%02x%02x%02x%02x",
+	    host[0] ? host : "tcpchat", (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+}
+
+static void config_defaults(struct bus_redis_config *c)
+{
+	if (c->history == 0)
+		c->history = TC_DEFAULT_HISTORY;
+	if (c->name_lease_ms <= 0)
+		c->name_lease_ms = TC_REDIS_NAME_LEASE_MS;
+	if (c->server_ttl_ms <= 0)
+		c->server_ttl_ms = TC_REDIS_SERVER_TTL_MS;
+	if (c->refresh_ms <= 0)
+		c->refresh_ms = TC_REDIS_REFRESH_MS;
+	if (c->queue_max == 0)
+		c->queue_max = TC_REDIS_QUEUE_MAX;
+	if (c->queue_max_bytes == 0)
+		c->queue_max_bytes = (size_t)TC_REDIS_QUEUE_MAX_KIB * 1024;
+}
+
+static struct redis_loop *open_link(struct bus_redis *b, bool subscriber, char *err, size_t errsz)
+{
+	struct redis_loop_config rc = {
+		.connect_timeout_ms = b->cfg.connect_timeout_ms,
+		.command_timeout_ms = b->cfg.command_timeout_ms,
+		.backoff_min_ms = b->cfg.backoff_min_ms, .backoff_max_ms = b->cfg.backoff_max_ms,
+		.on_up = subscriber ? sub_up : cmd_up, .on_down = subscriber ? sub_down : cmd_down,
+		.on_message = on_message, .on_subscribed = sub_confirmed, .arg = b,
+		.label = subscriber ? "redis-sub" : "redis",
+	};
+
+	return redis_loop_new(b->loop, b->cfg.url, &rc, err, errsz);
+}
+
+struct bus_redis *bus_redis_new(struct loop *loop, const struct bus_redis_config *cfg,
+    char *err, size_t errsz)
+{
+	struct bus_redis *b = xcalloc(1, sizeof(*b));
+
+	b->loop = loop;
+	b->cfg = *cfg;
+	config_defaults(&b->cfg);
+	if (cfg->server_id != NULL)
+		snprintf(b->id, sizeof(b->id), "%s", cfg->server_id);
+	else
+		make_id(b->id);
+	b->cfg.server_id = b->id;
+	if (!bus_server_id_ok(b->id) || (cfg->server_id && strlen(cfg->server_id) >= sizeof(b->id))) {
+		snprintf(err, errsz, "a server id is 1 to %d of A-Z a-z 0-9 . _ : -",
+		    TC_REDIS_SERVER_ID_MAX);
+		free(b);
+		return NULL;
+	}
+	snprintf(b->members_key, sizeof(b->members_key), "tcpchat:members:%s", b->id);
+	snprintf(b->heartbeat_key, sizeof(b->heartbeat_key), "tcpchat:server:%s", b->id);
+	snprintf(b->priv.channel, sizeof(b->priv.channel), "%s", BUS_PRIV_CHANNEL);
+	b->cmd = open_link(b, false, err, errsz);
+	b->sub = b->cmd != NULL ? open_link(b, true, err, errsz) : NULL;
+	if (b->sub == NULL) {
+		redis_loop_free(b->cmd);
+		free(b);
+		return NULL;
+	}
+	b->refresh_timer = loop_timer_add(loop, b->cfg.refresh_ms, on_refresh, b);
+	log_msg(LOG_INFO, "redis: server id %s, %s", b->id, b->cfg.url);
+	return b;
+}
+
+static void on_leave_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct bus_redis *b = arg;
+
+	(void)rl;
+	(void)r;
+	b->leaving--;
+}
+
+void bus_redis_leave(struct bus_redis *b)
+{
+	if (!redis_loop_up(b->cmd))
+		return;
+	SM_FOREACH(&b->names, e)
+		if (send_release(b, e->key, on_leave_reply, b) == 0)
+			b->leaving++;
+	if (redis_loop_command(b->cmd, on_leave_reply, b, "SREM tcpchat:servers %s", b->id) == 0)
+		b->leaving++;
+	if (redis_loop_command(b->cmd, on_leave_reply, b, "DEL %s %s", b->heartbeat_key,
+	    b->members_key) == 0)
+		b->leaving++;
+}
+
+bool bus_redis_left(const struct bus_redis *b)
+{
+	return b->leaving <= 0;
+}
+
+void bus_redis_free(struct bus_redis *b)
+{
+	if (b == NULL)
+		return;
+	b->freeing = true;
+	loop_timer_cancel(b->loop, b->refresh_timer);
+	redis_loop_free(b->sub);
+	redis_loop_free(b->cmd);
+	while (b->rooms != NULL) {
+		struct broom *r = b->rooms;
+
+		b->rooms = r->next;
+		free_peers(r);
+		free(r);
+	}
+	free_peers(&b->priv);
+	while (b->qhead != NULL) {
+		struct qent *q = b->qhead;
+
+		b->qhead = q->next;
+		free(q);
+	}
+	sm_free(&b->names);
+	sm_free(&b->members);
+	free(b);
+}
+
+struct bus bus_redis_bus(struct bus_redis *b)
+{
+	return (struct bus){ .publish = on_publish, .arg = b };
+}
+
+const char *bus_redis_server_id(const struct bus_redis *b)
+{
+	return b->id;
+}
+
+bool bus_redis_up(const struct bus_redis *b)
+{
+	return redis_loop_up(b->cmd);
+}
+
+const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b)
+{
+	return &b->stats;
+}

@@ -1,0 +1,92 @@
+/*
+ * fuzz_bus.c: libFuzzer harness over the decoder of events from Redis
+ * (bus_codec_decode): another server, a tool, or anyone with access to Redis may put
+ * any bytes on a tcpchat channel, and a server must neither crash nor let through what
+ * the chat's own rules would refuse.
+ *
+ * Input: the bytes of one message as a subscriber receives it.
+ *
+ * Invariants checked, for every message decoded:
+ * - a room event type with its wire name; a valid server id; a sequence >= 1;
+ * - a room that room_check_name() keeps as it is; a name (and, for rename and priv,
+ *   an other) that names_check() keeps as it is; no other for the other types;
+ * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
+ *   sanitised again), and empty unless msg or priv;
+ * - encoding the decoded event again and decoding that gives the same event.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus_codec.h"
+#include "fuzz_check.h"
+#include "utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_text(const struct bus_msg *m)
+{
+	const char *t = m->ev.text;
+
+	FUZZ_CHECK(m->ev.len <= BUS_CODEC_TEXT_MAX, "text too long", t, m->ev.len);
+	FUZZ_CHECK(strlen(t) == m->ev.len, "text length", t, m->ev.len);
+	FUZZ_CHECK(utf8_check(t, m->ev.len) == 0, "text not valid UTF-8", t, m->ev.len);
+	for (size_t i = 0; i < m->ev.len; i++)
+		FUZZ_CHECK((unsigned char)t[i] >= 0x20 && t[i] != 0x7f, "control in text", t, m->ev.len);
+	FUZZ_CHECK(m->ev.len == 0 || m->ev.type == EV_MSG || m->ev.type == EV_PRIV,
+	    "text on an event without text", t, m->ev.len);
+}
+
+static void check_fields(const struct bus_msg *m)
+{
+	char out[NAME_MAX_BYTES + 1];
+	bool two = m->ev.type == EV_RENAME || m->ev.type == EV_PRIV;
+
+	FUZZ_CHECK(bus_type_name(m->ev.type) != NULL, "not a room event", m->name, 0);
+	FUZZ_CHECK(bus_server_id_ok(m->server), "server id", m->server, strlen(m->server));
+	FUZZ_CHECK(m->seq >= 1, "sequence 0", m->server, 0);
+	FUZZ_CHECK(room_check_name(m->room, strlen(m->room), out) == NULL &&
+	    strcmp(out, m->room) == 0, "room", m->room, strlen(m->room));
+	FUZZ_CHECK(names_check(m->name, strlen(m->name), out) == NULL &&
+	    strcmp(out, m->name) == 0, "name", m->name, strlen(m->name));
+	FUZZ_CHECK(two == (m->ev.other != NULL), "other present", m->other, strlen(m->other));
+	if (two)
+		FUZZ_CHECK(names_check(m->other, strlen(m->other), out) == NULL &&
+		    strcmp(out, m->other) == 0, "other", m->other, strlen(m->other));
+	check_text(m);
+}
+
+static void check_again(const struct bus_msg *m)
+{
+	struct room r = { .name = "" };
+	struct event ev = m->ev;
+	struct bus_msg again;
+	char err[128], *s;
+	size_t len;
+
+	memcpy(r.name, m->room, sizeof(r.name));
+	ev.room = &r;
+	s = bus_codec_encode(m->server, m->seq, &ev, &len);
+	FUZZ_CHECK(s != NULL, "decoded event does not encode", m->name, strlen(m->name));
+	FUZZ_CHECK(bus_codec_decode(s, len, &again, err, sizeof(err)) == 0, "re-decode", s, len);
+	FUZZ_CHECK(again.ev.type == m->ev.type && again.seq == m->seq && again.ev.t == m->ev.t &&
+	    strcmp(again.room, m->room) == 0 && strcmp(again.name, m->name) == 0 &&
+	    strcmp(again.other, m->other) == 0 && strcmp(again.server, m->server) == 0 &&
+	    again.ev.len == m->ev.len && memcmp(again.ev.text, m->ev.text, m->ev.len) == 0,
+	    "round trip changed the event", s, len);
+	bus_msg_clear(&again);
+	free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bus_msg m;
+	char err[160];
+
+	if (bus_codec_decode((const char *)data, size, &m, err, sizeof(err)) != 0)
+		return 0;
+	check_fields(&m);
+	check_again(&m);
+	bus_msg_clear(&m);
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* Tests for bus_codec.c: events to JSON and back, and what the decoder refuses. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bus_codec.h"
+
+static struct room lobby = { .name = "Lobby" };
+
+static struct bus_msg roundtrip(const struct event *ev)
+{
+	struct bus_msg m;
+	char err[128];
+	size_t len;
+	char *s = bus_codec_encode("host-1.a:b_c", 7, ev, &len);
+
+	assert_non_null(s);
+	assert_int_equal(strlen(s), len);
+	if (bus_codec_decode(s, len, &m, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", s, err);
+	free(s);
+	assert_string_equal(m.server, "host-1.a:b_c");
+	assert_int_equal(m.seq, 7);
+	assert_string_equal(m.room, "Lobby");
+	assert_int_equal(m.ev.type, ev->type);
+	assert_int_equal(m.ev.t, ev->t);
+	assert_null(m.ev.room);
+	assert_int_equal(m.ev.namelen, ev->namelen);
+	assert_memory_equal(m.ev.name, ev->name, ev->namelen);
+	assert_int_equal(m.ev.len, ev->len);
+	if (ev->len)
+		assert_memory_equal(m.ev.text, ev->text, ev->len);
+	return m;
+}
+
+static void every_room_event_round_trips(void **state)
+{
+	struct event ev = { .type = EV_MSG, .t = 1764581400, .room = &lobby, .name = "alice",
+	    .namelen = 5, .text = "héllo \xf0\x9f\x98\x80 \"q\" \\", .len = 17 };
+	struct bus_msg m;
+
+	(void)state;
+	m = roundtrip(&ev);
+	assert_null(m.ev.other);
+	bus_msg_clear(&m);
+	for (enum event_type t = EV_JOIN; t <= EV_MOVE_OUT; t++) {
+		struct event e = { .type = t, .t = 5, .room = &lobby, .name = "bob", .namelen = 3 };
+
+		m = roundtrip(&e);
+		assert_string_equal(m.ev.text, "");
+		bus_msg_clear(&m);
+	}
+	ev = (struct event){ .type = EV_RENAME, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .other = "robert", .otherlen = 6 };
+	m = roundtrip(&ev);
+	assert_string_equal(m.ev.other, "robert");
+	bus_msg_clear(&m);
+	ev = (struct event){ .type = EV_PRIV, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .other = "carol", .otherlen = 5, .text = "psst", .len = 4 };
+	m = roundtrip(&ev);
+	assert_string_equal(m.ev.other, "carol");
+	bus_msg_clear(&m);
+}
+
+static void the_wire_format(void **state)
+{
+	struct event ev = { .type = EV_MSG, .t = 1764581400, .room = &lobby, .name = "alice",
+	    .namelen = 5, .text = "hi", .len = 2 };
+	size_t len;
+	char *s = bus_codec_encode("srv", 42, &ev, &len);
+
+	(void)state;
+	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":42,\"type\":\"msg\","
+	    "\"time\":1764581400,\"utc\":\"2025-12-01T09:30:00Z\",\"room\":\"Lobby\","
+	    "\"name\":\"alice\",\"other\":\"\",\"text\":\"hi\"}");
+	free(s);
+	ev.type = EV_INFO;
+	assert_null(bus_codec_encode("srv", 1, &ev, &len));
+	ev.type = EV_MSG;
+	ev.room = NULL;
+	assert_null(bus_codec_encode("srv", 1, &ev, &len));
+}
+
+static int decode(const char *json, char *err, size_t errsz)
+{
+	struct bus_msg m;
+	int rc = bus_codec_decode(json, strlen(json), &m, err, errsz);
+
+	bus_msg_clear(&m);
+	return rc;
+}
+
+#define HEAD "{\"v\":1,\"server\":\"s1\",\"seq\":1,\"time\":10,"
+static void refused(const char *json, const char *why)
+{
+	char err[160];
+
+	if (decode(json, err, sizeof(err)) != -1)
+		fail_msg("accepted: %s", json);
+	if (why != NULL && strstr(err, why) == NULL)
+		fail_msg("%s: refused for \"%s\", not \"%s\"", json, err, why);
+}
+
+static void what_is_refused(void **state)
+{
+	char err[160];
+
+	(void)state;
+	assert_int_equal(decode(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"bob\"}",
+	    err, sizeof(err)), 0);
+	refused("[]", "object");
+	refused("{", NULL);
+	refused("", NULL);
+	refused("{\"v\":2,\"server\":\"s1\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "v:");
+	refused("{\"v\":1,\"server\":\"s 1\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "server");
+	refused("{\"v\":1,\"server\":\"\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "server");
+	refused("{\"v\":1,\"server\":\"s\",\"seq\":0,\"time\":1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
+	refused("{\"v\":1,\"server\":\"s\",\"seq\":1,\"time\":-1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "time");
+	refused("{\"v\":1,\"server\":\"s\",\"seq\":\"1\",\"time\":1,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
+	refused(HEAD "\"type\":\"info\",\"room\":\"a\",\"name\":\"bob\"}", "type");
+	refused(HEAD "\"type\":\"join\",\"room\":\"#a\",\"name\":\"bob\"}", "room");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a b\",\"name\":\"bob\"}", "room");
+	refused(HEAD "\"type\":\"join\",\"name\":\"bob\"}", "room");
+	refused(HEAD "\"type\":\"join\",\"room\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+	    "\"name\":\"bob\"}", "room");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"\"}", "name");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\" bob\"}", "name");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\\u0007\"}", "name");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":7}", "name");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"bob\",\"other\":\"x\"}", "other");
+	refused(HEAD "\"type\":\"rename\",\"room\":\"a\",\"name\":\"bob\"}", "other");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"bob\",\"text\":\"x\"}", "text");
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\",\"text\":\"a\\u0000b\"}", NULL);
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\",\"type\":\"msg\"}", NULL);
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\",\"text\":\"\xff\"}", NULL);
+}
+
+static void text_is_sanitised_again(void **state)
+{
+	const char *json = HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\","
+	    "\"text\":\"a\\u001b[2Jb\\tc\"}";
+	struct bus_msg m;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(bus_codec_decode(json, strlen(json), &m, err, sizeof(err)), 0);
+	assert_string_equal(m.ev.text, "a[2Jb c");
+	bus_msg_clear(&m);
+}
+
+static void too_long_is_refused(void **state)
+{
+	size_t n = BUS_CODEC_TEXT_MAX + 10;
+	char *json = malloc(n + 200), err[128];
+	struct bus_msg m;
+	int off = snprintf(json, 200, HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"");
+
+	(void)state;
+	memset(json + off, 'x', n);
+	strcpy(json + off + n, "\"}");
+	assert_int_equal(bus_codec_decode(json, strlen(json), &m, err, sizeof(err)), -1);
+	free(json);
+}
+
+static void names_of_channels(void **state)
+{
+	char ch[BUS_CHANNEL_MAX];
+
+	(void)state;
+	bus_room_channel("Lobby.Two", ch);
+	assert_string_equal(ch, "tcpchat:room:lobby.two");
+	bus_hist_key("ABC", ch);
+	assert_string_equal(ch, "tcpchat:hist:abc");
+	assert_true(bus_server_id_ok("a-b.c:d_9"));
+	assert_false(bus_server_id_ok("a b"));
+	assert_false(bus_server_id_ok(""));
+	assert_string_equal(bus_type_name(EV_MOVE_OUT), "move_out");
+	assert_null(bus_type_name(EV_BYE));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_room_event_round_trips),
+		cmocka_unit_test(the_wire_format),
+		cmocka_unit_test(what_is_refused),
+		cmocka_unit_test(text_is_sanitised_again),
+		cmocka_unit_test(too_long_is_refused),
+		cmocka_unit_test(names_of_channels),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
