@@ -80,6 +80,13 @@
 #define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
 #define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
 
+/* --- IRC (modern.ircdocs.horse) ------------------------------------------------- */
+#define TC_IRC_LINE_MAX          512    /* bytes of one IRC message, CRLF included, tags excluded */
+#define TC_IRC_TAGS_MAX          8191   /* bytes of an IRC message's tags, '@' and the space included */
+#define TC_IRC_NICK_MAX          258    /* bytes of the IRC nick of a name: 2 + 2 * 128 bytes */
+#define TC_IRC_PING_IDLE         120    /* seconds without input from an IRC client before a PING */
+#define TC_IRC_PING_TIMEOUT      60     /* seconds to answer that PING before the connection is closed */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 
