@@ -28,6 +28,8 @@ static void reply(struct irc_session *s, int code, const char *p1, const char *p
 {
 	const char *text = irc_numeric_text(code);
 
+	if (code <= 0)
+		return;
 	if (text == NULL)
 		text = "";
 	if (p1 == NULL)
@@ -507,11 +509,27 @@ static enum irc_status cmd_notice(struct irc_session *s, const struct irc_msg *m
 	return message(s, m, true);
 }
 
+/* NAMES without a channel: every room, then one 366. */
+static void names_room(void *arg, const char *room, size_t members, const char *topic)
+{
+	struct irc_session *s = arg;
+	struct names_line nl = { .s = s };
+	char chan[IRC_CHANNEL_MAX + 1];
+
+	(void)members, (void)topic;
+	irc_room_to_channel(room, chan);
+	nl.chan = chan;
+	if (s->chat->names(s->ctx, room, names_each, &nl) == 0 && buf_len(&nl.line) > 0)
+		names_flush(&nl);
+	buf_free(&nl.line);
+}
+
 static enum irc_status cmd_names(struct irc_session *s, const struct irc_msg *m)
 {
 	char copy[IRC_LINE_MAX], room[ROOM_NAME_MAX_BYTES + 1], *save = NULL;
 
 	if (m->nparams == 0 || m->params[0][0] == '\0') {
+		s->chat->list(s->ctx, names_room, s);
 		reply(s, 366, "*", NULL);
 		return IRC_CONTINUE;
 	}

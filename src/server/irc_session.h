@@ -59,9 +59,11 @@ typedef void irc_room_fn(void *arg, const char *room, size_t members, const char
  * return int return 0 on success or the numeric that says why not (401 no such name,
  * 403 no such room, 404 cannot send, 433 name in use, 432 name refused, 441 not in
  * that room, 442 you are not in that room, 482 not an operator); the session writes
- * that numeric with its usual text. On success the chat's own event reaches this
- * client through the IRC dialect (the JOIN, PART, NICK, TOPIC, KICK lines themselves).
+ * that numeric with its usual text, or IRC_SILENT when nothing is to be said (a JOIN
+ * of a room already joined). On success the chat's own event reaches this client
+ * through the IRC dialect (the JOIN, PART, NICK, TOPIC, KICK lines themselves).
  */
+#define IRC_SILENT (-1)
 struct irc_chat {
 	bool (*password_ok)(void *ctx, const char *pass);        /* pass NULL: none sent */
 	bool (*name_free)(void *ctx, const char *name);          /* for NICK before registering */

@@ -17,7 +17,11 @@
  *   (ASCII case aside); a valid name maps to a nick of IRC's charset within
  *   IRC_NICK_MAX bytes that maps back to the same name;
  * - irc_put_text of the input (cleaned, as the chat's text is) gives lines of at most
- *   IRC_LINE_MAX bytes each ending in CRLF, with no CR, LF or NUL elsewhere.
+ *   IRC_LINE_MAX bytes each ending in CRLF, with no CR, LF or NUL elsewhere;
+ * - the input split at LF and fed line by line to an IRC session (irc_session.c) over a
+ *   chat that accepts everything and lists long names: every line the session sends is
+ *   within IRC_LINE_MAX bytes, ends in CRLF, and holds no NUL, CR or LF elsewhere; the
+ *   text the chat is handed is valid UTF-8 without controls.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@
 
 #include "fuzz_check.h"
 #include "irc.h"
+#include "irc_session.h"
 #include "names.h"
 #include "utf8.h"
 
@@ -60,7 +65,7 @@ static void check_parsed(const struct irc_msg *m)
 	}
 }
 
-static void check_round_trip(void)
+static void check_round_trip(size_t size)
 {
 	struct buf out = { 0 };
 	const char *src = m1.source != NULL && m1.source[0] != '\0' &&
@@ -71,8 +76,10 @@ static void check_round_trip(void)
 	    buf_data(&out), buf_len(&out));
 	FUZZ_CHECK(buf_len(&out) >= 2 && memcmp(buf_data(&out) + buf_len(&out) - 2, "\r\n", 2) == 0,
 	    "no CRLF", buf_data(&out), buf_len(&out));
-	if (irc_parse(buf_data(&out), buf_len(&out) - 2, &m2) == IRC_PARSE_OK &&
-	    buf_len(&out) < IRC_LINE_MAX - 1) {     /* not cut */
+	/* Unless the line was cut: the formatted line is at most the input (its spaces
+	 * collapsed) with ":source ", a ':' before the last parameter and CRLF. */
+	if (size + strlen(src) + 5 <= IRC_LINE_MAX &&
+	    irc_parse(buf_data(&out), buf_len(&out) - 2, &m2) == IRC_PARSE_OK) {
 		FUZZ_CHECK(strcmp(m1.command, m2.command) == 0 && m1.nparams == m2.nparams,
 		    "round trip changed the command or the count", buf_data(&out), buf_len(&out));
 		for (int i = 0; i < m1.nparams; i++)
@@ -134,17 +141,170 @@ static void check_text(const char *s, size_t n)
 	free(clean);
 }
 
+
+/* --- a session over a chat that says yes -------------------------------------------- */
+
+static const char *const some_names[] = { "alice", "bob smith", "Jos\xc3\xa9",
+	"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80"
+	"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80"
+	"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80" };
+
+static bool y_pass(void *c, const char *p) { (void)c; return p != NULL && p[0] == 'x'; }
+static bool y_free(void *c, const char *n) { (void)c; return strcmp(n, "taken") != 0; }
+static int y_name(void *c, const char *n) { (void)c; return strcmp(n, "taken") ? 0 : 433; }
+static int y_room(void *c, const char *r) { (void)c; return r[0] == 'x' ? 403 : 0; }
+static int y_part(void *c, const char *r, const char *w) { (void)c, (void)w; return y_room(c, r); }
+static void y_quit(void *c, const char *w) { (void)c, (void)w; }
+
+static int y_message(void *c, bool notice, const char *room, const char *name,
+    const char *text, size_t len)
+{
+	(void)c, (void)notice, (void)room, (void)name;
+	FUZZ_CHECK(fuzz_terminal_safe(text, len, ""), "unsafe text handed to the chat", text, len);
+	return 0;
+}
+
+static const char *y_away_of(void *c, const char *n, char *t, size_t sz)
+{
+	(void)c;
+	snprintf(t, sz, "%s is away", n);
+	return t;
+}
+
+static int y_names(void *c, const char *room, irc_name_fn *each, void *arg)
+{
+	(void)c, (void)room;
+	for (int k = 0; k < 40; k++)
+		each(arg, some_names[k % 4], k % 3 == 0);
+	return 0;
+}
+
+static int y_topic_get(void *c, const char *room, char *t, size_t tsz, char *who, size_t wsz,
+    time_t *when)
+{
+	(void)c;
+	snprintf(t, tsz, "topic of %s", room);
+	snprintf(who, wsz, "%s", some_names[3]);
+	*when = 0;
+	return 0;
+}
+
+static int y_topic_set(void *c, const char *r, const char *t) { (void)c, (void)t; return y_room(c, r); }
+
+static int y_who(void *c, const char *room, const char *mask, irc_person_fn *each, void *arg)
+{
+	struct irc_person p = { .user = "~u", .host = "h", .realname = "r", .room = room };
+
+	(void)c, (void)mask;
+	for (int k = 0; k < 4; k++) {
+		p.name = some_names[k];
+		p.away = k % 2 ? "away" : NULL;
+		each(arg, &p);
+	}
+	return 0;
+}
+
+static int y_whois(void *c, const char *name, struct irc_person *p, char *rooms, size_t sz)
+{
+	(void)c;
+	*p = (struct irc_person){ .name = name, .user = "~u", .host = "h", .realname = name,
+		.away = "gone", .oper = true };
+	snprintf(rooms, sz, "lobby dev");
+	return 0;
+}
+
+static int y_away(void *c, const char *t) { (void)c, (void)t; return 0; }
+
+static int y_list(void *c, irc_room_fn *each, void *arg)
+{
+	(void)c;
+	each(arg, "lobby", 3, "a topic");
+	each(arg, "12345678901234567890123456789012", 0, NULL);
+	return 0;
+}
+
+static int y_kick(void *c, const char *r, const char *n, const char *w)
+{
+	(void)n, (void)w;
+	return y_room(c, r);
+}
+
+static const struct irc_chat yes_chat = {
+	.password_ok = y_pass, .name_free = y_free, .enter = y_name, .rename = y_name,
+	.join = y_room, .part = y_part, .message = y_message, .away_of = y_away_of,
+	.names = y_names, .topic_get = y_topic_get, .topic_set = y_topic_set, .who = y_who,
+	.whois = y_whois, .away = y_away, .list = y_list, .kick = y_kick, .quit = y_quit,
+};
+
+static const struct irc_config yes_cfg = {
+	.server = "My.Little.Server", .network = "tcpchat", .version = "tcpchat-1.0.0",
+	.created = "today", .motd = "one\ntwo", .password = false, .ping_idle = 2,
+	.ping_timeout = 2,
+};
+
+static void check_output(const struct buf *out)
+{
+	const char *p = buf_data(out), *end = p + buf_len(out);
+
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p)), *start = p;
+
+		FUZZ_CHECK(lf != NULL && lf > p && lf[-1] == '\r', "session line without CRLF",
+		    p, (size_t)(end - p));
+		if (*p == '@') {        /* tags have their own budget */
+			const char *sp = memchr(p, ' ', (size_t)(lf - p));
+
+			FUZZ_CHECK(sp != NULL, "tags without a message", p, (size_t)(lf - p));
+			start = sp + 1;
+		}
+		FUZZ_CHECK((size_t)(lf + 1 - start) <= IRC_LINE_MAX, "session line too long",
+		    p, (size_t)(lf + 1 - p));
+		FUZZ_CHECK(memchr(p, '\0', (size_t)(lf - p)) == NULL &&
+		    memchr(p, '\r', (size_t)(lf - 1 - p)) == NULL, "NUL or CR inside a line",
+		    p, (size_t)(lf - p));
+		p = lf + 1;
+	}
+}
+
+static void check_session(const char *s, size_t n)
+{
+	struct irc_session *sess = malloc(sizeof(*sess));
+	time_t now = 0;
+
+	irc_session_init(sess, &yes_cfg, &yes_chat, NULL, "127.0.0.1", now);
+	for (size_t i = 0; i < n;) {
+		const char *lf = memchr(s + i, '\n', n - i);
+		size_t len = lf != NULL ? (size_t)(lf - (s + i)) : n - i;
+		enum irc_status st;
+
+		if (len > 0 && s[i + len - 1] == '\r')
+			len--;
+		st = len > IRC_INPUT_MAX ? (irc_session_too_long(sess), IRC_CONTINUE) :
+		    irc_session_line(sess, s + i, len, now);
+		if (st == IRC_CONTINUE)
+			st = irc_session_tick(sess, now += (s[i] & 3));
+		check_output(&sess->out);
+		buf_clear(&sess->out);
+		if (st == IRC_CLOSE)
+			break;
+		i += (lf != NULL ? (size_t)(lf - (s + i)) + 1 : n - i);
+	}
+	irc_session_free(sess);
+	free(sess);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 
 	if (irc_parse(s, size, &m1) == IRC_PARSE_OK) {
 		check_parsed(&m1);
-		check_round_trip();
+		check_round_trip(size);
 	}
 	if (size <= 4 * IRC_NICK_MAX)
 		check_nick(s, size);
 	if (size <= 4096)
 		check_text(s, size);
+	check_session(s, size);
 	return 0;
 }

@@ -117,6 +117,33 @@ def seeds_known_hosts(rng):
     }
 
 
+IRC_SESSION = (b'CAP LS 302\n'
+               b'CAP REQ :server-time\n'
+               b'NICK bob[20]smith\n'
+               b'USER u 0 * :Real\n'
+               b'CAP END\n'
+               b'JOIN #lobby,#dev,#x\n'
+               b'NAMES\n'
+               b'NAMES #lobby\n'
+               b'WHO #lobby\n'
+               b'WHOIS alice\n'
+               b'PRIVMSG #lobby :hello\n'
+               b'PRIVMSG Jos[c3a9] :ACTION waves\n'
+               b'TOPIC #lobby\n'
+               b'TOPIC #lobby :new topic\n'
+               b'LIST\n'
+               b'AWAY :lunch\n'
+               b'KICK #lobby alice :bye\n'
+               b'MODE #lobby\n'
+               b'NICK taken\n'
+               b'PING :x\n'
+               b'PART #lobby :bye\n'
+               b'QUIT :done\n'
+               b'JOIN #lobby\n'
+               b'NICK a\n'
+               b'USER a 0 * :a\n')
+
+
 def seeds_irc(rng):
     # one IRC line, CRLF removed (no header byte)
     return {
@@ -129,6 +156,7 @@ def seeds_irc(rng):
         "long": b"PRIVMSG #lobby :" + "\u4e2d\u6587 word ".encode() * 100,
         "junk": bytes(rng.getrandbits(8) for _ in range(600)),
         "join_probe": b"JOIN :",
+        "session": IRC_SESSION,
     }
 
 

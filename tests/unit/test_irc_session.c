@@ -101,6 +101,8 @@ static int f_join(void *ctx, const char *room)
 
 	if (r < 0)
 		return 403;
+	if (((struct fmember *)ctx)->rooms & (1u << r))
+		return IRC_SILENT;
 	((struct fmember *)ctx)->rooms |= 1u << r;
 	return 0;
 }
@@ -651,8 +653,14 @@ static void join_names_topic(void **state)
 	    ":My.Little.Server 366 foo #nope :End of /NAMES list\r\n");
 	send_line(0, "NAMES #empty");
 	expect(0, ":My.Little.Server 366 foo #empty :End of /NAMES list\r\n");
-	send_line(0, "NAMES");
-	expect(0, ":My.Little.Server 366 foo * :End of /NAMES list\r\n");
+	send_line(0, "NAMES");            /* every room with members */
+	expect(0, ":My.Little.Server 353 foo = #lobby :foo @bob[20]smith carol\r\n"
+	    ":My.Little.Server 353 foo = #dev foo\r\n"
+	    ":My.Little.Server 366 foo * :End of /NAMES list\r\n");
+	send_line(0, "NAMES invalid");
+	expect(0, ":My.Little.Server 366 foo invalid :End of /NAMES list\r\n");
+	send_line(0, "JOIN #lobby");      /* already there: nothing */
+	expect(0, "");
 }
 
 static void names_split(void **state)
