@@ -586,3 +586,11 @@ const char *irc_nick_to_name(const char *nick, char *name)
 		return "Erroneous nickname (not written as the server writes it)";
 	return NULL;
 }
+
+void irc_source(const char *name, const char *user, const char *host, char *out, size_t outsz)
+{
+	char nick[IRC_NICK_MAX + 1];
+
+	irc_name_to_nick(name, nick);
+	snprintf(out, outsz, "%s!%s@%s", nick, user, host);
+}

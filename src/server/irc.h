@@ -117,6 +117,8 @@ void irc_room_to_channel(const char *room, char chan[IRC_CHANNEL_MAX + 1]);
  * and an IRC nick without brackets is the same name on both sides. */
 /* The nick for a (valid) name; out has IRC_NICK_MAX + 1 bytes. Returns its length. */
 size_t irc_name_to_nick(const char *name, char *out);
+/* "nick!user@host" for a member named name: the source of its lines. */
+void irc_source(const char *name, const char *user, const char *host, char *out, size_t outsz);
 /* The name for a nick: NULL on success (name has NAME_MAX_BYTES + 1 bytes), else the
  * reason (a nick IRC refuses, one not written as irc_name_to_nick writes it, hex in
  * either case accepted, or a name our rules refuse). */

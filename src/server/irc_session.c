@@ -6,6 +6,7 @@
 
 #include "irc_session.h"
 #include "utf8.h"
+#include "util.h"
 
 const char irc_caps_offered[] = "server-time";
 
@@ -442,12 +443,12 @@ static void away_notice(struct irc_session *s, const char *nick, const char *nam
 static bool our_text(const char *in, char **out, size_t *len)
 {
 	size_t n = strlen(in), rawlen;
-	char *raw = malloc(n + 4);
+	char *raw = xmalloc(n + 4);
 	enum irc_text kind = irc_from_ctcp(in, n, raw, n + 4, &rawlen);
 
 	*out = NULL;
 	if (kind != IRC_TEXT_CTCP) {
-		*out = malloc(UTF8_CLEAN_MAX(rawlen));
+		*out = xmalloc(UTF8_CLEAN_MAX(rawlen));
 		*len = utf8_clean(UTF8_MESSAGE, raw, rawlen, *out, UTF8_CLEAN_MAX(rawlen));
 	}
 	free(raw);
@@ -546,7 +547,7 @@ static enum irc_status cmd_topic(struct irc_session *s, const struct irc_msg *m)
 {
 	char room[ROOM_NAME_MAX_BYTES + 1], *text;
 	const char *chan = m->params[0];
-	size_t n, len;
+	size_t n;
 	int r;
 
 	if (!room_of(s, chan, room))
@@ -556,9 +557,8 @@ static enum irc_status cmd_topic(struct irc_session *s, const struct irc_msg *m)
 		return IRC_CONTINUE;
 	}
 	n = strlen(m->params[1]);
-	text = malloc(UTF8_CLEAN_MAX(n));
-	len = utf8_clean(UTF8_MESSAGE, m->params[1], n, text, UTF8_CLEAN_MAX(n));
-	(void)len;
+	text = xmalloc(UTF8_CLEAN_MAX(n));
+	utf8_clean(UTF8_MESSAGE, m->params[1], n, text, UTF8_CLEAN_MAX(n));
 	r = s->chat->topic_set(s->ctx, room, text);
 	free(text);
 	if (r != 0)
@@ -810,9 +810,7 @@ enum irc_status irc_session_line(struct irc_session *s, const char *line, size_t
 		return IRC_CLOSE;
 	s->last_input = now;
 	s->ping_sent = 0;
-	m = malloc(sizeof(*m));
-	if (m == NULL)
-		return IRC_CLOSE;
+	m = xmalloc(sizeof(*m));
 	r = irc_parse(line, n, m);
 	if (r == IRC_PARSE_TOO_LONG)
 		irc_session_too_long(s);

@@ -415,6 +415,15 @@ static void nicks_round_trip(void **state)
 	}
 }
 
+static void source(void **state)
+{
+	char out[IRC_NICK_MAX + 64];
+
+	(void)state;
+	irc_source("bob smith", "nc", "My.Little.Server", out, sizeof(out));
+	assert_string_equal(out, "bob[20]smith!nc@My.Little.Server");
+}
+
 static void nick_longest(void **state)
 {
 	char name[NAME_MAX_BYTES + 1] = "", nick[IRC_NICK_MAX + 1], back[NAME_MAX_BYTES + 1];
@@ -446,6 +455,7 @@ int main(void)
 		cmocka_unit_test(nicks),
 		cmocka_unit_test(nicks_round_trip),
 		cmocka_unit_test(nick_longest),
+		cmocka_unit_test(source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
