@@ -104,6 +104,13 @@
 #define TC_REDIS_QUEUE_MAX_KIB   8192   /* KiB of encoded events queued during an outage */
 #define TC_REDIS_SERVER_ID_MAX   64     /* bytes in a server id on the wire */
 
+/* --- IRC (modern.ircdocs.horse) ------------------------------------------------- */
+#define TC_IRC_LINE_MAX          512    /* bytes of one IRC message, CRLF included, tags excluded */
+#define TC_IRC_TAGS_MAX          8191   /* bytes of an IRC message's tags, '@' and the space included */
+#define TC_IRC_NICK_MAX          258    /* bytes of the IRC nick of a name: 2 + 2 * 128 bytes */
+#define TC_IRC_PING_IDLE         120    /* seconds without input from an IRC client before a PING */
+#define TC_IRC_PING_TIMEOUT      60     /* seconds to answer that PING before the connection is closed */
+
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */
 

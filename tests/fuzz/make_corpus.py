@@ -7,8 +7,8 @@ BIO, so its random fields differ from run to run; everything else is determinist
 fuzz_line: line limit - 64, chunking seed; fuzz_conn: flags (bit 0: limit 64, bit 1:
 rate limit 5/s, bit 2: multiplex mode), chunking seed. fuzz_proto reads one flag byte
 (bit 0: the first line is our own name); fuzz_known_hosts has one header
-byte (the port asked about - 1).
-`make_corpus.py fuzz_known_hosts` writes only that harness's seeds.
+byte (the port asked about - 1); fuzz_irc has none.
+`make_corpus.py fuzz_known_hosts` (or `fuzz_irc`) writes only that harness's seeds.
 """
 import os
 import random
@@ -117,13 +117,59 @@ def seeds_known_hosts(rng):
     }
 
 
+IRC_SESSION = (b'CAP LS 302\n'
+               b'CAP REQ :server-time\n'
+               b'NICK bob[20]smith\n'
+               b'USER u 0 * :Real\n'
+               b'CAP END\n'
+               b'JOIN #lobby,#dev,#x\n'
+               b'NAMES\n'
+               b'NAMES #lobby\n'
+               b'WHO #lobby\n'
+               b'WHOIS alice\n'
+               b'PRIVMSG #lobby :hello\n'
+               b'PRIVMSG Jos[c3a9] :ACTION waves\n'
+               b'TOPIC #lobby\n'
+               b'TOPIC #lobby :new topic\n'
+               b'LIST\n'
+               b'AWAY :lunch\n'
+               b'KICK #lobby alice :bye\n'
+               b'MODE #lobby\n'
+               b'NICK taken\n'
+               b'PING :x\n'
+               b'PART #lobby :bye\n'
+               b'QUIT :done\n'
+               b'JOIN #lobby\n'
+               b'NICK a\n'
+               b'USER a 0 * :a\n')
+
+
+def seeds_irc(rng):
+    # one IRC line, CRLF removed (no header byte)
+    return {
+        "cap_ls": b"CAP LS 302",
+        "user": b"USER guest 0 * :Ronnie Reagan",
+        "tags": b"@id=234AB;+draft/x=y\\:z :dan!d@localhost PRIVMSG #chan :Hey what's up!",
+        "action": b"PRIVMSG #lobby :\x01ACTION waves at \xc3\xa9ric\x01",
+        "nick_escaped": b"Jos[c3a9][20]d[5f]x",
+        "fifteen": b"MODE " + b" ".join(str(i).encode() for i in range(20)),
+        "long": b"PRIVMSG #lobby :" + "\u4e2d\u6587 word ".encode() * 100,
+        "junk": bytes(rng.getrandbits(8) for _ in range(600)),
+        "join_probe": b"JOIN :",
+        "session": IRC_SESSION,
+    }
+
+
 def main():
     rng = random.Random(4)
     if sys.argv[1:] == ["fuzz_known_hosts"]:   # only this harness's seeds
         harnesses = (("fuzz_known_hosts", seeds_known_hosts(rng)),)
+    elif sys.argv[1:] == ["fuzz_irc"]:
+        harnesses = (("fuzz_irc", seeds_irc(rng)),)
     else:
         harnesses = (("fuzz_line", seeds_line(rng)), ("fuzz_conn", seeds_conn(rng)),
-                     ("fuzz_proto", seeds_proto(rng)), ("fuzz_known_hosts", seeds_known_hosts(rng)))
+                     ("fuzz_proto", seeds_proto(rng)), ("fuzz_known_hosts", seeds_known_hosts(rng)),
+                     ("fuzz_irc", seeds_irc(rng)))
     for harness, seeds in harnesses:
         d = os.path.join(HERE, "corpus", harness)
         os.makedirs(d, exist_ok=True)

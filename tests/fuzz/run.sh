@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 secs=${1:-${FUZZ_SECONDS:-30}}
 [ $# -gt 0 ] && shift
-harnesses=${*:-fuzz_line fuzz_conn fuzz_proto fuzz_chatlog fuzz_known_hosts fuzz_bus}
+harnesses=${*:-fuzz_line fuzz_conn fuzz_proto fuzz_chatlog fuzz_known_hosts fuzz_bus fuzz_irc}
 build=${FUZZ_BUILD_DIR:-$src/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 
