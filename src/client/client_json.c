@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "client_json.h"
+#include "tstamp.h"
 
 void client_json_time(const char *field, time_t now, char out[32])
 {
@@ -21,8 +22,7 @@ void client_json_time(const char *field, time_t now, char out[32])
 		if (t == (time_t)-1)
 			t = now;
 	}
-	if (gmtime_r(&t, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		strcpy(out, "1970-01-01T00:00:00Z");
+	tstamp_format_utc(t, out);
 }
 
 static void set_str(json_t *o, const char *key, const char *s)

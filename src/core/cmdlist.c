@@ -37,6 +37,9 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "operators: a notice to every room" },
 	{ CMDLIST_PURGE, "purge", NULL, CMDLIST_REST, "/purge NAME",
 	    "operators: remove NAME's messages from the history" },
+	{ CMDLIST_PART, "part", NULL, CMDLIST_OPT_WORD, "/part [ROOM]",
+	    "leave ROOM, when you are in several (client, IRC)" },
+	{ CMDLIST_SAY, "say", NULL, CMDLIST_REST, "/say ROOM TEXT", "say TEXT in ROOM, one of yours" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)

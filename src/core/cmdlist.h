@@ -15,6 +15,8 @@ enum cmdlist_id {
 	/* Operator commands (cmd_oper.c). */
 	CMDLIST_OPER, CMDLIST_KICK, CMDLIST_BAN, CMDLIST_UNBAN, CMDLIST_BANS, CMDLIST_MUTE,
 	CMDLIST_UNMUTE, CMDLIST_WALL, CMDLIST_PURGE,
+	/* Several rooms at once (client dialect 2, IRC). */
+	CMDLIST_PART, CMDLIST_SAY,
 	CMDLIST_COUNT
 };
 

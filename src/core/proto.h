@@ -17,7 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PROTO_VERSION      1
+#define PROTO_VERSION      1               /* what the client asks for */
+#define PROTO_VERSION_MAX  2               /* the highest the server speaks */
 #define PROTO_STR_(x)      #x
 #define PROTO_STR(x)       PROTO_STR_(x)
 #define PROTO_HELLO_WORD   "/TCPCHAT"      /* the client's hello word: "/TCPCHAT VERSION" */
@@ -38,6 +39,9 @@
 #define PROTO_NC_LEFT        " has left our chat..."
 #define PROTO_NC_WENT_TO     " went to room "
 #define PROTO_NC_CAME_FROM   " came from room "
+/* ... and a member of several rooms (client dialect 2, IRC) taking or leaving one. */
+#define PROTO_NC_ENTERED     " joined room "
+#define PROTO_NC_PARTED      " left room "
 
 enum proto_type {
 	PROTO_INVALID, PROTO_UNKNOWN,

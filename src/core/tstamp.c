@@ -1,4 +1,4 @@
-/* tstamp.c: local-time stamps, formatted once per second at most. */
+/* tstamp.c: local-time stamps (formatted once per second at most) and UTC ones. */
 #include <string.h>
 
 #include "tstamp.h"
@@ -17,4 +17,13 @@ void tstamp_format(time_t t, char out[TSTAMP_LEN + 1])
 		cached_t = t;
 	}
 	memcpy(out, cached, TSTAMP_LEN + 1);
+}
+
+void tstamp_format_utc(time_t t, char out[TSTAMP_UTC_LEN + 1])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0 ||
+	    strftime(out, TSTAMP_UTC_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) != TSTAMP_UTC_LEN)
+		memcpy(out, "0000-00-00T00:00:00Z", TSTAMP_UTC_LEN + 1);
 }

@@ -9,4 +9,10 @@
 /* Write TSTAMP_LEN characters and a NUL to out. */
 void tstamp_format(time_t t, char out[TSTAMP_LEN + 1]);
 
+#define TSTAMP_UTC_LEN 20      /* "2026-12-01T09:05:17Z" */
+
+/* t in UTC, ISO 8601: TSTAMP_UTC_LEN characters and a NUL (a year past 9999 or before
+ * 0 is shown as "0000-00-00T00:00:00Z"). */
+void tstamp_format_utc(time_t t, char out[TSTAMP_UTC_LEN + 1]);
+
 #endif

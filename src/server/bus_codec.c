@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "bus_codec.h"
+#include "tstamp.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -74,10 +75,7 @@ static int set_str(json_t *o, const char *key, const char *s, size_t n)
 
 static void utc(time_t t, char out[32])
 {
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "?");
+	tstamp_format_utc(t, out);
 }
 
 char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev, size_t *len)

@@ -237,10 +237,9 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 	member_prompt(m, now);
 }
 
-static void leave_room(struct chat *ch, struct member *m, enum event_type how,
-    const char *to, time_t now)
+static void leave_room(struct chat *ch, struct member *m, struct room *r,
+    enum event_type how, const char *to, time_t now)
 {
-	struct room *r = m->room;
 	struct event ev;
 
 	if (r == NULL)
@@ -277,6 +276,16 @@ static struct room *new_room(struct chat *ch, struct member *m, const char *name
 	return rooms_get(&ch->rooms, name);
 }
 
+/* A member of several rooms: talk in r from now on (it is in it already). */
+static void focus_room(struct member *m, struct room *r)
+{
+	char line[96];
+
+	m->room = r;
+	snprintf(line, sizeof(line), "You now talk in room %s.", r->name);
+	member_info(m, line);
+}
+
 void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
 	char name[ROOM_NAME_MAX_BYTES + 1], from[ROOM_NAME_MAX_BYTES + 1];
@@ -292,14 +301,59 @@ void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 		member_error(m, "You are already in that room.");
 		return;
 	}
+	r = rooms_find(&ch->rooms, name);
+	if (r != NULL && member_in(m, r)) {
+		focus_room(m, r);
+		return;
+	}
 	r = new_room(ch, m, name);
 	if (r == NULL)
 		return;
 	log_msg(LOG_INFO, "room %s: %s -> %s", m->conn ? m->conn->peer : "-",
 	    m->room ? m->room->name : "-", r->name);
+	if (member_multi_room(m)) {    /* a room more; the others stay */
+		enter_room(ch, m, r, EV_MOVE_IN, NULL, now);
+		return;
+	}
 	snprintf(from, sizeof(from), "%s", m->room != NULL ? m->room->name : TC_DEFAULT_ROOM);
-	leave_room(ch, m, EV_MOVE_OUT, r->name, now);
+	leave_room(ch, m, m->room, EV_MOVE_OUT, r->name, now);
 	enter_room(ch, m, r, EV_MOVE_IN, from, now);
+}
+
+void chat_part(struct chat *ch, struct member *m, const char *raw, size_t len)
+{
+	char name[ROOM_NAME_MAX_BYTES + 1];
+	const char *why = len > 0 ? room_check_name(raw, len, name) : NULL;
+	struct room *r = len > 0 && why == NULL ? rooms_find(&ch->rooms, name) : m->room;
+
+	if (why == NULL && !member_multi_room(m))
+		why = "You are always in one room here; /join ROOM switches to another.";
+	else if (why == NULL && (r == NULL || !member_in(m, r)))
+		why = "You are not in that room.";
+	else if (why == NULL && member_next_room(m, member_rooms(m)) == NULL)
+		why = "That is your last room: /join another one first.";
+	if (why != NULL) {
+		member_error(m, why);
+		return;
+	}
+	leave_room(ch, m, r, EV_MOVE_OUT, NULL, time(NULL));
+}
+
+void chat_say_in(struct chat *ch, struct member *m, const char *raw, size_t len,
+    const char *text, size_t tlen)
+{
+	char name[ROOM_NAME_MAX_BYTES + 1];
+	struct room *r = room_check_name(raw, len, name) == NULL ?
+	    rooms_find(&ch->rooms, name) : NULL;
+	struct room *cur = m->room;
+
+	if (r == NULL || !member_in(m, r)) {
+		member_error(m, "You are not in that room.");
+		return;
+	}
+	m->room = r;
+	chat_say(ch, m, text, tlen);
+	m->room = cur;
 }
 
 void chat_enter(struct chat *ch, struct member *m, const char *name)
@@ -315,7 +369,8 @@ void chat_leave(struct chat *ch, struct member *m)
 {
 	if (m->state != MEMBER_CHATTING)
 		return;
-	leave_room(ch, m, EV_LEAVE, NULL, time(NULL));
+	while (member_rooms(m) != NULL)
+		leave_room(ch, m, member_rooms(m)->room, EV_LEAVE, NULL, time(NULL));
 	names_del(ch->names, m->name);
 	m->state = MEMBER_NAMING;
 }
@@ -346,10 +401,14 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", m->conn ? m->conn->peer : "-",
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
 	    log_escape(name, strlen(name), esc[1], sizeof(esc[1])));
-	ev = (struct event){ .type = EV_RENAME, .t = time(NULL), .room = m->room,
-	    .name = old, .namelen = strlen(old), .other = m->name, .otherlen = m->namelen };
-	emit(ch, &ev, m);
-	member_put(m, &ev);
+	ev = (struct event){ .type = EV_RENAME, .t = time(NULL), .name = old,
+	    .namelen = strlen(old), .other = m->name, .otherlen = m->namelen };
+	for (const struct membership *mb = member_rooms(m); mb != NULL;
+	    mb = member_next_room(m, mb)) {    /* told in each of its rooms */
+		ev.room = mb->room;
+		emit(ch, &ev, m);
+		member_put(m, &ev);
+	}
 }
 
 const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz)

@@ -91,7 +91,13 @@ void chat_leave(struct chat *ch, struct member *m);
 /* The actions. Text is sanitised. Refusals go to m alone. */
 void chat_say(struct chat *ch, struct member *m, const char *text, size_t len);
 void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len);
+/* /join: switch to ROOM, or for a member of several rooms, add it (or talk in it). */
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
+/* /part [ROOM]: a member of several rooms leaves one (the current one by default). */
+void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
+/* /say ROOM TEXT: say text in one of m's rooms. */
+void chat_say_in(struct chat *ch, struct member *m, const char *room, size_t len,
+    const char *text, size_t tlen);
 void chat_private(struct chat *ch, struct member *m, struct member *to,
     const char *text, size_t len);
 void chat_members(struct chat *ch, struct member *m);

@@ -31,10 +31,11 @@
 #include "names.h"
 #include "room.h"
 #include "tclimits.h"
+#include "tstamp.h"
 #include "utf8.h"
 #include "util.h"
 
-#define ISO_LEN 20                  /* "2026-12-01T09:05:17Z" */
+#define ISO_LEN TSTAMP_UTC_LEN      /* "2026-12-01T09:05:17Z" */
 #define EPOCH_MAX 253402300799LL    /* 9999-12-31T23:59:59Z: the last second ISO_LEN shows */
 #define EPOCH_MAX_DIGITS 12
 #define NFIELDS 6                   /* the current format; the old one has 5 */
@@ -50,34 +51,11 @@ static size_t sanitize_text(const char *in, size_t n, char *out)
 	return utf8_clean(UTF8_MESSAGE, in, n, out, 3 * n + 1);
 }
 
-static void put2(char *p, int v)
-{
-	p[0] = (char)('0' + v / 10 % 10);
-	p[1] = (char)('0' + v % 10);
-}
 
 /* t as UTC-TIME, ISO_LEN characters and a NUL. */
 static void format_utc(time_t t, char out[ISO_LEN + 1])
 {
-	struct tm tm;
-	int year;
-
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof(tm));
-	year = tm.tm_year + 1900;
-	put2(out, year / 100);
-	put2(out + 2, year % 100);
-	out[4] = '-';
-	put2(out + 5, tm.tm_mon + 1);
-	out[7] = '-';
-	put2(out + 8, tm.tm_mday);
-	out[10] = 'T';
-	put2(out + 11, tm.tm_hour);
-	out[13] = ':';
-	put2(out + 14, tm.tm_min);
-	out[16] = ':';
-	put2(out + 17, tm.tm_sec);
-	memcpy(out + 19, "Z", 2);
+	tstamp_format_utc(t, out);
 }
 
 struct field {

@@ -19,13 +19,15 @@
 
 typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
+static cmd_fn cmd_part, cmd_say;
 static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_history, cmd_quit;
 
 /* The handler of each command of cmdlist.h (names, usage and help live there). */
 static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_HELP] = cmd_help, [CMDLIST_NAME] = cmd_name, [CMDLIST_LIST] = cmd_list,
-	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_MSG] = cmd_msg,
-	[CMDLIST_HISTORY] = cmd_history, [CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
+	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_PART] = cmd_part,
+	[CMDLIST_SAY] = cmd_say, [CMDLIST_MSG] = cmd_msg, [CMDLIST_HISTORY] = cmd_history,
+	[CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
 	[CMDLIST_OPER] = cmd_oper_oper, [CMDLIST_KICK] = cmd_oper_kick,
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
 	[CMDLIST_BANS] = cmd_oper_bans, [CMDLIST_MUTE] = cmd_oper_mute,
@@ -75,6 +77,26 @@ static void cmd_rooms(struct chat *ch, struct member *m, const char *arg, size_t
 static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	chat_join(ch, m, arg, len);
+}
+
+static void cmd_part(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	chat_part(ch, m, arg, len);
+}
+
+static void cmd_say(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	const char *sp = memchr(arg, ' ', len);
+	const char *text = sp;
+	size_t tlen = sp ? len - (size_t)(sp - arg) : 0;
+
+	if (sp != NULL)
+		line_trim(&text, &tlen);
+	if (sp == NULL || tlen == 0) {
+		member_error(m, "Usage: /say ROOM TEXT");
+		return;
+	}
+	chat_say_in(ch, m, arg, (size_t)(sp - arg), text, tlen);
 }
 
 /* NAME may contain spaces: take the longest run of words that names someone. A name

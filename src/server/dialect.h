@@ -31,10 +31,13 @@ struct dialect {
 	void (*entered)(struct member *m);
 	/* The sender sees its own messages (the client shows them once, as sent). */
 	bool echo_own;
+	/* A member may be in several rooms at once (/join adds a room, /part leaves). */
+	bool multi_room;
 };
 
 extern const struct dialect dialect_nc;
 extern const struct dialect dialect_proto;
+extern const struct dialect dialect_proto2;
 
 const struct dialect *dialect_of(const struct member *m);
 

@@ -65,8 +65,14 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 	case EV_MOVE_IN:
 	case EV_MOVE_OUT:
 		buf_append(out, ev->name, ev->namelen);
+		if (ev->via == NULL) {  /* a member of several rooms took or left this one */
+			buf_append_str(out, ev->type == EV_MOVE_IN ? PROTO_NC_ENTERED :
+			    PROTO_NC_PARTED);
+			buf_append_str(out, ev->room->name);
+			return true;
+		}
 		buf_append_str(out, ev->type == EV_MOVE_IN ? PROTO_NC_CAME_FROM : PROTO_NC_WENT_TO);
-		buf_append_str(out, ev->via != NULL ? ev->via : "?");
+		buf_append_str(out, ev->via);
 		return true;
 	case EV_RENAME:
 		buf_append(out, ev->name, ev->namelen);

@@ -1,5 +1,8 @@
 /* dialect_proto.c: the client dialect: one TAB-separated record per event
- * (doc/PROTOCOL.md; the record words come from proto.h, shared with the client). */
+ * (doc/PROTOCOL.md; the record words come from proto.h, shared with the client).
+ * Version 1 is one room at a time, times in the server's local time; version 2 puts
+ * the room of every room record right after its type word, times in UTC (ISO 8601),
+ * and lets a member be in several rooms. */
 #include <string.h>
 
 #include "conn.h"
@@ -15,12 +18,24 @@ static void field(struct buf *out, const char *s, size_t n)
 	buf_append(out, s, n);
 }
 
-static void stamp(struct buf *out, time_t t)
+static void stamp(struct buf *out, time_t t, bool v2)
 {
-	char ts[TSTAMP_LEN + 1];
+	char ts[TSTAMP_UTC_LEN + 1];
 
-	tstamp_format(t, ts);
-	field(out, ts, TSTAMP_LEN);
+	if (v2) {
+		tstamp_format_utc(t, ts);
+		field(out, ts, TSTAMP_UTC_LEN);
+	} else {
+		tstamp_format(t, ts);
+		field(out, ts, TSTAMP_LEN);
+	}
+}
+
+/* Version 2: the room a record is about, first. */
+static void room_field(struct buf *out, const struct room *r, bool v2)
+{
+	if (v2 && r != NULL)
+		field(out, r->name, strlen(r->name));
 }
 
 static enum proto_type record_of(enum event_type type)
@@ -45,12 +60,13 @@ static void member_fields(const struct room *r, struct buf *out)
 		field(out, m->name, m->namelen);
 }
 
-static void fields(const struct event *ev, struct buf *out)
+static void fields(const struct event *ev, struct buf *out, bool v2)
 {
 	switch (ev->type) {
 	case EV_MSG:
 	case EV_HIST:
-		stamp(out, ev->t);
+		room_field(out, ev->room, v2);
+		stamp(out, ev->t, v2);
 		field(out, ev->name, ev->namelen);
 		field(out, ev->text, ev->len);
 		break;
@@ -58,14 +74,17 @@ static void fields(const struct event *ev, struct buf *out)
 	case EV_LEAVE:
 	case EV_MOVE_IN:
 	case EV_MOVE_OUT:
-		stamp(out, ev->t);
+		room_field(out, ev->room, v2);
+		stamp(out, ev->t, v2);
 		field(out, ev->name, ev->namelen);
 		if (ev->via != NULL)    /* a room switch: the other room, a third field */
 			field(out, ev->via, strlen(ev->via));
 		break;
 	case EV_RENAME:
 	case EV_PRIV:
-		stamp(out, ev->t);
+		if (ev->type == EV_RENAME)
+			room_field(out, ev->room, v2);
+		stamp(out, ev->t, v2);
 		field(out, ev->name, ev->namelen);
 		field(out, ev->other, ev->otherlen);
 		if (ev->type == EV_PRIV)
@@ -79,9 +98,11 @@ static void fields(const struct event *ev, struct buf *out)
 		field(out, ev->room->name, strlen(ev->room->name));
 		buf_putc(out, '\n');
 		buf_append_str(out, proto_type_name(PROTO_MEMBERS));
+		room_field(out, ev->room, v2);
 		member_fields(ev->room, out);
 		break;
 	case EV_MEMBERS:
+		room_field(out, ev->room, v2);
 		member_fields(ev->room, out);
 		break;
 	case EV_NAMEQ:
@@ -94,13 +115,25 @@ static void fields(const struct event *ev, struct buf *out)
 	}
 }
 
+static bool render(const struct event *ev, struct buf *out, bool v2)
+{
+	buf_clear(out);
+	buf_append_str(out, proto_type_name(record_of(ev->type)));
+	fields(ev, out, v2);
+	return true;
+}
+
 static bool proto_render(const struct event *ev, const struct member *viewer, struct buf *out)
 {
 	(void)viewer;
-	buf_clear(out);
-	buf_append_str(out, proto_type_name(record_of(ev->type)));
-	fields(ev, out);
-	return true;
+	return render(ev, out, false);
+}
+
+static bool proto2_render(const struct event *ev, const struct member *viewer,
+    struct buf *out)
+{
+	(void)viewer;
+	return render(ev, out, true);
 }
 
 static void proto_put(struct member *m, const char *s, size_t n)
@@ -136,4 +169,15 @@ const struct dialect dialect_proto = {
 	.prompt = proto_prompt,
 	.entered = proto_entered,
 	.echo_own = true,
+};
+
+const struct dialect dialect_proto2 = {
+	.name = "proto2",
+	.render = proto2_render,
+	.put = proto_put,
+	.deliver = proto_deliver,
+	.prompt = proto_prompt,
+	.entered = proto_entered,
+	.echo_own = true,
+	.multi_room = true,
 };

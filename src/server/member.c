@@ -13,6 +13,7 @@ static struct buf scratch;      /* one rendering of an event for one member */
 static const struct dialect *const dialects[DIALECT_COUNT] = {
 	[DIALECT_NC] = &dialect_nc,
 	[DIALECT_PROTO] = &dialect_proto,
+	[DIALECT_PROTO2] = &dialect_proto2,
 };
 
 const struct dialect *dialect_of(const struct member *m)
@@ -23,6 +24,7 @@ const struct dialect *dialect_of(const struct member *m)
 void member_init(struct member *m, struct conn *c)
 {
 	memset(m, 0, sizeof(*m));
+	m->home.m = m;
 	m->conn = c;
 	m->dialect = DIALECT_NC;
 	m->state = MEMBER_NAMING;
@@ -113,13 +115,41 @@ bool member_echoes_own(const struct member *m)
 	return dialect_of(m)->echo_own;
 }
 
-void member_hello(struct member *m)
+bool member_multi_room(const struct member *m)
+{
+	return dialect_of(m)->multi_room;
+}
+
+bool member_in(const struct member *m, const struct room *r)
+{
+	for (const struct membership *mb = member_rooms(m); mb != NULL;
+	    mb = member_next_room(m, mb))
+		if (mb->room == r)
+			return true;
+	return false;
+}
+
+const struct membership *member_rooms(const struct member *m)
+{
+	return m->home.room != NULL ? &m->home : m->more;
+}
+
+const struct membership *member_next_room(const struct member *m,
+    const struct membership *mb)
+{
+	return mb == &m->home ? m->more : mb->next;
+}
+
+void member_hello(struct member *m, int version)
 {
 	char ans[32];
-	int n = snprintf(ans, sizeof(ans), "%s%s\t%d\n", m->prompt_shown ? "\n" : "",
-	    PROTO_HELLO_ANSWER, PROTO_VERSION);
+	int n;
 
-	m->dialect = DIALECT_PROTO;
+	if (version > PROTO_VERSION_MAX)
+		version = PROTO_VERSION_MAX;
+	n = snprintf(ans, sizeof(ans), "%s%s\t%d\n", m->prompt_shown ? "\n" : "",
+	    PROTO_HELLO_ANSWER, version);
+	m->dialect = version >= 2 ? DIALECT_PROTO2 : DIALECT_PROTO;
 	m->prompt_shown = false;
 	if (!member_closing(m))
 		conn_write(m->conn, ans, (size_t)n);

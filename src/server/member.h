@@ -23,20 +23,32 @@ struct member_link {            /* a place in a room's member list */
 	struct member_link *prev, *next;
 };
 
-enum dialect_id { DIALECT_NC, DIALECT_PROTO, DIALECT_COUNT };
+/* A member's place in one room. The first is part of the member (most members are in
+ * one room); a member that speaks a multi-room dialect has more, on its list. */
+struct membership {
+	struct member_link link;     /* first: in the room's member list */
+	struct member *m;
+	struct room *room;           /* NULL: this membership is unused */
+	struct membership *next;     /* the member's other rooms */
+};
+
+/* The client dialect's version 1 is one room at a time; version 2 any number (and
+ * says which room each record is about, doc/PROTOCOL.md). */
+enum dialect_id { DIALECT_NC, DIALECT_PROTO, DIALECT_PROTO2, DIALECT_COUNT };
 enum member_state { MEMBER_NAMING, MEMBER_CHATTING };
 
 struct member {
 	/* What a broadcast touches comes first (the room's member walk prefetches the
 	 * next member's link). */
-	struct member_link link;
+	struct membership home;      /* its first room */
 	struct conn *conn;
 	uint8_t dialect;             /* enum dialect_id */
 	uint8_t state;               /* enum member_state */
 	uint8_t namelen;
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
 	char name[NAME_MAX_BYTES + 1];
-	struct room *room;
+	struct room *room;           /* the current room: where its plain lines go */
+	struct membership *more;     /* rooms beyond home (multi-room dialects) */
 	struct ratewarn renames;     /* renames have their own, slower rate */
 	struct ratewarn creates;     /* and so do the rooms it creates */
 	/* Moderation (cmd_oper.c). */
@@ -72,8 +84,17 @@ void member_error(struct member *m, const char *text);
 void member_prompt(struct member *m, time_t now);
 /* The member pressed Enter: its cursor is on a fresh line (nc). */
 void member_entered(struct member *m);
-/* Switch m to the client dialect and answer its hello. */
-void member_hello(struct member *m);
+/* Switch m to the client dialect (the version the client asked for, at most ours)
+ * and answer its hello. */
+void member_hello(struct member *m, int version);
 bool member_echoes_own(const struct member *m);
+/* Can m be in several rooms at once (the dialect says so)? */
+bool member_multi_room(const struct member *m);
+/* Is m in room r? */
+bool member_in(const struct member *m, const struct room *r);
+/* m's rooms, home first: for (mb = member_rooms(m); mb; mb = member_next(mb)) */
+const struct membership *member_rooms(const struct member *m);
+const struct membership *member_next_room(const struct member *m,
+    const struct membership *mb);
 
 #endif

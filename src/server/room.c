@@ -126,11 +126,27 @@ void rooms_tidy(struct rooms *rs, struct room *r)
 		unlink_room(rs, r);
 }
 
+/* A free membership of m: home if unused, else a new one on its list. */
+static struct membership *free_membership(struct member *m)
+{
+	struct membership *mb;
+
+	if (m->home.room == NULL)
+		return &m->home;
+	mb = xcalloc(1, sizeof(*mb));
+	mb->m = m;
+	mb->next = m->more;
+	m->more = mb;
+	return mb;
+}
+
 void room_add(struct rooms *rs, struct room *r, struct member *m)
 {
-	(void)rs;
-	struct member_link *l = &m->link;
+	struct membership *mb = free_membership(m);
+	struct member_link *l = &mb->link;
 
+	(void)rs;
+	mb->room = r;
 	l->prev = r->members.prev;
 	l->next = &r->members;
 	r->members.prev->next = l;
@@ -139,11 +155,37 @@ void room_add(struct rooms *rs, struct room *r, struct member *m)
 	m->room = r;
 }
 
+/* Forget membership mb of m (unlinked already). */
+static void drop_membership(struct member *m, struct membership *mb)
+{
+	mb->room = NULL;
+	if (mb == &m->home)
+		return;
+	for (struct membership **pp = &m->more; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == mb) {
+			*pp = mb->next;
+			free(mb);
+			return;
+		}
+}
+
 void room_remove(struct room *r, struct member *m)
 {
-	m->link.prev->next = m->link.next;
-	m->link.next->prev = m->link.prev;
-	m->link.prev = m->link.next = NULL;
+	struct membership *mb = &m->home;
+
+	if (mb->room != r)
+		for (mb = m->more; mb != NULL && mb->room != r; mb = mb->next)
+			;
+	if (mb == NULL)
+		return;
+	mb->link.prev->next = mb->link.next;
+	mb->link.next->prev = mb->link.prev;
+	mb->link.prev = mb->link.next = NULL;
 	r->nmembers--;
-	m->room = NULL;
+	drop_membership(m, mb);
+	if (m->room == r) {
+		const struct membership *other = member_rooms(m);
+
+		m->room = other != NULL ? other->room : NULL;
+	}
 }

@@ -49,12 +49,14 @@ void rooms_drop(struct rooms *rs, const char *name);
 /* Drop the room if it has no members, history or topic (the default room stays). */
 void rooms_tidy(struct rooms *rs, struct room *r);
 
+/* m enters r (which becomes its current room), or leaves it (its current room is then
+ * another of its rooms, or NULL). */
 void room_add(struct rooms *rs, struct room *r, struct member *m);
 void room_remove(struct room *r, struct member *m);
 
 static inline struct member *room_member(const struct member_link *l)
 {
-	return (struct member *)(void *)((char *)(uintptr_t)l - offsetof(struct member, link));
+	return ((const struct membership *)(const void *)l)->m;   /* link is its first field */
 }
 
 /* Every member of room r, as m (the list must not change during the walk). */

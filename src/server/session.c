@@ -65,6 +65,7 @@ void session_greet(struct chat *ch, struct session *s)
 /* --- the server password (--password-file) ----------------------------------------- */
 
 static bool is_hello(const struct session *s, const char *raw, size_t len);
+static int hello_version(const char *raw, size_t len);
 
 static void ask_password(struct session *s, const char *why)
 {
@@ -90,7 +91,7 @@ static void take_password(struct chat *ch, struct session *s, const char *raw, s
 	bool ok;
 
 	if (is_hello(s, raw, len)) {
-		member_hello(&s->m);
+		member_hello(&s->m, hello_version(raw, len));
 		ask_password(s, NULL);
 		return;
 	}
@@ -176,7 +177,18 @@ static void refuse_name(struct session *s, const char *why)
 	member_prompt(&s->m, time(NULL));
 }
 
-/* The client dialect's hello (doc/PROTOCOL.md); any version >= 1 gets ours. */
+/* The version a hello asks for: "/TCPCHAT 2" is 2; anything else is 1. */
+static int hello_version(const char *raw, size_t len)
+{
+	size_t w = sizeof(PROTO_HELLO_WORD);       /* the word and its space */
+	long v = 0;
+
+	for (size_t i = w; i < len && raw[i] >= '0' && raw[i] <= '9' && v < 1000; i++)
+		v = v * 10 + (raw[i] - '0');
+	return v >= 2 ? (int)v : 1;
+}
+
+/* The client dialect's hello (doc/PROTOCOL.md); the answer is the version used. */
 static bool is_hello(const struct session *s, const char *raw, size_t len)
 {
 	static const char hello[] = PROTO_HELLO_WORD " ";
@@ -194,7 +206,7 @@ static void take_name(struct chat *ch, struct session *s, const char *raw, size_
 	if (sniff_first_line(ch, s, raw, len))
 		return;
 	if (is_hello(s, raw, len)) {
-		member_hello(&s->m);
+		member_hello(&s->m, hello_version(raw, len));
 		return;
 	}
 	reason = names_check(raw, len, name);

@@ -140,7 +140,7 @@ static void check_output(int who, struct conn *c)
 	if (n == 0 || (who == sender && !check_self))
 		return;
 	p = buf_data(&c->out);
-	bad = fuzz_first_unsafe(p, n, sess(c)->m.dialect == DIALECT_PROTO ? "\n\t" : "\n");
+	bad = fuzz_first_unsafe(p, n, sess(c)->m.dialect != DIALECT_NC ? "\n\t" : "\n");
 	skip = bad > 120 ? bad - 120 : 0;       /* show the bytes before the bad one */
 	FUZZ_CHECK(bad == n, who == sender ? "own output not terminal safe" :
 	    "output to another client not terminal safe", p + skip, n - skip);
@@ -153,14 +153,17 @@ static void check_record(void *arg, const struct chatlog_rec *rec)
 {
 	time_t t = rec->t;
 	const char *room = rec->room, *kind = rec->kind, *name = rec->name, *text = rec->text;
-	static const char *const kinds[] = { "MSG", "JOIN", "LEAVE", "RENAME" };
+	/* The kinds the chat writes; only EVICT (a room dropped) has no name. */
+	static const char *const kinds[] = { "MSG", "JOIN", "LEAVE", "RENAME", "TOPIC",
+	    "PURGE", "EVICT" };
 	bool known = false;
 	const char *fields[] = { room, kind, name, text };
 
 	(void)arg;
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		known |= strcmp(kind, kinds[i]) == 0;
-	FUZZ_CHECK(known && t > 0 && room[0] != '\0' && name[0] != '\0', "malformed log record",
+	FUZZ_CHECK(known && t > 0 && room[0] != '\0' &&
+	    (name[0] != '\0' || strcmp(kind, "EVICT") == 0), "malformed log record",
 	    kind, strlen(kind));
 	for (size_t i = 0; i < 4; i++)
 		FUZZ_CHECK(fuzz_terminal_safe(fields[i], strlen(fields[i]), ""),

@@ -57,7 +57,11 @@ static const char *out(struct conn *c)
 	size_t n = buf_len(&c->out);
 
 	for (size_t i = 0; i < n && o + 1 < sizeof(s);) {
-		if (i + 19 <= n && p[i + 4] == '-' && p[i + 7] == '-' && p[i + 10] == ' ' &&
+		if (i + 20 <= n && p[i + 4] == '-' && p[i + 7] == '-' && p[i + 10] == 'T' &&
+		    p[i + 13] == ':' && p[i + 16] == ':' && p[i + 19] == 'Z') {
+			s[o++] = 'U';       /* a UTC stamp (client dialect 2) */
+			i += 20;
+		} else if (i + 19 <= n && p[i + 4] == '-' && p[i + 7] == '-' && p[i + 10] == ' ' &&
 		    p[i + 13] == ':' && p[i + 16] == ':') {
 			s[o++] = 'T';
 			i += 19;
@@ -170,6 +174,47 @@ static void client_dialect(void **state)
 	done(a);
 }
 
+/* Client dialect 2: several rooms at once, the room in every room record, UTC times. */
+static void client_dialect_2_several_rooms(void **state)
+{
+	struct conn *a = named("a"), *p = new_conn();
+
+	(void)state;
+	session_greet(&ch, sess(p));
+	out(p);
+	feed(p, "/TCPCHAT 2\n");
+	assert_string_equal(out(p), "\n+TCPCHAT\t2\n");
+	feed(p, "carol\n");
+	assert_string_equal(out(p), "WELCOME\tcarol\tlobby\nMEMBERS\tlobby\ta\tcarol\n");
+	assert_string_equal(out(a), "\ncarol has joined our chat...\n[T][a]:");
+	feed(p, "/join dev\n");              /* a room more: the lobby hears nothing */
+	assert_string_equal(out(p), "ROOM\tdev\nMEMBERS\tdev\tcarol\n");
+	assert_string_equal(out(a), "");
+	feed(a, "still here\n");
+	assert_string_equal(out(p), "MSG\tlobby\tU\ta\tstill here\n");
+	out(a);
+	feed(p, "in dev\n");                 /* plain lines go to the room joined last */
+	assert_string_equal(out(p), "MSG\tdev\tU\tcarol\tin dev\n");
+	assert_string_equal(out(a), "");
+	feed(p, "/say lobby hi a\n");
+	assert_string_equal(out(a), "\n[T][carol]:hi a\n[T][a]:");
+	assert_string_equal(out(p), "MSG\tlobby\tU\tcarol\thi a\n");
+	feed(p, "/say nowhere x\n");
+	assert_string_equal(out(p), "ERR\tYou are not in that room.\n");
+	feed(p, "/name caro\n");            /* told in each of its rooms */
+	assert_string_equal(out(p), "RENAME\tlobby\tU\tcarol\tcaro\nRENAME\tdev\tU\tcarol\tcaro\n");
+	assert_string_equal(out(a), "\ncarol is now known as caro\n[T][a]:");
+	feed(p, "/part lobby\n");
+	assert_string_equal(out(a), "\ncaro left room lobby\n[T][a]:");
+	feed(p, "/part dev\n");
+	assert_string_equal(out(p), "ERR\tThat is your last room: /join another one first.\n");
+	feed(a, "/part\n");
+	assert_string_equal(out(a),
+	    "You are always in one room here; /join ROOM switches to another.\n[T][a]:");
+	done(p);
+	done(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(message_fan_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
+		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

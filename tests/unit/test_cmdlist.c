@@ -63,6 +63,8 @@ static void help_lines(void **state)
 		"  /unmute NAME     operators: let NAME speak again",
 		"  /wall TEXT       operators: a notice to every room",
 		"  /purge NAME      operators: remove NAME's messages from the history",
+		"  /part [ROOM]     leave ROOM, when you are in several (client, IRC)",
+		"  /say ROOM TEXT   say TEXT in ROOM, one of yours",
 	};
 	char line[128];
 
@@ -80,7 +82,7 @@ static void completion_words(void **state)
 {
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
 	    "/rooms", "/join", "/msg", "/history", "/quit", "/topic", "/oper", "/kick", "/ban",
-	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", NULL };
+	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", "/part", "/say", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;
