@@ -40,6 +40,16 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	{ CMDLIST_PART, "part", NULL, CMDLIST_OPT_WORD, "/part [ROOM]",
 	    "leave ROOM, when you are in several (client, IRC)" },
 	{ CMDLIST_SAY, "say", NULL, CMDLIST_REST, "/say ROOM TEXT", "say TEXT in ROOM, one of yours" },
+	{ CMDLIST_AWAY, "away", NULL, CMDLIST_ANY, "/away [TEXT]",
+	    "mark yourself away (TEXT shown to who messages you); alone: back" },
+	{ CMDLIST_WHOIS, "whois", NULL, CMDLIST_REST, "/whois NAME",
+	    "NAME's rooms, idle time, away text, connected since" },
+	{ CMDLIST_IGNORE, "ignore", NULL, CMDLIST_REST, "/ignore NAME",
+	    "see no more messages from NAME" },
+	{ CMDLIST_UNIGNORE, "unignore", NULL, CMDLIST_REST, "/unignore NAME",
+	    "see NAME's messages again" },
+	{ CMDLIST_NAMES, "names", NULL, CMDLIST_OPT_WORD, "/names [ROOM]",
+	    "who is in ROOM (default: this room)" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)

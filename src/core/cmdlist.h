@@ -17,6 +17,8 @@ enum cmdlist_id {
 	CMDLIST_UNMUTE, CMDLIST_WALL, CMDLIST_PURGE,
 	/* Several rooms at once (client dialect 2, IRC). */
 	CMDLIST_PART, CMDLIST_SAY,
+	/* Attention. */
+	CMDLIST_AWAY, CMDLIST_WHOIS, CMDLIST_IGNORE, CMDLIST_UNIGNORE, CMDLIST_NAMES,
 	CMDLIST_COUNT
 };
 

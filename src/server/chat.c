@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attention.h"
 #include "chat.h"
 #include "conn.h"
 #include "duration.h"
@@ -76,6 +77,13 @@ static bool announced(const struct chat *ch, const struct event *ev)
 	return ch->announce_max == 0 || ev->room->nmembers <= ch->announce_max;
 }
 
+/* /ignore: m sees no messages (room or private) from who it ignores. */
+static bool ignored(const struct member *m, const struct event *ev)
+{
+	return m->nignored > 0 && (ev->type == EV_MSG || ev->type == EV_PRIV) &&
+	    member_ignores(m, ev->name, ev->namelen);
+}
+
 static void deliver(struct chat *ch, const struct event *ev, const struct member *except)
 {
 	unsigned long msg = ev->type == EV_MSG;
@@ -84,7 +92,7 @@ static void deliver(struct chat *ch, const struct event *ev, const struct member
 	render_cache_reset(&ch->rc);
 	if (ev->type == EV_PRIV) {
 		m = chat_find(ch, ev->other, ev->otherlen);
-		if (m != NULL && m != except) {
+		if (m != NULL && m != except && !ignored(m, ev)) {
 			member_deliver(m, ev, &ch->rc);
 			ch->stats.msgs_out++;
 		}
@@ -92,7 +100,7 @@ static void deliver(struct chat *ch, const struct event *ev, const struct member
 	}
 	ROOM_FOREACH(ev->room, m, it) {
 		__builtin_prefetch(it->next);
-		if (m != except) {
+		if (m != except && !ignored(m, ev)) {
 			member_deliver(m, ev, &ch->rc);
 			ch->stats.msgs_out += msg;
 		}
@@ -361,6 +369,7 @@ void chat_enter(struct chat *ch, struct member *m, const char *name)
 	member_set_name(m, name);
 	names_add(ch->names, m->name, m);
 	m->state = MEMBER_CHATTING;
+	m->since = m->active = time(NULL);
 	member_entered(m);
 	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, NULL, time(NULL));
 }
@@ -398,6 +407,7 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
 	names_add(ch->names, m->name, m);
+	attention_renamed(ch, old, m->name);
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", m->conn ? m->conn->peer : "-",
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
 	    log_escape(name, strlen(name), esc[1], sizeof(esc[1])));
@@ -445,13 +455,22 @@ void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
 
 	if (refused_muted(m))
 		return;
-
+	m->active = ev.t;
 	ev.text = text;
 	ev.len = len;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	if (member_echoes_own(m))
 		member_put(m, &ev);     /* the client shows its own message once, as sent */
+}
+
+/* Who messages an away member is told so. */
+static void away_notice(struct member *m, const struct member *to)
+{
+	char line[NAME_MAX_BYTES + TC_AWAY_MAX + 32];
+
+	snprintf(line, sizeof(line), "%s is away: %s", to->name, to->away);
+	member_info(m, line);
 }
 
 void chat_private(struct chat *ch, struct member *m, struct member *to,
@@ -461,6 +480,9 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 
 	if (refused_muted(m))
 		return;
+	m->active = ev.t;
+	if (to->away != NULL)
+		away_notice(m, to);
 	ev.other = to->name;
 	ev.otherlen = to->namelen;
 	ev.text = text;

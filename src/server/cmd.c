@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "attention.h"
 #include "chat.h"
 #include "cmd.h"
 #include "cmdlist.h"
@@ -26,7 +27,9 @@ static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_hi
 static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_HELP] = cmd_help, [CMDLIST_NAME] = cmd_name, [CMDLIST_LIST] = cmd_list,
 	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_PART] = cmd_part,
-	[CMDLIST_SAY] = cmd_say, [CMDLIST_MSG] = cmd_msg, [CMDLIST_HISTORY] = cmd_history,
+	[CMDLIST_SAY] = cmd_say, [CMDLIST_AWAY] = attention_away,
+	[CMDLIST_WHOIS] = attention_whois, [CMDLIST_IGNORE] = attention_ignore,
+	[CMDLIST_UNIGNORE] = attention_unignore, [CMDLIST_NAMES] = attention_names, [CMDLIST_MSG] = cmd_msg, [CMDLIST_HISTORY] = cmd_history,
 	[CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
 	[CMDLIST_OPER] = cmd_oper_oper, [CMDLIST_KICK] = cmd_oper_kick,
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,

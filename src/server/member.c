@@ -1,6 +1,8 @@
 /* member.c: a member's output, through its dialect (see member.h, dialect.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conn.h"
 #include "dialect.h"
@@ -113,6 +115,25 @@ void member_entered(struct member *m)
 bool member_echoes_own(const struct member *m)
 {
 	return dialect_of(m)->echo_own;
+}
+
+bool member_ignores(const struct member *m, const char *name, size_t len)
+{
+	for (uint8_t i = 0; i < m->nignored; i++)
+		if (strlen(m->ignored[i]) == len && strncasecmp(m->ignored[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+void member_release(struct member *m)
+{
+	for (uint8_t i = 0; i < m->nignored; i++)
+		free(m->ignored[i]);
+	free(m->ignored);
+	free(m->away);
+	m->ignored = NULL;
+	m->away = NULL;
+	m->nignored = 0;
 }
 
 bool member_multi_room(const struct member *m)

@@ -57,6 +57,12 @@ struct member {
 	bool muted;                  /* messages refused until muted_until */
 	time_t muted_until;          /* 0: until /unmute */
 	uint8_t penalty;             /* extra rate-limit tokens this line costs (a failed /oper) */
+	/* Attention (chat.c): /away, /whois, /ignore. */
+	char *away;                  /* /away text, NULL when here */
+	time_t since;                /* named at */
+	time_t active;               /* its last message */
+	uint8_t nignored;
+	char **ignored;              /* the names it ignores (their folded keys) */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */
@@ -88,6 +94,11 @@ void member_entered(struct member *m);
  * and answer its hello. */
 void member_hello(struct member *m, int version);
 bool member_echoes_own(const struct member *m);
+/* Does m ignore the member called name (/ignore)? */
+bool member_ignores(const struct member *m, const char *name, size_t len);
+/* Give back what m holds (its extra rooms must be gone: chat_leave). */
+void member_release(struct member *m);
+
 /* Can m be in several rooms at once (the dialect says so)? */
 bool member_multi_room(const struct member *m);
 /* Is m in room r? */

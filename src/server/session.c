@@ -43,6 +43,7 @@ struct session *session_new(struct conn *c, int64_t now_ms)
 
 void session_free(struct session *s)
 {
+	member_release(&s->m);
 	free(s);
 }
 

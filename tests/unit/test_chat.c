@@ -215,6 +215,45 @@ static void client_dialect_2_several_rooms(void **state)
 	done(a);
 }
 
+/* /away, /whois, /ignore, /names. */
+static void attention_commands(void **state)
+{
+	struct conn *a = named("a"), *b = named("b");
+	const char *o;
+
+	(void)state;
+	out(a);
+	feed(b, "/away lunch\n");
+	assert_string_equal(out(b), "You are marked away.\n[T][b]:");
+	feed(a, "/msg b are you there\n");
+	assert_string_equal(out(a), "b is away: lunch\n[T][to b][private]:are you there\n[T][a]:");
+	out(b);
+	feed(a, "/whois b\n");
+	o = out(a);
+	assert_non_null(strstr(o, "b: in lobby; idle "));
+	assert_non_null(strstr(o, "; away: lunch\n"));
+	feed(b, "/away\n");
+	assert_string_equal(out(b), "You are back.\n[T][b]:");
+	feed(a, "/ignore b\n");
+	assert_string_equal(out(a), "You ignore b (their messages are not shown to you).\n[T][a]:");
+	feed(b, "can you hear me\n");
+	assert_string_equal(out(a), "");
+	feed(b, "/name bee\n");          /* the ignore follows the rename */
+	out(a);
+	feed(b, "still?\n");
+	assert_string_equal(out(a), "");
+	feed(a, "/unignore bee\n");
+	assert_string_equal(out(a), "You see bee's messages again.\n[T][a]:");
+	feed(b, "now?\n");
+	assert_string_equal(out(a), "\n[T][bee]:now?\n[T][a]:");
+	feed(a, "/names lobby\n");
+	assert_string_equal(out(a), "2 in lobby:\n  a (you)\n  bee\n[T][a]:");
+	feed(a, "/names nowhere\n");
+	assert_string_equal(out(a), "No such room.\n[T][a]:");
+	done(b);
+	done(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
+		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

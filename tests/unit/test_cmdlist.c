@@ -65,6 +65,11 @@ static void help_lines(void **state)
 		"  /purge NAME      operators: remove NAME's messages from the history",
 		"  /part [ROOM]     leave ROOM, when you are in several (client, IRC)",
 		"  /say ROOM TEXT   say TEXT in ROOM, one of yours",
+		"  /away [TEXT]     mark yourself away (TEXT shown to who messages you); alone: back",
+		"  /whois NAME      NAME's rooms, idle time, away text, connected since",
+		"  /ignore NAME     see no more messages from NAME",
+		"  /unignore NAME   see NAME's messages again",
+		"  /names [ROOM]    who is in ROOM (default: this room)",
 	};
 	char line[128];
 
@@ -82,7 +87,8 @@ static void completion_words(void **state)
 {
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
 	    "/rooms", "/join", "/msg", "/history", "/quit", "/topic", "/oper", "/kick", "/ban",
-	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", "/part", "/say", NULL };
+	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", "/part", "/say", "/away", "/whois", "/ignore", "/unignore",
+	    "/names", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;
