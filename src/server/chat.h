@@ -52,6 +52,9 @@ struct chat {
 	/* Moderation (cmd_oper.c): NULL when not configured. */
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
+	/* The server's one-line summary (SIGUSR1, /stats): set by server.c. */
+	const char *(*stats_line)(void *arg, char *out, size_t outsz);
+	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
 };
 

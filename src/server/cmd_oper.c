@@ -597,3 +597,19 @@ void cmd_oper_free(struct chat *ch)
 	free(ch->opers);
 	ch->opers = NULL;
 }
+
+/* --- /stats --------------------------------------------------------------------------- */
+
+void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char line[1024];
+
+	(void)arg, (void)len;
+	if (!is_oper(m))
+		return;
+	if (ch->stats_line == NULL) {
+		member_error(m, "No statistics on this server.");
+		return;
+	}
+	member_info(m, ch->stats_line(ch->stats_arg, line, sizeof(line)));
+}

@@ -815,18 +815,25 @@ static void reload_tls(struct server *srv)
 		    tls_ctx_fingerprint(srv->tls));
 }
 
-/* SIGUSR1: one line of totals on stderr, whatever the log level. */
-static void on_usr1(struct loop *loop, int signo, void *arg)
+/* The one-line summary of SIGUSR1 and /stats. */
+static const char *stats_line(void *arg, char *out, size_t outsz)
 {
 	struct server *srv = arg;
 	struct stats_now sn = { .now = time(NULL), .connections = srv->nconns,
 	    .rooms = (int)chat_rooms(&srv->chat)->count, .msgs_in = srv->chat.stats.msgs_in,
 	    .msgs_out = srv->chat.stats.msgs_out };
+
+	return stats_format(&srv->stats, &sn, out, outsz);
+}
+
+/* SIGUSR1: one line of totals on stderr, whatever the log level. */
+static void on_usr1(struct loop *loop, int signo, void *arg)
+{
 	char line[1024];
 
 	(void)loop, (void)signo;
 	fprintf(stderr, "tcpchat[%ld]: stats: %s\n", (long)getpid(),
-	    stats_format(&srv->stats, &sn, line, sizeof(line)));
+	    stats_line(arg, line, sizeof(line)));
 }
 
 static void on_hup(struct loop *loop, int signo, void *arg)
@@ -982,6 +989,8 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->soft_limit = srv->hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
+	srv->chat.stats_line = stats_line;
+	srv->chat.stats_arg = srv;
 	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 	srv->loop = loop_new();
 	setup_admission(srv);
