@@ -82,6 +82,10 @@ int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz);
 struct member *chat_find(struct chat *ch, const char *name, size_t len);
 /* Why name (checked) cannot be m's: taken by someone else; NULL if free. The
  * reason is written to why. */
+/* The member named by the longest run of words at the start of arg (names may hold
+ * spaces), its length in *used; or NULL. At most a name's length of arg is looked at,
+ * so the work is bounded whatever the length of the line. */
+struct member *chat_find_prefix(struct chat *ch, const char *arg, size_t len, size_t *used);
 const char *chat_name_taken(const struct chat *ch, const struct member *m,
     const char *name, char *why, size_t whysz);
 const struct rooms *chat_rooms(const struct chat *ch);

@@ -49,20 +49,7 @@ static const char *peer_of(const struct member *m)
  * spaces), its length in *used; or NULL. At most a name's length is looked at. */
 static struct member *target(struct chat *ch, const char *arg, size_t len, size_t *used)
 {
-	struct member *to = NULL;
-	size_t scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
-
-	for (size_t i = 1; i <= scan; i++) {
-		if (i < len && arg[i] != ' ')
-			continue;
-		struct member *who = chat_find(ch, arg, i);
-
-		if (who != NULL) {
-			to = who;
-			*used = i;
-		}
-	}
-	return to;
+	return chat_find_prefix(ch, arg, len, used);
 }
 
 static struct member *target_or_say(struct chat *ch, struct member *m, const char *arg,
