@@ -960,10 +960,8 @@ static int load_bans(struct server *srv, char *err, size_t errsz)
 	}
 	bans_free(&srv->chat.bans);
 	bans_init(&srv->chat.bans, path);
-	if (bans_load(&srv->chat.bans, time(NULL), &skipped, why, sizeof(why)) != 0) {
-		snprintf(err, errsz, "bans: %s", why);
-		return -1;
-	}
+	if (bans_load(&srv->chat.bans, time(NULL), &skipped, err, errsz) != 0)
+		return -1;      /* the reason names the file */
 	if (skipped > 0)
 		log_msg(LOG_WARN, "%s: %zu bad line%s skipped", path, skipped,
 		    skipped == 1 ? "" : "s");
