@@ -35,6 +35,7 @@ struct member {
 	uint8_t state;               /* enum member_state */
 	uint8_t namelen;
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
+	bool remote;                 /* a member on another server (--redis, chat_bus.h): no conn */
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;
 	struct ratewarn renames;     /* renames have their own, slower rate */
