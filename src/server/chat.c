@@ -536,7 +536,8 @@ void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), 
 
 	for (struct room *r = ch->rooms.list; r != NULL; r = r->next)
 		ROOM_FOREACH(r, m, it)
-			fn(m, arg);
+			if (!m->remote)
+				fn(m, arg);
 }
 
 static void topic_store(struct room *r, const char *text, size_t len)

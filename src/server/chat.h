@@ -22,6 +22,8 @@
 #include "spoof.h"
 
 /* Work counted, for tests and /stats: what a command costs, not how long it took. */
+struct chat_bus;
+
 struct chat_stats {
 	unsigned long lookups;      /* name lookups */
 	unsigned long bytes_hashed; /* bytes of names looked up */
@@ -34,6 +36,7 @@ struct chat {
 	struct names *names;
 	struct chatlog log;
 	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
+	struct chat_bus *cluster; /* --redis (chat_bus.h); NULL: this server is the chat */
 	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
 	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */

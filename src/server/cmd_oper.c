@@ -64,6 +64,10 @@ static struct member *target_or_say(struct chat *ch, struct member *m, const cha
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
 		    (int)utf8_cut(arg, wl, 64), arg);
 		member_error(m, msg);
+	} else if (to->remote) {
+		member_error(m, "That user is on another server: operator actions are local "
+		    "to each server.");
+		return NULL;
 	}
 	return to;
 }
@@ -394,7 +398,7 @@ void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t 
 	if (!is_oper(m))
 		return;
 	who = chat_find(ch, arg, len);
-	if (who == NULL) {
+	if (who == NULL || who->remote) {
 		snprintf(msg, sizeof(msg), "No such user: %.*s", (int)utf8_cut(arg, len, 64), arg);
 		member_error(m, msg);
 		return;

@@ -16,6 +16,7 @@
 
 #include "addrlimit.h"
 #include "chat.h"
+#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "log.h"
 #include "loop.h"
@@ -39,6 +40,7 @@
 struct server {
 	struct loop *loop;
 	struct chat chat;
+	struct chat_bus *cluster;     /* --redis; NULL alone */
 	const struct serve_options *opt;
 	int lfds[2 * NET_MAX_LISTEN];
 	bool ltls[2 * NET_MAX_LISTEN]; /* the listener's kind: TLS or plain */
@@ -991,6 +993,12 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->chat.stats_arg = srv;
 	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 	srv->loop = loop_new();
+	net_set_reuse_port(opt->reuse_port);
+	if (opt->redis != NULL && (srv->cluster = chat_bus_new(&srv->chat, srv->loop,
+	    opt->redis, (size_t)opt->history, err, errsz)) == NULL)
+		return -1;
+	if (srv->cluster != NULL)
+		chat_bus_wait_up(srv->cluster, srv->loop);
 	setup_admission(srv);
 	spoof_init();
 	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 ||
@@ -1042,6 +1050,8 @@ int server_main(const struct serve_options *opt)
 	raise_fd_limit();
 	if (server_setup(&srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tcpchat: %s\n", err);
+		close_listeners(&srv);
+		chat_bus_close(srv.cluster, srv.loop);
 		server_free(&srv);
 		spoof_shutdown();
 		return 1;
@@ -1052,6 +1062,8 @@ int server_main(const struct serve_options *opt)
 		rc = 1;
 	}
 	report_held(&srv);
+	close_listeners(&srv);
+	chat_bus_close(srv.cluster, srv.loop);   /* names released, out of the cluster */
 	server_free(&srv);
 	spoof_shutdown();
 	return rc;
