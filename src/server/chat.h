@@ -53,6 +53,8 @@ struct chat {
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
 	char *password;         /* --password-file: the crypt hash asked before the name */
+	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
+	unsigned long groups;   /* the last group number given */
 };
 
 /* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing

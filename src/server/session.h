@@ -25,7 +25,10 @@ struct session {
 	bool locked;             /* the server password is still to be given */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
+	struct irc_link *irc;    /* an IRC connection (irc_bridge.h); NULL: nc or client */
 };
+
+struct irc_link;
 
 struct session *session_new(struct conn *c, int64_t now_ms);
 void session_free(struct session *s);
