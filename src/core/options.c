@@ -55,7 +55,7 @@ static const char serve_help[] =
 "      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
 "      --irc-port PORT      also listen for IRC clients (irssi, WeeChat, HexChat) on PORT; 0 picks a free port\n"
 "      --irc-tls-port PORT  also listen for IRC over TLS on PORT (needs --tls; 0 picks a free port)\n"
-"      --server-name NAME   the server's name in IRC messages (default: the host name)\n"
+"      --server-name NAME   the name of the server in IRC messages (default: the host name)\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
