@@ -462,6 +462,7 @@ void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
 	m->active = ev.t;
 	ev.text = text;
 	ev.len = len;
+	ev.notice = ch->as_notice;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	if (member_echoes_own(m))
@@ -491,6 +492,7 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 	ev.otherlen = to->namelen;
 	ev.text = text;
 	ev.len = len;
+	ev.notice = ch->as_notice;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	member_put(m, &ev);

@@ -53,6 +53,7 @@ struct chat {
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
 	char *password;         /* --password-file: the crypt hash asked before the name */
+	bool as_notice;         /* the message being said is an IRC NOTICE (irc_bridge.c) */
 	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
 	unsigned long groups;   /* the last group number given */
 };

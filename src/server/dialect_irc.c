@@ -55,9 +55,14 @@ static bool is_viewer(const struct event *ev, const struct member *viewer)
 	return ev->namelen == viewer->namelen && memcmp(ev->name, viewer->name, ev->namelen) == 0;
 }
 
+static const char *verb(const struct event *ev)
+{
+	return ev->notice ? "NOTICE" : "PRIVMSG";
+}
+
 static bool render_msg(struct render *r)
 {
-	irc_put_text(r->out, r->tags, r->src, "PRIVMSG", r->chan, r->ev->text, r->ev->len);
+	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->chan, r->ev->text, r->ev->len);
 	return true;
 }
 
@@ -135,7 +140,8 @@ static bool render_priv(struct render *r, const struct member *viewer)
 {
 	if (is_viewer(r->ev, viewer))
 		return false;       /* its own message: the IRC client shows it as sent */
-	irc_put_text(r->out, r->tags, r->src, "PRIVMSG", r->l->s.nick, r->ev->text, r->ev->len);
+	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->l->s.nick, r->ev->text,
+	    r->ev->len);
 	return true;
 }
 

@@ -302,7 +302,6 @@ static int b_message(void *ctx, bool notice, const char *room, const char *name,
 	struct room *r;
 	char why[128];
 
-	(void)notice;
 	if (chat_muted(m, time(NULL), why, sizeof(why)) != NULL)
 		return 404;
 	if (room != NULL) {
@@ -310,13 +309,17 @@ static int b_message(void *ctx, bool notice, const char *room, const char *name,
 			return 403;
 		if (!member_in(m, r))
 			return 404;
+		bridge_chat->as_notice = notice;
 		chat_say_in(bridge_chat, m, room, strlen(room), text, len);
+		bridge_chat->as_notice = false;
 		return 0;
 	}
 	to = chat_find(bridge_chat, name, strlen(name));
 	if (to == NULL)
 		return 401;
+	bridge_chat->as_notice = notice;
 	chat_private(bridge_chat, m, to, text, len);
+	bridge_chat->as_notice = false;
 	return 0;
 }
 

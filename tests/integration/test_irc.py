@@ -379,9 +379,71 @@ def test_irc_port_needs_no_banner_and_tls_option_needs_tls():
         fail("--irc-tls-port without --tls: status %d" % p.returncode)
 
 
+def test_nick_change_and_notice():
+    srv = irc_server()
+    try:
+        nc = join(srv.port, "carol")
+        c = irc_join(srv.irc, "alice")
+        b = irc_join(srv.irc, "bob")
+        c.want(r":bob!~bob@127\.0\.0\.1 JOIN #lobby")
+        for x in (c, b):
+            x.cmd("JOIN #dev")
+        c.want(r":bob!~bob@127\.0\.0\.1 JOIN #dev")
+        c.cmd("NICK alicia")
+        c.want(r":alice!~alice@127\.0\.0\.1 NICK :?alicia")
+        b.want(r":alice!~alice@127\.0\.0\.1 NICK :?alicia")
+        nc.expect(r"alice[^\n]*alicia")
+        if b"NICK" in c.quiet(0.3) + b.quiet(0.01):
+            fail("two NICK lines for one rename told in two shared rooms")
+        c.cmd("NICK carol")
+        c.want(r":My\.Little\.Server 433 alicia carol :.*")
+        c.cmd("NOTICE #dev :a notice")
+        b.want(r":alicia!~alice@127\.0\.0\.1 NOTICE #dev :a notice")
+        c.cmd("NOTICE bob :to you")
+        b.want(r":alicia!~alice@127\.0\.0\.1 NOTICE bob :to you")
+        c.cmd("NOTICE #nowhere :x")
+        c.cmd("PING :sync")
+        c.want(r":My\.Little\.Server PONG My\.Little\.Server :?sync")
+        if c.passed:
+            fail("a reply to a NOTICE: %r" % c.passed)
+        c.cmd("QUIT")
+        b.cmd("QUIT")
+    finally:
+        srv.stop()
+
+
+def test_irc_over_tls():
+    import socket
+    import ssl
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, STATE_DIRECTORY=d)
+        srv = Server("--tls", "--tls-port", "0", "--irc-tls-port", "0", "--server-name",
+                     SERVER, env=env)
+        try:
+            lines = [srv.proc.stdout.readline().decode() for _ in range(3)]
+            m = re.match(r"Listening for IRC over TLS on the port :(\d+)\n$", lines[-1])
+            if not m:
+                fail("no IRC TLS port line: %r" % lines)
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            raw = socket.create_connection(("127.0.0.1", int(m.group(1))), timeout=10)
+            c = Irc.__new__(Irc)
+            c.sock, c.buf, c.closed = ctx.wrap_socket(raw), b"", False
+            c.cmd("NICK tls")
+            c.cmd("USER tls 0 * :T")
+            c.want(r":My\.Little\.Server 001 tls .*")
+            c.cmd("QUIT")
+            c.want(r"(:My\.Little\.Server )?ERROR :.*")
+            c.close()
+        finally:
+            srv.stop()
+
+
 if __name__ == "__main__":
     run([test_registration_cap_and_numerics, test_motd_and_password,
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
          test_ping_long_lines_and_history, test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
-         test_irc_port_needs_no_banner_and_tls_option_needs_tls])
+         test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
+         test_irc_over_tls])
