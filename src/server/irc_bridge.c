@@ -43,11 +43,6 @@ void irc_bridge_setup(struct chat *ch, const char *server_name)
 	    .ping_idle = TC_IRC_PING_IDLE, .ping_timeout = TC_IRC_PING_TIMEOUT };
 }
 
-void irc_bridge_cleanup(void)
-{
-	bridge_chat = NULL;
-}
-
 const char *irc_bridge_server(void)
 {
 	return bridge_server;
@@ -363,9 +358,7 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	return 0;
 }
 
-/* The news of a new topic: TOPIC to the IRC members of r, the classic notice to the
- * others. */
-static void topic_tell(struct member *by, struct room *r, const char *news)
+void irc_bridge_topic_news(struct member *by, struct room *r, const char *news)
 {
 	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
 	struct irc_link *l;
@@ -375,8 +368,10 @@ static void topic_tell(struct member *by, struct room *r, const char *news)
 	irc_room_to_channel(r->name, chan);
 	ROOM_FOREACH(r, m, it) {
 		if ((l = irc_link_of(m)) == NULL) {
-			member_info(m, news);
-			member_prompt(m, time(NULL));
+			if (m->room == r && !member_closing(m)) {
+				member_info(m, news);
+				member_prompt(m, time(NULL));
+			}
 			continue;
 		}
 		struct buf line = { 0 };
@@ -406,7 +401,7 @@ static int b_topic_set(void *ctx, const char *room, const char *topic)
 	else
 		snprintf(news, sizeof(news), "%s cleared the topic of %s.", m->name, r->name);
 	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
-	topic_tell(m, r, news);
+	irc_bridge_topic_news(m, r, news);
 	return 0;
 }
 

@@ -36,7 +36,6 @@ struct irc_link {
 
 /* Once, before the first IRC connection: the chat and the server's name. */
 void irc_bridge_setup(struct chat *ch, const char *server_name);
-void irc_bridge_cleanup(void);
 /* s speaks IRC from now on (an IRC listener's connection: no banner). */
 void irc_bridge_attach(struct chat *ch, struct session *s);
 void irc_bridge_free(struct session *s);
@@ -57,6 +56,9 @@ void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t 
     char *out, size_t outsz);
 /* The QUIT reason of the member called name ("Quit" when it gave none). */
 const char *irc_bridge_reason(const char *name, size_t len);
+/* The news of a new topic of r, set by by: a TOPIC line to the IRC members of r, the
+ * notice news (and a prompt) to the others whose current room it is. */
+void irc_bridge_topic_news(struct member *by, struct room *r, const char *news);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

@@ -34,7 +34,8 @@ class Irssi:
         with open(os.path.join(self.home, "config"), "w") as f:
             f.write('settings = {\n  core = { real_name = "Alice A"; user_name = "%s"; '
                     'nick = "%s"; };\n  "fe-common/core" = { autolog = "yes"; '
-                    'autolog_path = "%s/$0.log"; autolog_level = "all"; };\n};\n'
+                    'autolog_path = "%s/$0.log"; autolog_level = "all"; };\n'
+                    '  "irc/core" = { cmd_queue_speed = "10msec"; cmds_max_at_once = "50"; };\n};\n'
                     % (nick, nick, self.logs))
         self.sock = "tcpchat-irssi-%d" % os.getpid()
         conf = os.path.join(self.home, "tmux.conf")
