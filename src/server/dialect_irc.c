@@ -106,7 +106,12 @@ static bool render_part(struct render *r)
 	char why[IRC_CHANNEL_MAX + 32];
 
 	if (r->ev->via == NULL) {
-		irc_putl(r->out, r->tags, r->src, "PART", r->chan, NULL);
+		const char *reason = irc_bridge_part_reason(r->ev->name, r->ev->namelen);
+
+		if (reason != NULL)
+			irc_putl(r->out, r->tags, r->src, "PART", r->chan, reason, NULL);
+		else
+			irc_putl(r->out, r->tags, r->src, "PART", r->chan, NULL);
 		return true;
 	}
 	snprintf(why, sizeof(why), "went to #%s", r->ev->via);

@@ -137,6 +137,15 @@ const char *irc_bridge_reason(const char *name, size_t len)
 	return l != NULL && l->reason[0] != '\0' ? l->reason : "Quit";
 }
 
+const char *irc_bridge_part_reason(const char *name, size_t len)
+{
+	struct member *m = member_named(name, len);
+	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
+
+	return l != NULL && l->part_reason != NULL && l->part_reason[0] != '\0' ?
+	    l->part_reason : NULL;
+}
+
 /* --- the line ------------------------------------------------------------------------ */
 
 static void flush_buf(struct irc_link *l, struct buf *b)
@@ -278,7 +287,9 @@ static int b_part(void *ctx, const char *room, const char *reason)
 		return 403;
 	if (!member_in(l->m, r))
 		return 442;
+	l->part_reason = reason;
 	chat_part(bridge_chat, l->m, room, strlen(room));
+	l->part_reason = NULL;
 	if (member_in(l->m, r))
 		return IRC_SILENT;         /* its last room: told why */
 	irc_session_source(&l->s, src, sizeof(src));

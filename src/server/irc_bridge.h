@@ -32,6 +32,7 @@ struct irc_link {
 	struct buf welcome;     /* the default room's JOIN, waiting for the welcome burst */
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */
 	char reason[320];       /* its QUIT reason, for the others */
+	const char *part_reason; /* while it leaves a channel with PART: the reason */
 };
 
 /* Once, before the first IRC connection: the chat and the server's name. */
@@ -56,6 +57,8 @@ void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t 
     char *out, size_t outsz);
 /* The QUIT reason of the member called name ("Quit" when it gave none). */
 const char *irc_bridge_reason(const char *name, size_t len);
+/* The reason of the PART the member called name is making, NULL when none. */
+const char *irc_bridge_part_reason(const char *name, size_t len);
 /* The news of a new topic of r, set by by: a TOPIC line to the IRC members of r, the
  * notice news (and a prompt) to the others whose current room it is. */
 void irc_bridge_topic_news(struct member *by, struct room *r, const char *news);

@@ -522,11 +522,13 @@ static void pause_accept(struct server *srv, int err)
 
 /* --- admission: bans, the client limit, per-address limits ----------------------- */
 
-/* One line to a connection that is refused, then close: nothing was allocated for it. */
-static void refuse(int fd, const char *line)
+/* One line to a connection that is refused, then close: nothing was allocated for it.
+ * An IRC client is told in an IRC ERROR line. */
+static void refuse(int fd, const char *line, int kind)
 {
 	char msg[TC_BAN_REASON_MAX + 160];
-	int n = snprintf(msg, sizeof(msg), "%s\n", line);
+	int n = snprintf(msg, sizeof(msg), kind == LISTEN_IRC ? "ERROR :Closing Link: %s\r\n" :
+	    "%s\n", line);
 
 	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
 	    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -549,13 +551,13 @@ static void warn_refused(struct ratewarn *w, const char *peer, const char *why)
 		log_msg(LOG_WARN, "refused %s: %s", peer, why);
 }
 
-static void refuse_full(struct server *srv, int fd, const char *peer)
+static void refuse_full(struct server *srv, int fd, const char *peer, int kind)
 {
 	char msg[96];
 
 	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
 	    srv->nconns, srv->opt->max_clients);
-	refuse(fd, msg);
+	refuse(fd, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_full, peer, "chat is full");
 }
@@ -574,7 +576,7 @@ static void ban_line(const struct ban *b, char *out, size_t outsz)
 
 /* Is the address banned, or over its limits? Then it is told so and closed (true). */
 static bool refused_addr(struct server *srv, int fd, const char *peer,
-    const struct addrkey *k)
+    const struct addrkey *k, int kind)
 {
 	const struct ban *b = bans_check(&srv->chat.bans, k, time(NULL));
 	enum addrlimit_verdict v;
@@ -582,20 +584,20 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 
 	if (b != NULL) {
 		ban_line(b, msg, sizeof(msg));
-		refuse(fd, msg);
+		refuse(fd, msg, kind);
 		srv->stats.refused++;
 		log_msg(LOG_INFO, "refused %s: banned", peer);
 		return true;
 	}
 	if (srv->nconns >= srv->opt->max_clients) {
-		refuse_full(srv, fd, peer);
+		refuse_full(srv, fd, peer, kind);
 		return true;
 	}
 	v = addrlimit_admit(srv->al, k, loop_now_ms());
 	if (v == ADDRLIMIT_OK)
 		return false;
 	addrlimit_reason(srv->al, v, msg, sizeof(msg));
-	refuse(fd, msg);
+	refuse(fd, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_addr, peer, msg);
 	return true;
@@ -662,12 +664,12 @@ static void admit(struct server *srv, int fd, const char *peer, int kind)
 
 	if (addrkey_from_text(peer, &k) != 0) {  /* not IPv4 or IPv6: no address limits */
 		if (srv->nconns >= srv->opt->max_clients)
-			refuse_full(srv, fd, peer);
+			refuse_full(srv, fd, peer, kind);
 		else
 			add_conn(srv, new_transport(srv, fd, tls), peer, NULL, kind);
 		return;
 	}
-	if (!refused_addr(srv, fd, peer, &k))
+	if (!refused_addr(srv, fd, peer, &k, kind))
 		add_conn(srv, new_transport(srv, fd, tls), peer, &k, kind);
 }
 

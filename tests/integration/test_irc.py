@@ -213,6 +213,11 @@ def test_channels_and_messages_with_nc_users():
         c.cmd("JOIN #ops")  # already in it: nothing
         b.cmd("JOIN #ops")
         c.want(r":bob!~bob@127\.0\.0\.1 JOIN #ops")
+        b.cmd("JOIN #tmp")
+        c.cmd("JOIN #tmp")
+        b.want(r":alice!~alice@127\.0\.0\.1 JOIN #tmp")
+        c.cmd("PART #tmp :bye everyone")
+        b.want(r":alice!~alice@127\.0\.0\.1 PART #tmp :bye everyone")
         c.cmd("QUIT :gone fishing")
         b.want(r":alice!~alice@127\.0\.0\.1 QUIT :Quit: gone fishing")
         if b"QUIT" in b.quiet(0.3):
@@ -439,10 +444,23 @@ def test_irc_over_tls():
             srv.stop()
 
 
+def test_per_address_limit_answers_in_irc():
+    srv = irc_server("--max-per-ip", "1")
+    try:
+        c = irc_join(srv.irc, "alice")
+        second = Irc(srv.irc)
+        data = second.expect_closed()
+        if not data.startswith(b"ERROR :Closing Link: ") or not data.endswith(b"\r\n"):
+            fail("refused IRC connection: %r" % data)
+        c.cmd("QUIT")
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     run([test_registration_cap_and_numerics, test_motd_and_password,
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
          test_ping_long_lines_and_history, test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
-         test_irc_over_tls])
+         test_irc_over_tls, test_per_address_limit_answers_in_irc])
