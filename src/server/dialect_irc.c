@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
 #include "dialect.h"
 #include "irc.h"
 #include "irc_bridge.h"
