@@ -53,6 +53,8 @@ static const char serve_help[] =
 "      --oper-file FILE     operator accounts, NAME:HASH lines (chmod 600); enables /oper\n"
 "      --motd FILE          text shown to each user after the name is accepted\n"
 "      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
+"      --redis URL          join a cluster: every server given the same Redis (redis://HOST:PORT/DB or unix:/PATH) is one chat\n"
+"      --reuse-port         let several servers on this machine listen on the same port (SO_REUSEPORT)\n"
 "      --irc-port PORT      also listen for IRC clients (irssi, WeeChat, HexChat) on PORT; 0 picks a free port\n"
 "      --irc-tls-port PORT  also listen for IRC over TLS on PORT (needs --tls; 0 picks a free port)\n"
 "      --server-name NAME   the name of the server in IRC messages (default: the host name)\n"
@@ -160,7 +162,8 @@ enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
 	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE, OPT_REPLAY, OPT_LISTEN,
-	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON, OPT_IRC_PORT, OPT_IRC_TLS_PORT, OPT_SERVER_NAME,
+	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON, OPT_REDIS, OPT_REUSE_PORT, OPT_IRC_PORT,
+	OPT_IRC_TLS_PORT, OPT_SERVER_NAME,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -203,6 +206,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
 		{ "motd", required_argument, NULL, OPT_MOTD },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "redis", required_argument, NULL, OPT_REDIS },
+		{ "reuse-port", no_argument, NULL, OPT_REUSE_PORT },
 		{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
 		{ "irc-tls-port", required_argument, NULL, OPT_IRC_TLS_PORT },
 		{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
@@ -244,6 +249,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case OPT_OPER_FILE: opt->oper_file = optarg; break;
 		case OPT_MOTD: opt->motd_path = optarg; break;
 		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
+		case OPT_REDIS: opt->redis = optarg; break;
+		case OPT_REUSE_PORT: opt->reuse_port = true; break;
 		case OPT_IRC_PORT: opt->irc_port = int_arg("serve", "IRC port", optarg, 0, 65535); break;
 		case OPT_IRC_TLS_PORT: opt->irc_tls_port = int_arg("serve", "IRC TLS port", optarg, 0, 65535); break;
 		case OPT_SERVER_NAME: opt->server_name = optarg; break;
