@@ -8,13 +8,15 @@ _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -v --verbose
 	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir
-	--oper-file --motd --password-file --redis --reuse-port -h --help -V --version'
+	--oper-file --motd --password-file --redis --reuse-port --irc-port --irc-tls-port --server-name
+	-h --help -V --version'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint --listen --reconnect --no-history --json
 	--no-bell --no-mouse -h --help -V --version'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
-	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file --redis'
+	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file --redis
+	--irc-port --irc-tls-port --server-name'
 _tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
@@ -71,6 +73,9 @@ _tcpchat_value()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		;;
 	--tls-port) _tcpchat_words 8990 0 ;;
+	--irc-port) _tcpchat_words 6667 0 ;;
+	--irc-tls-port) _tcpchat_words 6697 0 ;;
+	--server-name) _tcpchat_words "$(hostname 2>/dev/null)" ;;
 	-m | --max-clients) _tcpchat_words 10 100 1000 10000 ;;
 	-H | --history) _tcpchat_words 0 100 1000 10000 ;;
 	--replay) _tcpchat_words 0 10 50 100 ;;

@@ -26,7 +26,7 @@ function __tcpchat_operands
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history --replay -l --log \
                 -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint \
-                --oper-file --motd --password-file --redis
+                --oper-file --motd --password-file --redis --irc-port --irc-tls-port --server-name
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -77,6 +77,9 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l motd -r -F -d 'tex
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -F -d 'a server password (one crypt hash, chmod 600) asked before the name'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l redis -x -d 'join a cluster: every server given the same Redis (redis://HOST:PORT/DB or unix:/PATH) is one chat'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l reuse-port -d 'let several servers on this machine listen on the same port (SO_REUSEPORT)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l irc-port -x -a '6667 0' -d 'also listen for IRC clients (irssi, WeeChat, HexChat) on PORT; 0 picks a free port'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l irc-tls-port -x -a '6697 0' -d 'also listen for IRC over TLS on PORT (needs --tls; 0 picks a free port)'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l server-name -x -d 'the name of the server in IRC messages (default: the host name)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'

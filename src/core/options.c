@@ -55,6 +55,9 @@ static const char serve_help[] =
 "      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
 "      --redis URL          join a cluster: every server given the same Redis (redis://HOST:PORT/DB or unix:/PATH) is one chat\n"
 "      --reuse-port         let several servers on this machine listen on the same port (SO_REUSEPORT)\n"
+"      --irc-port PORT      also listen for IRC clients (irssi, WeeChat, HexChat) on PORT; 0 picks a free port\n"
+"      --irc-tls-port PORT  also listen for IRC over TLS on PORT (needs --tls; 0 picks a free port)\n"
+"      --server-name NAME   the name of the server in IRC messages (default: the host name)\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -150,6 +153,8 @@ void options_serve_defaults(struct serve_options *opt)
 	opt->tls_port = TC_DEFAULT_TLS_PORT;
 	opt->max_per_ip = TC_DEFAULT_MAX_PER_ADDR;
 	opt->max_per_ip_rate = TC_DEFAULT_ADDR_PER_MINUTE;
+	opt->irc_port = -1;
+	opt->irc_tls_port = -1;
 }
 
 /* Long options without a short form. */
@@ -157,7 +162,8 @@ enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
 	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE, OPT_REPLAY, OPT_LISTEN,
-	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON, OPT_REDIS, OPT_REUSE_PORT,
+	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON, OPT_REDIS, OPT_REUSE_PORT, OPT_IRC_PORT,
+	OPT_IRC_TLS_PORT, OPT_SERVER_NAME,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -165,6 +171,8 @@ static void check_tls_options(const struct serve_options *opt, bool tls_port_giv
 {
 	if (opt->tls_only)
 		return;
+	if (!opt->tls && opt->irc_tls_port >= 0)
+		usage_error("serve", "--irc-tls-port needs --tls", NULL);
 	if (!opt->tls && (tls_port_given || opt->tls_cert != NULL || opt->tls_key != NULL))
 		usage_error("serve", "--tls-port, --tls-cert and --tls-key need --tls", NULL);
 	if (opt->tls_key != NULL && opt->tls_cert == NULL)
@@ -200,6 +208,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "redis", required_argument, NULL, OPT_REDIS },
 		{ "reuse-port", no_argument, NULL, OPT_REUSE_PORT },
+		{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
+		{ "irc-tls-port", required_argument, NULL, OPT_IRC_TLS_PORT },
+		{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -240,6 +251,9 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
 		case OPT_REDIS: opt->redis = optarg; break;
 		case OPT_REUSE_PORT: opt->reuse_port = true; break;
+		case OPT_IRC_PORT: opt->irc_port = int_arg("serve", "IRC port", optarg, 0, 65535); break;
+		case OPT_IRC_TLS_PORT: opt->irc_tls_port = int_arg("serve", "IRC TLS port", optarg, 0, 65535); break;
+		case OPT_SERVER_NAME: opt->server_name = optarg; break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

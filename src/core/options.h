@@ -32,6 +32,9 @@ struct serve_options {
 	const char *password_file; /* --password-file: NULL, no server password */
 	const char *redis;       /* --redis URL: NULL, this server alone */
 	bool reuse_port;         /* --reuse-port: SO_REUSEPORT on the listeners */
+	int irc_port;         /* --irc-port: -1 no IRC listener; 0 lets the kernel pick */
+	int irc_tls_port;     /* --irc-tls-port (with --tls): -1 none */
+	const char *server_name; /* --server-name: NULL, the host name */
 };
 
 struct connect_options {

@@ -273,6 +273,7 @@ static void leave_room(struct chat *ch, struct member *m, struct room *r,
 	room_remove(r, m);
 	ev = room_event(how, m, r, now);
 	ev.via = to;
+	ev.group = ch->group;
 	emit(ch, &ev, m);
 	rooms_tidy(&ch->rooms, r);
 }
@@ -396,8 +397,10 @@ void chat_leave(struct chat *ch, struct member *m)
 {
 	if (m->state != MEMBER_CHATTING)
 		return;
+	ch->group = ++ch->groups;       /* one leave, told in each room */
 	while (member_rooms(m) != NULL)
 		leave_room(ch, m, member_rooms(m)->room, EV_LEAVE, NULL, time(NULL));
+	ch->group = 0;
 	names_del(ch->names, m->name);
 	m->state = MEMBER_NAMING;
 }
@@ -441,7 +444,8 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
 	    log_escape(name, strlen(name), esc[1], sizeof(esc[1])));
 	ev = (struct event){ .type = EV_RENAME, .t = time(NULL), .name = old,
-	    .namelen = strlen(old), .other = m->name, .otherlen = m->namelen };
+	    .namelen = strlen(old), .other = m->name, .otherlen = m->namelen,
+	    .group = ++ch->groups };
 	for (const struct membership *mb = member_rooms(m); mb != NULL;
 	    mb = member_next_room(m, mb)) {    /* told in each of its rooms */
 		ev.room = mb->room;
@@ -487,6 +491,7 @@ void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
 	m->active = ev.t;
 	ev.text = text;
 	ev.len = len;
+	ev.notice = ch->as_notice;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	if (member_echoes_own(m))
@@ -516,6 +521,7 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 	ev.otherlen = to->namelen;
 	ev.text = text;
 	ev.len = len;
+	ev.notice = ch->as_notice;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	member_put(m, &ev);
@@ -540,8 +546,10 @@ void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), 
 				fn(m, arg);
 }
 
-static void topic_store(struct room *r, const char *text, size_t len)
+static void topic_store(struct room *r, const char *by, time_t t, const char *text, size_t len)
 {
+	snprintf(r->topic_by, sizeof(r->topic_by), "%s", by);
+	r->topic_at = t;
 	free(r->topic);
 	r->topic = NULL;
 	if (len > TC_TOPIC_MAX)
@@ -553,7 +561,7 @@ static void topic_store(struct room *r, const char *text, size_t len)
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len)
 {
-	topic_store(r, text, len);
+	topic_store(r, by, time(NULL), text, len);
 	chatlog_add(&ch->log, time(NULL), r->name, "TOPIC", by,
 	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
 }
@@ -614,7 +622,8 @@ static void replay_purge(struct chat *ch, const struct chatlog_rec *rec)
 
 static void replay_topic(struct chat *ch, const struct chatlog_rec *rec)
 {
-	topic_store(rooms_get_any(&ch->rooms, rec->room), rec->text, rec->textlen);
+	topic_store(rooms_get_any(&ch->rooms, rec->room), rec->name, rec->t, rec->text,
+	    rec->textlen);
 }
 
 static void replay_one(void *arg, const struct chatlog_rec *rec)
@@ -658,8 +667,8 @@ static bool snapshot_topic(struct snapshot *sn, struct chatlog_rec *rec)
 	sn->topic_done = true;
 	if (sn->r->topic == NULL)
 		return false;
-	*rec = (struct chatlog_rec){ time(NULL), sn->r->name, "TOPIC", "", sn->r->topic,
-	    strlen(sn->r->topic) };
+	*rec = (struct chatlog_rec){ time(NULL), sn->r->name, "TOPIC", sn->r->topic_by,
+	    sn->r->topic, strlen(sn->r->topic) };
 	return true;
 }
 

@@ -59,6 +59,9 @@ struct chat {
 	const char *(*stats_line)(void *arg, char *out, size_t outsz);
 	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
+	bool as_notice;         /* the message being said is an IRC NOTICE (irc_bridge.c) */
+	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
+	unsigned long groups;   /* the last group number given */
 };
 
 /* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing

@@ -9,6 +9,7 @@
 #include "bans.h"
 #include "chat.h"
 #include "cmd_oper.h"
+#include "irc_bridge.h"
 #include "conn.h"
 #include "duration.h"
 #include "line.h"
@@ -458,19 +459,6 @@ void cmd_oper_purge(struct chat *ch, struct member *m, const char *arg, size_t l
 
 /* --- /topic ------------------------------------------------------------------------ */
 
-struct topic_news {
-	const struct room *room;
-	const char *text;
-};
-
-static void topic_tell(struct member *m, void *arg)
-{
-	const struct topic_news *tn = arg;
-
-	if (m->room == tn->room)
-		tell(m, tn->text);
-}
-
 static void topic_show(struct member *m)
 {
 	char msg[TC_TOPIC_MAX + 64];
@@ -499,9 +487,7 @@ void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t l
 		    m->room->topic);
 	else
 		snprintf(msg, sizeof(msg), "%s cleared the topic of %s.", m->name, m->room->name);
-	struct topic_news tn = { m->room, msg };
-
-	chat_each_member(ch, topic_tell, &tn);
+	irc_bridge_topic_news(m, m->room, msg);
 	if (m->oper)
 		oper_log(m, msg);
 	else

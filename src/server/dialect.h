@@ -1,7 +1,7 @@
 /*
  * dialect.h: how a member's events become bytes. One table entry per dialect:
- * nc (the classic prompts, dialect_nc.c) and the client records (dialect_proto.c,
- * doc/PROTOCOL.md). Everything that differs between dialects is an entry here; the
+ * nc (the classic prompts, dialect_nc.c), the client records (dialect_proto.c,
+ * doc/PROTOCOL.md) and IRC (dialect_irc.c). Everything that differs between dialects is an entry here; the
  * chat's rules never ask which dialect a member speaks.
  */
 #ifndef DIALECT_H
@@ -33,11 +33,15 @@ struct dialect {
 	bool echo_own;
 	/* A member may be in several rooms at once (/join adds a room, /part leaves). */
 	bool multi_room;
+	/* Rendered for each viewer, never shared (IRC: tags by the viewer's caps, one QUIT
+	 * for a leave told in several rooms). */
+	bool per_viewer;
 };
 
 extern const struct dialect dialect_nc;
 extern const struct dialect dialect_proto;
 extern const struct dialect dialect_proto2;
+extern const struct dialect dialect_irc;
 
 const struct dialect *dialect_of(const struct member *m);
 

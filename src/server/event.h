@@ -46,6 +46,10 @@ struct event {
 	size_t len;
 	const char *via;        /* the other room (NUL-terminated): where EV_MOVE_OUT went,
 	                         * where EV_MOVE_IN came from; NULL otherwise */
+	bool notice;            /* EV_MSG, EV_PRIV: sent as an IRC NOTICE (IRC viewers get a
+	                         * NOTICE, the others a message) */
+	unsigned long group;    /* events of one action (a leave or a rename told in each of
+	                         * the member's rooms) share a number; 0: not grouped */
 };
 
 /* Room events go to every member of the room; the others to one member. */

@@ -278,6 +278,7 @@ static const struct numeric numerics[] = {
 	{ 372, "RPL_MOTD", NULL },
 	{ 375, "RPL_MOTDSTART", NULL },
 	{ 376, "RPL_ENDOFMOTD", "End of /MOTD command." },
+	{ 381, "RPL_YOUREOPER", "You are now an IRC operator" },
 	{ 401, "ERR_NOSUCHNICK", "No such nick/channel" },
 	{ 402, "ERR_NOSUCHSERVER", "No such server" },
 	{ 403, "ERR_NOSUCHCHANNEL", "No such channel" },
@@ -303,6 +304,7 @@ static const struct numeric numerics[] = {
 	{ 476, "ERR_BADCHANMASK", "Bad Channel Mask" },
 	{ 481, "ERR_NOPRIVILEGES", "Permission Denied- You're not an IRC operator" },
 	{ 482, "ERR_CHANOPRIVSNEEDED", "You're not channel operator" },
+	{ 491, "ERR_NOOPERHOST", "No O-lines for your host" },
 	{ 501, "ERR_UMODEUNKNOWNFLAG", "Unknown MODE flag" },
 	{ 502, "ERR_USERSDONTMATCH", "Cant change mode for other users" },
 };

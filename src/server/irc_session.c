@@ -723,6 +723,14 @@ static enum irc_status cmd_kick(struct irc_session *s, const struct irc_msg *m)
 	return IRC_CONTINUE;
 }
 
+static enum irc_status cmd_oper(struct irc_session *s, const struct irc_msg *m)
+{
+	int r = s->chat->oper != NULL ? s->chat->oper(s->ctx, m->params[0], m->params[1]) : 421;
+
+	reply(s, r == 0 ? 381 : r, r == 421 ? "OPER" : NULL, NULL);
+	return IRC_CONTINUE;
+}
+
 /* Modes: none are kept; the queries clients send on their own are answered. */
 static enum irc_status cmd_mode(struct irc_session *s, const struct irc_msg *m)
 {
@@ -768,6 +776,7 @@ static const struct command commands[] = {
 	{ "LIST", 0, false, cmd_list },
 	{ "KICK", 2, false, cmd_kick },
 	{ "MODE", 1, false, cmd_mode },
+	{ "OPER", 2, false, cmd_oper },
 };
 
 static const struct command *command_find(const char *name)

@@ -91,6 +91,8 @@ struct irc_chat {
 	int (*list)(void *ctx, irc_room_fn *each, void *arg);
 	int (*kick)(void *ctx, const char *room, const char *name, const char *reason);
 	void (*quit)(void *ctx, const char *reason);             /* registered members only */
+	/* OPER name password: 0 (381), 464 wrong, 491 no operators here. NULL: 421. */
+	int (*oper)(void *ctx, const char *name, const char *pass);
 };
 
 struct irc_session {

@@ -17,6 +17,7 @@ static const struct dialect *const dialects[DIALECT_COUNT] = {
 	[DIALECT_NC] = &dialect_nc,
 	[DIALECT_PROTO] = &dialect_proto,
 	[DIALECT_PROTO2] = &dialect_proto2,
+	[DIALECT_IRC] = &dialect_irc,
 };
 
 const struct dialect *dialect_of(const struct member *m)
@@ -64,6 +65,11 @@ void member_deliver(struct member *m, const struct event *ev, struct render_cach
 
 	if (member_closing(m))
 		return;
+	if (d->per_viewer) {
+		if (d->render(ev, m, &scratch))
+			d->deliver(m, buf_data(&scratch), buf_len(&scratch), ev->t);
+		return;
+	}
 	if (!rc->done[m->dialect]) {
 		rc->done[m->dialect] = true;
 		if (!d->render(ev, m, b))
@@ -147,6 +153,12 @@ void member_release(struct member *m)
 		free(m->ignored[i]);
 	free(m->ignored);
 	free(m->away);
+	while (m->more != NULL) {       /* at shutdown the rooms are not left one by one */
+		struct membership *mb = m->more;
+
+		m->more = mb->next;
+		free(mb);
+	}
 	m->ignored = NULL;
 	m->away = NULL;
 	m->nignored = 0;

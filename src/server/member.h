@@ -34,7 +34,7 @@ struct membership {
 
 /* The client dialect's version 1 is one room at a time; version 2 any number (and
  * says which room each record is about, doc/PROTOCOL.md). */
-enum dialect_id { DIALECT_NC, DIALECT_PROTO, DIALECT_PROTO2, DIALECT_COUNT };
+enum dialect_id { DIALECT_NC, DIALECT_PROTO, DIALECT_PROTO2, DIALECT_IRC, DIALECT_COUNT };
 enum member_state { MEMBER_NAMING, MEMBER_CHATTING };
 
 struct member {

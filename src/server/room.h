@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "backlog.h"
 #include "member.h"
@@ -18,6 +19,8 @@ struct room {
 	struct backlog hist;
 	time_t active;                /* time of its newest message (or its creation) */
 	char *topic;                  /* /topic, sanitised; NULL: none */
+	char topic_by[NAME_MAX_BYTES + 1]; /* who set it ("" unknown) */
+	time_t topic_at;              /* when */
 	struct room *next;
 };
 

@@ -28,6 +28,7 @@
 #include "statedir.h"
 #include "stats.h"
 #include "tclimits.h"
+#include "irc_bridge.h"
 #include "tls.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -37,13 +38,16 @@
 #define READY_ROUNDS    64      /* passes over input held in transports before poll */
 #define SWEEP_TICKS     60      /* housekeeping ticks between sweeps of the address table */
 
+/* What a listener serves: bits. */
+enum { LISTEN_PLAIN = 0, LISTEN_TLS = 1, LISTEN_IRC = 2 };
+
 struct server {
 	struct loop *loop;
 	struct chat chat;
 	struct chat_bus *cluster;     /* --redis; NULL alone */
 	const struct serve_options *opt;
-	int lfds[2 * NET_MAX_LISTEN];
-	bool ltls[2 * NET_MAX_LISTEN]; /* the listener's kind: TLS or plain */
+	int lfds[4 * NET_MAX_LISTEN];
+	uint8_t lkind[4 * NET_MAX_LISTEN]; /* the listener's kind: LISTEN_TLS, LISTEN_IRC */
 	int nlfds;
 	struct tls_ctx *tls;     /* --tls: the certificate new TLS connections get */
 	struct conn **conns;     /* indexed by fd */
@@ -459,7 +463,8 @@ static void step_handshake(struct server *srv, struct conn *c)
 	}
 	if (r > 0) {
 		c->handshaking = false;
-		c->greet_timer = loop_timer_add(srv->loop, TC_SNIFF_WAIT_MS, on_greet_timer, c);
+		if (session_of(c)->irc == NULL)
+			c->greet_timer = loop_timer_add(srv->loop, TC_SNIFF_WAIT_MS, on_greet_timer, c);
 	}
 	update_events(srv, c);
 }
@@ -519,11 +524,13 @@ static void pause_accept(struct server *srv, int err)
 
 /* --- admission: bans, the client limit, per-address limits ----------------------- */
 
-/* One line to a connection that is refused, then close: nothing was allocated for it. */
-static void refuse(int fd, const char *line)
+/* One line to a connection that is refused, then close: nothing was allocated for it.
+ * An IRC client is told in an IRC ERROR line. */
+static void refuse(int fd, const char *line, int kind)
 {
 	char msg[TC_BAN_REASON_MAX + 160];
-	int n = snprintf(msg, sizeof(msg), "%s\n", line);
+	int n = snprintf(msg, sizeof(msg), kind == LISTEN_IRC ? "ERROR :Closing Link: %s\r\n" :
+	    "%s\n", line);
 
 	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
 	    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -546,13 +553,13 @@ static void warn_refused(struct ratewarn *w, const char *peer, const char *why)
 		log_msg(LOG_WARN, "refused %s: %s", peer, why);
 }
 
-static void refuse_full(struct server *srv, int fd, const char *peer)
+static void refuse_full(struct server *srv, int fd, const char *peer, int kind)
 {
 	char msg[96];
 
 	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
 	    srv->nconns, srv->opt->max_clients);
-	refuse(fd, msg);
+	refuse(fd, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_full, peer, "chat is full");
 }
@@ -571,7 +578,7 @@ static void ban_line(const struct ban *b, char *out, size_t outsz)
 
 /* Is the address banned, or over its limits? Then it is told so and closed (true). */
 static bool refused_addr(struct server *srv, int fd, const char *peer,
-    const struct addrkey *k)
+    const struct addrkey *k, int kind)
 {
 	const struct ban *b = bans_check(&srv->chat.bans, k, time(NULL));
 	enum addrlimit_verdict v;
@@ -579,20 +586,20 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 
 	if (b != NULL) {
 		ban_line(b, msg, sizeof(msg));
-		refuse(fd, msg);
+		refuse(fd, msg, kind);
 		srv->stats.refused++;
 		log_msg(LOG_INFO, "refused %s: banned", peer);
 		return true;
 	}
 	if (srv->nconns >= srv->opt->max_clients) {
-		refuse_full(srv, fd, peer);
+		refuse_full(srv, fd, peer, kind);
 		return true;
 	}
 	v = addrlimit_admit(srv->al, k, loop_now_ms());
 	if (v == ADDRLIMIT_OK)
 		return false;
 	addrlimit_reason(srv->al, v, msg, sizeof(msg));
-	refuse(fd, msg);
+	refuse(fd, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_addr, peer, msg);
 	return true;
@@ -610,16 +617,16 @@ static void grow_conns(struct server *srv, int fd)
 	srv->capconns = cap;
 }
 
-static bool listener_is_tls(const struct server *srv, int lfd)
+static int listener_kind(const struct server *srv, int lfd)
 {
 	for (int i = 0; i < srv->nlfds; i++)
 		if (srv->lfds[i] == lfd)
-			return srv->ltls[i];
-	return false;
+			return srv->lkind[i];
+	return LISTEN_PLAIN;
 }
 
 static void add_conn(struct server *srv, struct transport *t, const char *peer,
-    const struct addrkey *k)
+    const struct addrkey *k, int kind)
 {
 	int64_t now = loop_now_ms();
 	struct conn *c = conn_new(t, peer, now, &srv->pending);
@@ -633,6 +640,8 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 	if (t->fd >= srv->capconns)
 		grow_conns(srv, t->fd);
 	c->owner = session_new(c, now);
+	if (kind & LISTEN_IRC)          /* IRC from the start: no banner, no sniffing */
+		irc_bridge_attach(&srv->chat, c->owner);
 	c->handshaking = true;
 	c->server = srv;
 	srv->conns[t->fd] = c;
@@ -650,19 +659,20 @@ static struct transport *new_transport(struct server *srv, int fd, bool tls)
 	return tls ? transport_tls_server_new(fd, srv->tls) : transport_tcp_new(fd);
 }
 
-static void admit(struct server *srv, int fd, const char *peer, bool tls)
+static void admit(struct server *srv, int fd, const char *peer, int kind)
 {
+	bool tls = kind & LISTEN_TLS;
 	struct addrkey k;
 
 	if (addrkey_from_text(peer, &k) != 0) {  /* not IPv4 or IPv6: no address limits */
 		if (srv->nconns >= srv->opt->max_clients)
-			refuse_full(srv, fd, peer);
+			refuse_full(srv, fd, peer, kind);
 		else
-			add_conn(srv, new_transport(srv, fd, tls), peer, NULL);
+			add_conn(srv, new_transport(srv, fd, tls), peer, NULL, kind);
 		return;
 	}
-	if (!refused_addr(srv, fd, peer, &k))
-		add_conn(srv, new_transport(srv, fd, tls), peer, &k);
+	if (!refused_addr(srv, fd, peer, &k, kind))
+		add_conn(srv, new_transport(srv, fd, tls), peer, &k, kind);
 }
 
 static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
@@ -689,7 +699,7 @@ static void on_listen(struct loop *loop, int lfd, short revents, void *arg)
 			log_msg(LOG_WARN, "accept: descriptors available again");
 			srv->accept_warned = false;
 		}
-		admit(srv, fd, peer, listener_is_tls(srv, lfd));
+		admit(srv, fd, peer, listener_kind(srv, lfd));
 	}
 }
 
@@ -726,6 +736,8 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	}
 	if (buf_len(&c->out) == 0)
 		transport_idle(c->t);
+	if (session_of(c)->irc != NULL)
+		irc_bridge_tick(session_of(c), time(NULL));
 	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
 		name_timeout(srv, c);
 	else if ((why = queue_verdict(srv, c)) != NULL)
@@ -901,14 +913,14 @@ static void tune_malloc(void)
 }
 
 /* Listeners of one kind on port, after those already open. 0, or -1 with err. */
-static int add_listeners(struct server *srv, int port, bool tls, char *err, size_t errsz)
+static int add_listeners(struct server *srv, int port, int kind, char *err, size_t errsz)
 {
 	int n = net_listen(srv->opt->bind, port, srv->lfds + srv->nlfds, err, errsz);
 
 	if (n < 0)
 		return -1;
 	for (int i = srv->nlfds; i < srv->nlfds + n; i++)
-		srv->ltls[i] = tls;
+		srv->lkind[i] = (uint8_t)kind;
 	srv->nlfds += n;
 	return 0;
 }
@@ -928,10 +940,10 @@ static int open_tls(struct server *srv, char *err, size_t errsz)
 }
 
 /* The first port of a kind. */
-static int listener_port(const struct server *srv, bool tls)
+static int listener_port(const struct server *srv, int kind)
 {
 	for (int i = 0; i < srv->nlfds; i++)
-		if (srv->ltls[i] == tls)
+		if (srv->lkind[i] == kind)
 			return net_local_port(srv->lfds[i]);
 	return -1;
 }
@@ -940,11 +952,16 @@ static int listener_port(const struct server *srv, bool tls)
 static void print_listening(const struct server *srv)
 {
 	if (!srv->opt->tls_only)
-		printf("Listening on the port :%d\n", listener_port(srv, false));
+		printf("Listening on the port :%d\n", listener_port(srv, LISTEN_PLAIN));
 	if (srv->tls != NULL) {
-		printf("Listening for TLS on the port :%d\n", listener_port(srv, true));
+		printf("Listening for TLS on the port :%d\n", listener_port(srv, LISTEN_TLS));
 		printf("sha256 Fingerprint=%s\n", tls_ctx_fingerprint(srv->tls));
 	}
+	if (srv->opt->irc_port >= 0)
+		printf("Listening for IRC on the port :%d\n", listener_port(srv, LISTEN_IRC));
+	if (srv->tls != NULL && srv->opt->irc_tls_port >= 0)
+		printf("Listening for IRC over TLS on the port :%d\n",
+		    listener_port(srv, LISTEN_IRC | LISTEN_TLS));
 	fflush(stdout);
 }
 
@@ -980,6 +997,22 @@ static void setup_admission(struct server *srv)
 	ratewarn_init(&srv->warn_addr, TC_WARN_PER_MINUTE);
 }
 
+/* --irc-port, --irc-tls-port: the IRC listeners. 0, or -1 with err. */
+static int add_irc_listeners(struct server *srv, char *err, size_t errsz)
+{
+	const struct serve_options *opt = srv->opt;
+
+	if (opt->irc_port < 0 && (opt->irc_tls_port < 0 || srv->tls == NULL))
+		return 0;
+	irc_bridge_setup(&srv->chat, opt->server_name);
+	if (opt->irc_port >= 0 && add_listeners(srv, opt->irc_port, LISTEN_IRC, err, errsz) != 0)
+		return -1;
+	if (srv->tls != NULL && opt->irc_tls_port >= 0 &&
+	    add_listeners(srv, opt->irc_tls_port, LISTEN_IRC | LISTEN_TLS, err, errsz) != 0)
+		return -1;
+	return 0;
+}
+
 /* The chat, its log and the listeners. 0, or -1 with a reason in err. */
 static int server_setup(struct server *srv, char *err, size_t errsz)
 {
@@ -1008,15 +1041,18 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
 		return -1;
-	if (!opt->tls_only && add_listeners(srv, opt->port, false, err, errsz) != 0)
+	if (!opt->tls_only && add_listeners(srv, opt->port, LISTEN_PLAIN, err, errsz) != 0)
 		return -1;
 	if (opt->tls && (open_tls(srv, err, errsz) != 0 ||
-	    add_listeners(srv, opt->tls_port, true, err, errsz) != 0))
+	    add_listeners(srv, opt->tls_port, LISTEN_TLS, err, errsz) != 0))
+		return -1;
+	if (add_irc_listeners(srv, err, errsz) != 0)
 		return -1;
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
-	srv->chat.where.port = opt->tls_only ? 0 : listener_port(srv, false);
-	srv->chat.where.tls_port = srv->tls != NULL ? listener_port(srv, true) : 0;
+	srv->chat.where.port = opt->tls_only ? 0 : listener_port(srv, LISTEN_PLAIN);
+	srv->chat.where.tls_port = srv->tls != NULL ? listener_port(srv, LISTEN_TLS) : 0;
+	srv->chat.where.irc_port = opt->irc_port >= 0 ? listener_port(srv, LISTEN_IRC) : 0;
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGHUP, on_hup, srv);

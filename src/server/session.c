@@ -5,6 +5,7 @@
 
 #include "chat_bus.h"
 #include "cmd.h"
+#include "irc_bridge.h"
 #include "log.h"
 #include "opers.h"
 #include "proto.h"
@@ -44,6 +45,7 @@ struct session *session_new(struct conn *c, int64_t now_ms)
 
 void session_free(struct session *s)
 {
+	irc_bridge_free(s);
 	member_release(&s->m);
 	free(s);
 }
@@ -271,6 +273,10 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 	struct member *m = &s->m;
 	size_t n;
 
+	if (s->irc != NULL) {
+		irc_bridge_line(ch, s, raw, len);
+		return;
+	}
 	if (s->locked) {
 		take_password(ch, s, raw, len);
 		return;
@@ -349,14 +355,19 @@ static size_t handle_one(struct chat *ch, struct session *s)
 	size_t before = buf_len(&c->out), len, used;
 	const char *line;
 
-	switch (line_next(&s->reader, &c->in, ch->max_line, &line, &len, &used)) {
+	size_t max = s->irc != NULL ? IRC_INPUT_MAX : ch->max_line;
+
+	switch (line_next(&s->reader, &c->in, max, &line, &len, &used)) {
 	case LINE_OK:
 		handle_line(ch, s, line, len);
 		s->tokens -= line_cost(s, was_named, before) + s->m.penalty;
 		s->m.penalty = 0;
 		break;
 	case LINE_TOO_LONG:
-		too_long(ch, s);
+		if (s->irc != NULL)
+			irc_bridge_too_long(s);
+		else
+			too_long(ch, s);
 		s->tokens -= 1;
 		break;
 	case LINE_NONE:

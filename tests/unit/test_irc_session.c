@@ -277,12 +277,18 @@ static void f_quit(void *ctx, const char *reason)
 	snprintf(last_quit, sizeof(last_quit), "%s", reason);
 }
 
+static int f_oper(void *ctx, const char *name, const char *pass)
+{
+	(void)ctx;
+	return strcmp(name, "admin") == 0 && strcmp(pass, "two words") == 0 ? 0 : 464;
+}
+
 static const struct irc_chat fake = {
 	.password_ok = f_password_ok, .name_free = f_name_free, .enter = f_enter,
 	.rename = f_rename, .join = f_join, .part = f_part, .message = f_message,
 	.away_of = f_away_of, .names = f_names, .topic_get = f_topic_get,
 	.topic_set = f_topic_set, .who = f_who, .whois = f_whois, .away = f_away,
-	.list = f_list, .kick = f_kick, .quit = f_quit,
+	.list = f_list, .kick = f_kick, .quit = f_quit, .oper = f_oper,
 };
 
 static struct irc_config cfg = {
@@ -872,6 +878,27 @@ static void source_prefix(void **state)
 	assert_string_equal(src, "x!~u@127.0.0.1");
 }
 
+/* OPER NAME PASSWORD: the chat's answer as 381 or its numeric; without an oper
+ * callback, 421. */
+static void oper(void **state)
+{
+	struct irc_chat no_oper = fake;
+
+	(void)state;
+	connect_as(0, "foo");
+	send_line(0, "OPER admin wrong");
+	expect(0, ":My.Little.Server 464 foo :Password incorrect\r\n");
+	send_line(0, "OPER admin :two words");
+	expect(0, ":My.Little.Server 381 foo :You are now an IRC operator\r\n");
+	send_line(0, "OPER admin");
+	expect(0, ":My.Little.Server 461 foo OPER :Not enough parameters\r\n");
+	no_oper.oper = NULL;
+	sess[0].chat = &no_oper;
+	send_line(0, "OPER admin x");
+	expect(0, ":My.Little.Server 421 foo OPER :Unknown command\r\n");
+	sess[0].chat = &fake;
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -881,7 +908,7 @@ int main(void)
 		T(cap_negotiation), T(server_time_tags), T(cap_end_without_nick), T(password_check),
 		T(nick_collision), T(nick_change), T(ping_pong), T(quit), T(too_long_and_unknown),
 		T(join_names_topic), T(names_split), T(part), T(privmsg), T(away), T(who_whois),
-		T(list_and_mode), T(kick), T(source_prefix),
+		T(list_and_mode), T(kick), T(source_prefix), T(oper),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,254 @@
+/* dialect_irc.c: the IRC dialect: each event as IRC lines (dialect.h, irc.h). Rendered
+ * per viewer: the server-time tag follows the viewer's caps, and a leave or rename
+ * told in several of the viewer's rooms is one QUIT or one NICK. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialect.h"
+#include "irc.h"
+#include "irc_bridge.h"
+#include "member.h"
+#include "room.h"
+#include "util.h"
+
+#define SOURCE_MAX (IRC_NICK_MAX + 160)
+
+struct render {
+	const struct event *ev;
+	struct irc_link *l;
+	struct buf *out;
+	const char *tags;
+	char tagbuf[IRC_TIME_TAG_LEN];
+	char src[SOURCE_MAX];
+	char chan[IRC_CHANNEL_MAX + 1];
+};
+
+static void render_init(struct render *r, const struct event *ev, struct irc_link *l,
+    struct buf *out)
+{
+	r->ev = ev;
+	r->l = l;
+	r->out = out;
+	r->tags = ev->t != 0 ? irc_session_tags(&l->s, ev->t, r->tagbuf) : NULL;
+	irc_bridge_source(ev->name, ev->namelen, ev->name, ev->namelen, r->src, sizeof(r->src));
+	if (ev->room != NULL)
+		irc_room_to_channel(ev->room->name, r->chan);
+	else
+		r->chan[0] = '\0';
+}
+
+/* A grouped event already shown to this viewer (in another room). */
+static bool seen(struct irc_link *l, const struct event *ev)
+{
+	if (ev->group == 0)
+		return false;
+	if (ev->group == l->last_group)
+		return true;
+	l->last_group = ev->group;
+	return false;
+}
+
+static bool is_viewer(const struct event *ev, const struct member *viewer)
+{
+	return ev->namelen == viewer->namelen && memcmp(ev->name, viewer->name, ev->namelen) == 0;
+}
+
+static const char *verb(const struct event *ev)
+{
+	return ev->notice ? "NOTICE" : "PRIVMSG";
+}
+
+static bool render_msg(struct render *r)
+{
+	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->chan, r->ev->text, r->ev->len);
+	return true;
+}
+
+/* History: PRIVMSG with its time when the viewer asked for server-time, else NOTICE
+ * lines with the time in front ("[2026-12-01 09:37] text"). */
+static bool render_hist(struct render *r)
+{
+	const struct event *ev = r->ev;
+	char stamp[32], *text;
+	size_t textsz = ev->len + sizeof(stamp) + 4;
+	const char *body;
+	size_t blen;
+	struct tm tm;
+	int n;
+
+	r->l->to_hist = r->l->busy;
+	if (r->l->s.caps & IRC_CAP_SERVER_TIME)
+		return render_msg(r);
+	gmtime_r(&ev->t, &tm);
+	strftime(stamp, sizeof(stamp), "[%Y-%m-%d %H:%M]", &tm);
+	text = xmalloc(textsz);
+	if (irc_is_action(ev->text, ev->len, &body, &blen))
+		n = snprintf(text, textsz, "%s * %.*s", stamp, (int)blen, body);
+	else
+		n = snprintf(text, textsz, "%s %.*s", stamp, (int)ev->len, ev->text);
+	if (n >= (int)textsz)
+		n = (int)textsz - 1;
+	irc_put_text(r->out, NULL, r->src, "NOTICE", r->chan, text, (size_t)n);
+	free(text);
+	return true;
+}
+
+static bool render_join(struct render *r)
+{
+	irc_putl(r->out, r->tags, r->src, "JOIN", r->chan, NULL);
+	return true;
+}
+
+static bool render_part(struct render *r)
+{
+	char why[IRC_CHANNEL_MAX + 32];
+
+	if (r->ev->via == NULL) {
+		const char *reason = irc_bridge_part_reason(r->ev->name, r->ev->namelen);
+
+		if (reason != NULL)
+			irc_putl(r->out, r->tags, r->src, "PART", r->chan, reason, NULL);
+		else
+			irc_putl(r->out, r->tags, r->src, "PART", r->chan, NULL);
+		return true;
+	}
+	snprintf(why, sizeof(why), "went to #%s", r->ev->via);
+	irc_putl(r->out, r->tags, r->src, "PART", r->chan, why, NULL);
+	return true;
+}
+
+static bool render_quit(struct render *r)
+{
+	if (seen(r->l, r->ev))
+		return false;
+	irc_putl(r->out, r->tags, r->src, "QUIT",
+	    irc_bridge_reason(r->ev->name, r->ev->namelen), NULL);
+	return true;
+}
+
+static bool render_nick(struct render *r)
+{
+	const struct event *ev = r->ev;
+	char nick[IRC_NICK_MAX + 1];
+
+	if (seen(r->l, ev))
+		return false;
+	irc_bridge_source(ev->name, ev->namelen, ev->other, ev->otherlen, r->src, sizeof(r->src));
+	irc_name_to_nick(ev->other, nick);
+	irc_putl(r->out, r->tags, r->src, "NICK", nick, NULL);
+	return true;
+}
+
+static bool render_priv(struct render *r, const struct member *viewer)
+{
+	if (is_viewer(r->ev, viewer))
+		return false;       /* its own message: the IRC client shows it as sent */
+	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->l->s.nick, r->ev->text,
+	    r->ev->len);
+	return true;
+}
+
+/* The viewer is in the default room on registration: its JOIN after the welcome. */
+static bool render_welcome(struct render *r)
+{
+	irc_session_source(&r->l->s, r->src, sizeof(r->src));
+	r->l->to_welcome = r->l->busy;
+	return render_join(r);
+}
+
+static bool render_notice(struct render *r)
+{
+	const char *nick = r->l->s.nick[0] != '\0' ? r->l->s.nick : "*";
+
+	irc_put_text(r->out, NULL, irc_bridge_server(), "NOTICE", nick, r->ev->text, r->ev->len);
+	return true;
+}
+
+static bool render_bye(struct render *r)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "Closing Link: %s (%.*s)", r->l->s.host, (int)r->ev->len,
+	    r->ev->text);
+	irc_putl(r->out, NULL, irc_bridge_server(), "ERROR", text, NULL);
+	r->l->s.closed = true;
+	return true;
+}
+
+static bool render_event(struct render *r, const struct member *viewer)
+{
+	switch (r->ev->type) {
+	case EV_MSG: return render_msg(r);
+	case EV_HIST: return render_hist(r);
+	case EV_JOIN: case EV_MOVE_IN: return render_join(r);
+	case EV_MOVE_OUT: return render_part(r);
+	case EV_LEAVE: return render_quit(r);
+	case EV_RENAME: return render_nick(r);
+	case EV_PRIV: return render_priv(r, viewer);
+	case EV_WELCOME: return render_welcome(r);
+	case EV_ROOM:
+		irc_session_source(&r->l->s, r->src, sizeof(r->src));
+		return render_join(r);
+	case EV_INFO:       /* while its own line is handled, the IRC replies say it */
+		return !r->l->busy && render_notice(r);
+	case EV_ERR: return render_notice(r);
+	case EV_BYE: return render_bye(r);
+	case EV_MEMBERS: case EV_NAMEQ: case EV_COUNT: return false;
+	}
+	return false;
+}
+
+static bool dialect_irc_render(const struct event *ev, const struct member *viewer, struct buf *out)
+{
+	struct irc_link *l = irc_link_of(viewer);
+	struct render r;
+
+	buf_clear(out);
+	if (l == NULL)
+		return false;
+	l->to_hist = l->to_welcome = false;
+	render_init(&r, ev, l, out);
+	return render_event(&r, viewer) && buf_len(out) > 0;
+}
+
+static void dialect_irc_put(struct member *m, const char *s, size_t n)
+{
+	struct irc_link *l = irc_link_of(m);
+
+	if (l->to_hist)
+		buf_append(&l->hist, s, n);
+	else if (l->to_welcome)
+		buf_append(&l->welcome, s, n);
+	else
+		irc_link_out(l, s, n);
+	l->to_hist = l->to_welcome = false;
+}
+
+static void dialect_irc_deliver(struct member *m, const char *s, size_t n, time_t now)
+{
+	(void)now;
+	dialect_irc_put(m, s, n);
+}
+
+static void dialect_irc_prompt(struct member *m, time_t now)
+{
+	(void)m, (void)now;
+}
+
+static void dialect_irc_entered(struct member *m)
+{
+	(void)m;
+}
+
+const struct dialect dialect_irc = {
+	.name = "irc",
+	.render = dialect_irc_render,
+	.put = dialect_irc_put,
+	.deliver = dialect_irc_deliver,
+	.prompt = dialect_irc_prompt,
+	.entered = dialect_irc_entered,
+	.echo_own = false,
+	.multi_room = true,
+	.per_viewer = true,
+};

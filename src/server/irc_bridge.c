@@ -1,0 +1,577 @@
+/* irc_bridge.c: an IRC connection in the chat (see irc_bridge.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attention.h"
+#include "chat.h"
+#include "cmd_oper.h"
+#include "conn.h"
+#include "irc_bridge.h"
+#include "log.h"
+#include "opers.h"
+#include "session.h"
+#include "tclimits.h"
+#include "utf8.h"
+#include "util.h"
+
+static struct chat *bridge_chat;
+static struct irc_config bridge_cfg;
+static char bridge_server[128];
+static char bridge_created[64];
+
+static const struct irc_chat bridge_ops;
+
+void irc_bridge_setup(struct chat *ch, const char *server_name)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	bridge_chat = ch;
+	if (server_name != NULL)
+		snprintf(bridge_server, sizeof(bridge_server), "%s", server_name);
+	else if (gethostname(bridge_server, sizeof(bridge_server)) != 0 || bridge_server[0] == '\0')
+		snprintf(bridge_server, sizeof(bridge_server), "tcpchat");
+	bridge_server[sizeof(bridge_server) - 1] = '\0';
+	gmtime_r(&now, &tm);
+	strftime(bridge_created, sizeof(bridge_created), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	bridge_cfg = (struct irc_config){ .server = bridge_server, .network = "tcpchat",
+	    .version = "tcpchat-" TCPCHAT_VERSION, .created = bridge_created,
+	    .motd = ch->motd, .password = ch->password != NULL,
+	    .ping_idle = TC_IRC_PING_IDLE, .ping_timeout = TC_IRC_PING_TIMEOUT };
+}
+
+const char *irc_bridge_server(void)
+{
+	return bridge_server;
+}
+
+/* The address of a peer without its port: "127.0.0.1", "::1". */
+static void peer_host(const char *peer, char *out, size_t outsz)
+{
+	const char *colon = strrchr(peer, ':');
+	size_t n = colon != NULL ? (size_t)(colon - peer) : strlen(peer);
+
+	if (n >= 2 && peer[0] == '[')
+		snprintf(out, outsz, "%.*s", (int)(n - 2), peer + 1);
+	else
+		snprintf(out, outsz, "%.*s", (int)n, peer);
+	if (out[0] == '\0')
+		snprintf(out, outsz, "tcpchat");
+}
+
+void irc_bridge_attach(struct chat *ch, struct session *s)
+{
+	struct irc_link *l = xcalloc(1, sizeof(*l));
+	char host[64];
+
+	peer_host(s->m.conn->peer, host, sizeof(host));
+	l->m = &s->m;
+	irc_session_init(&l->s, &bridge_cfg, &bridge_ops, l, host, time(NULL));
+	s->irc = l;
+	s->m.dialect = DIALECT_IRC;
+	s->greeted = s->sniffed = true;
+	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
+}
+
+void irc_bridge_free(struct session *s)
+{
+	if (s->irc == NULL)
+		return;
+	irc_session_free(&s->irc->s);
+	buf_free(&s->irc->hist);
+	buf_free(&s->irc->welcome);
+	free(s->irc);
+	s->irc = NULL;
+}
+
+struct irc_link *irc_link_of(const struct member *m)
+{
+	/* An IRC member is the first field of its session (session.h). */
+	const struct session *s = (const struct session *)(const void *)m;
+
+	return m->dialect == DIALECT_IRC ? s->irc : NULL;
+}
+
+void irc_link_out(struct irc_link *l, const char *s, size_t n)
+{
+	if (l->busy)
+		buf_append(&l->s.out, s, n);
+	else if (!member_closing(l->m))
+		conn_write(l->m->conn, s, n);
+}
+
+static struct member *member_named(const char *name, size_t len)
+{
+	return bridge_chat != NULL ? names_find(bridge_chat->names, name, len) : NULL;
+}
+
+void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,
+    char *out, size_t outsz)
+{
+	char nick[IRC_NICK_MAX + 1], host[64], copy[NAME_MAX_BYTES + 1];
+	struct member *m = member_named(lookup, lookuplen);
+	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
+
+	snprintf(copy, sizeof(copy), "%.*s", (int)len, name);
+	irc_name_to_nick(copy, nick);
+	if (m == NULL || m->conn == NULL) {
+		snprintf(out, outsz, "%s!tcpchat@%s", nick, bridge_server);
+		return;
+	}
+	if (l != NULL)
+		snprintf(host, sizeof(host), "%s", l->s.host);
+	else
+		peer_host(m->conn->peer, host, sizeof(host));
+	snprintf(out, outsz, "%s!%s@%s", nick,
+	    l != NULL ? l->s.user : m->dialect == DIALECT_NC ? "nc" : "tcpchat", host);
+}
+
+const char *irc_bridge_reason(const char *name, size_t len)
+{
+	struct member *m = member_named(name, len);
+	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
+
+	return l != NULL && l->reason[0] != '\0' ? l->reason : "Quit";
+}
+
+const char *irc_bridge_part_reason(const char *name, size_t len)
+{
+	struct member *m = member_named(name, len);
+	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
+
+	return l != NULL && l->part_reason != NULL && l->part_reason[0] != '\0' ?
+	    l->part_reason : NULL;
+}
+
+/* --- the line ------------------------------------------------------------------------ */
+
+static void flush_buf(struct irc_link *l, struct buf *b)
+{
+	if (buf_len(b) > 0 && !member_closing(l->m))
+		conn_write(l->m->conn, buf_data(b), buf_len(b));
+	buf_clear(b);
+}
+
+/* The default room, as if joined: its topic and names after the welcome burst. */
+static void welcome_room(struct irc_link *l, time_t now)
+{
+	char line[IRC_CHANNEL_MAX + 16], chan[IRC_CHANNEL_MAX + 1];
+	struct room *r = l->m->room;
+
+	if (r == NULL)
+		return;
+	irc_room_to_channel(r->name, chan);
+	if (r->topic != NULL) {
+		snprintf(line, sizeof(line), "TOPIC %s", chan);
+		irc_session_line(&l->s, line, strlen(line), now);
+	}
+	snprintf(line, sizeof(line), "NAMES %s", chan);
+	irc_session_line(&l->s, line, strlen(line), now);
+}
+
+static void finish(struct irc_link *l, enum irc_status st, bool was_registered, time_t now)
+{
+	flush_buf(l, &l->s.out);
+	if (!was_registered && l->s.registered && !l->s.closed) {
+		flush_buf(l, &l->welcome);
+		welcome_room(l, now);
+		flush_buf(l, &l->s.out);
+	}
+	flush_buf(l, &l->hist);
+	l->busy = false;
+	if (st == IRC_CLOSE && !member_closing(l->m))
+		conn_close(l->m->conn, "quit");
+}
+
+void irc_bridge_line(struct chat *ch, struct session *s, const char *line, size_t len)
+{
+	struct irc_link *l = s->irc;
+	bool was = l->s.registered;
+	time_t now = time(NULL);
+	enum irc_status st;
+
+	(void)ch;
+	l->busy = true;
+	st = irc_session_line(&l->s, line, len, now);
+	finish(l, st, was, now);
+}
+
+void irc_bridge_too_long(struct session *s)
+{
+	struct irc_link *l = s->irc;
+
+	irc_session_too_long(&l->s);
+	flush_buf(l, &l->s.out);
+}
+
+void irc_bridge_tick(struct session *s, time_t now)
+{
+	struct irc_link *l = s->irc;
+	enum irc_status st;
+
+	l->busy = true;
+	st = irc_session_tick(&l->s, now);
+	finish(l, st, l->s.registered, now);
+}
+
+/* --- the chat interface ------------------------------------------------------------- */
+
+#define LINK(ctx) ((struct irc_link *)(ctx))
+#define ME(ctx) (LINK(ctx)->m)
+
+static bool b_password_ok(void *ctx, const char *pass)
+{
+	(void)ctx;
+	return pass != NULL && bridge_chat->password != NULL &&
+	    opers_verify(bridge_chat->password, pass) == 1;
+}
+
+static bool b_name_free(void *ctx, const char *name)
+{
+	char why[160];
+
+	return chat_name_taken(bridge_chat, ME(ctx), name, why, sizeof(why)) == NULL;
+}
+
+static int b_enter(void *ctx, const char *name)
+{
+	struct member *m = ME(ctx);
+	char esc[LOG_ESCAPE_MAX];
+
+	if (!b_name_free(ctx, name))
+		return 433;
+	log_msg(LOG_INFO, "name %s: \"%s\" (IRC)", m->conn->peer,
+	    log_escape(name, strlen(name), esc, sizeof(esc)));
+	chat_enter(bridge_chat, m, name);
+	return 0;
+}
+
+static int b_rename(void *ctx, const char *name)
+{
+	struct member *m = ME(ctx);
+
+	if (!b_name_free(ctx, name))
+		return 433;
+	chat_rename(bridge_chat, m, name, strlen(name));
+	return strcmp(m->name, name) == 0 ? 0 : IRC_SILENT;
+}
+
+/* A room by its (canonical) name, NULL when there is none. */
+static struct room *room_named(const char *room)
+{
+	return rooms_find(&bridge_chat->rooms, room);
+}
+
+static int b_join(void *ctx, const char *room)
+{
+	struct member *m = ME(ctx);
+	struct room *r = room_named(room);
+
+	if (r != NULL && member_in(m, r))
+		return IRC_SILENT;
+	chat_join(bridge_chat, m, room, strlen(room));
+	r = room_named(room);
+	return r != NULL && member_in(m, r) ? 0 : IRC_SILENT;
+}
+
+static int b_part(void *ctx, const char *room, const char *reason)
+{
+	struct irc_link *l = LINK(ctx);
+	struct room *r = room_named(room);
+	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
+
+	if (r == NULL)
+		return 403;
+	if (!member_in(l->m, r))
+		return 442;
+	l->part_reason = reason;
+	chat_part(bridge_chat, l->m, room, strlen(room));
+	l->part_reason = NULL;
+	if (member_in(l->m, r))
+		return IRC_SILENT;         /* its last room: told why */
+	irc_session_source(&l->s, src, sizeof(src));
+	irc_room_to_channel(room, chan);
+	if (reason != NULL && reason[0] != '\0')
+		irc_putl(&l->s.out, NULL, src, "PART", chan, reason, NULL);
+	else
+		irc_putl(&l->s.out, NULL, src, "PART", chan, NULL);
+	return 0;
+}
+
+static int b_message(void *ctx, bool notice, const char *room, const char *name,
+    const char *text, size_t len)
+{
+	struct member *m = ME(ctx), *to;
+	struct room *r;
+	char why[128];
+
+	if (chat_muted(m, time(NULL), why, sizeof(why)) != NULL)
+		return 404;
+	if (room != NULL) {
+		if ((r = room_named(room)) == NULL)
+			return 403;
+		if (!member_in(m, r))
+			return 404;
+		bridge_chat->as_notice = notice;
+		chat_say_in(bridge_chat, m, room, strlen(room), text, len);
+		bridge_chat->as_notice = false;
+		return 0;
+	}
+	to = chat_find(bridge_chat, name, strlen(name));
+	if (to == NULL)
+		return 401;
+	bridge_chat->as_notice = notice;
+	chat_private(bridge_chat, m, to, text, len);
+	bridge_chat->as_notice = false;
+	return 0;
+}
+
+static const char *b_away_of(void *ctx, const char *name, char *text, size_t textsz)
+{
+	struct member *who = member_named(name, strlen(name));
+
+	(void)ctx;
+	if (who == NULL || who->away == NULL)
+		return NULL;
+	snprintf(text, textsz, "%s", who->away);
+	return text;
+}
+
+static int b_names(void *ctx, const char *room, irc_name_fn *each, void *arg)
+{
+	struct room *r = room_named(room);
+	struct member *m;
+
+	(void)ctx;
+	if (r == NULL)
+		return 403;
+	ROOM_FOREACH(r, m, it)
+		each(arg, m->name, m->oper);
+	return 0;
+}
+
+static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
+    char *setter, size_t settersz, time_t *when)
+{
+	struct room *r = room_named(room);
+
+	(void)ctx;
+	if (r == NULL)
+		return 403;
+	if (r->topic == NULL)
+		return 331;
+	snprintf(topic, topicsz, "%s", r->topic);
+	snprintf(setter, settersz, "%s", r->topic_by[0] != '\0' ? r->topic_by : "tcpchat");
+	*when = r->topic_at;
+	return 0;
+}
+
+void irc_bridge_topic_news(struct member *by, struct room *r, const char *news)
+{
+	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
+	struct irc_link *l;
+	struct member *m;
+
+	irc_bridge_source(by->name, by->namelen, by->name, by->namelen, src, sizeof(src));
+	irc_room_to_channel(r->name, chan);
+	ROOM_FOREACH(r, m, it) {
+		if ((l = irc_link_of(m)) == NULL) {
+			if (m->room == r && !member_closing(m)) {
+				member_info(m, news);
+				member_prompt(m, time(NULL));
+			}
+			continue;
+		}
+		struct buf line = { 0 };
+
+		irc_putl(&line, NULL, src, "TOPIC", chan, r->topic != NULL ? r->topic : "", NULL);
+		irc_link_out(l, buf_data(&line), buf_len(&line));
+		buf_free(&line);
+	}
+}
+
+static int b_topic_set(void *ctx, const char *room, const char *topic)
+{
+	struct member *m = ME(ctx);
+	struct room *r = room_named(room);
+	char news[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+
+	if (r == NULL)
+		return 403;
+	if (!member_in(m, r))
+		return 442;
+	if (bridge_chat->opers != NULL && !m->oper)
+		return 482;
+	chat_set_topic(bridge_chat, r, m->name, topic, strlen(topic));
+	if (r->topic != NULL)
+		snprintf(news, sizeof(news), "%s set the topic of %s: %s", m->name, r->name,
+		    r->topic);
+	else
+		snprintf(news, sizeof(news), "%s cleared the topic of %s.", m->name, r->name);
+	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
+	irc_bridge_topic_news(m, r, news);
+	return 0;
+}
+
+static void person_of(const struct member *m, const struct room *r, struct irc_person *p,
+    char *host, size_t hostsz)
+{
+	struct irc_link *l = irc_link_of(m);
+
+	if (l != NULL)
+		snprintf(host, hostsz, "%s", l->s.host);
+	else
+		peer_host(m->conn != NULL ? m->conn->peer : bridge_server, host, hostsz);
+	*p = (struct irc_person){ .name = m->name, .host = host,
+	    .user = l != NULL ? l->s.user : m->dialect == DIALECT_NC ? "nc" : "tcpchat",
+	    .realname = l != NULL && l->s.realname[0] != '\0' ? l->s.realname : m->name,
+	    .room = r != NULL ? r->name : NULL, .away = m->away, .oper = m->oper,
+	    .chanop = m->oper, .idle = (long)(time(NULL) - m->active), .signon = m->since };
+}
+
+static void who_one(const struct member *m, const struct room *r, irc_person_fn *each,
+    void *arg)
+{
+	struct irc_person p;
+	char host[64];
+
+	person_of(m, r, &p, host, sizeof(host));
+	each(arg, &p);
+}
+
+static int b_who(void *ctx, const char *room, const char *mask, irc_person_fn *each, void *arg)
+{
+	struct member *m;
+	struct room *r;
+
+	(void)ctx;
+	if (room != NULL) {
+		if ((r = room_named(room)) != NULL)
+			ROOM_FOREACH(r, m, it)
+				who_one(m, r, each, arg);
+		return 0;
+	}
+	if (mask != NULL) {
+		if ((m = member_named(mask, strlen(mask))) != NULL)
+			who_one(m, m->room, each, arg);
+		return 0;
+	}
+	for (r = bridge_chat->rooms.list; r != NULL; r = r->next)
+		ROOM_FOREACH(r, m, it)
+			if (member_rooms(m)->room == r)     /* once, in its first room */
+				who_one(m, r, each, arg);
+	return 0;
+}
+
+static int b_whois(void *ctx, const char *name, struct irc_person *p, char *rooms,
+    size_t roomssz)
+{
+	static char host[64];
+	struct member *m = member_named(name, strlen(name));
+	size_t o = 0;
+
+	(void)ctx;
+	if (m == NULL)
+		return 401;
+	person_of(m, NULL, p, host, sizeof(host));
+	rooms[0] = '\0';
+	for (const struct membership *mb = member_rooms(m); mb != NULL && o < roomssz;
+	    mb = member_next_room(m, mb))
+		o += (size_t)snprintf(rooms + o, roomssz - o, "%s%s", o > 0 ? " " : "",
+		    mb->room->name);
+	return 0;
+}
+
+static int b_away(void *ctx, const char *text)
+{
+	attention_away(bridge_chat, ME(ctx), text != NULL ? text : "",
+	    text != NULL ? strlen(text) : 0);
+	return 0;
+}
+
+static int b_list(void *ctx, irc_room_fn *each, void *arg)
+{
+	(void)ctx;
+	for (const struct room *r = rooms_first(&bridge_chat->rooms); r != NULL; r = rooms_next(r))
+		each(arg, r->name, r->nmembers, r->topic);
+	return 0;
+}
+
+/* KICK: the KICK line to the IRC members of the room, then the member is put out of
+ * the chat, as /kick does (it may come back). */
+static void kick_tell(struct irc_link *by, struct room *r, const char *nick, const char *reason)
+{
+	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
+	struct irc_link *l;
+	struct member *m;
+	struct buf line = { 0 };
+
+	irc_session_source(&by->s, src, sizeof(src));
+	irc_room_to_channel(r->name, chan);
+	irc_putl(&line, NULL, src, "KICK", chan, nick, reason, NULL);
+	ROOM_FOREACH(r, m, it)
+		if ((l = irc_link_of(m)) != NULL)
+			irc_link_out(l, buf_data(&line), buf_len(&line));
+	buf_free(&line);
+}
+
+static int b_kick(void *ctx, const char *room, const char *name, const char *reason)
+{
+	struct irc_link *l = LINK(ctx);
+	struct room *r = room_named(room);
+	struct member *who = member_named(name, strlen(name));
+	char nick[IRC_NICK_MAX + 1], msg[TC_BAN_REASON_MAX + NAME_MAX_BYTES + 64];
+	struct irc_link *wl;
+
+	if (!l->m->oper)
+		return 482;
+	if (r == NULL)
+		return 403;
+	if (who == NULL || !member_in(who, r))
+		return 441;
+	irc_name_to_nick(who->name, nick);
+	kick_tell(l, r, nick, reason);
+	snprintf(msg, sizeof(msg), "You were kicked by %s: %.*s", l->m->name,
+	    (int)utf8_cut(reason, strlen(reason), TC_BAN_REASON_MAX), reason);
+	if ((wl = irc_link_of(who)) != NULL)
+		snprintf(wl->reason, sizeof(wl->reason), "Kicked by %s", l->s.nick);
+	log_msg(LOG_WARN, "operator %s kicked %s (%s) from IRC", l->m->name, who->name,
+	    who->conn != NULL ? who->conn->peer : "-");
+	chat_bye(who, msg, "kicked");
+	return 0;
+}
+
+static void b_quit(void *ctx, const char *reason)
+{
+	struct irc_link *l = LINK(ctx);
+
+	snprintf(l->reason, sizeof(l->reason), "%s", reason);
+	chat_leave(bridge_chat, l->m);
+}
+
+static int b_oper(void *ctx, const char *name, const char *pass)
+{
+	struct member *m = ME(ctx);
+	size_t n = strlen(name) + strlen(pass) + 2;
+	char *arg;
+
+	if (bridge_chat->opers == NULL)
+		return 491;
+	arg = xmalloc(n);
+	snprintf(arg, n, "%s %s", name, pass);
+	cmd_oper_oper(bridge_chat, m, arg, n - 1);
+	explicit_bzero(arg, n);
+	free(arg);
+	return m->oper ? 0 : 464;
+}
+
+static const struct irc_chat bridge_ops = {
+	.password_ok = b_password_ok, .name_free = b_name_free, .enter = b_enter,
+	.rename = b_rename, .join = b_join, .part = b_part, .message = b_message,
+	.away_of = b_away_of, .names = b_names, .topic_get = b_topic_get,
+	.topic_set = b_topic_set, .who = b_who, .whois = b_whois, .away = b_away,
+	.list = b_list, .kick = b_kick, .quit = b_quit, .oper = b_oper,
+};
