@@ -1013,8 +1013,8 @@ static int add_irc_listeners(struct server *srv, char *err, size_t errsz)
 	return 0;
 }
 
-/* The chat, its log and the listeners. 0, or -1 with a reason in err. */
-static int server_setup(struct server *srv, char *err, size_t errsz)
+/* The chat and what it needs from the options. */
+static void setup_chat(struct server *srv)
 {
 	const struct serve_options *opt = srv->opt;
 
@@ -1025,22 +1025,32 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->chat.stats_line = stats_line;
 	srv->chat.stats_arg = srv;
 	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
-	srv->loop = loop_new();
-	net_set_reuse_port(opt->reuse_port);
+}
+
+/* What the chat keeps and is told: the cluster, operators, bans, the log. */
+static int setup_state(struct server *srv, char *err, size_t errsz)
+{
+	const struct serve_options *opt = srv->opt;
+
 	if (opt->redis != NULL && (srv->cluster = chat_bus_new(&srv->chat, srv->loop,
 	    opt->redis, (size_t)opt->history, err, errsz)) == NULL)
 		return -1;
 	if (srv->cluster != NULL)
 		chat_bus_wait_up(srv->cluster, srv->loop);
-	setup_admission(srv);
-	spoof_init();
-	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 ||
-	    load_bans(srv, err, errsz) != 0)
+	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 || load_bans(srv, err, errsz) != 0)
 		return -1;
 	if (opt->log_path != NULL &&
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
 		return -1;
+	return 0;
+}
+
+/* Every listener the options ask for, watched; the chat learns the ports. */
+static int setup_listeners(struct server *srv, char *err, size_t errsz)
+{
+	const struct serve_options *opt = srv->opt;
+
 	if (!opt->tls_only && add_listeners(srv, opt->port, LISTEN_PLAIN, err, errsz) != 0)
 		return -1;
 	if (opt->tls && (open_tls(srv, err, errsz) != 0 ||
@@ -1053,6 +1063,11 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->chat.where.port = opt->tls_only ? 0 : listener_port(srv, LISTEN_PLAIN);
 	srv->chat.where.tls_port = srv->tls != NULL ? listener_port(srv, LISTEN_TLS) : 0;
 	srv->chat.where.irc_port = opt->irc_port >= 0 ? listener_port(srv, LISTEN_IRC) : 0;
+	return 0;
+}
+
+static void setup_loop(struct server *srv)
+{
 	loop_signal(srv->loop, SIGINT, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGTERM, on_stop_signal, srv);
 	loop_signal(srv->loop, SIGHUP, on_hup, srv);
@@ -1060,6 +1075,19 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	stats_init(&srv->stats, time(NULL));
 	loop_set_before_sleep(srv->loop, before_sleep, srv);
 	loop_timer_add(srv->loop, HOUSEKEEPING_MS, on_housekeeping, srv);
+}
+
+/* The chat, its state and the listeners. 0, or -1 with a reason in err. */
+static int server_setup(struct server *srv, char *err, size_t errsz)
+{
+	setup_chat(srv);
+	srv->loop = loop_new();
+	net_set_reuse_port(srv->opt->reuse_port);
+	setup_admission(srv);
+	spoof_init();
+	if (setup_state(srv, err, errsz) != 0 || setup_listeners(srv, err, errsz) != 0)
+		return -1;
+	setup_loop(srv);
 	return 0;
 }
 
