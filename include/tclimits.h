@@ -118,6 +118,7 @@
 
 /* --- client -------------------------------------------------------------------- */
 #define TC_CLIENT_SCROLLBACK     5000   /* lines kept in the client's history pane */
+#define TC_CLIENT_MAX_WINDOWS    32     /* windows (rooms and private conversations) in the client */
 #define TC_CLIENT_PASTE_CONFIRM  5      /* lines in one paste before asking to confirm */
 #define TC_CLIENT_RECONNECT_MIN_MS 500  /* milliseconds, first reconnect delay */
 #define TC_CLIENT_RECONNECT_MAX_MS 30000 /* milliseconds, longest reconnect delay */

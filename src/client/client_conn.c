@@ -48,12 +48,53 @@ struct client_conn {
 
 	char *name;          /* the name to send */
 	char *accepted;      /* the name the server accepted */
-	char *room;          /* the room we are in */
+	char *room;          /* the room we are in (version 2: the last one joined) */
 	char *want_room;     /* the room to rejoin after a reconnect */
+	int version;         /* the dialect version the server answered (0: none yet) */
+	char **rooms;        /* version 2: every room we are in, in the order joined */
+	size_t nrooms;
+	char **want;         /* the rooms to rejoin at the next WELCOME */
+	size_t nwant;
 	char *bye;           /* reason given by BYE */
 };
 
 static void try_connect(struct client_conn *cc);
+
+static void list_free(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+static ssize_t list_find(char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(list[i], s) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void list_add(char ***list, size_t *n, const char *s)
+{
+	if (list_find(*list, *n, s) >= 0)
+		return;
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+static void list_remove(char **list, size_t *n, const char *s)
+{
+	ssize_t i = list_find(list, *n, s);
+
+	if (i < 0)
+		return;
+	free(list[i]);
+	memmove(list + i, list + i + 1, (*n - (size_t)i - 1) * sizeof(*list));
+	(*n)--;
+}
 
 /* The default transport: plain TCP. */
 static struct transport *tcp_transport(int fd, const char *host)
@@ -117,6 +158,7 @@ static void close_fd(struct client_conn *cc)
 	cc->handshaking = false;
 	cc->held = false;
 	cc->hello_done = false;
+	cc->version = 0;
 	buf_clear(&cc->in);
 	cc->rd = (struct line_reader){ 0 };
 	buf_clear(&cc->out);
@@ -147,6 +189,8 @@ void client_conn_free(struct client_conn *cc)
 	free(cc->accepted);
 	free(cc->room);
 	free(cc->want_room);
+	list_free(&cc->rooms, &cc->nrooms);
+	list_free(&cc->want, &cc->nwant);
 	free(cc->bye);
 	free(cc);
 }
@@ -170,6 +214,11 @@ static void drop(struct client_conn *cc, const char *reason)
 	if (cc->room != NULL)
 		set_str(&cc->want_room, cc->room);
 	set_str(&cc->room, NULL);
+	if (cc->nrooms > 0) {
+		list_free(&cc->want, &cc->nwant);
+		cc->want = cc->rooms, cc->nwant = cc->nrooms;
+		cc->rooms = NULL, cc->nrooms = 0;
+	}
 	if (cc->bye != NULL) {
 		snprintf(buf, sizeof(buf), "%s", cc->bye);
 		set_str(&cc->bye, NULL);
@@ -235,26 +284,60 @@ static void on_hello_timeout(struct loop *loop, void *arg)
 		name_phase(cc);
 }
 
+static void send_join(struct client_conn *cc, const char *room)
+{
+	queue(cc, "/join ", 6);
+	send_line(cc, room);
+}
+
+/* Version 2 after WELCOME in room `at`: join every wanted room, then leave `at` if it
+ * is not one of them (the server never lets the last room go, so it comes last). */
+static void rejoin_all(struct client_conn *cc, const char *at)
+{
+	bool keep = list_find(cc->want, cc->nwant, at) >= 0;
+
+	for (size_t i = 0; i < cc->nwant; i++)
+		if (strcasecmp(cc->want[i], at) != 0)
+			send_join(cc, cc->want[i]);
+	if (!keep && cc->nwant > 0) {
+		queue(cc, "/part ", 6);
+		send_line(cc, at);
+		list_remove(cc->rooms, &cc->nrooms, at);
+	}
+	list_free(&cc->want, &cc->nwant);
+}
+
+static void welcome(struct client_conn *cc, const struct proto_rec *rec)
+{
+	set_str(&cc->accepted, rec->f[0]);
+	set_str(&cc->name, rec->f[0]);
+	set_str(&cc->room, rec->f[1]);
+	list_free(&cc->rooms, &cc->nrooms);
+	list_add(&cc->rooms, &cc->nrooms, rec->f[1]);
+	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
+	set_state(cc, LINK_ONLINE, NULL);
+	if (cc->version >= 2 && cc->nwant > 0)
+		rejoin_all(cc, rec->f[1]);
+	else if (cc->want_room != NULL && strcasecmp(cc->want_room, rec->f[1]) != 0)
+		send_join(cc, cc->want_room);
+	set_str(&cc->want_room, NULL);
+	list_free(&cc->want, &cc->nwant);
+}
+
 static void handle_record(struct client_conn *cc, char *line)
 {
 	struct proto_rec rec;
 
-	proto_parse(line, &rec);
+	proto_parse_v(line, cc->version, &rec);
 	switch (rec.type) {
 	case PROTO_WELCOME:
-		set_str(&cc->accepted, rec.f[0]);
-		set_str(&cc->name, rec.f[0]);
-		set_str(&cc->room, rec.f[1]);
-		cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
-		set_state(cc, LINK_ONLINE, NULL);
-		if (cc->want_room != NULL && strcasecmp(cc->want_room, rec.f[1]) != 0) {
-			queue(cc, "/join ", 6);
-			send_line(cc, cc->want_room);
-		}
-		set_str(&cc->want_room, NULL);
+		welcome(cc, &rec);
 		break;
 	case PROTO_ROOM:
 		set_str(&cc->room, rec.f[0]);
+		if (cc->version < 2)
+			list_free(&cc->rooms, &cc->nrooms);
+		list_add(&cc->rooms, &cc->nrooms, rec.f[0]);
 		break;
 	case PROTO_RENAME:
 		if (cc->accepted != NULL && strcmp(cc->accepted, rec.f[1]) == 0) {
@@ -276,6 +359,15 @@ static void handle_record(struct client_conn *cc, char *line)
 		cc->ops->record(cc->arg, &rec);
 }
 
+/* "+TCPCHAT<TAB>N": N, at most what we asked for; 1 when it is not a number. */
+static int hello_version(const char *line)
+{
+	const char *p = line + strlen(PROTO_HELLO_ANSWER);
+	long v = *p == '\t' ? strtol(p + 1, NULL, 10) : 1;
+
+	return v < 1 ? 1 : v > PROTO_VERSION ? PROTO_VERSION : (int)v;
+}
+
 /* One line, its LF and one CR already removed by line_next. */
 static void handle_line(struct client_conn *cc, char *line)
 {
@@ -288,11 +380,13 @@ static void handle_line(struct client_conn *cc, char *line)
 			loop_timer_cancel(cc->loop, cc->hs_timer);
 		cc->hs_timer = 0;
 		cc->hello_done = true;
+		cc->version = hello_version(line);
 		name_phase(cc);
 		return;
 	}
 	if (cc->st == LINK_DEGRADED && strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) == 0) {
 		/* a late answer (a slow server): the name, if sent, was sent as a name */
+		cc->version = hello_version(line);
 		set_state(cc, cc->name != NULL ? LINK_NAME_SENT : LINK_NEED_NAME, NULL);
 		return;
 	}
@@ -564,6 +658,42 @@ const char *client_conn_room(const struct client_conn *cc)
 const char *client_conn_server(const struct client_conn *cc)
 {
 	return cc->server;
+}
+
+int client_conn_version(const struct client_conn *cc)
+{
+	return cc->version;
+}
+
+void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n)
+{
+	list_free(&cc->want, &cc->nwant);
+	for (size_t i = 0; i < n; i++)
+		list_add(&cc->want, &cc->nwant, rooms[i]);
+	if (n > 0)
+		set_str(&cc->want_room, rooms[n - 1]);
+}
+
+int client_conn_part(struct client_conn *cc, const char *room)
+{
+	char *line;
+	int rc;
+
+	if (cc->version < 2 || cc->nrooms < 2 || list_find(cc->rooms, cc->nrooms, room) < 0)
+		return -1;
+	line = xmalloc(strlen(room) + 8);
+	sprintf(line, "/part %s", room);
+	rc = client_conn_send(cc, line);
+	free(line);
+	if (rc == 0)
+		list_remove(cc->rooms, &cc->nrooms, room);
+	return rc;
+}
+
+size_t client_conn_rooms(const struct client_conn *cc, char *const **rooms)
+{
+	*rooms = cc->nrooms > 0 ? cc->rooms : cc->want;
+	return cc->nrooms > 0 ? cc->nrooms : cc->nwant;
 }
 
 int64_t client_conn_retry_in(const struct client_conn *cc)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client_time.h"
 #include "hash.h"
 #include "keys.h"
 #include "scroll.h"
@@ -31,20 +32,30 @@ struct entry {
 	int rows, rows_width;       /* wrapped rows at rows_width columns */
 };
 
+/* One window's history: a ring of entries and its scroll position. */
+struct pane {
+	struct entry *ring;         /* TC_CLIENT_SCROLLBACK entries */
+	int head, count;            /* oldest entry, how many */
+	long total_rows;
+	struct scroll sc;
+};
+
 static struct {
 	SCREEN *screen;
 	bool colour;
 	int name_pairs;             /* colour pairs for names */
 	WINDOW *hist, *status, *input;
 	int lines, cols, hist_h;
-	struct entry *ring;         /* TC_CLIENT_SCROLLBACK entries */
-	int head, count;            /* oldest entry, how many */
-	long total_rows;
-	struct scroll sc;
+	struct pane panes[TC_CLIENT_MAX_WINDOWS];
+	int npanes, shown;          /* panes open; the one on the screen */
+	struct pane *pane;          /* the one being written to (P) */
+	const char *time_fmt;
 	char *status_left, *status_right;
 	bool dirty, clear;
 	bool titles, title_pushed;  /* the terminal takes titles; we saved the old one */
 } T;
+
+#define P (*T.pane)
 
 bool tui_active(void)
 {
@@ -161,13 +172,16 @@ bool tui_start(bool colour, bool mouse)
 	init_colours();
 	define_key("\033[I", KEYS_FOCUS_IN);
 	define_key("\033[O", KEYS_FOCUS_OUT);
+	define_key("\033[1;3D", KEYS_ALT_LEFT);
+	define_key("\033[1;3C", KEYS_ALT_RIGHT);
 	T.titles = titles_known();
 	if (mouse) {    /* the wheel only: clicks and drags stay the terminal's (Shift) */
 		mouseinterval(0);
 		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	}
-	if (T.ring == NULL)
-		T.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*T.ring));
+	if (T.npanes == 0)
+		tui_pane_open();
+	T.pane = &T.panes[T.shown];
 	layout();
 	return true;
 }
@@ -185,23 +199,11 @@ void tui_stop(void)
 	T.screen = NULL;   /* kept allocated: delscreen after endwin is not needed at exit */
 }
 
-/* "HH:MM", or "YYYY-MM-DD HH:MM" when the stamp is not from today. */
+/* The time format, or "YYYY-MM-DD " too when the stamp is not from today. */
 static void short_time(const char *stamp, char *out, size_t n)
 {
-	char today[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (stamp == NULL) {
-		strftime(out, n, "%H:%M", &tm);
-		return;
-	}
-	if (strlen(stamp) >= 16 && strncmp(stamp, today, 10) == 0)
-		snprintf(out, n, "%.5s", stamp + 11);
-	else
-		snprintf(out, n, "%.16s", stamp);
+	client_time_show(stamp, T.time_fmt ? T.time_fmt : CLIENT_TIME_DEFAULT, true,
+	    time(NULL), out, n);
 }
 
 static short name_pair(const char *name)
@@ -216,7 +218,7 @@ static short name_pair(const char *name)
 
 static struct entry *entry_at(int i)
 {
-	return &T.ring[(T.head + i) % TC_CLIENT_SCROLLBACK];
+	return &P.ring[(P.head + i) % TC_CLIENT_SCROLLBACK];
 }
 
 /* Continuation rows start under the text (after the time and name), if that leaves room. */
@@ -238,9 +240,9 @@ static int entry_rows(struct entry *e, int width)
 
 static void recount(void)
 {
-	T.total_rows = 0;
-	for (int i = 0; i < T.count; i++)
-		T.total_rows += entry_rows(entry_at(i), T.cols);
+	P.total_rows = 0;
+	for (int i = 0; i < P.count; i++)
+		P.total_rows += entry_rows(entry_at(i), T.cols);
 }
 
 static void append(struct entry *e, const char *s, size_t n)
@@ -250,12 +252,14 @@ static void append(struct entry *e, const char *s, size_t n)
 }
 
 /* "TIME <name> text", "TIME [from -> to] text", "TIME -- notice", "TIME !! error". */
+static void add(enum tui_kind kind, const char *stamp, const char *name, const char *text);
+
 static struct entry make_entry(enum tui_kind kind, const char *stamp, const char *name,
     const char *text)
 {
 	static const char *const marks[] = { [TUI_NOTICE] = "-- ", [TUI_ERROR] = "!! ",
 	    [TUI_ACTION] = "* " };
-	char tbuf[32], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
+	char tbuf[128], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
 	char *clean_text = utf8_clean_str(UTF8_DISPLAY, text ? text : "");
 	struct entry e = { .kind = kind };
 
@@ -285,24 +289,43 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
 
 void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
 {
+	tui_add_to(T.shown, kind, stamp, name, text);
+}
+
+void tui_add_to(int pane, enum tui_kind kind, const char *stamp, const char *name,
+    const char *text)
+{
+	struct pane *keep = T.pane;
+
+	if (pane < 0 || pane >= T.npanes)
+		return;
+	T.pane = &T.panes[pane];
+	add(kind, stamp, name, text);
+	if (pane == T.shown)
+		T.dirty = true;
+	T.pane = keep;
+}
+
+static void add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
+{
 	int rows;
 
-	if (T.ring == NULL)
+	if (P.ring == NULL)
 		return;
-	if (T.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
+	if (P.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
 		struct entry *old = entry_at(0);
 
-		T.total_rows -= entry_rows(old, T.cols);
+		P.total_rows -= entry_rows(old, T.cols);
 		free(old->s);
-		T.head = (T.head + 1) % TC_CLIENT_SCROLLBACK;
-		T.count--;
+		P.head = (P.head + 1) % TC_CLIENT_SCROLLBACK;
+		P.count--;
 	}
-	*entry_at(T.count) = make_entry(kind, stamp, name, text);
-	T.count++;
-	rows = entry_rows(entry_at(T.count - 1), T.cols);
-	T.total_rows += rows;
-	scroll_added(&T.sc, rows);
-	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+	*entry_at(P.count) = make_entry(kind, stamp, name, text);
+	P.count++;
+	rows = entry_rows(entry_at(P.count - 1), T.cols);
+	P.total_rows += rows;
+	scroll_added(&P.sc, rows);
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
@@ -317,41 +340,96 @@ void tui_set_status(const char *left, const char *right)
 
 void tui_page(int dir)
 {
-	scroll_page(&T.sc, dir, (int)T.total_rows, T.hist_h);
+	scroll_page(&P.sc, dir, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
 void tui_wheel(int dir)
 {
-	scroll_by(&T.sc, dir * TUI_WHEEL_ROWS, (int)T.total_rows, T.hist_h);
+	scroll_by(&P.sc, dir * TUI_WHEEL_ROWS, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
+}
+
+static void pane_clear(void)
+{
+	for (int i = 0; i < P.count; i++)
+		free(entry_at(i)->s);
+	P.head = P.count = 0;
+	P.total_rows = 0;
+	scroll_bottom(&P.sc);
 }
 
 void tui_clear(void)
 {
-	for (int i = 0; i < T.count; i++)
-		free(entry_at(i)->s);
-	T.head = T.count = 0;
-	T.total_rows = 0;
-	scroll_bottom(&T.sc);
+	pane_clear();
 	T.dirty = T.clear = true;
+}
+
+int tui_pane_open(void)
+{
+	struct pane *keep = T.pane;
+
+	if (T.npanes >= TC_CLIENT_MAX_WINDOWS)
+		return -1;
+	T.pane = &T.panes[T.npanes];
+	memset(T.pane, 0, sizeof(*T.pane));
+	P.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*P.ring));
+	T.pane = keep != NULL ? keep : &T.panes[0];
+	return T.npanes++;
+}
+
+void tui_pane_close(int i)
+{
+	if (i < 0 || i >= T.npanes || T.npanes == 1)
+		return;
+	T.pane = &T.panes[i];
+	pane_clear();
+	free(P.ring);
+	memmove(&T.panes[i], &T.panes[i + 1], (size_t)(T.npanes - i - 1) * sizeof(T.panes[0]));
+	T.npanes--;
+	if (T.shown >= T.npanes || T.shown > i)
+		T.shown--;
+	if (T.shown < 0)
+		T.shown = 0;
+	tui_pane_show(T.shown);
+}
+
+void tui_pane_show(int i)
+{
+	if (i < 0 || i >= T.npanes)
+		return;
+	T.shown = i;
+	T.pane = &T.panes[i];
+	recount();
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+	T.dirty = T.clear = true;
+}
+
+int tui_pane_shown(void)
+{
+	return T.shown;
+}
+
+void tui_set_time_format(const char *fmt)
+{
+	T.time_fmt = fmt;
 }
 
 void tui_scroll_top(void)
 {
-	scroll_by(&T.sc, (int)T.total_rows, (int)T.total_rows, T.hist_h);
+	scroll_by(&P.sc, (int)P.total_rows, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
 void tui_scroll_bottom(void)
 {
-	scroll_bottom(&T.sc);
+	scroll_bottom(&P.sc);
 	T.dirty = true;
 }
 
 bool tui_scrolled_up(void)
 {
-	return T.sc.offset > 0;
+	return P.sc.offset > 0;
 }
 
 void tui_resize(void)
@@ -362,7 +440,7 @@ void tui_resize(void)
 		resizeterm(ws.ws_row, ws.ws_col);
 	layout();
 	recount();
-	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
 }
 
 void tui_force_redraw(void)
@@ -430,9 +508,9 @@ static void draw_marker(void)
 {
 	char buf[96];
 
-	if (T.sc.unseen > 0)
-		snprintf(buf, sizeof(buf), " -- %d new message%s below (PgDn) -- ", T.sc.unseen,
-		    T.sc.unseen == 1 ? "" : "s");
+	if (P.sc.unseen > 0)
+		snprintf(buf, sizeof(buf), " -- %d new message%s below (PgDn) -- ", P.sc.unseen,
+		    P.sc.unseen == 1 ? "" : "s");
 	else
 		snprintf(buf, sizeof(buf), " -- more below (PgDn) -- ");
 	wmove(T.hist, T.hist_h - 1, 0);
@@ -444,19 +522,19 @@ static void draw_marker(void)
 
 static void draw_history(void)
 {
-	long first = scroll_first_row(&T.sc, (int)T.total_rows, T.hist_h), row = 0;
+	long first = scroll_first_row(&P.sc, (int)P.total_rows, T.hist_h), row = 0;
 	int y = 0, i = 0;
 
 	werase(T.hist);
 	/* find the entry holding row `first` */
-	for (; i < T.count; i++) {
+	for (; i < P.count; i++) {
 		int r = entry_rows(entry_at(i), T.cols);
 
 		if (row + r > first)
 			break;
 		row += r;
 	}
-	for (; i < T.count && y < T.hist_h; i++) {
+	for (; i < P.count && y < T.hist_h; i++) {
 		struct entry *e = entry_at(i);
 		int rows = entry_rows(e, T.cols);
 		size_t *starts = xmalloc(sizeof(size_t) * (size_t)rows);
@@ -475,7 +553,7 @@ static void draw_history(void)
 		first = row;
 		free(starts);
 	}
-	if (T.sc.offset > 0 && T.hist_h > 0)
+	if (P.sc.offset > 0 && T.hist_h > 0)
 		draw_marker();
 	wnoutrefresh(T.hist);
 }

@@ -31,8 +31,22 @@ bool tui_start(bool colour, bool mouse);
 void tui_stop(void);
 bool tui_active(void);
 
-/* Add one entry. time: "YYYY-MM-DD HH:MM:SS" or NULL for now; name may be NULL. */
+/* Add one entry to the window shown. time: a record's TIME (client_time.h) or NULL for
+ * now; name may be NULL. */
 void tui_add(enum tui_kind kind, const char *time, const char *name, const char *text);
+
+/* Windows: each has its own history and scroll position; one is on the screen. The
+ * first exists from tui_start. Returns the new one's index, or -1 when
+ * TC_CLIENT_MAX_WINDOWS are open. Closing shifts the later ones down (never the last). */
+int tui_pane_open(void);
+void tui_pane_close(int i);
+void tui_pane_show(int i);
+int tui_pane_shown(void);
+/* tui_add into window i (not necessarily the one shown). */
+void tui_add_to(int i, enum tui_kind kind, const char *time, const char *name,
+    const char *text);
+/* strftime format of the times shown (kept, not copied; NULL: "%H:%M"). */
+void tui_set_time_format(const char *fmt);
 
 /* Status line: left part and right part (the connection state). */
 void tui_set_status(const char *left, const char *right);

@@ -77,6 +77,8 @@ static const char connect_help[] =
 "      --json               plain mode: one JSON object per line and event\n"
 "      --no-bell            no terminal bell when a line names you or is private\n"
 "      --no-mouse           leave the mouse to the terminal (no wheel scrolling)\n"
+"  -j, --join ROOMS         be in these rooms (a comma-separated list) instead of the ones of last time\n"
+"      --time-format FMT    strftime format of the times shown (default %H:%M)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n";
 
@@ -249,7 +251,7 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	check_tls_options(opt, tls_port_given);
 }
 
-enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE };   /* long-only options of connect */
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT };   /* long-only options of connect */
 
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
@@ -265,6 +267,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "no-bell", no_argument, NULL, CONNECT_NO_BELL },
 		{ "no-mouse", no_argument, NULL, CONNECT_NO_MOUSE },
+		{ "join", required_argument, NULL, 'j' },
+		{ "time-format", required_argument, NULL, CONNECT_TIME_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -277,7 +281,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	opt->port = TC_DEFAULT_PORT;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:n:PhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:n:Pj:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); port_given = true; break;
 		case 'n': opt->name = optarg; break;
@@ -290,6 +294,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case OPT_JSON: opt->json = opt->plain = true; break;
 		case CONNECT_NO_BELL: opt->no_bell = true; break;
 		case CONNECT_NO_MOUSE: opt->no_mouse = true; break;
+		case 'j': opt->join = optarg; break;
+		case CONNECT_TIME_FORMAT: opt->time_format = optarg; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;

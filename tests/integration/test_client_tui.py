@@ -251,7 +251,7 @@ def test_receiving_notices_private_errors_and_status():
     t = None
     try:
         t = start(s, height=40)       # /help (with the operator commands) fits
-        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| #lobby \| alice \| 1 online" % s.port)
+        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")
         t.wait(r"\| 2 online")
@@ -261,7 +261,12 @@ def test_receiving_notices_private_errors_and_status():
         t.keys("Enter")
         t.wait(r"-- In the room: (alice, bob|bob, alice)$")
         bob.line("/msg alice a secret")
+        t.wait(r"\[Act: 2!\]")                  # a window of its own, which named us
+        t.keys("M-2")
         t.wait(r"\[bob -> alice\] a secret$")
+        t.wait(r"\| 2:bob \| alice \|")
+        t.keys("M-1")
+        t.wait(r"\| 1:#lobby \| alice \|")
         t.type("/help")
         t.keys("Enter")
         t.wait(r"Keys: PgUp/PgDn or the mouse wheel scroll")
@@ -542,7 +547,7 @@ def test_reconnect_keeps_name_and_room():
         t.type("/join dev")
         t.keys("Enter")
         t.wait(r"Now in #dev")
-        t.wait(r"\| #dev \| alice \|")
+        t.wait(r"\| 2:#dev \| alice \|")
         t.type("before the drop")
         t.keys("Enter")
         t.wait(r"<alice> before the drop$")
@@ -553,7 +558,7 @@ def test_reconnect_keeps_name_and_room():
         t.keys("Enter")
         t.wait(r"!! Not connected: the line was not sent\.$")
         s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
-        t.wait(r"\| #dev \| alice \| 1 online", timeout=TIMEOUT + 35)
+        t.wait(r"\| 2:#dev \| alice \| 1 online", timeout=TIMEOUT + 35)
         t.wait(r"connected\s*$")
         bob = proto_join(port, "bob")
         bob.line("/join dev")
@@ -701,7 +706,7 @@ def test_degraded_old_style_server():
         t.wait(r"friend has joined our chat\.\.\.$")
         if "ENTER YOUR NAME" in t.screen() or re.search(r"\]:\s*$", t.screen(), re.M):
             fail("prompt repaints shown:\n" + t.screen())
-        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"hello old world\n"]:
+        if got[:3] != [b"/TCPCHAT 2\n", b"oldie\n", b"hello old world\n"]:
             fail("old server got %r" % got)
         t.keys("C-c")
         t.wait_exit()
@@ -832,10 +837,13 @@ def test_mentions_bell_and_title():
         t.wait(r"still there\?$")
         _wait_flag(t, "pane_title", "tcpchat: 1 new")
         bob.line("/msg alice psst")
-        t.wait(r"\[bob -> alice\] psst$")
         _wait_flag(t, "pane_title", "tcpchat: 2 new")
-        t.type("\x1b[I")                                  # focus back: read
+        t.type("\x1b[I")                                  # focus back: window 1 read
+        _wait_flag(t, "pane_title", "tcpchat: 1 new")
+        t.keys("M-2")                                     # the private window
+        t.wait(r"\[bob -> alice\] psst$")
         _wait_flag(t, "pane_title", "tcpchat")
+        t.keys("M-1")
         # scrolled up counts as away too
         for i in range(30):
             bob.line("filler %02d" % i)
@@ -856,6 +864,8 @@ def test_mentions_bell_and_title():
         u.wait(r"carol \| 2 online")
         bob.line("carol, hello")
         bob.line("/msg carol hi")
+        u.wait(r"\[Act: 2!\]")
+        u.keys("C-n")
         u.wait(r"\[bob -> carol\] hi$")
         time.sleep(0.3)                                  # tmux handles alerts in a callback
         if _flag(u, "window_bell_flag") != "0":
