@@ -10,12 +10,12 @@ _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay 
 	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir
 	--oper-file --motd --password-file -h --help -V --version'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint --listen --reconnect --no-history --json
-	--no-bell --no-mouse -j --join --time-format -h --help -V --version'
+	--no-bell --no-mouse -j --join --time-format --keepalive -h --help -V --version'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
 	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file'
-_tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint -j --join --time-format'
+_tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint -j --join --time-format --keepalive'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
 _tcpchat_words()

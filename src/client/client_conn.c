@@ -56,9 +56,22 @@ struct client_conn {
 	char **want;         /* the rooms to rejoin at the next WELCOME */
 	size_t nwant;
 	char *bye;           /* reason given by BYE */
+
+	int keepalive_ms;    /* quiet time before a ping; 0: no keepalive */
+	int64_t last_rx;     /* when the server last sent something */
+	int64_t ping_at;     /* when the unanswered ping went out; 0: none */
+	bool stalled;
+	uint64_t ka_timer;
+	bool was_up;         /* some connection got as far as a name (else: exit, no retry) */
 };
 
+#define KA_TICK_MS   250
+#define KA_TOKEN     "tcpchat-keepalive"
+
+
 static void try_connect(struct client_conn *cc);
+static void drop(struct client_conn *cc, const char *reason);
+static void send_line(struct client_conn *cc, const char *line);
 
 static void list_free(char ***list, size_t *n)
 {
@@ -139,8 +152,44 @@ struct client_conn *client_conn_new(struct loop *loop, const char *host, int por
 	return cc;
 }
 
+static int stall_ms(const struct client_conn *cc)
+{
+	return cc->keepalive_ms < TC_CLIENT_STALL_MS ? cc->keepalive_ms : TC_CLIENT_STALL_MS;
+}
+
+/* Keepalive: a ping after keepalive_ms of quiet; unanswered for stall_ms the link is
+ * stalled; for three times that, it is dropped (and reconnected). */
+static void on_ka_tick(struct loop *loop, void *arg)
+{
+	struct client_conn *cc = arg;
+	int64_t now = loop_now_ms();
+
+	cc->ka_timer = loop_timer_add(loop, KA_TICK_MS, on_ka_tick, cc);
+	if (cc->ping_at == 0 && now - cc->last_rx >= cc->keepalive_ms) {
+		send_line(cc, "/ping " KA_TOKEN);
+		cc->ping_at = now;
+	} else if (cc->ping_at != 0 && now - cc->ping_at >= 3 * stall_ms(cc)) {
+		drop(cc, "the server did not answer the keepalive");
+	} else if (cc->ping_at != 0 && now - cc->ping_at >= stall_ms(cc)) {
+		cc->stalled = true;
+	}
+}
+
+static void ka_start(struct client_conn *cc)
+{
+	cc->last_rx = loop_now_ms();
+	cc->ping_at = 0;
+	if (cc->keepalive_ms > 0 && cc->ka_timer == 0)
+		cc->ka_timer = loop_timer_add(cc->loop, KA_TICK_MS, on_ka_tick, cc);
+}
+
 static void close_fd(struct client_conn *cc)
 {
+	if (cc->ka_timer)
+		loop_timer_cancel(cc->loop, cc->ka_timer);
+	cc->ka_timer = 0;
+	cc->stalled = false;
+	cc->ping_at = 0;
 	if (cc->hs_timer)
 		loop_timer_cancel(cc->loop, cc->hs_timer);
 	cc->hs_timer = 0;
@@ -224,7 +273,8 @@ static void drop(struct client_conn *cc, const char *reason)
 		set_str(&cc->bye, NULL);
 		reason = buf;
 	}
-	if (!cc->reconnect) {
+	if (!cc->reconnect || !cc->was_up) {   /* only a link that was up is retried */
+		cc->reconnect = false;
 		set_state(cc, LINK_CLOSED, reason);
 		return;
 	}
@@ -279,6 +329,7 @@ static void on_hello_timeout(struct loop *loop, void *arg)
 	(void)loop;
 	cc->hs_timer = 0;
 	cc->hello_done = true;
+	cc->was_up = true;
 	set_state(cc, LINK_DEGRADED, "the server did not answer the tcpchat hello");
 	if (cc->fd >= 0)
 		name_phase(cc);
@@ -315,6 +366,8 @@ static void welcome(struct client_conn *cc, const struct proto_rec *rec)
 	list_free(&cc->rooms, &cc->nrooms);
 	list_add(&cc->rooms, &cc->nrooms, rec->f[1]);
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
+	cc->was_up = true;
+	ka_start(cc);
 	set_state(cc, LINK_ONLINE, NULL);
 	if (cc->version >= 2 && cc->nwant > 0)
 		rejoin_all(cc, rec->f[1]);
@@ -352,6 +405,10 @@ static void handle_record(struct client_conn *cc, char *line)
 	case PROTO_BYE:
 		set_str(&cc->bye, rec.f[0][0] ? rec.f[0] : "the server closed the connection");
 		break;
+	case PROTO_INFO:
+		if (strcmp(rec.f[0], "PONG " KA_TOKEN) == 0)
+			return;      /* the keepalive's answer */
+		break;
 	default:
 		break;
 	}
@@ -380,6 +437,7 @@ static void handle_line(struct client_conn *cc, char *line)
 			loop_timer_cancel(cc->loop, cc->hs_timer);
 		cc->hs_timer = 0;
 		cc->hello_done = true;
+		cc->was_up = true;
 		cc->version = hello_version(line);
 		name_phase(cc);
 		return;
@@ -455,6 +513,9 @@ static void do_read(struct client_conn *cc)
 		if (r < 0)
 			break;
 		buf_commit(&cc->in, (size_t)r);
+		cc->last_rx = loop_now_ms();
+		cc->ping_at = 0;
+		cc->stalled = false;
 		process_input(cc);
 	}
 	update_events(cc);
@@ -658,6 +719,41 @@ const char *client_conn_room(const struct client_conn *cc)
 const char *client_conn_server(const struct client_conn *cc)
 {
 	return cc->server;
+}
+
+void client_conn_set_keepalive(struct client_conn *cc, int ms)
+{
+	cc->keepalive_ms = ms;
+}
+
+bool client_conn_stalled(const struct client_conn *cc)
+{
+	return cc->stalled;
+}
+
+bool client_conn_was_up(const struct client_conn *cc)
+{
+	return cc->was_up;
+}
+
+void client_conn_reconnect_now(struct client_conn *cc)
+{
+	if (!cc->was_up || cc->st == LINK_CLOSED)
+		return;
+	if (cc->fd >= 0)
+		close_fd(cc);
+	if (cc->retry_timer)
+		loop_timer_cancel(cc->loop, cc->retry_timer);
+	cc->retry_timer = 0;
+	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
+	if (cc->room != NULL)
+		set_str(&cc->want_room, cc->room);
+	if (cc->nrooms > 0) {
+		list_free(&cc->want, &cc->nwant);
+		cc->want = cc->rooms, cc->nwant = cc->nrooms;
+		cc->rooms = NULL, cc->nrooms = 0;
+	}
+	try_connect(cc);
 }
 
 int client_conn_version(const struct client_conn *cc)

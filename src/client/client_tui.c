@@ -32,6 +32,18 @@
 #include "wrap.h"
 
 #define TICK_MS   1000   /* status refresh while a reconnect is pending */
+#define PEND_TICK_MS 250  /* how often lines waiting for the server's echo are checked */
+#define NOTE_SENDING "(sending)"
+#define NOTE_FAILED  "(not confirmed: Up brings it back)"
+
+/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us). */
+struct pend {
+	uint64_t id;          /* its entry on the screen */
+	int win;
+	char *text;           /* the text the echo will carry */
+	char *typed;          /* the input line it came from (back on Up when it failed) */
+	int64_t deadline;
+};
 
 struct ctui {
 	struct loop *loop;
@@ -51,9 +63,13 @@ struct ctui {
 	int title_unread;     /* what the title shows (-1: never set) */
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
+	struct pend *pend;    /* lines waiting for the echo, oldest first */
+	size_t npend;
+	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
 	bool refused;         /* a certificate was refused: say why again on exit */
+	char *failed;         /* the first connection failed: why (said on exit) */
 };
 
 static void close_screen(void)
@@ -90,7 +106,10 @@ static void update_status(struct ctui *t)
 	case LINK_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
 	case LINK_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
 	case LINK_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
-	case LINK_ONLINE: snprintf(right, sizeof(right), "connected "); break;
+	case LINK_ONLINE:
+		snprintf(right, sizeof(right), client_conn_stalled(t->cc) ?
+		    "stalled (no answer) " : "connected ");
+		break;
 	case LINK_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
 	case LINK_WAITING:
 		snprintf(right, sizeof(right), "offline, retry in %llds ",
@@ -382,6 +401,65 @@ static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
 		tui_add_to(win, kind, v->time, v->name, v->text);
 }
 
+/* --- our own lines: pending until the server echoes them -------------------------- */
+
+static void pend_drop(struct ctui *t, size_t i)
+{
+	free(t->pend[i].text);
+	free(t->pend[i].typed);
+	memmove(t->pend + i, t->pend + i + 1, (t->npend - i - 1) * sizeof(*t->pend));
+	t->npend--;
+}
+
+/* Lines not confirmed in time: marked failed, their input line back on the history. */
+static void on_pend_tick(struct loop *loop, void *arg)
+{
+	struct ctui *t = arg;
+	int64_t now = loop_now_ms();
+
+	t->pend_timer = 0;
+	while (t->npend > 0 && t->pend[0].deadline <= now) {
+		tui_note(t->pend[0].id, NOTE_FAILED, true);
+		input_keep(t->pend[0].typed);
+		pend_drop(t, 0);
+	}
+	if (t->npend > 0)
+		t->pend_timer = loop_timer_add(loop, PEND_TICK_MS, on_pend_tick, t);
+}
+
+static void pend_add(struct ctui *t, uint64_t id, int win, const char *text, const char *typed)
+{
+	if (id == 0)
+		return;
+	t->pend = xreallocarray(t->pend, t->npend + 1, sizeof(*t->pend));
+	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .text = xstrdup(text),
+	    .typed = xstrdup(typed), .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
+	tui_note(id, NOTE_SENDING, false);
+	if (t->pend_timer == 0)
+		t->pend_timer = loop_timer_add(t->loop, PEND_TICK_MS, on_pend_tick, t);
+}
+
+/* The echo of a pending line of ours: the line shown already loses its note, and the
+ * echo is not shown again. */
+static bool confirmed(struct ctui *t, int win, const struct proto_rec *rec)
+{
+	const char *me = client_conn_name(t->cc);
+	const char *text = rec->type == PROTO_MSG ? rec->f[2] : rec->type == PROTO_PRIV ?
+	    rec->f[3] : NULL;
+
+	if (text == NULL || me == NULL || strcmp(rec->f[1], me) != 0)
+		return false;
+	for (size_t i = 0; i < t->npend; i++) {
+		if (t->pend[i].win == win && strcmp(t->pend[i].text, text) == 0) {
+			tui_note(t->pend[i].id, NULL, false);
+			(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
+			pend_drop(t, i);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void on_record(void *arg, const struct proto_rec *rec)
 {
 	static const enum tui_kind kinds[] = {
@@ -392,6 +470,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	struct render_view v;
 	int win = window_of(t, rec);
 
+	if (win >= 0 && confirmed(t, win, rec))
+		return;
 	if (win >= 0 && track(t, win, rec) &&
 	    render_record(rec, RENDER_SCREEN, client_conn_name(t->cc), &v)) {
 		show_view(t, win, rec, kinds[v.kind], &v);
@@ -455,6 +535,14 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	case LINK_CLOSED:
 		for (int i = 0; i < t->win.n; i++)
 			client_members_clear(&t->win.w[i].members);
+		if (!client_conn_was_up(t->cc) && !t->refused && t->status == 0) {
+			free(t->failed);     /* the first connection failed: exit 1, say why */
+			t->failed = xstrdup(detail ? detail : "connection failed");
+			t->status = 1;
+			t->quitting = true;
+			loop_stop(t->loop);
+			return;
+		}
 		snprintf(buf, sizeof(buf), "Disconnected (%s)", detail ? detail : "?");
 		tui_add(TUI_ERROR, NULL, NULL, buf);
 		break;
@@ -577,7 +665,41 @@ static const char *own_command(const char *line, const char *word)
 
 /* Send prefix + text in lines of at most TC_DEFAULT_MAX_LINE bytes (the server's
  * default limit; it does not announce its own), cut at spaces, each with the prefix. */
-static int send_pieces(struct ctui *t, const char *prefix, const char *text)
+/* How the pieces of a line of ours are shown while the server has not echoed them:
+ * in window win, to `to` (a private message) or to the room, each piece after head
+ * ("* NAME " for /me). win < 0: not shown (the nc dialect never echoes). */
+struct echo {
+	int win;
+	const char *to, *head, *typed;
+};
+
+static void show_pending(struct ctui *t, const struct echo *e, const char *piece, size_t len)
+{
+	const char *me = client_conn_name(t->cc);
+	char *text = xmalloc(strlen(e->head) + len + 1), *who;
+	uint64_t id;
+
+	if (e->win < 0 || e->win >= t->win.n || me == NULL) {
+		free(text);
+		return;
+	}
+	sprintf(text, "%s%.*s", e->head, (int)len, piece);
+	if (e->to != NULL) {
+		who = xmalloc(strlen(me) + strlen(e->to) + 8);
+		sprintf(who, "%s -> %s", me, e->to);
+		id = tui_add_to(e->win, TUI_PRIV, NULL, who, text);
+		free(who);
+	} else if (render_action(me, text) != NULL) {
+		id = tui_add_to(e->win, TUI_ACTION, NULL, NULL, render_action(me, text));
+	} else {
+		id = tui_add_to(e->win, TUI_OWN, NULL, me, text);
+	}
+	pend_add(t, id, e->win, text, e->typed);
+	free(text);
+}
+
+static int send_pieces(struct ctui *t, const char *prefix, const char *text,
+    const struct echo *echo)
 {
 	size_t plen = strlen(prefix), n = strlen(text), next;
 	size_t room = TC_DEFAULT_MAX_LINE > plen + 64 ? TC_DEFAULT_MAX_LINE - plen : 64;
@@ -591,6 +713,8 @@ static int send_pieces(struct ctui *t, const char *prefix, const char *text)
 		memcpy(line + plen, text, len);
 		line[plen + len] = '\0';
 		rc = client_conn_send(t->cc, line);
+		if (rc == 0 && echo != NULL)
+			show_pending(t, echo, text, len);
 		text += next;
 		n -= next;
 	}
@@ -643,8 +767,16 @@ static int send_text(struct ctui *t, const char *line)
 {
 	const char *action = own_command(line, "me"), *name = client_conn_name(t->cc);
 	char *win = window_prefix(t);
+	const struct client_window *aw = active_window(t);
+	bool echoes = client_conn_version(t->cc) > 0;
+	struct echo e = { .win = echoes ? t->win.active : -1, .to = aw->priv ? aw->name : NULL,
+	    .head = "", .typed = line };
+	char head[512];
 	int rc;
 
+	snprintf(head, sizeof(head), "* %s ", name ? name : "");
+	if (action != NULL)
+		e.head = head;
 	if (action != NULL || line[0] != '/') {
 		char *prefix = xmalloc(strlen(win) + strlen(name ? name : "") + 4);
 
@@ -652,7 +784,7 @@ static int send_text(struct ctui *t, const char *line)
 			sprintf(prefix, "%s* %s ", win, name ? name : "");
 		else
 			strcpy(prefix, win);
-		rc = send_pieces(t, prefix, action != NULL ? action : line);
+		rc = send_pieces(t, prefix, action != NULL ? action : line, &e);
 		free(prefix);
 		free(win);
 		return rc;
@@ -660,10 +792,18 @@ static int send_text(struct ctui *t, const char *line)
 	free(win);
 	if (is_command(line, CMDLIST_MSG, false)) {
 		size_t at = msg_text_at(t, line);
+		const char *from = line + 4 + strspn(line + 4, " ");
 		char *prefix = xstrndup(line, at);
+		char *to = xstrndup(from, at > (size_t)(from - line) ? at - (size_t)(from - line) : 0);
 
-		rc = line[at] != '\0' ? send_pieces(t, prefix, line + at) : client_conn_send(t->cc, line);
+		while (to[0] != '\0' && to[strlen(to) - 1] == ' ')
+			to[strlen(to) - 1] = '\0';
+		e.to = to;
+		e.win = echoes && to[0] != '\0' ? open_window(t, to, true) : -1;
+		rc = line[at] != '\0' ? send_pieces(t, prefix, line + at, &e) :
+		    client_conn_send(t->cc, line);
 		free(prefix);
+		free(to);
 		return rc;
 	}
 	return client_conn_send(t->cc, line);
@@ -751,6 +891,8 @@ static bool window_commands(struct ctui *t, const char *line)
 		part_command(t, rest);
 	else if ((rest = own_command(line, "r")) != NULL)
 		reply_command(t, rest);
+	else if ((rest = own_command(line, "reconnect")) != NULL && blank(rest))
+		client_conn_reconnect_now(t->cc);
 	else if ((rest = own_command(line, "join")) != NULL && !blank(rest))
 		return join_command(t, rest);
 	else
@@ -1101,6 +1243,7 @@ int client_tui_run(const struct connect_options *opt)
 		client_conn_set_transport(t.cc, client_tls_transport);
 	if (opt->name != NULL)
 		client_conn_set_name(t.cc, opt->name);
+	client_conn_set_keepalive(t.cc, opt->keepalive * 1000);
 
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
@@ -1140,6 +1283,10 @@ int client_tui_run(const struct connect_options *opt)
 	tui_term_restore();
 	if (t.refused)
 		client_tls_explain(t.tls, stderr);
+	if (t.failed != NULL)
+		fprintf(stderr, "tcpchat: cannot connect to %s: %s\n", client_conn_server(t.cc),
+		    t.failed);
+	free(t.failed);
 	if (t.tls != NULL)
 		client_tls_free(t.tls);
 	client_conn_free(t.cc);
@@ -1149,6 +1296,9 @@ int client_tui_run(const struct connect_options *opt)
 	free(t.last_priv);
 	free(t.rooms_path);
 	drop_paste(&t);
+	while (t.npend > 0)
+		pend_drop(&t, 0);
+	free(t.pend);
 	free(t.seen);
 	loop_free(t.loop);
 	return t.status;

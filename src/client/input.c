@@ -371,6 +371,17 @@ void input_key(int key)
 		rl_callback_read_char();
 }
 
+void input_keep(const char *line)
+{
+	HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+
+	if (!I.started || line == NULL || *line == '\0' ||
+	    (last != NULL && strcmp(last->line, line) == 0))
+		return;
+	remember(line);
+	using_history();
+}
+
 bool input_clear_line(void)
 {
 	if (!I.started || rl_line_buffer == NULL || rl_end == 0)

@@ -29,6 +29,9 @@ struct entry {
 	size_t body_off;            /* [body_off, len): the text */
 	enum tui_kind kind;
 	short name_pair;            /* 0: no colour */
+	uint64_t id;                /* tui_add_to's answer */
+	size_t note_off;            /* [note_off, len): a note (tui_note); len when none */
+	bool note_bad;
 	int rows, rows_width;       /* wrapped rows at rows_width columns */
 };
 
@@ -50,6 +53,7 @@ static struct {
 	int npanes, shown;          /* panes open; the one on the screen */
 	struct pane *pane;          /* the one being written to (P) */
 	const char *time_fmt;
+	uint64_t next_id;
 	char *status_left, *status_right;
 	bool dirty, clear;
 	bool titles, title_pushed;  /* the terminal takes titles; we saved the old one */
@@ -282,6 +286,7 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
 	e.body_off = e.len;
 	append(&e, clean_text, strlen(clean_text));
 	e.s[e.len] = '\0';
+	e.note_off = e.len;
 	free(clean_name);
 	free(clean_text);
 	return e;
@@ -292,17 +297,58 @@ void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char
 	tui_add_to(T.shown, kind, stamp, name, text);
 }
 
-void tui_add_to(int pane, enum tui_kind kind, const char *stamp, const char *name,
+uint64_t tui_add_to(int pane, enum tui_kind kind, const char *stamp, const char *name,
     const char *text)
 {
 	struct pane *keep = T.pane;
 
 	if (pane < 0 || pane >= T.npanes)
-		return;
+		return 0;
 	T.pane = &T.panes[pane];
 	add(kind, stamp, name, text);
 	if (pane == T.shown)
 		T.dirty = true;
+	T.pane = keep;
+	return T.next_id;
+}
+
+/* Replace e's note (NULL: none). */
+static void set_note(struct entry *e, const char *note, bool bad)
+{
+	size_t n = note != NULL ? strlen(note) + 1 : 0;
+
+	e->s = xrealloc(e->s, e->note_off + n + 1);
+	e->len = e->note_off;
+	if (note != NULL) {
+		e->s[e->len++] = ' ';
+		memcpy(e->s + e->len, note, n - 1);
+		e->len += n - 1;
+	}
+	e->s[e->len] = '\0';
+	e->note_bad = bad;
+}
+
+void tui_note(uint64_t id, const char *note, bool bad)
+{
+	struct pane *keep = T.pane;
+
+	for (int p = 0; p < T.npanes && id != 0; p++) {
+		T.pane = &T.panes[p];
+		for (int i = P.count - 1; i >= 0; i--) {
+			struct entry *e = entry_at(i);
+
+			if (e->id != id)
+				continue;
+			P.total_rows -= entry_rows(e, T.cols);
+			set_note(e, note, bad);
+			e->rows_width = 0;
+			P.total_rows += entry_rows(e, T.cols);
+			scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+			T.dirty = T.dirty || p == T.shown;
+			T.pane = keep;
+			return;
+		}
+	}
 	T.pane = keep;
 }
 
@@ -321,6 +367,7 @@ static void add(enum tui_kind kind, const char *stamp, const char *name, const c
 		P.count--;
 	}
 	*entry_at(P.count) = make_entry(kind, stamp, name, text);
+	entry_at(P.count)->id = ++T.next_id;
 	P.count++;
 	rows = entry_rows(entry_at(P.count - 1), T.cols);
 	P.total_rows += rows;
@@ -483,7 +530,10 @@ static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
 		attr_t attr = A_NORMAL;
 		short pair = 0;
 
-		if (a < e->time_end) {
+		if (a >= e->note_off) {
+			attr = e->note_bad ? A_BOLD : A_DIM;
+			pair = e->note_bad && T.colour ? PAIR_ERROR : 0;
+		} else if (a < e->time_end) {
 			end = e->time_end;
 			attr = A_DIM;
 		} else if (e->name_len > 0 && a >= e->name_off && a < e->name_off + e->name_len) {
@@ -491,6 +541,7 @@ static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
 			attr = A_BOLD;
 			pair = e->name_pair;
 		} else if (a >= e->body_off) {
+			end = e->note_off;
 			attr = kind_attr(e, &pair);
 		} else {
 			end = e->name_len > 0 && a < e->name_off ? e->name_off : e->body_off;

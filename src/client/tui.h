@@ -10,6 +10,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum tui_kind {
 	TUI_MSG,      /* a message from someone */
@@ -42,9 +43,13 @@ int tui_pane_open(void);
 void tui_pane_close(int i);
 void tui_pane_show(int i);
 int tui_pane_shown(void);
-/* tui_add into window i (not necessarily the one shown). */
-void tui_add_to(int i, enum tui_kind kind, const char *time, const char *name,
+/* tui_add into window i (not necessarily the one shown). Returns the entry's id (0:
+ * no such window). */
+uint64_t tui_add_to(int i, enum tui_kind kind, const char *time, const char *name,
     const char *text);
+/* Set the note after entry id's text ("(sending)"; NULL: none); bad: shown as an
+ * error. An entry gone from the scrollback is left alone. */
+void tui_note(uint64_t id, const char *note, bool bad);
 /* strftime format of the times shown (kept, not copied; NULL: "%H:%M"). */
 void tui_set_time_format(const char *fmt);
 

@@ -50,6 +50,8 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "see NAME's messages again" },
 	{ CMDLIST_NAMES, "names", NULL, CMDLIST_OPT_WORD, "/names [ROOM]",
 	    "who is in ROOM (default: this room)" },
+	{ CMDLIST_PING, "ping", NULL, CMDLIST_ANY, "/ping [TOKEN]",
+	    "the server answers PONG [TOKEN] (a client's keepalive)" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)

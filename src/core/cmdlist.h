@@ -19,6 +19,8 @@ enum cmdlist_id {
 	CMDLIST_PART, CMDLIST_SAY,
 	/* Attention. */
 	CMDLIST_AWAY, CMDLIST_WHOIS, CMDLIST_IGNORE, CMDLIST_UNIGNORE, CMDLIST_NAMES,
+	/* The link: a client's keepalive. */
+	CMDLIST_PING,
 	CMDLIST_COUNT
 };
 

@@ -79,6 +79,7 @@ static const char connect_help[] =
 "      --no-mouse           leave the mouse to the terminal (no wheel scrolling)\n"
 "  -j, --join ROOMS         be in these rooms (a comma-separated list) instead of the ones of last time\n"
 "      --time-format FMT    strftime format of the times shown (default %H:%M)\n"
+"      --keepalive SECS     ping a quiet link after SECS, mark it stalled, then reconnect; 0 never (default " STR(TC_CLIENT_KEEPALIVE) ")\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n";
 
@@ -251,7 +252,30 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	check_tls_options(opt, tls_port_given);
 }
 
-enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT };   /* long-only options of connect */
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT, CONNECT_KEEPALIVE };   /* long-only options of connect */
+
+/* "HOST:PORT", "[V6ADDR]:PORT" or "[V6ADDR]": the host (brackets off, in place) and the
+ * port; true when a port was given. A bare IPv6 address (several colons) is a host. */
+static bool host_port(struct connect_options *opt, char *arg)
+{
+	char *colon = strrchr(arg, ':'), *close = strchr(arg, ']');
+
+	if (arg[0] == '[' && close != NULL) {
+		*close = '\0';
+		opt->host = arg + 1;
+		if (close[1] == '\0')
+			return false;
+		if (close[1] != ':')
+			usage_error("connect", "bad host", arg);
+		opt->port = int_arg("connect", "port", close + 2, 1, 65535);
+		return true;
+	}
+	if (colon == NULL || strchr(arg, ':') != colon)
+		return false;
+	*colon = '\0';
+	opt->port = int_arg("connect", "port", colon + 1, 1, 65535);
+	return true;
+}
 
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
@@ -269,6 +293,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "no-mouse", no_argument, NULL, CONNECT_NO_MOUSE },
 		{ "join", required_argument, NULL, 'j' },
 		{ "time-format", required_argument, NULL, CONNECT_TIME_FORMAT },
+		{ "keepalive", required_argument, NULL, CONNECT_KEEPALIVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -279,6 +304,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 
 	memset(opt, 0, sizeof(*opt));
 	opt->port = TC_DEFAULT_PORT;
+	opt->keepalive = TC_CLIENT_KEEPALIVE;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:n:Pj:hV", longopts, NULL)) != -1) {
@@ -296,6 +322,9 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case CONNECT_NO_MOUSE: opt->no_mouse = true; break;
 		case 'j': opt->join = optarg; break;
 		case CONNECT_TIME_FORMAT: opt->time_format = optarg; break;
+		case CONNECT_KEEPALIVE:
+			opt->keepalive = (int)int_arg("connect", "keepalive", optarg, 0, 86400);
+			break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
@@ -305,6 +334,8 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	if (optind >= argc)
 		usage_error("connect", "missing HOST", NULL);
 	opt->host = argv[optind++];
+	if (host_port(opt, argv[optind - 1]))
+		port_given = true;
 	if (optind < argc) {
 		opt->port = int_arg("connect", "port", argv[optind++], 1, 65535);
 		port_given = true;
