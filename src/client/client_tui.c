@@ -934,9 +934,11 @@ static void send_one(struct ctui *t, const char *line)
 		return;
 	if (is_command(line, CMDLIST_HELP, true))
 		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn or the mouse wheel scroll, "
-		    "Shift+Home/End oldest/newest, Tab completes, Up/Down/Ctrl+R input history, "
+		    "Shift+Home/End oldest/newest, Alt+1..9, Alt+Left/Right or Ctrl+P/N switch "
+		    "windows, Tab completes, Up/Down/Ctrl+R input history, "
 		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
-		    "/quit leaves. Client commands: /me ACTION, /clear. Server commands:");
+		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
+		    "/part [ROOM], /r TEXT, /reconnect. Server commands:");
 	if (st == LINK_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
@@ -1022,10 +1024,11 @@ static char **complete_names(void *arg)
 	return client_windows_names(&t->win);
 }
 
+/* Completion candidates: in the status line until the next key, never in the history. */
 static void show_matches(const char *text, void *arg)
 {
 	(void)arg;
-	tui_add(TUI_INFO, NULL, NULL, text);
+	tui_hint(text);
 }
 
 static void on_mouse(void)
@@ -1043,6 +1046,7 @@ static void on_mouse(void)
 
 static void on_key(struct ctui *t, int key)
 {
+	tui_hint(NULL);
 	switch (keys_ui_action(key)) {
 	case KEYS_UI_PAGE_UP: tui_page(1); break;
 	case KEYS_UI_PAGE_DOWN: tui_page(-1); break;

@@ -55,6 +55,7 @@ static struct {
 	const char *time_fmt;
 	uint64_t next_id;
 	char *status_left, *status_right;
+	char *hint;                 /* shown in the status line instead (tui_hint) */
 	bool dirty, clear;
 	bool titles, title_pushed;  /* the terminal takes titles; we saved the old one */
 } T;
@@ -609,9 +610,18 @@ static void draw_history(void)
 	wnoutrefresh(T.hist);
 }
 
+void tui_hint(const char *text)
+{
+	if (text == NULL && T.hint == NULL)
+		return;
+	free(T.hint);
+	T.hint = text != NULL ? utf8_clean_str(UTF8_DISPLAY, text) : NULL;
+	T.dirty = true;
+}
+
 static void draw_status(void)
 {
-	const char *left = T.status_left ? T.status_left : "";
+	const char *left = T.hint ? T.hint : T.status_left ? T.status_left : "";
 	const char *right = T.status_right ? T.status_right : "";
 	int rw = utf8_width(right, strlen(right));
 	size_t lfit;

@@ -56,6 +56,9 @@ void tui_set_time_format(const char *fmt);
 /* Status line: left part and right part (the connection state). */
 void tui_set_status(const char *left, const char *right);
 
+/* A hint in the status line (completion candidates) until the next tui_hint(NULL). */
+void tui_hint(const char *text);
+
 /* Scrolling: dir > 0 pages up, dir < 0 pages down. */
 void tui_page(int dir);
 void tui_scroll_top(void);

@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "util.h"
 #include "options.h"
 #include "tclimits.h"
 
@@ -98,13 +101,18 @@ int options_parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* The option being parsed came from this line of the settings file ("PATH:LINE"). */
+static const char *origin;
+
 /* "tcpchat CMD: WHAT 'ARG'" (or just WHAT when ARG is NULL), a hint, exit 2. */
 static void usage_error(const char *cmd, const char *what, const char *arg)
 {
 	if (arg != NULL)
-		fprintf(stderr, "tcpchat %s: %s '%s'\n", cmd, what, arg);
+		fprintf(stderr, "tcpchat %s: %s%s%s '%s'\n", cmd, origin ? origin : "",
+		    origin ? ": " : "", what, arg);
 	else
-		fprintf(stderr, "tcpchat %s: %s\n", cmd, what);
+		fprintf(stderr, "tcpchat %s: %s%s%s\n", cmd, origin ? origin : "",
+		    origin ? ": " : "", what);
 	fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
 	exit(2);
 }
@@ -114,8 +122,8 @@ static int int_arg(const char *cmd, const char *what, const char *s, long min, l
 	long v;
 
 	if (options_parse_int(s, min, max, &v) != 0) {
-		fprintf(stderr, "tcpchat %s: invalid %s '%s' (expected %ld to %ld)\n",
-		    cmd, what, s, min, max);
+		fprintf(stderr, "tcpchat %s: %s%sinvalid %s '%s' (expected %ld to %ld)\n",
+		    cmd, origin ? origin : "", origin ? ": " : "", what, s, min, max);
 		fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
 		exit(2);
 	}
@@ -277,6 +285,32 @@ static bool host_port(struct connect_options *opt, char *arg)
 	return true;
 }
 
+/* The settings file's options before the command line's (kept for the run: the
+ * options point into them). Exits 2 on a bad line. */
+static char **with_config(int *argc, char **argv, const struct option *longopts,
+    struct config_args *cfg)
+{
+	static char **kept;    /* reachable for the run (options point into it) */
+	char path[4096], err[4400];
+	char **all;
+	int r = config_path(path, sizeof(path)) == 0 ?
+	    config_read(path, longopts, cfg, err, sizeof(err)) : 1;
+
+	if (r < 0) {
+		fprintf(stderr, "tcpchat connect: %s\n", err);
+		exit(2);
+	}
+	if (r == 1 || (cfg->n == 0 && cfg->host == NULL))
+		return argv;
+	free(kept);
+	kept = all = xcalloc((size_t)*argc + (size_t)cfg->n + 1, sizeof(*all));
+	all[0] = argv[0];
+	memcpy(all + 1, cfg->argv, (size_t)cfg->n * sizeof(*all));
+	memcpy(all + 1 + cfg->n, argv + 1, (size_t)(*argc - 1) * sizeof(*all));
+	*argc += cfg->n;
+	return all;
+}
+
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
 	static const struct option longopts[] = {
@@ -298,6 +332,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct config_args cfg;   /* for the whole run: options point into it */
 	int c;
 
 	bool port_given = false;
@@ -305,9 +340,11 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->port = TC_DEFAULT_PORT;
 	opt->keepalive = TC_CLIENT_KEEPALIVE;
+	argv = with_config(&argc, argv, longopts, &cfg);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:n:Pj:hV", longopts, NULL)) != -1) {
+		origin = optind >= 2 && optind - 2 < cfg.n ? cfg.origin[optind - 2] : NULL;
 		switch (c) {
 		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); port_given = true; break;
 		case 'n': opt->name = optarg; break;
@@ -331,10 +368,11 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		default: usage_error("connect", "unknown option", argv[optind - 1]); break;
 		}
 	}
-	if (optind >= argc)
+	origin = NULL;
+	if (optind >= argc && cfg.host == NULL)
 		usage_error("connect", "missing HOST", NULL);
-	opt->host = argv[optind++];
-	if (host_port(opt, argv[optind - 1]))
+	opt->host = optind < argc ? argv[optind++] : cfg.host;
+	if (host_port(opt, (char *)(uintptr_t)opt->host))
 		port_given = true;
 	if (optind < argc) {
 		opt->port = int_arg("connect", "port", argv[optind++], 1, 65535);

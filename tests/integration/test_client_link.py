@@ -3,10 +3,12 @@ echoes them, failed when it does not; the keepalive (/ping) marks a silent link 
 and reconnects; /reconnect; the first connection failing exits 1; HOST:PORT. The
 client talks to the real server through a small TCP proxy in this test, which can hold
 or black-hole the traffic."""
+import os
 import select
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -184,6 +186,38 @@ def test_host_port_forms_and_ping():
         s.stop()
 
 
+def test_config_file():
+    s = Server()
+    d = tempfile.mkdtemp(prefix="tcpchat-config-")
+    try:
+        os.makedirs(os.path.join(d, "tcpchat"))
+        cfg = os.path.join(d, "tcpchat", "config")
+        env = dict(os.environ, XDG_CONFIG_HOME=d)
+        with open(cfg, "w") as f:
+            f.write("# mine\nhost = 127.0.0.1:%d\nname = cfgname\nplain = yes\n"
+                    "no-bell = no\n" % s.port)
+        r = subprocess.run([BIN, "connect"], input=b"/ping cfg\n", capture_output=True,
+                           timeout=TIMEOUT, env=env)
+        if r.returncode != 0 or b"You are cfgname" not in r.stdout or b"PONG cfg" not in r.stdout:
+            fail("settings not used: %d %r %r" % (r.returncode, r.stdout, r.stderr))
+        r = subprocess.run([BIN, "connect", "-n", "cmdline"], input=b"", capture_output=True,
+                           timeout=TIMEOUT, env=env)      # the command line wins
+        if b"You are cmdline" not in r.stdout:
+            fail("command line did not win: %r %r" % (r.stdout, r.stderr))
+        for text, why in (("name = x\nport 2525\n", b"config:2: expected `key = value`"),
+                          ("colour = red\n", b"config:1: unknown key"),
+                          ("port = 99999\n", b"config:1: invalid port '99999'")):
+            with open(cfg, "w") as f:
+                f.write(text)
+            r = subprocess.run([BIN, "connect", "127.0.0.1"], input=b"", capture_output=True,
+                               timeout=TIMEOUT, env=env)
+            if r.returncode != 2 or why not in r.stderr:
+                fail("bad line %r: %d %r" % (text, r.returncode, r.stderr))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
@@ -191,4 +225,5 @@ if __name__ == "__main__":
     run([test_pending_confirmed_then_failed,
          test_keepalive_stalls_then_reconnects_and_reconnect_command,
          test_first_connection_failure_exits_1,
-         test_host_port_forms_and_ping])
+         test_host_port_forms_and_ping,
+         test_config_file])

@@ -434,10 +434,18 @@ def test_tab_completion():
         t.keys("Tab")
         t.wait(r"^> hi bobby\s*$")
         t.keys("C-u")
-        t.type("Je")
+        t.type("Je")                                    # a line's start: "name: "
         t.keys("Tab")
-        t.wait(r"^> Jean Luc\s*$")
+        t.type("x")
+        t.wait(r"^> Jean Luc: x\s*$")
         t.keys("C-u")
+        t.type("/m")                                    # candidates in the status line
+        t.keys("Tab", "Tab")
+        t.wait(r"^/me  /msg  /mute\s")
+        if t.screen().count("/mute") != 1:
+            fail("candidates written into the history pane")
+        t.keys("C-u")
+        t.wait(r"\| 3 online")                          # the next key: the status is back
         t.type("/ms")                                   # "/m": /me, /msg or /mute
         t.keys("Tab")
         t.wait(r"^> /msg\s*$")
@@ -954,6 +962,7 @@ def test_long_word_tiny_terminal_keeps_prompt():
             t.resize(w, 12)
         t.wait(r"^> typed$")
         t.keys("C-u")
+        t.wait(r"^>\s*$")                               # a key, then a signal: in order
         t.keys("C-c")
         t.wait_exit()
     finally:
