@@ -51,6 +51,7 @@ struct ctui {
 	struct client_windows win; /* window i is the screen's pane i */
 	char *focus;          /* the room the user /join'ed: its window comes forward */
 	char *last_priv;      /* who sent the last private message (/r) */
+	char *search;         /* the text of the last /search */
 	char *rooms_path;     /* where the rooms are remembered, or NULL */
 	char **paste;         /* lines waiting for the paste confirmation */
 	size_t npaste;
@@ -72,6 +73,8 @@ struct ctui {
 	char *failed;         /* the first connection failed: why (said on exit) */
 };
 
+static void search(struct ctui *t, const char *text, int dir);
+
 static void close_screen(void)
 {
 	input_stop();
@@ -85,6 +88,24 @@ static const struct client_window *active_window(const struct ctui *t)
 	return &t->win.w[t->win.active];
 }
 
+/* The nick list pane: the people of the window shown. */
+static void update_nicks(const struct ctui *t, const struct client_window *w)
+{
+	char title[128], **names;
+	const char *me = client_conn_name(t->cc);
+
+	if (w->priv) {
+		names = xcalloc(3, sizeof(*names));
+		names[0] = xstrdup(me ? me : "");
+		names[1] = xstrdup(w->name);
+		snprintf(title, sizeof(title), "%s", w->name);
+	} else {
+		names = client_members_copy(&w->members);
+		snprintf(title, sizeof(title), "#%s (%zu)", w->name, w->members.n);
+	}
+	tui_set_nicks(title, names);
+}
+
 static void update_status(struct ctui *t)
 {
 	const struct client_window *w = active_window(t);
@@ -96,6 +117,7 @@ static void update_status(struct ctui *t)
 	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
 	    st == LINK_ONLINE || st == LINK_DEGRADED);
 
+	update_nicks(t, w);
 	client_windows_act(&t->win, act, sizeof(act));
 	snprintf(left, sizeof(left), " tcpchat | %s%s%s | %d:%s%s | %s | %zu online%s%s%s",
 	    client_conn_server(t->cc), secure ? " | " : "", secure ? client_tls_status(t->tls) : "",
@@ -893,6 +915,8 @@ static bool window_commands(struct ctui *t, const char *line)
 		reply_command(t, rest);
 	else if ((rest = own_command(line, "reconnect")) != NULL && blank(rest))
 		client_conn_reconnect_now(t->cc);
+	else if ((rest = own_command(line, "search")) != NULL)
+		search(t, blank(rest) ? NULL : rest, 1);
 	else if ((rest = own_command(line, "join")) != NULL && !blank(rest))
 		return join_command(t, rest);
 	else
@@ -1044,6 +1068,26 @@ static void on_mouse(void)
 	}
 }
 
+/* "/search TEXT" (text), F3 and Shift+F3 (NULL: the last text again). */
+static void search(struct ctui *t, const char *text, int dir)
+{
+	char buf[512];
+
+	if (text != NULL) {
+		free(t->search);
+		t->search = xstrdup(text);
+	}
+	if (t->search == NULL || t->search[0] == '\0') {
+		tui_add(TUI_ERROR, NULL, NULL, "Usage: /search TEXT (then F3 older, Shift+F3 newer)");
+		return;
+	}
+	if (tui_search(t->search, dir, text == NULL))
+		return;
+	snprintf(buf, sizeof(buf), "No %s line holds \"%s\".", dir > 0 ? "earlier" : "later",
+	    t->search);
+	tui_hint(buf);
+}
+
 static void on_key(struct ctui *t, int key)
 {
 	tui_hint(NULL);
@@ -1057,6 +1101,13 @@ static void on_key(struct ctui *t, int key)
 	case KEYS_UI_MOUSE: on_mouse(); break;
 	case KEYS_UI_WIN_NEXT: select_window(t, (t->win.active + 1) % t->win.n); break;
 	case KEYS_UI_WIN_PREV: select_window(t, (t->win.active + t->win.n - 1) % t->win.n); break;
+	case KEYS_UI_NICKS:      /* a new layout: new windows */
+		tui_toggle_nicks();
+		tui_force_redraw();
+		input_set_window(tui_input_window());
+		break;
+	case KEYS_UI_SEARCH_OLDER: search(t, NULL, 1); break;
+	case KEYS_UI_SEARCH_NEWER: search(t, NULL, -1); break;
 	case KEYS_UI_FOCUS_IN: t->unfocused = false; break;
 	case KEYS_UI_FOCUS_OUT: t->unfocused = true; break;
 	case KEYS_UI_WHEEL_UP: case KEYS_UI_WHEEL_DOWN: break;
@@ -1298,6 +1349,7 @@ int client_tui_run(const struct connect_options *opt)
 	client_windows_free(&t.win);
 	free(t.focus);
 	free(t.last_priv);
+	free(t.search);
 	free(t.rooms_path);
 	drop_paste(&t);
 	while (t.npend > 0)

@@ -217,7 +217,7 @@ static void free_names(void)
 /* The server's commands and the client's own (/clear, /me, /r, /reconnect, /window). */
 static char **command_words(void)
 {
-	static const char *const own[] = { "/clear", "/me", "/r", "/reconnect", "/window" };
+	static const char *const own[] = { "/clear", "/me", "/r", "/reconnect", "/search", "/window" };
 	char **words = cmdlist_words();
 	size_t n = 0;
 

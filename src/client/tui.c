@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1   /* strcasestr */
 /* tui.c: the ncurses screen: history pane, status line, input window. See tui.h. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
@@ -47,8 +48,12 @@ static struct {
 	SCREEN *screen;
 	bool colour;
 	int name_pairs;             /* colour pairs for names */
-	WINDOW *hist, *status, *input;
-	int lines, cols, hist_h;
+	WINDOW *hist, *status, *input, *nicks;
+	int lines, cols, hist_h, hist_w;
+	bool nicks_on;              /* the nick list pane, when the terminal is wide enough */
+	char **nick_names;          /* what it shows (NULL-terminated) */
+	char *nick_title;
+	uint64_t found;             /* the entry /search found last (0: none) */
 	struct pane panes[TC_CLIENT_MAX_WINDOWS];
 	int npanes, shown;          /* panes open; the one on the screen */
 	struct pane *pane;          /* the one being written to (P) */
@@ -99,14 +104,20 @@ static void layout(void)
 	if (T.hist) delwin(T.hist);
 	if (T.status) delwin(T.status);
 	if (T.input) delwin(T.input);
-	T.hist = T.status = T.input = NULL;
+	if (T.nicks) delwin(T.nicks);
+	T.hist = T.status = T.input = T.nicks = NULL;
 	T.lines = LINES > 0 ? LINES : 1;
 	T.cols = COLS > 0 ? COLS : 1;
 	T.hist_h = T.lines >= 3 ? T.lines - 2 : 0;
+	T.hist_w = T.cols;
 	status_y = T.lines >= 2 ? T.lines - 2 : -1;
 	input_y = T.lines - 1;
+	if (T.nicks_on && T.cols >= TUI_NICKS_MIN_COLS && T.hist_h > 0) {
+		T.hist_w = T.cols - TUI_NICKS_WIDTH;
+		T.nicks = newwin(T.hist_h, TUI_NICKS_WIDTH, 0, T.hist_w);
+	}
 	if (T.hist_h > 0)
-		T.hist = newwin(T.hist_h, T.cols, 0, 0);
+		T.hist = newwin(T.hist_h, T.hist_w, 0, 0);
 	if (status_y >= 0)
 		T.status = newwin(1, T.cols, status_y, 0);
 	T.input = newwin(1, T.cols, input_y, 0);
@@ -170,6 +181,7 @@ bool tui_start(bool colour, bool mouse)
 		return false;
 	}
 	T.colour = colour;
+	T.nicks_on = true;
 	cbreak();
 	noecho();
 	nonl();
@@ -179,6 +191,7 @@ bool tui_start(bool colour, bool mouse)
 	define_key("\033[O", KEYS_FOCUS_OUT);
 	define_key("\033[1;3D", KEYS_ALT_LEFT);
 	define_key("\033[1;3C", KEYS_ALT_RIGHT);
+	define_key("\033[1;2R", KEY_F(15));    /* Shift+F3 where terminfo lacks kf15 */
 	T.titles = titles_known();
 	if (mouse) {    /* the wheel only: clicks and drags stay the terminal's (Shift) */
 		mouseinterval(0);
@@ -247,7 +260,7 @@ static void recount(void)
 {
 	P.total_rows = 0;
 	for (int i = 0; i < P.count; i++)
-		P.total_rows += entry_rows(entry_at(i), T.cols);
+		P.total_rows += entry_rows(entry_at(i), T.hist_w);
 }
 
 static void append(struct entry *e, const char *s, size_t n)
@@ -340,10 +353,10 @@ void tui_note(uint64_t id, const char *note, bool bad)
 
 			if (e->id != id)
 				continue;
-			P.total_rows -= entry_rows(e, T.cols);
+			P.total_rows -= entry_rows(e, T.hist_w);
 			set_note(e, note, bad);
 			e->rows_width = 0;
-			P.total_rows += entry_rows(e, T.cols);
+			P.total_rows += entry_rows(e, T.hist_w);
 			scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
 			T.dirty = T.dirty || p == T.shown;
 			T.pane = keep;
@@ -362,7 +375,7 @@ static void add(enum tui_kind kind, const char *stamp, const char *name, const c
 	if (P.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
 		struct entry *old = entry_at(0);
 
-		P.total_rows -= entry_rows(old, T.cols);
+		P.total_rows -= entry_rows(old, T.hist_w);
 		free(old->s);
 		P.head = (P.head + 1) % TC_CLIENT_SCROLLBACK;
 		P.count--;
@@ -370,7 +383,7 @@ static void add(enum tui_kind kind, const char *stamp, const char *name, const c
 	*entry_at(P.count) = make_entry(kind, stamp, name, text);
 	entry_at(P.count)->id = ++T.next_id;
 	P.count++;
-	rows = entry_rows(entry_at(P.count - 1), T.cols);
+	rows = entry_rows(entry_at(P.count - 1), T.hist_w);
 	P.total_rows += rows;
 	scroll_added(&P.sc, rows);
 	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
@@ -480,6 +493,69 @@ bool tui_scrolled_up(void)
 	return P.sc.offset > 0;
 }
 
+bool tui_search(const char *text, int dir, bool again)
+{
+	int i = P.count, r0 = 0;
+
+	for (int k = 0; again && k < P.count; k++)
+		if (entry_at(k)->id == T.found)
+			i = k;
+	if (!again && dir < 0)
+		return false;
+	for (i += dir > 0 ? -1 : 1; i >= 0 && i < P.count; i += dir > 0 ? -1 : 1)
+		if (strcasestr(entry_at(i)->s + entry_at(i)->time_end, text) != NULL)
+			break;
+	if (i < 0 || i >= P.count || text[0] == '\0')
+		return false;
+	T.found = entry_at(i)->id;
+	for (int k = 0; k < i; k++)
+		r0 += entry_rows(entry_at(k), T.hist_w);
+	P.sc.offset = (int)P.total_rows - r0 - T.hist_h > 0 ? (int)P.total_rows - r0 - T.hist_h : 0;
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+	T.dirty = true;
+	return true;
+}
+
+void tui_toggle_nicks(void)
+{
+	T.nicks_on = !T.nicks_on;
+	tui_resize();
+}
+
+void tui_set_nicks(const char *title, char **names)
+{
+	for (size_t i = 0; T.nick_names != NULL && T.nick_names[i] != NULL; i++)
+		free(T.nick_names[i]);
+	free(T.nick_names);
+	free(T.nick_title);
+	T.nick_names = names;
+	T.nick_title = utf8_clean_str(UTF8_DISPLAY, title);
+	T.dirty = true;
+}
+
+static void draw_nicks(void)
+{
+	int y = 1;
+
+	werase(T.nicks);
+	wattr_set(T.nicks, A_BOLD, 0, NULL);
+	mvwaddnstr(T.nicks, 0, 1, T.nick_title ? T.nick_title : "",
+	    (int)utf8_fit(T.nick_title ? T.nick_title : "", strlen(T.nick_title ? T.nick_title : ""),
+	    TUI_NICKS_WIDTH - 2));
+	wattr_set(T.nicks, A_NORMAL, 0, NULL);
+	for (size_t i = 0; T.nick_names != NULL && T.nick_names[i] != NULL && y < T.hist_h; i++) {
+		char *clean = utf8_clean_str(UTF8_DISPLAY, T.nick_names[i]);
+
+		wattr_set(T.nicks, A_NORMAL, name_pair(clean), NULL);
+		mvwaddnstr(T.nicks, y++, 1, clean, (int)utf8_fit(clean, strlen(clean),
+		    TUI_NICKS_WIDTH - 2));
+		free(clean);
+	}
+	wattr_set(T.nicks, A_NORMAL, 0, NULL);
+	mvwvline(T.nicks, 0, 0, ACS_VLINE, T.hist_h);
+	wnoutrefresh(T.nicks);
+}
+
 void tui_resize(void)
 {
 	struct winsize ws;
@@ -543,7 +619,7 @@ static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
 			pair = e->name_pair;
 		} else if (a >= e->body_off) {
 			end = e->note_off;
-			attr = kind_attr(e, &pair);
+			attr = kind_attr(e, &pair) | (e->id == T.found ? A_REVERSE : A_NORMAL);
 		} else {
 			end = e->name_len > 0 && a < e->name_off ? e->name_off : e->body_off;
 		}
@@ -568,7 +644,7 @@ static void draw_marker(void)
 	wmove(T.hist, T.hist_h - 1, 0);
 	wclrtoeol(T.hist);
 	wattron(T.hist, A_REVERSE | A_BOLD);
-	waddnstr(T.hist, buf, (int)utf8_fit(buf, strlen(buf), T.cols));
+	waddnstr(T.hist, buf, (int)utf8_fit(buf, strlen(buf), T.hist_w));
 	wattroff(T.hist, A_REVERSE | A_BOLD);
 }
 
@@ -580,7 +656,7 @@ static void draw_history(void)
 	werase(T.hist);
 	/* find the entry holding row `first` */
 	for (; i < P.count; i++) {
-		int r = entry_rows(entry_at(i), T.cols);
+		int r = entry_rows(entry_at(i), T.hist_w);
 
 		if (row + r > first)
 			break;
@@ -588,11 +664,11 @@ static void draw_history(void)
 	}
 	for (; i < P.count && y < T.hist_h; i++) {
 		struct entry *e = entry_at(i);
-		int rows = entry_rows(e, T.cols);
+		int rows = entry_rows(e, T.hist_w);
 		size_t *starts = xmalloc(sizeof(size_t) * (size_t)rows);
-		int indent = entry_indent(e, T.cols);
+		int indent = entry_indent(e, T.hist_w);
 
-		wrap_rows(e->s, e->len, T.cols, indent, starts, (size_t)rows);
+		wrap_rows(e->s, e->len, T.hist_w, indent, starts, (size_t)rows);
 		for (int k = (int)(first > row ? first - row : 0); k < rows && y < T.hist_h; k++) {
 			size_t end = k + 1 < rows ? starts[k + 1] : e->len;
 
@@ -656,5 +732,7 @@ void tui_draw(void)
 		draw_history();
 	if (T.status != NULL)
 		draw_status();
+	if (T.nicks != NULL)
+		draw_nicks();
 	T.dirty = false;
 }

@@ -24,6 +24,8 @@ enum tui_kind {
 };
 
 #define TUI_WHEEL_ROWS 3   /* rows one wheel notch scrolls */
+#define TUI_NICKS_WIDTH 20      /* columns of the nick list pane, its rule included */
+#define TUI_NICKS_MIN_COLS 100  /* the pane shows on terminals at least this wide */
 
 /* Start curses on the terminal (stdin/stdout); false if the terminal is unusable (no
  * cursor addressing). mouse: report wheel events (KEY_MOUSE). */
@@ -55,6 +57,16 @@ void tui_set_time_format(const char *fmt);
 
 /* Status line: left part and right part (the connection state). */
 void tui_set_status(const char *left, const char *right);
+
+/* /search: the next line of the window shown holding text (any case), dir > 0 older,
+ * dir < 0 newer, from the last one found when again, else from the newest; it is
+ * scrolled to the top of the view and shown in reverse. False when there is none. */
+bool tui_search(const char *text, int dir, bool again);
+
+/* The nick list pane (right of the history on wide terminals; F2 toggles it): its
+ * title and names (a NULL-terminated malloc'd array, taken over). */
+void tui_toggle_nicks(void);
+void tui_set_nicks(const char *title, char **names);
 
 /* A hint in the status line (completion candidates) until the next tui_hint(NULL). */
 void tui_hint(const char *text);

@@ -136,9 +136,47 @@ def test_rooms_remembered_and_join_option_and_time_format():
         shutil.rmtree(state, ignore_errors=True)
 
 
+def test_nick_pane_and_search():
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, width=120)
+        t.wait(r"│#lobby \(2\)\s*$")                 # the pane on a wide terminal
+        t.wait(r"│bob\s*$")
+        t.wait(r"│alice\s*$")
+        for i in range(40):
+            bob.line("line %02d%s" % (i, " needle" if i in (5, 12) else ""))
+        t.wait(r"<bob> line 39")
+        t.type("/search NEEDLE")                        # any case; the newest first
+        t.keys("Enter")
+        t.wait(r"\A\d\d:\d\d <bob> line 12 needle")    # at the top of the view
+        t.wait(r"more below")
+        t.keys("F3")                                    # older
+        t.wait(r"\A\d\d:\d\d <bob> line 05 needle")
+        t.keys("F3")
+        t.wait(r"No earlier line holds")
+        t.type("\x1b[1;2R")                           # Shift+F3 (xterm's): newer
+        t.wait(r"\A\d\d:\d\d <bob> line 12 needle")
+        t.keys("F2")                                    # the pane goes
+        t.wait_gone(r"│#lobby \(2\)")
+        t.keys("F2")
+        t.wait(r"│#lobby \(2\)")
+        t.resize(80, 24)                                # too narrow: no pane
+        t.wait_gone(r"│#lobby \(2\)")
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
         raise SystemExit(1)
     run([test_windows_keys_commands_and_activity,
-         test_rooms_remembered_and_join_option_and_time_format])
+         test_rooms_remembered_and_join_option_and_time_format,
+         test_nick_pane_and_search])
