@@ -371,12 +371,13 @@ def test_resize_reflow_and_tiny_terminal():
         joined = " ".join(l.strip() for l in scr.split("\n") if "word" in l)
         if words not in joined:
             fail("reflowed text lost words:\n" + scr)
-        for w, h in ((10, 4), (3, 2), (1, 1), (2, 1), (160, 30)):
+        for w, h in ((10, 4), (3, 2), (1, 1), (2, 1), (180, 30)):
             t.resize(w, h)
-        t.wait(r"<bob> " + words + "$")                  # one row again at 160 columns
+        t.wait(r"<bob> " + words + r"\s*│")             # one row again at 180 columns
+        t.wait(r"│#lobby \(2\)")                        # the nick list is back too
         t.wait(r"connected\s*$")
         bob.line("still alive")
-        t.wait(r"<bob> still alive$")
+        t.wait(r"<bob> still alive\s*│")
         t.type("/quit")
         t.keys("Enter")
         if t.wait_exit() != 0:
