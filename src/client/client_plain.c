@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,7 +106,13 @@ static void on_record(void *arg, const struct proto_rec *rec)
 		say_json(client_json_record(rec, client_conn_room(p->cc), time(NULL)));
 	else if (render_record(local_times(rec, &copy, stamp, sizeof(stamp)), RENDER_PLAIN,
 	    client_conn_name(p->cc), &v)) {
-		say(v.text, NULL);
+		const char *cur = client_conn_room(p->cc);
+		bool other = rec->room[0] != '\0' && cur != NULL && strcasecmp(rec->room, cur) != 0;
+
+		if (other)      /* version 2: a line of another of our rooms says which */
+			say("[#", rec->room, "] ", v.text, NULL);
+		else
+			say(v.text, NULL);
 		render_view_free(&v);
 	}
 	if (rec->type == PROTO_NAMEQ)

@@ -71,6 +71,7 @@ void proto_parse_v(char *line, int version, struct proto_rec *rec)
 	char *p, *tab;
 
 	memset(rec, 0, sizeof(*rec));
+	rec->room = "";
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	tab = strchr(line, '\t');
@@ -83,7 +84,6 @@ void proto_parse_v(char *line, int version, struct proto_rec *rec)
 		return;
 	}
 	rec->type = k->type;
-	rec->room = "";
 	if (version >= 2 && k->roomed) {
 		if (p == NULL) {
 			rec->type = PROTO_INVALID;

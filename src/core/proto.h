@@ -66,7 +66,7 @@ struct proto_rec {
 	int nf;                              /* fields filled in f[] */
 	const char *f[PROTO_MAX_FIELDS];     /* NUL-terminated, inside the parsed line */
 	const char *list;                    /* PROTO_MEMBERS: the TAB-separated names */
-	const char *room;                    /* version 2, a room record: its room; else "" */
+	const char *room;                    /* version 2, a room record: its room; else "" (never NULL) */
 };
 
 /* Parse one line (without its newline; a trailing '\r' is dropped). Modifies line. */

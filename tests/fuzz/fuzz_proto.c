@@ -86,6 +86,7 @@ static void check_record(char *line, size_t n, int version)
 	struct proto_rec rec;
 
 	proto_parse_v(line, version, &rec);
+	FUZZ_CHECK(rec.room != NULL, "room NULL", orig, n);
 	if (rec.type != PROTO_INVALID && rec.type != PROTO_UNKNOWN) {
 		bool roomed = version >= 2 && proto_roomed(rec.type);
 
