@@ -289,10 +289,18 @@ static int open_window(struct ctui *t, const char *name, bool priv)
 	return i;
 }
 
+static void pend_drop(struct ctui *t, size_t i);
+
 static void close_window(struct ctui *t, int i)
 {
 	if (t->win.n < 2)
 		return;
+	for (size_t k = t->npend; k-- > 0;) {     /* lines waiting there: forgotten */
+		if (t->pend[k].win == i)
+			pend_drop(t, k);
+		else if (t->pend[k].win > i)
+			t->pend[k].win--;
+	}
 	client_windows_close(&t->win, i);
 	tui_pane_close(i);
 	tui_pane_show(t->win.active);
