@@ -46,6 +46,7 @@ install(CODE "
   file(WRITE \"${PROJECT_BINARY_DIR}/packaging/tcpchat.service\" \"\${_unit}\")
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${TCPCHAT_DOCDIR}/examples\"
     TYPE FILE FILES \"${PROJECT_BINARY_DIR}/packaging/tcpchat.service\")")
+install(FILES packaging/tcpchat.logrotate DESTINATION ${TCPCHAT_DOCDIR}/examples)
 install(FILES README.md LICENSE DESTINATION ${TCPCHAT_DOCDIR})
 if(EXISTS ${PROJECT_SOURCE_DIR}/doc/PROTOCOL.md)
   install(FILES doc/PROTOCOL.md DESTINATION ${TCPCHAT_DOCDIR})

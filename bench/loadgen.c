@@ -8,7 +8,9 @@
  * "~L:SENDER:SEQ:NANOSECONDS:" (CLOCK_MONOTONIC at send time), so every receiver
  * counts loss, duplicates and reordering per sender and the latency of each
  * delivery. It speaks three dialects: tcpchat (nc), Redis pub/sub (RESP SUBSCRIBE
- * and PUBLISH on one channel; publishers are S extra connections) and ncat --chat.
+ * and PUBLISH on one channel; publishers are S extra connections) and ncat --chat,
+ * each in plain TCP or in TLS (--tls: OpenSSL, non-blocking handshake right after
+ * the TCP connect, no certificate check; the same measurement on top).
  *
  * Design: T worker threads (default 1; the machine is shared with the server), each
  * owning every T-th connection, with epoll, non-blocking sockets and big reads into
@@ -29,6 +31,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -47,6 +51,7 @@
 #define LG_READ_BUF        (256 * 1024) /* bytes, per-thread read buffer */
 #define LG_PART_KEEP       1024         /* bytes of an incomplete line kept per connection */
 #define LG_READS_PER_EVENT 4            /* reads from one connection per readiness event */
+#define LG_TLS_READS       64           /* TLS: SSL_read calls per event (one record each) */
 #define LG_EVENTS          1024         /* epoll events per epoll_wait */
 #define LG_HIST_SUB_BITS   5            /* latency histogram: 32 sub-buckets per power of 2 */
 #define LG_HIST_BUCKETS    (64 << LG_HIST_SUB_BITS)
@@ -56,7 +61,7 @@
 #define LG_MARK            "~L:"
 
 enum proto { PROTO_TCPCHAT, PROTO_REDIS, PROTO_NCAT };
-enum cstate { CS_IDLE, CS_CONNECTING, CS_HELLO, CS_NAMING, CS_READY, CS_CLOSED };
+enum cstate { CS_IDLE, CS_CONNECTING, CS_TLS, CS_HELLO, CS_NAMING, CS_READY, CS_CLOSED };
 enum phase { PH_CONNECT, PH_SETTLE, PH_RUN, PH_DRAIN, PH_STOP };
 
 struct config {
@@ -79,11 +84,13 @@ struct config {
 	double grace;           /* seconds for stalled readers after they resume */
 	unsigned parallel;      /* connections being set up at once */
 	bool quiet;
+	bool tls;               /* speak TLS on every connection */
 	const char *label;
 };
 
 struct conn {
 	int fd;
+	SSL *ssl;               /* with --tls, from the TCP connect on */
 	uint32_t idx;           /* client index; publishers (redis) come after the clients */
 	uint8_t state;
 	bool receiver;          /* counts messages */
@@ -139,6 +146,7 @@ static char g_error[256];
 static pthread_mutex_t g_error_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sockaddr_storage g_addr;
 static socklen_t g_addrlen;
+static SSL_CTX *g_ssl;
 
 static const char usage_text[] =
 "Usage: tcpchat-loadgen [OPTION]... -p PORT\n"
@@ -169,6 +177,7 @@ static const char usage_text[] =
 "  -c, --parallel C       connections being set up at once (default 1000)\n"
 "  -t, --timeout SECS     limit for each phase (default 120)\n"
 "  -Q, --quiet-ms MS      settle: wait until nothing arrived for MS (default 200)\n"
+"  -T, --tls              TLS on every connection (no certificate check)\n"
 "  -l, --label TEXT       label printed in the RESULT line\n"
 "  -q, --quiet            print only the RESULT line\n"
 "      --free-port        print a free loopback TCP port and exit\n"
@@ -351,6 +360,10 @@ static void conn_events(struct worker *w, struct conn *c)
 
 static void conn_close(struct worker *w, struct conn *c)
 {
+	if (c->ssl != NULL) {
+		SSL_free(c->ssl);       /* no close_notify: the run is over or the link broke */
+		c->ssl = NULL;
+	}
 	if (c->fd >= 0) {
 		epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 		close(c->fd);
@@ -392,11 +405,65 @@ static void conn_lost(struct worker *w, struct conn *c, const char *why)
 		lg_fail(c, why);
 }
 
+/* --- TLS -------------------------------------------------------------------------- */
+
+static void tls_init(void)
+{
+	g_ssl = SSL_CTX_new(TLS_client_method());
+	if (g_ssl == NULL || SSL_CTX_set_min_proto_version(g_ssl, TLS1_2_VERSION) != 1)
+		die("cannot set up OpenSSL");
+	SSL_CTX_set_verify(g_ssl, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_mode(g_ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_session_cache_mode(g_ssl, SSL_SESS_CACHE_OFF);
+}
+
+/* What an SSL call's failure means: EAGAIN (wait for the socket; *out tells which
+ * way), 0 for a clean or abrupt end, else -1 with errno set. */
+static ssize_t tls_result(struct conn *c, int rc, bool *out)
+{
+	int e = SSL_get_error(c->ssl, rc);
+
+	ERR_clear_error();
+	switch (e) {
+	case SSL_ERROR_WANT_READ: *out = false; errno = EAGAIN; return -1;
+	case SSL_ERROR_WANT_WRITE: *out = true; errno = EAGAIN; return -1;
+	case SSL_ERROR_ZERO_RETURN: return 0;
+	case SSL_ERROR_SYSCALL: if (errno == 0) return 0; return -1;
+	default: errno = EPROTO; return -1;
+	}
+}
+
+/* read()/write() on the connection, TLS or not: the same results as read(2). */
+static ssize_t conn_rd(struct conn *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool out = false;
+	int rc;
+
+	if (c->ssl == NULL)
+		return read(c->fd, buf, len);
+	rc = SSL_read_ex(c->ssl, buf, len, &n);
+	return rc == 1 ? (ssize_t)n : tls_result(c, rc, &out);
+}
+
+static ssize_t conn_wr(struct conn *c, const char *buf, size_t len)
+{
+	size_t n = 0;
+	bool out = false;
+	int rc;
+
+	if (c->ssl == NULL)
+		return write(c->fd, buf, len);
+	rc = SSL_write_ex(c->ssl, buf, len, &n);
+	return rc == 1 ? (ssize_t)n : tls_result(c, rc, &out);
+}
+
 /* Write what is queued; keep the rest and ask for EPOLLOUT. */
 static void conn_flush(struct worker *w, struct conn *c)
 {
 	while (c->ooff < c->olen) {
-		ssize_t n = write(c->fd, c->out + c->ooff, c->olen - c->ooff);
+		ssize_t n = conn_wr(c, c->out + c->ooff, c->olen - c->ooff);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -474,9 +541,11 @@ static void conn_start(struct worker *w, struct conn *c)
 		conn_lost(w, c, strerror(errno));
 }
 
+static void tls_step(struct worker *w, struct conn *c);
+static void conn_greet(struct worker *w, struct conn *c);
+
 static void conn_connected(struct worker *w, struct conn *c)
 {
-	static const char subscribe[] = "*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\n" LG_CHANNEL "\r\n";
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -484,6 +553,43 @@ static void conn_connected(struct worker *w, struct conn *c)
 		conn_lost(w, c, strerror(err ? err : errno));
 		return;
 	}
+	if (cfg.tls) {
+		c->ssl = SSL_new(g_ssl);
+		if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1)
+			die("SSL_new failed");
+		SSL_set_connect_state(c->ssl);
+		c->state = CS_TLS;
+		tls_step(w, c);
+		return;
+	}
+	conn_greet(w, c);
+}
+
+/* One step of the TLS handshake; on success the dialect's greeting. */
+static void tls_step(struct worker *w, struct conn *c)
+{
+	int rc = SSL_do_handshake(c->ssl);
+	bool out = false;
+
+	if (rc == 1) {
+		conn_greet(w, c);
+		return;
+	}
+	if (tls_result(c, rc, &out) < 0 && errno == EAGAIN) {
+		if (c->want_out != out) {
+			c->want_out = out;
+			conn_events(w, c);
+		}
+		return;
+	}
+	conn_lost(w, c, "TLS handshake failed");
+}
+
+/* The transport is up: wait for the banner (tcpchat, ncat) or subscribe (redis). */
+static void conn_greet(struct worker *w, struct conn *c)
+{
+	static const char subscribe[] = "*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\n" LG_CHANNEL "\r\n";
+
 	c->state = CS_HELLO;
 	c->want_out = false;
 	conn_events(w, c);
@@ -621,7 +727,9 @@ static void handle_line(struct worker *w, struct conn *c, const char *s, size_t 
 /* Read a few times (big reads), split into lines, keep the incomplete tail. */
 static void conn_read(struct worker *w, struct conn *c)
 {
-	for (int round = 0; round < LG_READS_PER_EVENT && c->fd >= 0 && !c->paused; round++) {
+	int rounds = c->ssl != NULL ? LG_TLS_READS : LG_READS_PER_EVENT;
+
+	for (int round = 0; round < rounds && c->fd >= 0 && !c->paused; round++) {
 		size_t have = c->plen, total;
 		ssize_t n;
 		uint64_t now;
@@ -629,7 +737,7 @@ static void conn_read(struct worker *w, struct conn *c)
 
 		if (have > 0)
 			memcpy(w->rbuf, c->part, have);
-		n = read(c->fd, w->rbuf + have, LG_READ_BUF - have);
+		n = conn_rd(c, w->rbuf + have, LG_READ_BUF - have);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -676,7 +784,9 @@ static void conn_read(struct worker *w, struct conn *c)
 				memcpy(c->part, p, rest);
 			c->plen = (uint32_t)rest;
 		}
-		if ((size_t)n < LG_READ_BUF - have)
+		/* A short read() drained the socket; SSL_read() returns one record at a
+		 * time, so TLS reads on until it would block. */
+		if (c->ssl == NULL && (size_t)n < LG_READ_BUF - have)
 			return;
 	}
 }
@@ -840,6 +950,10 @@ static void *worker_main(void *arg)
 			if (c->state == CS_CONNECTING) {
 				if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 					conn_connected(w, c);
+				continue;
+			}
+			if (c->state == CS_TLS) {
+				tls_step(w, c);
 				continue;
 			}
 			if ((e & EPOLLOUT) && c->olen > 0)
@@ -1015,6 +1129,9 @@ static void collect(struct results *r, uint64_t t0)
 
 static const char *proto_name(void)
 {
+	if (cfg.tls)
+		return cfg.proto == PROTO_REDIS ? "redis+tls" : cfg.proto == PROTO_NCAT ? "ncat+tls" :
+		    "tcpchat+tls";
 	return cfg.proto == PROTO_REDIS ? "redis" : cfg.proto == PROTO_NCAT ? "ncat" : "tcpchat";
 }
 
@@ -1118,6 +1235,7 @@ static void parse_args(int argc, char **argv)
 		{ "parallel", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet-ms", required_argument, NULL, 'Q' },
+		{ "tls", no_argument, NULL, 'T' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "free-port", no_argument, NULL, 'F' },
@@ -1141,7 +1259,7 @@ static void parse_args(int argc, char **argv)
 	cfg.quiet_ms = 200;
 	cfg.parallel = 1000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:a:p:n:s:M:b:r:w:k:K:g:i:S:j:c:t:Q:l:qh", longopts,
+	while ((c = getopt_long(argc, argv, ":P:a:p:n:s:M:b:r:w:k:K:g:i:S:j:c:t:Q:l:qTh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'P':
@@ -1176,6 +1294,7 @@ static void parse_args(int argc, char **argv)
 		case 'Q': cfg.quiet_ms = arg_num("quiet time", optarg, 1, 60000); break;
 		case 'l': cfg.label = optarg; break;
 		case 'q': cfg.quiet = true; break;
+		case 'T': cfg.tls = true; break;
 		case 'F': printf("%d\n", free_port()); exit(0);
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case ':': usage_error("missing argument for option", argv[optind - 1]); break;
@@ -1243,6 +1362,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv);
 	resolve(cfg.host, cfg.port);
+	if (cfg.tls)
+		tls_init();
 	raise_nofile(cfg.clients + cfg.senders + 64);
 	setup_conns();
 	setup_workers();

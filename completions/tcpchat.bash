@@ -8,13 +8,13 @@ _tcpchat_main_opts='-h --help -V --version'
 _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -v --verbose
 	-q --quiet --tls --tls-port --tls-only --tls-cert --tls-key --state-dir
-	--oper-file --motd --password-file -h --help -V --version'
+	--oper-file --motd --password-file --redis --reuse-port -h --help -V --version'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint --listen --reconnect --no-history --json
 	--no-bell --no-mouse -j --join --time-format --keepalive -h --help -V --version'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
-	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file'
+	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file --redis'
 _tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint -j --join --time-format --keepalive'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.

@@ -26,7 +26,7 @@ function __tcpchat_operands
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history --replay -l --log \
                 -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint \
-                --oper-file --motd --password-file
+                --oper-file --motd --password-file --redis
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -75,6 +75,8 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l state-dir -x -a '(
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l oper-file -r -F -d 'operator accounts, NAME:HASH lines (chmod 600); enables /oper'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l motd -r -F -d 'text shown to each user after the name is accepted'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -F -d 'a server password (one crypt hash, chmod 600) asked before the name'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l redis -x -d 'join a cluster: every server given the same Redis (redis://HOST:PORT/DB or unix:/PATH) is one chat'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l reuse-port -d 'let several servers on this machine listen on the same port (SO_REUSEPORT)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s v -l verbose -d 'log activity to stderr; twice for debugging'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s q -l quiet -d 'log only errors'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -s h -l help -d 'show this help and exit'

@@ -50,6 +50,8 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "see NAME's messages again" },
 	{ CMDLIST_NAMES, "names", NULL, CMDLIST_OPT_WORD, "/names [ROOM]",
 	    "who is in ROOM (default: this room)" },
+	{ CMDLIST_STATS, "stats", NULL, CMDLIST_NONE, "/stats",
+	    "operators: uptime, connections, rooms, traffic, drops" },
 	{ CMDLIST_PING, "ping", NULL, CMDLIST_ANY, "/ping [TOKEN]",
 	    "the server answers PONG [TOKEN] (a client's keepalive)" },
 };

@@ -27,6 +27,13 @@ static void peer_name(const struct sockaddr *sa, socklen_t len, char out[NET_PEE
 	snprintf(out, NET_PEER_MAX, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
+static bool reuse_port;
+
+void net_set_reuse_port(bool on)
+{
+	reuse_port = on;
+}
+
 static int listen_one(const struct addrinfo *ai, int v6only, char *errbuf, size_t errsz)
 {
 	int fd, one = 1;
@@ -38,6 +45,8 @@ static int listen_one(const struct addrinfo *ai, int v6only, char *errbuf, size_
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuse_port)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||

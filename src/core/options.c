@@ -56,6 +56,8 @@ static const char serve_help[] =
 "      --oper-file FILE     operator accounts, NAME:HASH lines (chmod 600); enables /oper\n"
 "      --motd FILE          text shown to each user after the name is accepted\n"
 "      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"
+"      --redis URL          join a cluster: every server given the same Redis (redis://HOST:PORT/DB or unix:/PATH) is one chat\n"
+"      --reuse-port         let several servers on this machine listen on the same port (SO_REUSEPORT)\n"
 "  -v, --verbose            log activity to stderr; twice for debugging\n"
 "  -q, --quiet              log only errors\n"
 "  -h, --help               show this help and exit\n"
@@ -166,7 +168,7 @@ enum {
 	OPT_STALL_TIMEOUT = 256, OPT_MAX_TOTAL_QUEUE, OPT_TLS, OPT_TLS_PORT, OPT_TLS_ONLY,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_STATE_DIR, OPT_TLS_FINGERPRINT, OPT_MAX_PER_IP,
 	OPT_MAX_PER_IP_RATE, OPT_OPER_FILE, OPT_MOTD, OPT_PASSWORD_FILE, OPT_REPLAY, OPT_LISTEN,
-	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON,
+	OPT_RECONNECT, OPT_NO_HISTORY, OPT_JSON, OPT_REDIS, OPT_REUSE_PORT,
 };
 
 /* TLS options that make sense only with --tls. */
@@ -207,6 +209,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
 		{ "motd", required_argument, NULL, OPT_MOTD },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "redis", required_argument, NULL, OPT_REDIS },
+		{ "reuse-port", no_argument, NULL, OPT_REUSE_PORT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -245,6 +249,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 		case OPT_OPER_FILE: opt->oper_file = optarg; break;
 		case OPT_MOTD: opt->motd_path = optarg; break;
 		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
+		case OPT_REDIS: opt->redis = optarg; break;
+		case OPT_REUSE_PORT: opt->reuse_port = true; break;
 		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
 		case 'q': opt->verbosity = -1; break;
 		case 'h': fputs(serve_help, stdout); exit(0);

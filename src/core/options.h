@@ -30,6 +30,8 @@ struct serve_options {
 	const char *oper_file;   /* --oper-file: NULL, no operators */
 	const char *motd_path;   /* --motd: NULL, none */
 	const char *password_file; /* --password-file: NULL, no server password */
+	const char *redis;       /* --redis URL: NULL, this server alone */
+	bool reuse_port;         /* --reuse-port: SO_REUSEPORT on the listeners */
 };
 
 struct connect_options {

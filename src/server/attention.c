@@ -71,14 +71,6 @@ void attention_whois(struct chat *ch, struct member *m, const char *name, size_t
 	member_info(m, line);
 }
 
-static int ignore_index(const struct member *m, const char *name, size_t len)
-{
-	for (int i = 0; i < m->nignored; i++)
-		if (strlen(m->ignored[i]) == len && names_equal(m->ignored[i], name))
-			return i;
-	return -1;
-}
-
 void attention_ignore(struct chat *ch, struct member *m, const char *name, size_t len)
 {
 	const struct member *who = chat_find(ch, name, len);
@@ -88,7 +80,7 @@ void attention_ignore(struct chat *ch, struct member *m, const char *name, size_
 		member_error(m, who == m ? "You cannot ignore yourself." : "No such user.");
 		return;
 	}
-	if (ignore_index(m, who->name, who->namelen) < 0) {
+	if (member_ignore_find(m, who->name, who->namelen) < 0) {
 		if (m->nignored >= TC_IGNORE_MAX) {
 			member_error(m, "You ignore too many people already (see /unignore).");
 			return;
@@ -104,7 +96,7 @@ void attention_ignore(struct chat *ch, struct member *m, const char *name, size_
 
 void attention_unignore(struct chat *ch, struct member *m, const char *name, size_t len)
 {
-	int i = ignore_index(m, name, len);
+	int i = member_ignore_find(m, name, len);
 	char line[NAME_MAX_BYTES + 64];
 
 	(void)ch;
@@ -116,22 +108,6 @@ void attention_unignore(struct chat *ch, struct member *m, const char *name, siz
 	free(m->ignored[i]);
 	m->ignored[i] = m->ignored[--m->nignored];
 	member_info(m, line);
-}
-
-void attention_renamed(struct chat *ch, const char *old, const char *name)
-{
-	for (const struct room *r = rooms_first(chat_rooms(ch)); r != NULL; r = rooms_next(r)) {
-		struct member *m;
-
-		ROOM_FOREACH(r, m, it) {
-			int i = m->nignored > 0 ? ignore_index(m, old, strlen(old)) : -1;
-
-			if (i >= 0) {
-				free(m->ignored[i]);
-				m->ignored[i] = xstrdup(name);
-			}
-		}
-	}
 }
 
 void attention_names(struct chat *ch, struct member *m, const char *room, size_t len)

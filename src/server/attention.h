@@ -18,8 +18,6 @@ void attention_whois(struct chat *ch, struct member *m, const char *name, size_t
 /* /ignore NAME, /unignore NAME (NAME may hold spaces). */
 void attention_ignore(struct chat *ch, struct member *m, const char *name, size_t len);
 void attention_unignore(struct chat *ch, struct member *m, const char *name, size_t len);
-/* A rename: who ignored the old name ignores the new one. */
-void attention_renamed(struct chat *ch, const char *old, const char *name);
 /* /names [ROOM]: who is in ROOM (default: m's current room). */
 void attention_names(struct chat *ch, struct member *m, const char *room, size_t len);
 

@@ -98,6 +98,8 @@ char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev,
 	bad |= set_str(o, "name", ev->name, ev->namelen);
 	bad |= set_str(o, "other", ev->other, ev->otherlen);
 	bad |= set_str(o, "text", ev->text, ev->len);
+	if (ev->via != NULL)
+		bad |= set_str(o, "via", ev->via, strlen(ev->via));
 	if (!bad)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -153,6 +155,21 @@ static const char *get_room(const json_t *o, char out[ROOM_NAME_MAX_BYTES + 1])
 
 	if (s == NULL || n == 0 || s[0] == '#' || room_check_name(s, n, out) != NULL)
 		return "room: not a valid room name";
+	return NULL;
+}
+
+/* "via": the other room of a move_in or move_out; absent otherwise. */
+static const char *get_via(const json_t *o, struct bus_msg *m)
+{
+	size_t n;
+	const char *s;
+
+	if (json_object_get(o, "via") == NULL)
+		return NULL;
+	s = get_str(o, "via", &n);
+	if ((m->ev.type != EV_MOVE_IN && m->ev.type != EV_MOVE_OUT) || s == NULL || n == 0 ||
+	    room_check_name(s, n, m->via) != NULL || s[0] == '#')
+		return "via: not a room name, or not a move";
 	return NULL;
 }
 
@@ -215,7 +232,7 @@ static const char *get_body(const json_t *o, struct bus_msg *m)
 	} else if (get_str(o, "other", &n) == NULL || n != 0) {
 		return "other: only for rename and priv";
 	}
-	if ((why = get_text(o, m)) != NULL)
+	if ((why = get_text(o, m)) != NULL || (why = get_via(o, m)) != NULL)
 		return why;
 	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV)
 		return "text: only for msg and priv";
@@ -230,6 +247,7 @@ static void point_event(struct bus_msg *m)
 	m->ev.other = m->other[0] ? m->other : NULL;
 	m->ev.otherlen = strlen(m->other);
 	m->ev.text = m->text;
+	m->ev.via = m->via[0] ? m->via : NULL;
 }
 
 int bus_codec_decode(const char *buf, size_t len, struct bus_msg *out, char *err, size_t errsz)

@@ -32,6 +32,7 @@ struct bus_msg {
 	char room[ROOM_NAME_MAX_BYTES + 1];
 	char name[NAME_MAX_BYTES + 1];
 	char other[NAME_MAX_BYTES + 1];
+	char via[ROOM_NAME_MAX_BYTES + 1];  /* move_in, move_out: the other room; "" */
 	char *text;             /* owned (bus_msg_clear), NUL-terminated; "" when none */
 	/* The event, pointing into the fields above; ev.room is NULL (the receiver looks
 	 * the room up by name). */

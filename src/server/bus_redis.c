@@ -36,6 +36,13 @@ static const char reap_lua[] =
     "table.insert(out, id) "
     "table.insert(out, redis.call('HGETALL', 'tcpchat:members:' .. id)) "
     "redis.call('DEL', 'tcpchat:members:' .. id) end end return out";
+/* Every other server's members: { name, room, name, room, ... }. */
+static const char roster_lua[] =
+    "local out = {} "
+    "for _, id in ipairs(redis.call('SMEMBERS', 'tcpchat:servers')) do "
+    "if id ~= ARGV[1] then "
+    "local h = redis.call('HGETALL', 'tcpchat:members:' .. id) "
+    "for i = 1, #h do table.insert(out, h[i]) end end end return out";
 
 /* --- a small string map (names held, members here) ----------------------------- */
 
@@ -156,7 +163,7 @@ struct broom {
 
 /* --- pending requests and the outage queue -------------------------------------- */
 
-enum req_kind { REQ_CLAIM, REQ_REFRESH, REQ_HISTORY };
+enum req_kind { REQ_CLAIM, REQ_REFRESH, REQ_HISTORY, REQ_ROSTER };
 
 struct req {
 	struct bus_redis *b;
@@ -166,6 +173,7 @@ struct req {
 	bool cancelled;
 	bus_redis_claim_cb claim_cb;
 	bus_redis_history_cb hist_cb;
+	bus_redis_roster_cb roster_cb;
 	void *arg;
 	char key[];
 };
@@ -776,6 +784,15 @@ static bool entry_msg(const redisReply *e, struct bus_msg *out)
 	return false;
 }
 
+/* A decoded message moved: its event points into its own fields. */
+static void msg_move(struct bus_msg *to, const struct bus_msg *from)
+{
+	*to = *from;
+	to->ev.name = to->name;
+	to->ev.other = to->other[0] ? to->other : NULL;
+	to->ev.via = to->via[0] ? to->via : NULL;
+}
+
 static void on_history_reply(struct redis_loop *rl, redisReply *r, void *arg)
 {
 	struct req *q = arg;
@@ -788,7 +805,7 @@ static void on_history_reply(struct redis_loop *rl, redisReply *r, void *arg)
 		struct bus_msg m;
 
 		if (entry_msg(r->element[i], &m))
-			msgs[total - 1 - n++] = m;
+			msg_move(&msgs[total - 1 - n++], &m);
 		else
 			bus_msg_clear(&m);
 	}
@@ -813,6 +830,42 @@ uint64_t bus_redis_history(struct bus_redis *b, const char *room, size_t n,
 	q->hist_cb = cb;
 	return req_sent(q, redis_loop_command(b->cmd, on_history_reply, q,
 	    "XREVRANGE %s + - COUNT %lld", key, (long long)n));
+}
+
+/* --- the other servers' members ------------------------------------------------ */
+
+static void on_roster_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct req *q = arg;
+	bool ok = r != NULL && r->type == REDIS_REPLY_ARRAY;
+	size_t total = ok ? r->elements / 2 : 0, n = 0;
+	struct bus_roster_entry *es = xcalloc(total ? total : 1, sizeof(*es));
+
+	(void)rl;
+	for (size_t i = 0; i < total; i++) {
+		const redisReply *nm = r->element[2 * i], *rm = r->element[2 * i + 1];
+
+		if (nm->type == REDIS_REPLY_STRING && rm->type == REDIS_REPLY_STRING &&
+		    names_check(nm->str, nm->len, es[n].name) == NULL &&
+		    room_check_name(rm->str, rm->len, es[n].room) == NULL)
+			n++;
+	}
+	if (!q->cancelled && !q->b->freeing && q->roster_cb != NULL)
+		q->roster_cb(q->arg, es, n, ok);
+	free(es);
+	req_free(q);
+}
+
+uint64_t bus_redis_roster(struct bus_redis *b, bus_redis_roster_cb cb, void *arg)
+{
+	struct req *q;
+
+	if (!redis_loop_up(b->cmd))
+		return 0;
+	q = req_new(b, REQ_ROSTER, "", arg);
+	q->roster_cb = cb;
+	return req_sent(q, redis_loop_command(b->cmd, on_roster_reply, q, "EVAL %s 0 %s",
+	    roster_lua, b->id));
 }
 
 /* --- setup ----------------------------------------------------------------------- */

@@ -105,6 +105,16 @@ typedef void (*bus_redis_history_cb)(void *arg, const struct bus_msg *msgs, size
 uint64_t bus_redis_history(struct bus_redis *b, const char *room, size_t n,
     bus_redis_history_cb cb, void *arg);
 
+/* Every other server's members (from their tcpchat:members:<id>), for /list, /rooms
+ * and /msg across servers. Same contract as bus_redis_history. */
+struct bus_roster_entry {
+	char name[NAME_MAX_BYTES + 1];
+	char room[ROOM_NAME_MAX_BYTES + 1];
+};
+typedef void (*bus_redis_roster_cb)(void *arg, const struct bus_roster_entry *es, size_t n,
+    bool ok);
+uint64_t bus_redis_roster(struct bus_redis *b, bus_redis_roster_cb cb, void *arg);
+
 /* Claim key (the name's folded form) for this server. cb runs later, once, with
  * BUS_CLAIM_OK or BUS_CLAIM_TAKEN (or BUS_CLAIM_DOWN if Redis was lost meanwhile: the
  * name is then held locally and claimed again on reconnect). Returns a request id > 0,

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attention.h"
 #include "chat.h"
 #include "conn.h"
 #include "duration.h"
@@ -149,6 +148,25 @@ struct member *chat_find(struct chat *ch, const char *name, size_t len)
 	ch->stats.lookups++;
 	ch->stats.bytes_hashed += len;
 	return names_find(ch->names, name, len);
+}
+
+struct member *chat_find_prefix(struct chat *ch, const char *arg, size_t len, size_t *used)
+{
+	struct member *to = NULL;
+	size_t scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
+
+	for (size_t i = 1; i <= scan; i++) {
+		struct member *who;
+
+		if (i < len && arg[i] != ' ')
+			continue;
+		who = chat_find(ch, arg, i);
+		if (who != NULL) {
+			to = who;
+			*used = i;
+		}
+	}
+	return to;
 }
 
 const char *chat_name_taken(const struct chat *ch, const struct member *m,
@@ -386,6 +404,17 @@ void chat_leave(struct chat *ch, struct member *m)
 
 /* --- actions ----------------------------------------------------------------------- */
 
+/* A rename: who ignored the old name ignores the new one. */
+static void ignores_follow(struct chat *ch, const char *old, const char *name)
+{
+	for (const struct room *r = rooms_first(&ch->rooms); r != NULL; r = rooms_next(r)) {
+		struct member *m;
+
+		ROOM_FOREACH(r, m, it)
+			member_ignore_rename(m, old, name);
+	}
+}
+
 void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 {
 	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], why[160];
@@ -407,7 +436,7 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
 	names_add(ch->names, m->name, m);
-	attention_renamed(ch, old, m->name);
+	ignores_follow(ch, old, m->name);
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", m->conn ? m->conn->peer : "-",
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
 	    log_escape(name, strlen(name), esc[1], sizeof(esc[1])));
@@ -507,7 +536,8 @@ void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), 
 
 	for (struct room *r = ch->rooms.list; r != NULL; r = r->next)
 		ROOM_FOREACH(r, m, it)
-			fn(m, arg);
+			if (!m->remote)
+				fn(m, arg);
 }
 
 static void topic_store(struct room *r, const char *text, size_t len)

@@ -22,6 +22,8 @@
 #include "spoof.h"
 
 /* Work counted, for tests and /stats: what a command costs, not how long it took. */
+struct chat_bus;
+
 struct chat_stats {
 	unsigned long lookups;      /* name lookups */
 	unsigned long bytes_hashed; /* bytes of names looked up */
@@ -34,6 +36,7 @@ struct chat {
 	struct names *names;
 	struct chatlog log;
 	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
+	struct chat_bus *cluster; /* --redis (chat_bus.h); NULL: this server is the chat */
 	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
 	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
@@ -52,6 +55,9 @@ struct chat {
 	/* Moderation (cmd_oper.c): NULL when not configured. */
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
+	/* The server's one-line summary (SIGUSR1, /stats): set by server.c. */
+	const char *(*stats_line)(void *arg, char *out, size_t outsz);
+	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
 };
 
@@ -79,6 +85,10 @@ int chat_log_snapshot(struct chat *ch, char *errbuf, size_t errsz);
 struct member *chat_find(struct chat *ch, const char *name, size_t len);
 /* Why name (checked) cannot be m's: taken by someone else; NULL if free. The
  * reason is written to why. */
+/* The member named by the longest run of words at the start of arg (names may hold
+ * spaces), its length in *used; or NULL. At most a name's length of arg is looked at,
+ * so the work is bounded whatever the length of the line. */
+struct member *chat_find_prefix(struct chat *ch, const char *arg, size_t len, size_t *used);
 const char *chat_name_taken(const struct chat *ch, const struct member *m,
     const char *name, char *why, size_t whysz);
 const struct rooms *chat_rooms(const struct chat *ch);

@@ -29,7 +29,8 @@ static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_ROOMS] = cmd_rooms, [CMDLIST_JOIN] = cmd_join, [CMDLIST_PART] = cmd_part,
 	[CMDLIST_SAY] = cmd_say, [CMDLIST_AWAY] = attention_away,
 	[CMDLIST_WHOIS] = attention_whois, [CMDLIST_IGNORE] = attention_ignore,
-	[CMDLIST_UNIGNORE] = attention_unignore, [CMDLIST_NAMES] = attention_names, [CMDLIST_MSG] = cmd_msg, [CMDLIST_HISTORY] = cmd_history,
+	[CMDLIST_UNIGNORE] = attention_unignore, [CMDLIST_NAMES] = attention_names,
+	[CMDLIST_STATS] = cmd_oper_stats, [CMDLIST_MSG] = cmd_msg, [CMDLIST_HISTORY] = cmd_history,
 	[CMDLIST_QUIT] = cmd_quit, [CMDLIST_TOPIC] = cmd_oper_topic,
 	[CMDLIST_OPER] = cmd_oper_oper, [CMDLIST_KICK] = cmd_oper_kick,
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
@@ -102,25 +103,13 @@ static void cmd_say(struct chat *ch, struct member *m, const char *arg, size_t l
 	chat_say_in(ch, m, arg, (size_t)(sp - arg), text, tlen);
 }
 
-/* NAME may contain spaces: take the longest run of words that names someone. A name
- * is at most NAME_MAX_BYTES, so only that much of the line is looked at: the work is
- * bounded whatever the length of the message. */
+/* NAME may contain spaces: the longest run of words that names someone. */
 static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	struct member *to = NULL;
 	size_t namelen = 0, scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
+	struct member *to = chat_find_prefix(ch, arg, len, &namelen);
 	char msg[128];
 
-	for (size_t i = 1; i <= scan; i++) {
-		if (i < len && arg[i] != ' ')
-			continue;
-		struct member *who = chat_find(ch, arg, i);
-
-		if (who != NULL) {
-			to = who;
-			namelen = i;
-		}
-	}
 	if (to == NULL) {
 		const char *sp = memchr(arg, ' ', scan);
 		int wl = (int)(sp ? (size_t)(sp - arg) : scan);

@@ -49,20 +49,7 @@ static const char *peer_of(const struct member *m)
  * spaces), its length in *used; or NULL. At most a name's length is looked at. */
 static struct member *target(struct chat *ch, const char *arg, size_t len, size_t *used)
 {
-	struct member *to = NULL;
-	size_t scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
-
-	for (size_t i = 1; i <= scan; i++) {
-		if (i < len && arg[i] != ' ')
-			continue;
-		struct member *who = chat_find(ch, arg, i);
-
-		if (who != NULL) {
-			to = who;
-			*used = i;
-		}
-	}
-	return to;
+	return chat_find_prefix(ch, arg, len, used);
 }
 
 static struct member *target_or_say(struct chat *ch, struct member *m, const char *arg,
@@ -77,6 +64,10 @@ static struct member *target_or_say(struct chat *ch, struct member *m, const cha
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
 		    (int)utf8_cut(arg, wl, 64), arg);
 		member_error(m, msg);
+	} else if (to->remote) {
+		member_error(m, "That user is on another server: operator actions are local "
+		    "to each server.");
+		return NULL;
 	}
 	return to;
 }
@@ -407,7 +398,7 @@ void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t 
 	if (!is_oper(m))
 		return;
 	who = chat_find(ch, arg, len);
-	if (who == NULL) {
+	if (who == NULL || who->remote) {
 		snprintf(msg, sizeof(msg), "No such user: %.*s", (int)utf8_cut(arg, len, 64), arg);
 		member_error(m, msg);
 		return;
@@ -596,4 +587,20 @@ void cmd_oper_free(struct chat *ch)
 		opers_free(ch->opers);
 	free(ch->opers);
 	ch->opers = NULL;
+}
+
+/* --- /stats --------------------------------------------------------------------------- */
+
+void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char line[1024];
+
+	(void)arg, (void)len;
+	if (!is_oper(m))
+		return;
+	if (ch->stats_line == NULL) {
+		member_error(m, "No statistics on this server.");
+		return;
+	}
+	member_info(m, ch->stats_line(ch->stats_arg, line, sizeof(line)));
 }

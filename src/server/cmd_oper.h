@@ -31,6 +31,8 @@ void cmd_oper_kick(struct chat *ch, struct member *m, const char *arg, size_t le
 void cmd_oper_ban(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_unban(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_bans(struct chat *ch, struct member *m, const char *arg, size_t len);
+/* /stats: the server's one-line summary, as SIGUSR1 logs it. */
+void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_mute(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_wall(struct chat *ch, struct member *m, const char *arg, size_t len);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "irc_session.h"
+#include "tclimits.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -43,9 +44,11 @@ static void reply(struct irc_session *s, int code, const char *p1, const char *p
 
 void irc_session_error(struct irc_session *s, const char *reason)
 {
-	char text[256];
+	char text[TC_IRC_LINE_MAX];
 
-	snprintf(text, sizeof(text), "Closing Link: %s (%s)", s->host, reason);
+	/* Cut to fit (the line is cut to TC_IRC_LINE_MAX again when it is put). */
+	if (snprintf(text, sizeof(text), "Closing Link: %s (%s)", s->host, reason) < 0)
+		text[0] = '\0';
 	irc_putl(&s->out, NULL, s->cfg->server, "ERROR", text, NULL);
 	s->closed = true;
 }

@@ -9,6 +9,7 @@
 #include "member.h"
 #include "proto.h"
 #include "tclimits.h"
+#include "util.h"
 
 static struct buf scratch;      /* one rendering of an event for one member */
 
@@ -117,12 +118,27 @@ bool member_echoes_own(const struct member *m)
 	return dialect_of(m)->echo_own;
 }
 
+int member_ignore_find(const struct member *m, const char *name, size_t len)
+{
+	for (int i = 0; i < m->nignored; i++)
+		if (strlen(m->ignored[i]) == len && strncasecmp(m->ignored[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
 bool member_ignores(const struct member *m, const char *name, size_t len)
 {
-	for (uint8_t i = 0; i < m->nignored; i++)
-		if (strlen(m->ignored[i]) == len && strncasecmp(m->ignored[i], name, len) == 0)
-			return true;
-	return false;
+	return m->nignored > 0 && member_ignore_find(m, name, len) >= 0;
+}
+
+void member_ignore_rename(struct member *m, const char *old, const char *name)
+{
+	int i = m->nignored > 0 ? member_ignore_find(m, old, strlen(old)) : -1;
+
+	if (i >= 0) {
+		free(m->ignored[i]);
+		m->ignored[i] = xstrdup(name);
+	}
 }
 
 void member_release(struct member *m)

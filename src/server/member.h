@@ -46,6 +46,7 @@ struct member {
 	uint8_t state;               /* enum member_state */
 	uint8_t namelen;
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
+	bool remote;                 /* a member on another server (--redis, chat_bus.h): no conn */
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;           /* the current room: where its plain lines go */
 	struct membership *more;     /* rooms beyond home (multi-room dialects) */
@@ -94,8 +95,11 @@ void member_entered(struct member *m);
  * and answer its hello. */
 void member_hello(struct member *m, int version);
 bool member_echoes_own(const struct member *m);
-/* Does m ignore the member called name (/ignore)? */
+/* Does m ignore the member called name (/ignore)? Its index in m->ignored, or -1. */
 bool member_ignores(const struct member *m, const char *name, size_t len);
+int member_ignore_find(const struct member *m, const char *name, size_t len);
+/* The member m ignores renamed itself from old to name: follow it. */
+void member_ignore_rename(struct member *m, const char *old, const char *name);
 /* Give back what m holds (its extra rooms must be gone: chat_leave). */
 void member_release(struct member *m);
 

@@ -16,6 +16,7 @@
 
 #include "addrlimit.h"
 #include "chat.h"
+#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "log.h"
 #include "loop.h"
@@ -39,6 +40,7 @@
 struct server {
 	struct loop *loop;
 	struct chat chat;
+	struct chat_bus *cluster;     /* --redis; NULL alone */
 	const struct serve_options *opt;
 	int lfds[2 * NET_MAX_LISTEN];
 	bool ltls[2 * NET_MAX_LISTEN]; /* the listener's kind: TLS or plain */
@@ -815,18 +817,25 @@ static void reload_tls(struct server *srv)
 		    tls_ctx_fingerprint(srv->tls));
 }
 
-/* SIGUSR1: one line of totals on stderr, whatever the log level. */
-static void on_usr1(struct loop *loop, int signo, void *arg)
+/* The one-line summary of SIGUSR1 and /stats. */
+static const char *stats_line(void *arg, char *out, size_t outsz)
 {
 	struct server *srv = arg;
 	struct stats_now sn = { .now = time(NULL), .connections = srv->nconns,
 	    .rooms = (int)chat_rooms(&srv->chat)->count, .msgs_in = srv->chat.stats.msgs_in,
 	    .msgs_out = srv->chat.stats.msgs_out };
+
+	return stats_format(&srv->stats, &sn, out, outsz);
+}
+
+/* SIGUSR1: one line of totals on stderr, whatever the log level. */
+static void on_usr1(struct loop *loop, int signo, void *arg)
+{
 	char line[1024];
 
 	(void)loop, (void)signo;
 	fprintf(stderr, "tcpchat[%ld]: stats: %s\n", (long)getpid(),
-	    stats_format(&srv->stats, &sn, line, sizeof(line)));
+	    stats_line(arg, line, sizeof(line)));
 }
 
 static void on_hup(struct loop *loop, int signo, void *arg)
@@ -953,10 +962,8 @@ static int load_bans(struct server *srv, char *err, size_t errsz)
 	}
 	bans_free(&srv->chat.bans);
 	bans_init(&srv->chat.bans, path);
-	if (bans_load(&srv->chat.bans, time(NULL), &skipped, why, sizeof(why)) != 0) {
-		snprintf(err, errsz, "bans: %s", why);
-		return -1;
-	}
+	if (bans_load(&srv->chat.bans, time(NULL), &skipped, err, errsz) != 0)
+		return -1;      /* the reason names the file */
 	if (skipped > 0)
 		log_msg(LOG_WARN, "%s: %zu bad line%s skipped", path, skipped,
 		    skipped == 1 ? "" : "s");
@@ -982,8 +989,16 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 	srv->soft_limit = srv->hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
+	srv->chat.stats_line = stats_line;
+	srv->chat.stats_arg = srv;
 	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 	srv->loop = loop_new();
+	net_set_reuse_port(opt->reuse_port);
+	if (opt->redis != NULL && (srv->cluster = chat_bus_new(&srv->chat, srv->loop,
+	    opt->redis, (size_t)opt->history, err, errsz)) == NULL)
+		return -1;
+	if (srv->cluster != NULL)
+		chat_bus_wait_up(srv->cluster, srv->loop);
 	setup_admission(srv);
 	spoof_init();
 	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 ||
@@ -1035,6 +1050,8 @@ int server_main(const struct serve_options *opt)
 	raise_fd_limit();
 	if (server_setup(&srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tcpchat: %s\n", err);
+		close_listeners(&srv);
+		chat_bus_close(srv.cluster, srv.loop);
 		server_free(&srv);
 		spoof_shutdown();
 		return 1;
@@ -1045,6 +1062,8 @@ int server_main(const struct serve_options *opt)
 		rc = 1;
 	}
 	report_held(&srv);
+	close_listeners(&srv);
+	chat_bus_close(srv.cluster, srv.loop);   /* names released, out of the cluster */
 	server_free(&srv);
 	spoof_shutdown();
 	return rc;

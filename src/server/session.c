@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_bus.h"
 #include "cmd.h"
 #include "log.h"
 #include "opers.h"
@@ -198,6 +199,31 @@ static bool is_hello(const struct session *s, const char *raw, size_t len)
 	    memcmp(raw, hello, sizeof(hello) - 1) == 0;
 }
 
+static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget);
+
+/* --redis: the claim of the name came back (ok: no other server holds it). */
+static void name_claimed(struct chat *ch, void *arg, bool ok)
+{
+	struct session *s = arg;
+	char name[NAME_MAX_BYTES + 1], why[160];
+	const char *reason = NULL;
+
+	s->wait = NULL;
+	memcpy(name, s->m.name, sizeof(name));
+	if (!ok) {
+		snprintf(why, sizeof(why), "Name \"%s\" is already taken.", name);
+		reason = why;
+	} else {
+		reason = chat_name_taken(ch, &s->m, name, why, sizeof(why));
+	}
+	if (reason != NULL)
+		refuse_name(s, reason);
+	else
+		chat_enter(ch, &s->m, name);
+	if (!s->m.conn->closing)
+		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
+}
+
 static void take_name(struct chat *ch, struct session *s, const char *raw, size_t len)
 {
 	char name[NAME_MAX_BYTES + 1], why[160], esc[LOG_ESCAPE_MAX];
@@ -221,6 +247,12 @@ static void take_name(struct chat *ch, struct session *s, const char *raw, size_
 	}
 	log_msg(LOG_INFO, "name %s: \"%s\"", peer, log_escape(name, strlen(name), esc,
 	    sizeof(esc)));
+	if (ch->cluster != NULL) {
+		member_set_name(&s->m, name);
+		s->wait = chat_bus_claim(ch->cluster, name, name_claimed, s);
+		if (s->wait != NULL)
+			return;
+	}
 	chat_enter(ch, &s->m, name);
 }
 
@@ -346,6 +378,8 @@ static bool handle_input(struct chat *ch, struct session *s, bool limited, long 
 	size_t used;
 
 	while (!c->closing && buf_len(&c->in) > 0) {
+		if (s->wait != NULL)
+			return false;
 		if (limited && s->tokens < 1 && line_waiting(c))
 			return true;
 		if (budget != NULL && *budget == 0)
@@ -422,5 +456,8 @@ long session_burst(const struct chat *ch)
 
 void session_leave(struct chat *ch, struct session *s)
 {
+	if (s->wait != NULL)
+		chat_bus_cancel(ch->cluster, s->wait);
+	s->wait = NULL;
 	chat_leave(ch, &s->m);
 }

@@ -25,6 +25,7 @@ struct session {
 	bool locked;             /* the server password is still to be given */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
+	struct chat_bus_wait *wait; /* --redis: the name is being claimed; input waits */
 };
 
 struct session *session_new(struct conn *c, int64_t now_ms);

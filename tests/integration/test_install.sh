@@ -40,6 +40,7 @@ check_tree() {
 		share/zsh/site-functions/_tcpchat
 		share/fish/vendor_completions.d/tcpchat.fish
 		share/doc/tcpchat/examples/tcpchat.service
+		share/doc/tcpchat/examples/tcpchat.logrotate
 		share/doc/tcpchat/README.md
 		share/doc/tcpchat/LICENSE
 	)

@@ -112,6 +112,23 @@ def test_failed_oper_costs_extra_tokens():
             assert s.stop() == 0
 
 
+def test_stats_for_operators():
+    """/stats (issue 14): the one-line summary SIGUSR1 logs, for operators only."""
+    with tempfile.TemporaryDirectory() as d:
+        s = Setup(d).server()
+        try:
+            a = join(s.port, "alice")
+            a.line("/stats")
+            reply(a, "alice", re.escape("Only operators can do that (see /oper)."))
+            oper(a, "alice")
+            a.line("hello")
+            a.line("/stats")
+            reply(a, "alice", r"uptime \d+h\d\dm\d\ds, connections 1 \(\d+ accepted, 0 refused\), "
+                  r"rooms 1, messages 1 in 0 out, [^\n]*")
+        finally:
+            assert s.stop() == 0
+
+
 def test_kick():
     with tempfile.TemporaryDirectory() as d:
         s = Setup(d).server()
@@ -384,7 +401,7 @@ def test_password_prompt_three_tries():
 if __name__ == "__main__":
     run([test_oper_file_with_loose_permissions_is_refused,
          test_oper_good_and_bad_password_never_logged, test_failed_oper_costs_extra_tokens,
-         test_kick, test_ban_with_duration_survives_a_restart_then_unban,
+         test_stats_for_operators, test_kick, test_ban_with_duration_survives_a_restart_then_unban,
          test_mute_and_unmute, test_wall_reaches_every_room, test_purge_survives_a_restart,
          test_topic_shown_to_joiners_and_kept_across_restart,
          test_topic_needs_an_operator_when_there_is_an_oper_file,

@@ -67,6 +67,27 @@ static void every_room_event_round_trips(void **state)
 	bus_msg_clear(&m);
 }
 
+/* A room switch carries the other room ("via"); nothing else may. */
+static void moves_carry_the_other_room(void **state)
+{
+	struct event ev = { .type = EV_MOVE_OUT, .t = 5, .room = &lobby, .name = "bob",
+	    .namelen = 3, .via = "side" };
+	struct bus_msg m = roundtrip(&ev);
+	const char *bad = "{\"v\":1,\"server\":\"s\",\"seq\":1,\"type\":\"msg\",\"time\":1,"
+	    "\"room\":\"lobby\",\"name\":\"a\",\"other\":\"\",\"text\":\"x\",\"via\":\"side\"}";
+	char err[128];
+
+	(void)state;
+	assert_string_equal(m.via, "side");
+	bus_msg_clear(&m);
+	ev.type = EV_JOIN;
+	ev.via = NULL;
+	m = roundtrip(&ev);
+	assert_string_equal(m.via, "");
+	bus_msg_clear(&m);
+	assert_int_equal(bus_codec_decode(bad, strlen(bad), &m, err, sizeof(err)), -1);
+}
+
 static void the_wire_format(void **state)
 {
 	struct event ev = { .type = EV_MSG, .t = 1764581400, .room = &lobby, .name = "alice",
@@ -194,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_room_event_round_trips),
 		cmocka_unit_test(the_wire_format),
+		cmocka_unit_test(moves_carry_the_other_room),
 		cmocka_unit_test(what_is_refused),
 		cmocka_unit_test(text_is_sanitised_again),
 		cmocka_unit_test(too_long_is_refused),

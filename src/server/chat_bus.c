@@ -1,0 +1,664 @@
+/* chat_bus.c: the chat in a cluster (see chat_bus.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus_redis.h"
+#include "chat_bus.h"
+#include "log.h"
+#include "spoof.h"
+#include "tclimits.h"
+#include "util.h"
+
+/* A room this server has local members in: subscribed. */
+struct croom {
+	struct croom *next;
+	int local;                  /* local members */
+	unsigned long msgs;         /* messages applied (to merge a history reply) */
+	char name[ROOM_NAME_MAX_BYTES + 1];
+};
+
+/* A user of another server. */
+struct ghost {
+	struct member m;            /* first: found by names_find as a member */
+	struct ghost *prev, *next;
+	int64_t touched_ms;         /* last changed (by an event or the roster) */
+};
+
+struct chat_bus {
+	struct chat *ch;
+	struct loop *loop;
+	struct bus_redis *b;
+	struct bus bus, inner;
+	struct croom *rooms;
+	struct ghost *ghosts;
+	struct chat_bus_wait *waits;
+	struct hist_req *hists;
+	uint64_t roster_timer, roster_req;
+	int64_t roster_sent_ms;
+	bool told_down;
+};
+
+struct chat_bus_wait {
+	struct chat_bus *cb;
+	struct chat_bus_wait *prev, *next;
+	uint64_t id;
+	bool history;               /* the claim is done: waiting for the room's history */
+	bool subscribing;           /* holding a use of the default room until subscribed */
+	uint64_t timer;             /* polling for the subscription */
+	int64_t deadline_ms;
+	unsigned long msgs;         /* croom msgs when the history was asked */
+	chat_bus_done done;
+	void *arg;
+	char name[NAME_MAX_BYTES + 1];
+};
+
+static void ask_roster(struct chat_bus *cb);
+
+/* --- rooms used here ---------------------------------------------------------------- */
+
+static struct croom *croom_find(const struct chat_bus *cb, const char *name)
+{
+	for (struct croom *r = cb->rooms; r != NULL; r = r->next)
+		if (names_equal(r->name, name))
+			return r;
+	return NULL;
+}
+
+static struct croom *croom_get(struct chat_bus *cb, const char *name)
+{
+	struct croom *r = croom_find(cb, name);
+
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		snprintf(r->name, sizeof(r->name), "%s", name);
+		r->next = cb->rooms;
+		cb->rooms = r;
+	}
+	return r;
+}
+
+static int local_in(const struct chat_bus *cb, const char *room)
+{
+	const struct croom *r = croom_find(cb, room);
+
+	return r != NULL ? r->local : 0;
+}
+
+/* The room's backlog becomes its stream's newest messages, then the `extra` messages
+ * applied here since the stream was asked (they are not in the reply). */
+static void history_fill(struct chat_bus *cb, const char *room, const struct bus_msg *msgs,
+    size_t n, unsigned long extra)
+{
+	struct room *r = rooms_find(&cb->ch->rooms, room);
+	struct backlog nb;
+
+	if (r == NULL)
+		return;
+	backlog_init(&nb, cb->ch->rooms.hist_max, TC_HISTORY_MAX_BYTES);
+	for (size_t i = 0; i < n; i++)
+		backlog_add(&nb, msgs[i].ev.t, msgs[i].ev.name, msgs[i].ev.namelen,
+		    msgs[i].ev.text, msgs[i].ev.len);
+	for (size_t i = r->hist.count > extra ? r->hist.count - extra : 0; i < r->hist.count; i++) {
+		const struct hentry *e = backlog_get(&r->hist, i);
+
+		backlog_add(&nb, e->t, hentry_name(e), e->namelen, hentry_text(e), e->textlen);
+	}
+	backlog_free(&r->hist);
+	r->hist = nb;
+}
+
+struct hist_req {
+	struct hist_req *prev, *next;   /* cb->hists: freed at close if not answered */
+	struct chat_bus *cb;
+	unsigned long msgs;
+	char room[ROOM_NAME_MAX_BYTES + 1];
+};
+
+static void hist_free(struct hist_req *h)
+{
+	if (h->prev != NULL)
+		h->prev->next = h->next;
+	else
+		h->cb->hists = h->next;
+	if (h->next != NULL)
+		h->next->prev = h->prev;
+	free(h);
+}
+
+static void on_room_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
+{
+	struct hist_req *h = arg;
+	struct croom *r = croom_find(h->cb, h->room);
+
+	if (ok && r != NULL)
+		history_fill(h->cb, h->room, msgs, n, r->msgs - h->msgs);
+	hist_free(h);
+}
+
+static void room_used(struct chat_bus *cb, const char *room)
+{
+	struct croom *r = croom_get(cb, room);
+	struct hist_req *h;
+
+	if (r->local++ > 0)
+		return;
+	bus_redis_room_used(cb->b, room);
+	ask_roster(cb);         /* who of the other servers is in it already */
+	h = xcalloc(1, sizeof(*h));
+	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .msgs = r->msgs };
+	snprintf(h->room, sizeof(h->room), "%s", room);
+	if (cb->hists != NULL)
+		cb->hists->prev = h;
+	cb->hists = h;
+	/* The request is never cancelled: a reply after the room emptied is ignored. */
+	if (bus_redis_history(cb->b, room, cb->ch->rooms.hist_max, on_room_history, h) == 0)
+		hist_free(h);
+}
+
+static void room_unused(struct chat_bus *cb, const char *room)
+{
+	struct croom *r = croom_find(cb, room);
+
+	if (r == NULL || r->local == 0 || --r->local > 0)
+		return;
+	bus_redis_room_unused(cb->b, room);
+}
+
+/* --- names ------------------------------------------------------------------------ */
+
+static char *name_key(const char *name)
+{
+	size_t n;
+
+	return spoof_skeleton(name, strlen(name), &n);
+}
+
+static void release(struct chat_bus *cb, const char *name, size_t len)
+{
+	char nm[NAME_MAX_BYTES + 1], *key;
+
+	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
+	key = name_key(nm);
+	if (key != NULL)
+		bus_redis_release(cb->b, key);
+	free(key);
+}
+
+/* After a rename (decided with the names this server knows): the new name in Redis. */
+static void on_rename_claim(void *arg, const char *key, enum bus_claim result)
+{
+	(void)arg;
+	if (result == BUS_CLAIM_TAKEN)
+		log_msg(LOG_WARN, "redis: a renamed user's name is also held by another server (%s)",
+		    key);
+}
+
+static void claim_renamed(struct chat_bus *cb, const char *name, size_t len)
+{
+	char nm[NAME_MAX_BYTES + 1], *key;
+
+	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
+	key = name_key(nm);
+	if (key != NULL)
+		bus_redis_claim(cb->b, key, on_rename_claim, cb);
+	free(key);
+}
+
+/* --- the events decided here ------------------------------------------------------- */
+
+static void on_local(void *arg, const struct event *ev)
+{
+	struct chat_bus *cb = arg;
+	const char *room = ev->room != NULL ? ev->room->name : NULL;
+
+	if (room == NULL)
+		return;
+	switch (ev->type) {
+	case EV_JOIN:
+	case EV_MOVE_IN:
+		room_used(cb, room);
+		break;
+	case EV_LEAVE:
+		release(cb, ev->name, ev->namelen);
+		room_unused(cb, room);
+		break;
+	case EV_MOVE_OUT:
+		room_unused(cb, room);
+		break;
+	case EV_RENAME:
+		release(cb, ev->name, ev->namelen);
+		claim_renamed(cb, ev->other, ev->otherlen);
+		break;
+	case EV_MSG:
+		croom_get(cb, room)->msgs++;
+		break;
+	default:
+		break;
+	}
+	bus_publish(&cb->inner, ev);
+}
+
+/* --- remote members ----------------------------------------------------------------- */
+
+static struct ghost *ghost_find(struct chat_bus *cb, const char *name, size_t len)
+{
+	struct member *m = names_find(cb->ch->names, name, len);
+
+	return m != NULL && m->remote ? (struct ghost *)(void *)m : NULL;
+}
+
+static void ghost_unplace(struct chat_bus *cb, struct ghost *g)
+{
+	struct room *r = g->m.room;
+
+	if (r == NULL)
+		return;
+	room_remove(r, &g->m);
+	if (local_in(cb, r->name) == 0)
+		rooms_tidy(&cb->ch->rooms, r);
+}
+
+static void ghost_free(struct chat_bus *cb, struct ghost *g)
+{
+	ghost_unplace(cb, g);
+	names_del(cb->ch->names, g->m.name);
+	if (g->prev != NULL)
+		g->prev->next = g->next;
+	else
+		cb->ghosts = g->next;
+	if (g->next != NULL)
+		g->next->prev = g->prev;
+	free(g);
+}
+
+/* name (of another server) is in room r now (NULL: somewhere this server does not see). */
+static void ghost_place(struct chat_bus *cb, const char *name, size_t len, struct room *r)
+{
+	struct member *m = names_find(cb->ch->names, name, len);
+	struct ghost *g;
+
+	if (m != NULL && !m->remote)
+		return;                 /* a local user has it (an outage's clash) */
+	g = (struct ghost *)(void *)m;
+	if (g == NULL) {
+		g = xcalloc(1, sizeof(*g));
+		member_init(&g->m, NULL);
+		g->m.remote = true;
+		g->m.state = MEMBER_CHATTING;
+		snprintf(g->m.name, sizeof(g->m.name), "%.*s", (int)len, name);
+		g->m.namelen = (uint8_t)strlen(g->m.name);
+		names_add(cb->ch->names, g->m.name, &g->m);
+		g->next = cb->ghosts;
+		if (cb->ghosts != NULL)
+			cb->ghosts->prev = g;
+		cb->ghosts = g;
+	}
+	g->touched_ms = loop_now_ms();
+	if (g->m.room == r)
+		return;
+	ghost_unplace(cb, g);
+	if (r != NULL)
+		room_add(&cb->ch->rooms, r, &g->m);
+}
+
+static void ghost_gone(struct chat_bus *cb, const char *name, size_t len)
+{
+	struct ghost *g = ghost_find(cb, name, len);
+
+	if (g != NULL)
+		ghost_free(cb, g);
+}
+
+static void ghost_rename(struct chat_bus *cb, const struct event *ev)
+{
+	struct ghost *g = ghost_find(cb, ev->name, ev->namelen);
+
+	if (g == NULL || names_find(cb->ch->names, ev->other, ev->otherlen) != NULL)
+		return;
+	names_del(cb->ch->names, g->m.name);
+	snprintf(g->m.name, sizeof(g->m.name), "%.*s", (int)ev->otherlen, ev->other);
+	g->m.namelen = (uint8_t)strlen(g->m.name);
+	names_add(cb->ch->names, g->m.name, &g->m);
+	g->touched_ms = loop_now_ms();
+}
+
+/* --- the events decided elsewhere --------------------------------------------------- */
+
+static void deliver_priv(struct chat_bus *cb, struct event *e)
+{
+	struct member *to = names_find(cb->ch->names, e->other, e->otherlen);
+
+	if (to == NULL || to->remote || to->room == NULL)
+		return;
+	e->room = to->room;
+	chat_apply(cb->ch, e, NULL);
+}
+
+static void apply_in(struct chat_bus *cb, struct event *e, struct room *r)
+{
+	if (r == NULL)
+		return;
+	e->room = r;
+	chat_apply(cb->ch, e, NULL);
+	if (e->type == EV_LEAVE || e->type == EV_MOVE_OUT)
+		rooms_tidy(&cb->ch->rooms, r);
+}
+
+static void on_remote(void *arg, const char *room, const struct event *ev)
+{
+	struct chat_bus *cb = arg;
+	struct room *r = rooms_find(&cb->ch->rooms, room);
+	struct event e = *ev;
+
+	switch (e.type) {
+	case EV_PRIV:
+		deliver_priv(cb, &e);
+		return;
+	case EV_JOIN:
+	case EV_MOVE_IN:
+		apply_in(cb, &e, r);
+		ghost_place(cb, e.name, e.namelen, r);
+		return;
+	case EV_LEAVE:
+		ghost_gone(cb, e.name, e.namelen);
+		break;
+	case EV_MOVE_OUT:
+		ghost_place(cb, e.name, e.namelen,
+		    e.via != NULL ? rooms_get(&cb->ch->rooms, e.via) : NULL);
+		break;
+	case EV_RENAME:
+		ghost_rename(cb, &e);
+		break;
+	case EV_MSG:
+		if (r != NULL)
+			croom_get(cb, r->name)->msgs++;
+		break;
+	default:
+		break;
+	}
+	/* Again: moving the member out may have dropped an empty room. */
+	apply_in(cb, &e, rooms_find(&cb->ch->rooms, room));
+}
+
+/* --- the roster: every other server's members, for the rooms not subscribed -------- */
+
+static bool in_roster(const struct bus_roster_entry *es, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names_equal(es[i].name, name))
+			return true;
+	return false;
+}
+
+static void on_roster(void *arg, const struct bus_roster_entry *es, size_t n, bool ok)
+{
+	struct chat_bus *cb = arg;
+	struct ghost *g, *next;
+
+	cb->roster_req = 0;
+	if (!ok)
+		return;
+	/* What changed after the question was asked is newer than the answer. */
+	for (g = cb->ghosts; g != NULL; g = next) {
+		next = g->next;
+		if (g->touched_ms < cb->roster_sent_ms && !in_roster(es, n, g->m.name))
+			ghost_free(cb, g);
+	}
+	for (size_t i = 0; i < n; i++) {
+		g = ghost_find(cb, es[i].name, strlen(es[i].name));
+		if (g != NULL && g->touched_ms >= cb->roster_sent_ms)
+			continue;
+		if (g == NULL || g->m.room == NULL || !names_equal(g->m.room->name, es[i].room))
+			ghost_place(cb, es[i].name, strlen(es[i].name),
+			    rooms_get(&cb->ch->rooms, es[i].room));
+	}
+}
+
+static void ask_roster(struct chat_bus *cb)
+{
+	if (cb->roster_req != 0)
+		return;
+	cb->roster_sent_ms = loop_now_ms();
+	cb->roster_req = bus_redis_roster(cb->b, on_roster, cb);
+}
+
+static void on_roster_timer(struct loop *loop, void *arg)
+{
+	struct chat_bus *cb = arg;
+
+	cb->roster_timer = loop_timer_add(loop, TC_REDIS_REFRESH_MS, on_roster_timer, cb);
+	ask_roster(cb);
+}
+
+/* --- Redis away and back ------------------------------------------------------------ */
+
+static char down_text[] = "The link to the other servers is down: "
+    "you are talking with this server's users only for now.";
+static char back_text[] = "The link to the other servers is back.";
+
+static void tell_one(struct member *m, void *arg)
+{
+	member_info(m, arg);
+	member_prompt(m, time(NULL));
+}
+
+static void on_status(void *arg, bool up)
+{
+	struct chat_bus *cb = arg;
+
+	if (!up && !cb->told_down) {
+		cb->told_down = true;
+		log_msg(LOG_WARN, "redis: lost; serving this server's users only until it is back");
+		chat_each_member(cb->ch, tell_one, down_text);
+	} else if (up && cb->told_down) {
+		cb->told_down = false;
+		log_msg(LOG_WARN, "redis: back; the cluster is whole again");
+		chat_each_member(cb->ch, tell_one, back_text);
+	}
+	if (up)
+		ask_roster(cb);
+}
+
+static void on_name_lost(void *arg, const char *key)
+{
+	(void)arg;
+	log_msg(LOG_WARN, "redis: a name held here during the outage was taken by another "
+	    "server meanwhile (%s); both users keep it until one renames", key);
+}
+
+/* --- claiming a new user's name ---------------------------------------------------- */
+
+static void wait_free(struct chat_bus_wait *w)
+{
+	if (w->timer != 0)
+		loop_timer_cancel(w->cb->loop, w->timer);
+	if (w->subscribing)
+		bus_redis_room_unused(w->cb->b, TC_DEFAULT_ROOM);
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		w->cb->waits = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	free(w);
+}
+
+static void wait_done(struct chat_bus_wait *w, bool ok)
+{
+	struct chat *ch = w->cb->ch;
+	struct chat_bus *cb = w->cb;
+	chat_bus_done done = w->done;
+	void *arg = w->arg;
+	bool held = w->subscribing;
+
+	w->subscribing = false;
+	wait_free(w);
+	done(ch, arg, ok);
+	if (held)       /* after the entry took its own use: no unsubscribe between */
+		bus_redis_room_unused(cb->b, TC_DEFAULT_ROOM);
+}
+
+static void on_entry_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
+{
+	struct chat_bus_wait *w = arg;
+	struct croom *r = croom_get(w->cb, TC_DEFAULT_ROOM);
+
+	/* Still no local member in the room: its backlog is the stream's. */
+	if (ok && r->local == 0)
+		history_fill(w->cb, TC_DEFAULT_ROOM, msgs, n, r->msgs - w->msgs);
+	wait_done(w, true);
+}
+
+static void on_entry_poll(struct loop *loop, void *arg)
+{
+	struct chat_bus_wait *w = arg;
+	struct chat_bus *cb = w->cb;
+
+	w->timer = 0;
+	if (!bus_redis_room_subscribed(cb->b, TC_DEFAULT_ROOM) && bus_redis_up(cb->b) &&
+	    loop_now_ms() < w->deadline_ms) {
+		w->timer = loop_timer_add(loop, 5, on_entry_poll, w);
+		return;
+	}
+	w->msgs = croom_get(cb, TC_DEFAULT_ROOM)->msgs;
+	w->id = bus_redis_history(cb->b, TC_DEFAULT_ROOM, cb->ch->rooms.hist_max,
+	    on_entry_history, w);
+	if (w->id == 0)
+		wait_done(w, true);
+}
+
+static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
+{
+	struct chat_bus_wait *w = arg;
+	struct chat_bus *cb = w->cb;
+
+	(void)key;
+	if (result == BUS_CLAIM_TAKEN) {
+		wait_done(w, false);
+		return;
+	}
+	w->history = true;
+	w->id = 0;
+	if (local_in(cb, TC_DEFAULT_ROOM) > 0) {
+		wait_done(w, true);
+		return;
+	}
+	/* The room's channel first, so nothing said after the history is missed. */
+	w->subscribing = true;
+	bus_redis_room_used(cb->b, TC_DEFAULT_ROOM);
+	w->deadline_ms = loop_now_ms() + TC_REDIS_COMMAND_TIMEOUT_MS;
+	on_entry_poll(cb->loop, w);
+}
+
+struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+    chat_bus_done done, void *arg)
+{
+	struct chat_bus_wait *w = xcalloc(1, sizeof(*w));
+	char *key = name_key(name);
+
+	*w = (struct chat_bus_wait){ .cb = cb, .done = done, .arg = arg };
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	w->next = cb->waits;
+	if (cb->waits != NULL)
+		cb->waits->prev = w;
+	cb->waits = w;
+	w->id = key != NULL ? bus_redis_claim(cb->b, key, on_entry_claim, w) : 0;
+	free(key);
+	if (w->id == 0) {
+		wait_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
+{
+	bus_redis_cancel(cb->b, w->id);
+	if (w->history)
+		release(cb, w->name, strlen(w->name));   /* claimed for a user now gone */
+	wait_free(w);
+}
+
+/* --- setup ------------------------------------------------------------------------- */
+
+struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,
+    size_t history, char *err, size_t errsz)
+{
+	struct chat_bus *cb = xcalloc(1, sizeof(*cb));
+	struct bus_redis_config cfg = { .url = url, .history = history, .deliver = on_remote,
+	    .name_lost = on_name_lost, .status = on_status, .arg = cb };
+
+	cb->ch = ch;
+	cb->loop = loop;
+	cb->b = bus_redis_new(loop, &cfg, err, errsz);
+	if (cb->b == NULL) {
+		free(cb);
+		return NULL;
+	}
+	cb->inner = bus_redis_bus(cb->b);
+	cb->bus = (struct bus){ on_local, cb };
+	ch->bus = &cb->bus;
+	ch->cluster = cb;
+	cb->roster_timer = loop_timer_add(loop, TC_REDIS_REFRESH_MS, on_roster_timer, cb);
+	log_msg(LOG_INFO, "redis: %s, this server is %s", url, bus_redis_server_id(cb->b));
+	return cb;
+}
+
+static void on_up_poll(struct loop *loop, void *arg)
+{
+	struct chat_bus *cb = arg;
+
+	if (bus_redis_up(cb->b) || loop_now_ms() > cb->roster_sent_ms)
+		loop_stop(loop);
+	else
+		loop_timer_add(loop, 10, on_up_poll, cb);
+}
+
+void chat_bus_wait_up(struct chat_bus *cb, struct loop *loop)
+{
+	cb->roster_sent_ms = loop_now_ms() + TC_REDIS_CONNECT_TIMEOUT_MS;   /* the deadline */
+	loop_timer_add(loop, 0, on_up_poll, cb);
+	(void)loop_run(loop);
+	cb->roster_sent_ms = 0;
+	if (!bus_redis_up(cb->b))
+		log_msg(LOG_WARN, "redis: not reachable yet; serving this server's users only "
+		    "until it is");
+}
+
+static void on_leave_poll(struct loop *loop, void *arg)
+{
+	struct chat_bus *cb = arg;
+
+	if (bus_redis_left(cb->b) || loop_now_ms() > cb->roster_sent_ms)
+		loop_stop(loop);
+	else
+		loop_timer_add(loop, 10, on_leave_poll, cb);
+}
+
+void chat_bus_close(struct chat_bus *cb, struct loop *loop)
+{
+	if (cb == NULL)
+		return;
+	loop_timer_cancel(loop, cb->roster_timer);
+	bus_redis_leave(cb->b);
+	cb->roster_sent_ms = loop_now_ms() + TC_REDIS_COMMAND_TIMEOUT_MS;   /* the deadline */
+	loop_timer_add(loop, 10, on_leave_poll, cb);
+	(void)loop_run(loop);
+	while (cb->ghosts != NULL)
+		ghost_free(cb, cb->ghosts);
+	while (cb->waits != NULL)
+		wait_free(cb->waits);
+	while (cb->rooms != NULL) {
+		struct croom *r = cb->rooms;
+
+		cb->rooms = r->next;
+		free(r);
+	}
+	bus_redis_free(cb->b);      /* no callback runs after this */
+	while (cb->hists != NULL)
+		hist_free(cb->hists);
+	cb->ch->bus = NULL;
+	cb->ch->cluster = NULL;
+	free(cb);
+}

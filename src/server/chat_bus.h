@@ -1,0 +1,48 @@
+/*
+ * chat_bus.h: the chat in a cluster (--redis): glue between chat.c and the Redis bus
+ * (bus_redis.h). It
+ *   - watches the events this server decides (it is the chat's bus.h hook): the first
+ *     local member entering a room subscribes to its channel (and refreshes the room's
+ *     history from its stream), the last one leaving unsubscribes; a leave releases
+ *     the name, a rename claims the new one;
+ *   - applies what the other servers decide (chat_apply), and keeps a "remote" member
+ *     (member.remote, no connection) for each user of another server, so that /list,
+ *     /rooms, /msg, the announce limit and the local name check see the whole cluster.
+ *     Remote members are kept from the events of the rooms subscribed and, for every
+ *     room, from the servers' member lists in Redis, read every TC_REDIS_REFRESH_MS;
+ *   - claims a new user's name in Redis before the user enters (chat_bus_claim);
+ *   - tells the local users, once, when Redis goes away and when it is back.
+ */
+#ifndef CHAT_BUS_H
+#define CHAT_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chat.h"
+#include "loop.h"
+
+struct chat_bus;
+struct chat_bus_wait;
+
+/* Join the cluster at url; sets ch->bus and ch->cluster. NULL with err on a bad URL. */
+struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,
+    size_t history, char *err, size_t errsz);
+/* At start, before the listeners: run loop until Redis answers, at most
+ * TC_REDIS_CONNECT_TIMEOUT_MS (then serve alone until it does). */
+void chat_bus_wait_up(struct chat_bus *cb, struct loop *loop);
+/* Leave the cluster cleanly (names released, out of the presence set), running loop
+ * for at most TC_REDIS_COMMAND_TIMEOUT_MS until Redis answered; then free. */
+void chat_bus_close(struct chat_bus *cb, struct loop *loop);
+
+/* Claim name for a member about to enter the default room (and fetch that room's
+ * history if no local member is in it). done runs later, once, with ok false when
+ * another server holds the name. NULL: nothing to wait for (Redis is down: the name
+ * is held locally and claimed again on reconnect), go ahead now. */
+typedef void (*chat_bus_done)(struct chat *ch, void *arg, bool ok);
+struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+    chat_bus_done done, void *arg);
+/* The member waiting is going away: done will not run. */
+void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w);
+
+#endif

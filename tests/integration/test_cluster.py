@@ -1,0 +1,358 @@
+"""Issue 16: several servers, one chat, through a real redis-server (--redis).
+
+Each test starts its own redis-server on a free port (no persistence) and stops it.
+Skipped (exit 77) when redis-server is not installed.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from tclib import BANNER, TS, TIMEOUT, Client, Server, fail, join, joined, left, proto_join, run
+
+REDIS = shutil.which("redis-server")
+
+
+def free_port():
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
+class Redis:
+    """redis-server on a free port; restartable on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1",
+                                      "--save", "", "--appendonly", "no"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                if self.command("PING") == "+PONG":
+                    return
+            except OSError:
+                time.sleep(0.05)
+        fail("redis-server did not start")
+
+    def command(self, *words):
+        """One command; the first line of the reply."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as so:
+            req = "*%d\r\n" % len(words) + "".join(
+                "$%d\r\n%s\r\n" % (len(w.encode()), w) for w in words)
+            so.sendall(req.encode())
+            data = b""
+            while b"\r\n" not in data:
+                chunk = so.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            time.sleep(0.05)
+            so.settimeout(0.2)
+            try:
+                while True:
+                    chunk = so.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            except OSError:
+                pass
+            self.last = data.decode(errors="replace")
+            return self.last.split("\r\n")[0]
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    @property
+    def url(self):
+        return "redis://127.0.0.1:%d" % self.port
+
+
+def node(r, *args):
+    return Server("-v", "-r", "0", "--redis", r.url, *args)
+
+
+def settle(*clients, quiet=0.2):
+    """Read until every client has been quiet for `quiet` seconds; what came is kept
+    in each client's .log."""
+    busy = True
+    while busy:
+        busy = False
+        for c in clients:
+            data = c.quiet(quiet)
+            c.log = getattr(c, "log", b"") + data
+            busy = busy or bool(data)
+
+
+def stop_all(servers, r):
+    try:
+        for s in servers:
+            if s.proc.poll() is None:
+                assert s.stop() == 0, s.stderr()
+    finally:
+        r.kill()
+
+
+# --- the nc transcript across servers ---------------------------------------------
+
+def script(port_a, port_b, rkill=None):
+    """The same conversation; returns what alice and bob received (times masked)."""
+    a = join(port_a, "alice")
+    settle(a)
+    b = join(port_b, "bob")
+    settle(a, b)
+    steps = [(a, "hi bob"), (b, "hello alice"), (a, "/list"), (b, "/name robert"),
+             (a, "/msg robert psst"), (b, "/msg alice back"), (b, "/join side"),
+             (a, "/rooms"), (a, "/join side"), (b, "in side"), (a, "/list"), (b, "/join lobby")]
+    for who, line in steps:
+        who.line(line)
+        time.sleep(0.15)
+        settle(a, b)
+    b.close()
+    time.sleep(0.3)
+    settle(a)
+    out = [re.sub(TS, "TS", c.log.decode()) for c in (a, b)]
+    a.close()
+    return out
+
+
+def test_nc_transcript_exact_across_servers():
+    one = Server("-r", "0")
+    try:
+        want = script(one.port, one.port)
+    finally:
+        assert one.stop() == 0
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        got = script(s1.port, s2.port)
+    finally:
+        stop_all([s1, s2], r)
+    if "psst" not in want[1] or "robert" not in want[0] or "in side" not in want[0]:
+        fail("the one-server transcript is incomplete: %r" % want)
+    for who, w, g in zip(("alice", "bob"), want, got):
+        if w != g:
+            fail("%s's transcript differs across servers:\none server:\n%s\ncluster:\n%s"
+                 % (who, w, g))
+
+
+def test_client_protocol_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        p = proto_join(s2.port, "pat")
+        joined(a, "pat")
+        a.line("hello pat")
+        p.expect(r"MSG\t[^\t]*\talice\thello pat\n")
+        p.line("hi alice")
+        a.expect(r"\[" + TS + r"\]\[pat\]:hi alice\n")
+        a.line("/msg pat secret")
+        p.expect(r"PRIV\t[^\n]*alice[^\n]*secret\n")
+        p.close()
+        left(a, "pat")
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_three_servers():
+    r = Redis()
+    ss = [node(r) for _ in range(3)]
+    try:
+        cs = [join(s.port, n) for s, n in zip(ss, ("ann", "ben", "cat"))]
+        time.sleep(0.3)
+        settle(*cs)
+        cs[0].line("to everyone")
+        for c in cs[1:]:
+            c.expect(r"\]\[ann\]:to everyone\n")
+        cs[2].line("/msg ben only you")
+        cs[1].expect(r"\]\[cat\]\[private\]:only you\n")
+        cs[0].quiet(0.3)
+        if "only you" in cs[0].buf.decode():
+            fail("a private message reached a third party")
+        cs[1].line("/list")
+        cs[1].expect(r"3 in lobby:")
+    finally:
+        stop_all(ss, r)
+
+
+# --- history, names --------------------------------------------------------------
+
+def test_shared_history_after_restart():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        for i in range(3):
+            a.line("old %d" % i)
+        time.sleep(0.3)
+        a.close()
+        assert s1.stop() == 0
+        s1 = node(r)     # a new process: no local history
+        replays = []
+        for port, name in ((s1.port, "carol"), (s2.port, "dave")):
+            c = Client(port)
+            c.expect_exact(BANNER)
+            c.line(name)
+            c.expect(r"\]\[%s\]:$" % name)
+            replays.append(re.findall(r"\[alice\]:old \d", c.skipped.decode()))
+            c.close()
+        if replays[0] != ["[alice]:old %d" % i for i in range(3)]:
+            fail("history not replayed from Redis after a restart: %r" % replays[0])
+        if replays[0] != replays[1]:
+            fail("the two servers replay different histories: %r" % replays)
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_name_clash_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        x = Client(s2.port)
+        x.expect_exact(BANNER)
+        x.line("ALICE")
+        x.expect(r'Name "ALICE" is already taken\.\n\[ENTER YOUR NAME\]:')
+        # The same name at the same moment on both servers: exactly one gets it.
+        p, q = Client(s1.port), Client(s2.port)
+        p.expect_exact(BANNER)
+        q.expect_exact(BANNER)
+        p.send("zed\n")
+        q.send("zed\n")
+        got = []
+        for c in (p, q):
+            m = c.expect(r"(\]\[zed\]:|already taken\.\n\[ENTER YOUR NAME\]:)$")
+            got.append(b"already taken" not in m.group(0))
+        if sorted(got) != [False, True]:
+            fail("a simultaneous name claim was given to %d users" % got.count(True))
+        a.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_kill9_server():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        joined(a, "bob")
+        s2.proc.send_signal(signal.SIGKILL)
+        s2.proc.wait()
+        t0 = time.monotonic()
+        a.expect(r"bob has left our chat\.\.\.\n", timeout=20)  # the TTL and one refresh
+        took = time.monotonic() - t0
+        if took > 16:
+            fail("the dead server's user left only after %.1f s" % took)
+        b.close()
+        deadline = time.monotonic() + 16
+        while True:
+            c = Client(s1.port)
+            c.expect_exact(BANNER)
+            c.line("bob")
+            m = c.expect(r"(\]\[bob\]:|\[ENTER YOUR NAME\]:)$", timeout=TIMEOUT)
+            if b"already taken" not in m.group(0):
+                break
+            c.close()
+            if time.monotonic() > deadline:
+                fail("the dead server's name was not freed within its lease")
+            time.sleep(0.5)
+    finally:
+        stop_all([s1], r)
+
+
+
+def test_redis_killed_and_restarted():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        joined(a, "bob")
+        a.line("before")
+        b.expect(r"\]\[alice\]:before\n")
+        r.kill()
+        for c in (a, b):
+            c.expect(r"The link to the other servers is down")
+        a.line("during")
+        a.expect(r"\[alice\]:$")
+        if b.quiet(0.5) and "during" in b.buf.decode():
+            fail("a message crossed while Redis was down")
+        r.start()
+        for c in (a, b):
+            c.expect(r"The link to the other servers is back", timeout=TIMEOUT + 6)
+        time.sleep(0.5)
+        a.line("after")
+        b.expect(r"\]\[alice\]:after\n")
+        b.line("reply")
+        a.expect(r"\]\[bob\]:reply\n")
+        # What was said during the outage reached the shared history when Redis returned.
+        r.command("XRANGE", "tcpchat:hist:lobby", "-", "+")
+        if '"text":"during"' not in r.last or '"text":"after"' not in r.last:
+            fail("the outage's message is not in the stream: %r" % r.last)
+        for s in (s1, s2):
+            if s.stderr().count("redis: lost") != 1:
+                fail("the outage was not logged once: %r" % s.stderr())
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_slow_reader_does_not_slow_others():
+    r = Redis()
+    s1, s2 = node(r, "-Q", "64"), node(r, "-Q", "64")
+    try:
+        slow = Client(s2.port)
+        slow.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.expect_exact(BANNER)
+        slow.line("slow")
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        settle(a, b)
+        t0 = time.monotonic()
+        for i in range(500):
+            a.line("message %d %s" % (i, "x" * 200))
+        b.expect(r"\]\[alice\]:message 499 x+\n", timeout=TIMEOUT * 2)
+        took = time.monotonic() - t0
+        if took > TIMEOUT:
+            fail("500 messages took %.1f s to reach another server" % took)
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_reuse_port():
+    r = Redis()
+    port = free_port()
+    s1 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+    s2 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+    try:
+        if s1.port != port or s2.port != port:
+            fail("--reuse-port servers did not share port %d" % port)
+        cs = [join(port, "u%d" % i) for i in range(8)]
+        cs[0].line("one port")
+        for c in cs[1:]:
+            c.expect(r"\]\[u0\]:one port\n")
+    finally:
+        stop_all([s1, s2], r)
+
+
+if __name__ == "__main__":
+    if REDIS is None:
+        print("SKIP: redis-server is not installed (apt-get install redis-server)")
+        sys.exit(77)
+    run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
+         test_three_servers, test_shared_history_after_restart,
+         test_name_clash_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_slow_reader_does_not_slow_others, test_reuse_port])
