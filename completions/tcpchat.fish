@@ -98,6 +98,9 @@ complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-history -d 'p
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l json -d 'plain mode: one JSON object per line and event'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-bell -d 'no terminal bell when a line names you or is private'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-mouse -d 'leave the mouse to the terminal (no wheel scrolling)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s j -l join -x -d 'be in these rooms (a comma-separated list) instead of the ones of last time'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l time-format -x -d 'strftime format of the times shown (default %H:%M)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l keepalive -x -d 'ping a quiet link after SECS, mark it stalled, then reconnect; 0 never (default 30)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s V -l version -d 'show the version and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host

@@ -118,6 +118,10 @@
 
 /* --- client -------------------------------------------------------------------- */
 #define TC_CLIENT_SCROLLBACK     5000   /* lines kept in the client's history pane */
+#define TC_CLIENT_KEEPALIVE      30     /* seconds of a quiet link before the client pings (default) */
+#define TC_CLIENT_STALL_MS       5000   /* milliseconds an unanswered ping takes to mark the link stalled (three times that: reconnect) */
+#define TC_CLIENT_CONFIRM_MS     5000   /* milliseconds before a line of ours not echoed by the server is marked failed */
+#define TC_CLIENT_MAX_WINDOWS    32     /* windows (rooms and private conversations) in the client */
 #define TC_CLIENT_PASTE_CONFIRM  5      /* lines in one paste before asking to confirm */
 #define TC_CLIENT_RECONNECT_MIN_MS 500  /* milliseconds, first reconnect delay */
 #define TC_CLIENT_RECONNECT_MAX_MS 30000 /* milliseconds, longest reconnect delay */

@@ -48,12 +48,66 @@ struct client_conn {
 
 	char *name;          /* the name to send */
 	char *accepted;      /* the name the server accepted */
-	char *room;          /* the room we are in */
+	char *room;          /* the room we are in (version 2: the last one joined) */
 	char *want_room;     /* the room to rejoin after a reconnect */
+	int version;         /* the dialect version the server answered (0: none yet) */
+	char **rooms;        /* version 2: every room we are in, in the order joined */
+	size_t nrooms;
+	char **want;         /* the rooms to rejoin at the next WELCOME */
+	size_t nwant;
 	char *bye;           /* reason given by BYE */
+
+	int keepalive_ms;    /* quiet time before a ping; 0: no keepalive */
+	int64_t last_rx;     /* when the server last sent something */
+	int64_t ping_at;     /* when the unanswered ping went out; 0: none */
+	bool stalled;
+	uint64_t ka_timer;
+	bool was_up;         /* some connection got as far as a name (else: exit, no retry) */
 };
 
+#define KA_TICK_MS   250
+#define KA_TOKEN     "tcpchat-keepalive"
+
+
 static void try_connect(struct client_conn *cc);
+static void drop(struct client_conn *cc, const char *reason);
+static void send_line(struct client_conn *cc, const char *line);
+
+static void list_free(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+static ssize_t list_find(char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(list[i], s) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void list_add(char ***list, size_t *n, const char *s)
+{
+	if (list_find(*list, *n, s) >= 0)
+		return;
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+static void list_remove(char **list, size_t *n, const char *s)
+{
+	ssize_t i = list_find(list, *n, s);
+
+	if (i < 0)
+		return;
+	free(list[i]);
+	memmove(list + i, list + i + 1, (*n - (size_t)i - 1) * sizeof(*list));
+	(*n)--;
+}
 
 /* The default transport: plain TCP. */
 static struct transport *tcp_transport(int fd, const char *host)
@@ -98,8 +152,44 @@ struct client_conn *client_conn_new(struct loop *loop, const char *host, int por
 	return cc;
 }
 
+static int stall_ms(const struct client_conn *cc)
+{
+	return cc->keepalive_ms < TC_CLIENT_STALL_MS ? cc->keepalive_ms : TC_CLIENT_STALL_MS;
+}
+
+/* Keepalive: a ping after keepalive_ms of quiet; unanswered for stall_ms the link is
+ * stalled; for three times that, it is dropped (and reconnected). */
+static void on_ka_tick(struct loop *loop, void *arg)
+{
+	struct client_conn *cc = arg;
+	int64_t now = loop_now_ms();
+
+	cc->ka_timer = loop_timer_add(loop, KA_TICK_MS, on_ka_tick, cc);
+	if (cc->ping_at == 0 && now - cc->last_rx >= cc->keepalive_ms) {
+		send_line(cc, "/ping " KA_TOKEN);
+		cc->ping_at = now;
+	} else if (cc->ping_at != 0 && now - cc->ping_at >= 3 * stall_ms(cc)) {
+		drop(cc, "the server did not answer the keepalive");
+	} else if (cc->ping_at != 0 && now - cc->ping_at >= stall_ms(cc)) {
+		cc->stalled = true;
+	}
+}
+
+static void ka_start(struct client_conn *cc)
+{
+	cc->last_rx = loop_now_ms();
+	cc->ping_at = 0;
+	if (cc->keepalive_ms > 0 && cc->ka_timer == 0)
+		cc->ka_timer = loop_timer_add(cc->loop, KA_TICK_MS, on_ka_tick, cc);
+}
+
 static void close_fd(struct client_conn *cc)
 {
+	if (cc->ka_timer)
+		loop_timer_cancel(cc->loop, cc->ka_timer);
+	cc->ka_timer = 0;
+	cc->stalled = false;
+	cc->ping_at = 0;
 	if (cc->hs_timer)
 		loop_timer_cancel(cc->loop, cc->hs_timer);
 	cc->hs_timer = 0;
@@ -117,6 +207,7 @@ static void close_fd(struct client_conn *cc)
 	cc->handshaking = false;
 	cc->held = false;
 	cc->hello_done = false;
+	cc->version = 0;
 	buf_clear(&cc->in);
 	cc->rd = (struct line_reader){ 0 };
 	buf_clear(&cc->out);
@@ -147,6 +238,8 @@ void client_conn_free(struct client_conn *cc)
 	free(cc->accepted);
 	free(cc->room);
 	free(cc->want_room);
+	list_free(&cc->rooms, &cc->nrooms);
+	list_free(&cc->want, &cc->nwant);
 	free(cc->bye);
 	free(cc);
 }
@@ -170,12 +263,18 @@ static void drop(struct client_conn *cc, const char *reason)
 	if (cc->room != NULL)
 		set_str(&cc->want_room, cc->room);
 	set_str(&cc->room, NULL);
+	if (cc->nrooms > 0) {
+		list_free(&cc->want, &cc->nwant);
+		cc->want = cc->rooms, cc->nwant = cc->nrooms;
+		cc->rooms = NULL, cc->nrooms = 0;
+	}
 	if (cc->bye != NULL) {
 		snprintf(buf, sizeof(buf), "%s", cc->bye);
 		set_str(&cc->bye, NULL);
 		reason = buf;
 	}
-	if (!cc->reconnect) {
+	if (!cc->reconnect || !cc->was_up) {   /* only a link that was up is retried */
+		cc->reconnect = false;
 		set_state(cc, LINK_CLOSED, reason);
 		return;
 	}
@@ -230,31 +329,68 @@ static void on_hello_timeout(struct loop *loop, void *arg)
 	(void)loop;
 	cc->hs_timer = 0;
 	cc->hello_done = true;
+	cc->was_up = true;
 	set_state(cc, LINK_DEGRADED, "the server did not answer the tcpchat hello");
 	if (cc->fd >= 0)
 		name_phase(cc);
+}
+
+static void send_join(struct client_conn *cc, const char *room)
+{
+	queue(cc, "/join ", 6);
+	send_line(cc, room);
+}
+
+/* Version 2 after WELCOME in room `at`: join every wanted room, then leave `at` if it
+ * is not one of them (the server never lets the last room go, so it comes last). */
+static void rejoin_all(struct client_conn *cc, const char *at)
+{
+	bool keep = list_find(cc->want, cc->nwant, at) >= 0;
+
+	for (size_t i = 0; i < cc->nwant; i++)
+		if (strcasecmp(cc->want[i], at) != 0)
+			send_join(cc, cc->want[i]);
+	if (!keep && cc->nwant > 0) {
+		queue(cc, "/part ", 6);
+		send_line(cc, at);
+		list_remove(cc->rooms, &cc->nrooms, at);
+	}
+	list_free(&cc->want, &cc->nwant);
+}
+
+static void welcome(struct client_conn *cc, const struct proto_rec *rec)
+{
+	set_str(&cc->accepted, rec->f[0]);
+	set_str(&cc->name, rec->f[0]);
+	set_str(&cc->room, rec->f[1]);
+	list_free(&cc->rooms, &cc->nrooms);
+	list_add(&cc->rooms, &cc->nrooms, rec->f[1]);
+	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
+	cc->was_up = true;
+	ka_start(cc);
+	set_state(cc, LINK_ONLINE, NULL);
+	if (cc->version >= 2 && cc->nwant > 0)
+		rejoin_all(cc, rec->f[1]);
+	else if (cc->want_room != NULL && strcasecmp(cc->want_room, rec->f[1]) != 0)
+		send_join(cc, cc->want_room);
+	set_str(&cc->want_room, NULL);
+	list_free(&cc->want, &cc->nwant);
 }
 
 static void handle_record(struct client_conn *cc, char *line)
 {
 	struct proto_rec rec;
 
-	proto_parse(line, &rec);
+	proto_parse_v(line, cc->version, &rec);
 	switch (rec.type) {
 	case PROTO_WELCOME:
-		set_str(&cc->accepted, rec.f[0]);
-		set_str(&cc->name, rec.f[0]);
-		set_str(&cc->room, rec.f[1]);
-		cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
-		set_state(cc, LINK_ONLINE, NULL);
-		if (cc->want_room != NULL && strcasecmp(cc->want_room, rec.f[1]) != 0) {
-			queue(cc, "/join ", 6);
-			send_line(cc, cc->want_room);
-		}
-		set_str(&cc->want_room, NULL);
+		welcome(cc, &rec);
 		break;
 	case PROTO_ROOM:
 		set_str(&cc->room, rec.f[0]);
+		if (cc->version < 2)
+			list_free(&cc->rooms, &cc->nrooms);
+		list_add(&cc->rooms, &cc->nrooms, rec.f[0]);
 		break;
 	case PROTO_RENAME:
 		if (cc->accepted != NULL && strcmp(cc->accepted, rec.f[1]) == 0) {
@@ -269,11 +405,24 @@ static void handle_record(struct client_conn *cc, char *line)
 	case PROTO_BYE:
 		set_str(&cc->bye, rec.f[0][0] ? rec.f[0] : "the server closed the connection");
 		break;
+	case PROTO_INFO:
+		if (strcmp(rec.f[0], "PONG " KA_TOKEN) == 0)
+			return;      /* the keepalive's answer */
+		break;
 	default:
 		break;
 	}
 	if (cc->ops->record)
 		cc->ops->record(cc->arg, &rec);
+}
+
+/* "+TCPCHAT<TAB>N": N, at most what we asked for; 1 when it is not a number. */
+static int hello_version(const char *line)
+{
+	const char *p = line + strlen(PROTO_HELLO_ANSWER);
+	long v = *p == '\t' ? strtol(p + 1, NULL, 10) : 1;
+
+	return v < 1 ? 1 : v > PROTO_VERSION ? PROTO_VERSION : (int)v;
 }
 
 /* One line, its LF and one CR already removed by line_next. */
@@ -288,11 +437,14 @@ static void handle_line(struct client_conn *cc, char *line)
 			loop_timer_cancel(cc->loop, cc->hs_timer);
 		cc->hs_timer = 0;
 		cc->hello_done = true;
+		cc->was_up = true;
+		cc->version = hello_version(line);
 		name_phase(cc);
 		return;
 	}
 	if (cc->st == LINK_DEGRADED && strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) == 0) {
 		/* a late answer (a slow server): the name, if sent, was sent as a name */
+		cc->version = hello_version(line);
 		set_state(cc, cc->name != NULL ? LINK_NAME_SENT : LINK_NEED_NAME, NULL);
 		return;
 	}
@@ -361,6 +513,9 @@ static void do_read(struct client_conn *cc)
 		if (r < 0)
 			break;
 		buf_commit(&cc->in, (size_t)r);
+		cc->last_rx = loop_now_ms();
+		cc->ping_at = 0;
+		cc->stalled = false;
 		process_input(cc);
 	}
 	update_events(cc);
@@ -564,6 +719,77 @@ const char *client_conn_room(const struct client_conn *cc)
 const char *client_conn_server(const struct client_conn *cc)
 {
 	return cc->server;
+}
+
+void client_conn_set_keepalive(struct client_conn *cc, int ms)
+{
+	cc->keepalive_ms = ms;
+}
+
+bool client_conn_stalled(const struct client_conn *cc)
+{
+	return cc->stalled;
+}
+
+bool client_conn_was_up(const struct client_conn *cc)
+{
+	return cc->was_up;
+}
+
+void client_conn_reconnect_now(struct client_conn *cc)
+{
+	if (!cc->was_up || cc->st == LINK_CLOSED)
+		return;
+	if (cc->fd >= 0)
+		close_fd(cc);
+	if (cc->retry_timer)
+		loop_timer_cancel(cc->loop, cc->retry_timer);
+	cc->retry_timer = 0;
+	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
+	if (cc->room != NULL)
+		set_str(&cc->want_room, cc->room);
+	if (cc->nrooms > 0) {
+		list_free(&cc->want, &cc->nwant);
+		cc->want = cc->rooms, cc->nwant = cc->nrooms;
+		cc->rooms = NULL, cc->nrooms = 0;
+	}
+	try_connect(cc);
+}
+
+int client_conn_version(const struct client_conn *cc)
+{
+	return cc->version;
+}
+
+void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n)
+{
+	list_free(&cc->want, &cc->nwant);
+	for (size_t i = 0; i < n; i++)
+		list_add(&cc->want, &cc->nwant, rooms[i]);
+	if (n > 0)
+		set_str(&cc->want_room, rooms[n - 1]);
+}
+
+int client_conn_part(struct client_conn *cc, const char *room)
+{
+	char *line;
+	int rc;
+
+	if (cc->version < 2 || cc->nrooms < 2 || list_find(cc->rooms, cc->nrooms, room) < 0)
+		return -1;
+	line = xmalloc(strlen(room) + 8);
+	sprintf(line, "/part %s", room);
+	rc = client_conn_send(cc, line);
+	free(line);
+	if (rc == 0)
+		list_remove(cc->rooms, &cc->nrooms, room);
+	return rc;
+}
+
+size_t client_conn_rooms(const struct client_conn *cc, char *const **rooms)
+{
+	*rooms = cc->nrooms > 0 ? cc->rooms : cc->want;
+	return cc->nrooms > 0 ? cc->nrooms : cc->nwant;
 }
 
 int64_t client_conn_retry_in(const struct client_conn *cc)

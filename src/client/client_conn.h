@@ -74,6 +74,25 @@ const char *client_conn_name(const struct client_conn *cc);   /* accepted name o
 bool client_conn_has_name(const struct client_conn *cc);      /* a name to send is known */
 const char *client_conn_room(const struct client_conn *cc);   /* current room or NULL */
 const char *client_conn_server(const struct client_conn *cc); /* "host:port" */
+/* Keepalive: after ms of quiet a "/ping" (0: off, the default); unanswered for
+ * TC_CLIENT_STALL_MS (or ms, if shorter) the link is stalled; for three times that, it is
+ * dropped and reconnected. */
+void client_conn_set_keepalive(struct client_conn *cc, int ms);
+bool client_conn_stalled(const struct client_conn *cc);
+/* Some connection got as far as the name. Until then a failure is final (LINK_CLOSED):
+ * only a link that was up is retried. */
+bool client_conn_was_up(const struct client_conn *cc);
+/* Reconnect now (a link that was up: waiting for a retry, or up and to be renewed). */
+void client_conn_reconnect_now(struct client_conn *cc);
+/* The dialect version in use: 2 (several rooms), 1, or 0 (no answer: nc dialect). */
+int client_conn_version(const struct client_conn *cc);
+/* The rooms to be in (--join, the remembered set): joined after the next WELCOME
+ * (version 1: only the last). A reconnect rejoins the rooms we were in the same way. */
+void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n);
+/* Version 2: "/part ROOM" for one of our rooms, not the last. 0, or -1 (not sent). */
+int client_conn_part(struct client_conn *cc, const char *room);
+/* The rooms we are in (before the first WELCOME: the rooms wanted). */
+size_t client_conn_rooms(const struct client_conn *cc, char *const **rooms);
 /* Milliseconds until the next reconnect attempt (LINK_WAITING). */
 int64_t client_conn_retry_in(const struct client_conn *cc);
 

@@ -6,22 +6,15 @@
 #include <time.h>
 
 #include "client_json.h"
+#include "client_time.h"
 #include "tstamp.h"
 
 void client_json_time(const char *field, time_t now, char out[32])
 {
-	struct tm tm;
-	const char *end;
 	time_t t = now;
 
-	memset(&tm, 0, sizeof(tm));
-	if (field != NULL && (end = strptime(field, "%Y-%m-%d %H:%M:%S", &tm)) != NULL &&
-	    *end == '\0') {
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t == (time_t)-1)
-			t = now;
-	}
+	if (!client_time_parse(field, &t))
+		t = now;
 	tstamp_format_utc(t, out);
 }
 
@@ -86,8 +79,7 @@ static void fill(json_t *o, const struct proto_rec *rec)
 
 static bool has_time(enum proto_type t)
 {
-	return t == PROTO_MSG || t == PROTO_HIST || t == PROTO_JOIN || t == PROTO_LEAVE ||
-	    t == PROTO_RENAME || t == PROTO_PRIV;
+	return client_time_has(t);
 }
 
 static char *dump(json_t *o)
@@ -109,6 +101,8 @@ char *client_json_record(const struct proto_rec *rec, const char *room, time_t n
 	json_object_set_new(o, "time", json_string(ts));
 	if (rec->type == PROTO_WELCOME || rec->type == PROTO_ROOM)
 		room = rec->type == PROTO_WELCOME ? rec->f[1] : rec->f[0];
+	else if (rec->room != NULL && rec->room[0] != '\0')
+		room = rec->room;     /* version 2: the record's own room */
 	set_str(o, "room", room);
 	fill(o, rec);
 	if (rec->type == PROTO_HIST)

@@ -13,7 +13,7 @@
 
 #include "proto.h"
 
-/* The record's TIME field ("YYYY-MM-DD HH:MM:SS", local time) as UTC ISO 8601 in
+/* The record's TIME field (local "YYYY-MM-DD HH:MM:SS", or version 2's UTC) as UTC ISO 8601 in
  * out ("2026-12-01T09:30:00Z"); records without one get now. */
 void client_json_time(const char *field, time_t now, char out[32]);
 

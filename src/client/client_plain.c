@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "client_conn.h"
 #include "client_json.h"
 #include "client_plain.h"
+#include "client_time.h"
 #include "client_tls.h"
 #include "render.h"
 #include "tclimits.h"
@@ -77,10 +79,24 @@ static void say_json(char *json)
 	free(json);
 }
 
+/* The record with its time shown as the classic local stamp (version 2 sends UTC). */
+static const struct proto_rec *local_times(const struct proto_rec *rec,
+    struct proto_rec *copy, char *stamp, size_t n)
+{
+	if (!client_time_has(rec->type) || rec->nf < 1)
+		return rec;
+	*copy = *rec;
+	client_time_show(rec->f[0], CLIENT_TIME_CLASSIC, false, time(NULL), stamp, n);
+	copy->f[0] = stamp;
+	return copy;
+}
+
 static void on_record(void *arg, const struct proto_rec *rec)
 {
 	struct plain *p = arg;
 	struct render_view v;
+	struct proto_rec copy;
+	char stamp[64];
 
 	if (rec->type == PROTO_NAMEQ && p->fixed_name && !p->opt->json)
 		fprintf(stderr, "tcpchat: name refused: %s\n", rec->nf > 0 ? rec->f[0] : "");
@@ -88,8 +104,15 @@ static void on_record(void *arg, const struct proto_rec *rec)
 		return;
 	if (p->opt->json)
 		say_json(client_json_record(rec, client_conn_room(p->cc), time(NULL)));
-	else if (render_record(rec, RENDER_PLAIN, client_conn_name(p->cc), &v)) {
-		say(v.text, NULL);
+	else if (render_record(local_times(rec, &copy, stamp, sizeof(stamp)), RENDER_PLAIN,
+	    client_conn_name(p->cc), &v)) {
+		const char *cur = client_conn_room(p->cc);
+		bool other = rec->room[0] != '\0' && cur != NULL && strcasecmp(rec->room, cur) != 0;
+
+		if (other)      /* version 2: a line of another of our rooms says which */
+			say("[#", rec->room, "] ", v.text, NULL);
+		else
+			say(v.text, NULL);
 		render_view_free(&v);
 	}
 	if (rec->type == PROTO_NAMEQ)

@@ -16,12 +16,14 @@
 #include "client_conn.h"
 #include "cmdlist.h"
 #include "client_members.h"
+#include "client_windows.h"
 #include "client_tls.h"
 #include "client_tui.h"
 #include "hash.h"
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
+#include "statedir.h"
 #include "render.h"
 #include "tclimits.h"
 #include "tui.h"
@@ -30,11 +32,27 @@
 #include "wrap.h"
 
 #define TICK_MS   1000   /* status refresh while a reconnect is pending */
+#define PEND_TICK_MS 250  /* how often lines waiting for the server's echo are checked */
+#define NOTE_SENDING "(sending)"
+#define NOTE_FAILED  "(not confirmed: Up brings it back)"
+
+/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us). */
+struct pend {
+	uint64_t id;          /* its entry on the screen */
+	int win;
+	char *text;           /* the text the echo will carry */
+	char *typed;          /* the input line it came from (back on Up when it failed) */
+	int64_t deadline;
+};
 
 struct ctui {
 	struct loop *loop;
 	struct client_conn *cc;
-	struct client_members members;
+	struct client_windows win; /* window i is the screen's pane i */
+	char *focus;          /* the room the user /join'ed: its window comes forward */
+	char *last_priv;      /* who sent the last private message (/r) */
+	char *search;         /* the text of the last /search */
+	char *rooms_path;     /* where the rooms are remembered, or NULL */
 	char **paste;         /* lines waiting for the paste confirmation */
 	size_t npaste;
 	bool quitting;
@@ -43,14 +61,19 @@ struct ctui {
 	int status;
 	bool bell;            /* ring on mentions and private messages */
 	bool unfocused;       /* the terminal said it lost the focus */
-	int unread;           /* mentions and private messages while not active */
 	int title_unread;     /* what the title shows (-1: never set) */
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
+	struct pend *pend;    /* lines waiting for the echo, oldest first */
+	size_t npend;
+	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
 	bool refused;         /* a certificate was refused: say why again on exit */
+	char *failed;         /* the first connection failed: why (said on exit) */
 };
+
+static void search(struct ctui *t, const char *text, int dir);
 
 static void close_screen(void)
 {
@@ -60,24 +83,55 @@ static void close_screen(void)
 
 /* --- status and prompt -------------------------------------------------------------- */
 
+static const struct client_window *active_window(const struct ctui *t)
+{
+	return &t->win.w[t->win.active];
+}
+
+/* The nick list pane: the people of the window shown. */
+static void update_nicks(const struct ctui *t, const struct client_window *w)
+{
+	char title[128], **names;
+	const char *me = client_conn_name(t->cc);
+
+	if (w->priv) {
+		names = xcalloc(3, sizeof(*names));
+		names[0] = xstrdup(me ? me : "");
+		names[1] = xstrdup(w->name);
+		snprintf(title, sizeof(title), "%s", w->name);
+	} else {
+		names = client_members_copy(&w->members);
+		snprintf(title, sizeof(title), "#%s (%zu)", w->name, w->members.n);
+	}
+	tui_set_nicks(title, names);
+}
+
 static void update_status(struct ctui *t)
 {
-	const char *room = client_conn_room(t->cc), *name = client_conn_name(t->cc);
-	char left[512], right[96];
+	const struct client_window *w = active_window(t);
+	const char *room = w->name[0] ? w->name : client_conn_room(t->cc);
+	const char *name = client_conn_name(t->cc);
+	char left[512], right[96], act[160];
 
 	enum client_conn_state st = client_conn_state(t->cc);
 	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
 	    st == LINK_ONLINE || st == LINK_DEGRADED);
 
-	snprintf(left, sizeof(left), " tcpchat | %s%s%s | %s%s | %s | %zu online%s",
+	update_nicks(t, w);
+	client_windows_act(&t->win, act, sizeof(act));
+	snprintf(left, sizeof(left), " tcpchat | %s%s%s | %d:%s%s | %s | %zu online%s%s%s",
 	    client_conn_server(t->cc), secure ? " | " : "", secure ? client_tls_status(t->tls) : "",
-	    room ? "#" : "", room ? room : "-", name ? name : "-",
-	    t->members.n, tui_scrolled_up() ? " | scrolled up" : "");
+	    t->win.active + 1, w->priv ? "" : room ? "#" : "", room ? room : "-", name ? name : "-",
+	    w->priv ? (size_t)2 : w->members.n, tui_scrolled_up() ? " | scrolled up" : "",
+	    act[0] ? " | " : "", act);
 	switch (client_conn_state(t->cc)) {
 	case LINK_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
 	case LINK_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
 	case LINK_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
-	case LINK_ONLINE: snprintf(right, sizeof(right), "connected "); break;
+	case LINK_ONLINE:
+		snprintf(right, sizeof(right), client_conn_stalled(t->cc) ?
+		    "stalled (no answer) " : "connected ");
+		break;
 	case LINK_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
 	case LINK_WAITING:
 		snprintf(right, sizeof(right), "offline, retry in %llds ",
@@ -106,20 +160,22 @@ static void update_prompt(struct ctui *t)
 
 /* --- from the server ----------------------------------------------------------------- */
 
-static uint64_t msg_hash(const char *time, const char *name, const char *text)
+static uint64_t msg_hash(const char *room, const char *time, const char *name,
+    const char *text)
 {
-	const char *parts[] = { time, name, text };
+	const char *parts[] = { room, time, name, text };
 	uint64_t h = HASH_FNV64_INIT;
 
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		h = hash_fnv64(h, parts[i], strlen(parts[i]) + 1);   /* with the NUL: a separator */
 	return h;
 }
 
 /* Remember a message; true if it was already shown. */
-static bool seen_before(struct ctui *t, const char *time, const char *name, const char *text)
+static bool seen_before(struct ctui *t, const char *room, const char *time, const char *name,
+    const char *text)
 {
-	uint64_t h = msg_hash(time, name, text);
+	uint64_t h = msg_hash(room, time, name, text);
 
 	for (size_t i = 0; i < t->nseen; i++)
 		if (t->seen[i] == h)
@@ -133,57 +189,191 @@ static bool seen_before(struct ctui *t, const char *time, const char *name, cons
 	return false;
 }
 
-static void show_member_list(struct ctui *t)
+static void show_member_list(int win, const struct client_members *m)
 {
 	size_t len = 32;
 	char *buf;
 
-	for (size_t i = 0; i < t->members.n; i++)
-		len += strlen(t->members.names[i]) + 2;
+	for (size_t i = 0; i < m->n; i++)
+		len += strlen(m->names[i]) + 2;
 	buf = xmalloc(len);
 	strcpy(buf, "In the room: ");
-	for (size_t i = 0; i < t->members.n; i++) {
-		strcat(buf, t->members.names[i]);
-		if (i + 1 < t->members.n)
+	for (size_t i = 0; i < m->n; i++) {
+		strcat(buf, m->names[i]);
+		if (i + 1 < m->n)
 			strcat(buf, ", ");
 	}
-	tui_add(TUI_NOTICE, NULL, NULL, buf);
+	tui_add_to(win, TUI_NOTICE, NULL, NULL, buf);
 	free(buf);
 }
 
-static void set_members(struct ctui *t, const struct proto_rec *rec)
+static void set_members(struct client_members *m, const struct proto_rec *rec)
 {
 	const char *cur = rec->list, *name;
 	size_t len;
 
-	client_members_clear(&t->members);
+	client_members_clear(m);
 	while ((name = proto_members_next(&cur, &len)) != NULL) {
 		char *copy = xstrndup(name, len);
 
-		client_members_add(&t->members, copy);
+		client_members_add(m, copy);
 		free(copy);
 	}
 }
 
-/* Keep the member list and the seen messages; false when the record is not shown. */
-static bool track(struct ctui *t, const struct proto_rec *rec)
+/* Keep the member list of window `win` and the seen messages; false when the record
+ * is not shown. */
+static bool track(struct ctui *t, int win, const struct proto_rec *rec)
 {
 	const char *const *f = rec->f;
+	struct client_members *m = &t->win.w[win].members;
 
 	switch (rec->type) {
 	case PROTO_HIST:
 	case PROTO_MSG:
-		return !seen_before(t, f[0], f[1], f[2]) || rec->type == PROTO_MSG;
-	case PROTO_JOIN: client_members_add(&t->members, f[1]); break;
-	case PROTO_LEAVE: client_members_remove(&t->members, f[1]); break;
-	case PROTO_RENAME: client_members_rename(&t->members, f[1], f[2]); break;
+		return !seen_before(t, rec->room, f[0], f[1], f[2]) || rec->type == PROTO_MSG;
+	case PROTO_JOIN: client_members_add(m, f[1]); break;
+	case PROTO_LEAVE: client_members_remove(m, f[1]); break;
+	case PROTO_RENAME: client_members_rename(m, f[1], f[2]); break;
 	case PROTO_MEMBERS:
-		set_members(t, rec);
-		show_member_list(t);   /* after WELCOME, ROOM and /list */
+		set_members(m, rec);
+		show_member_list(win, m);   /* after WELCOME, ROOM and /list */
 		break;
 	default: break;
 	}
 	return true;
+}
+
+/* --- windows ---------------------------------------------------------------------- */
+
+/* Save the rooms of the room windows (one a line) for the next start. */
+static void save_rooms(const struct ctui *t)
+{
+	struct buf b = { 0 };
+	char err[256];
+
+	if (t->rooms_path == NULL)
+		return;
+	for (int i = 0; i < t->win.n; i++)
+		if (!t->win.w[i].priv && t->win.w[i].name[0] != '\0')
+			buf_append_str(&b, t->win.w[i].name), buf_putc(&b, '\n');
+	if (buf_len(&b) > 0)
+		(void)statedir_write_file(t->rooms_path, buf_data(&b), buf_len(&b), 0600, err,
+		    sizeof(err));
+	buf_free(&b);
+}
+
+static void select_window(struct ctui *t, int i)
+{
+	if (i < 0 || i >= t->win.n)
+		return;
+	client_windows_select(&t->win, i);
+	tui_pane_show(i);
+}
+
+/* The window of name (a room, or a private conversation), opened if needed. */
+static int open_window(struct ctui *t, const char *name, bool priv)
+{
+	int i = client_windows_find(&t->win, name, priv);
+
+	if (i >= 0)
+		return i;
+	if (!priv && t->win.n == 1 && t->win.w[0].name[0] == '\0') {   /* the first room */
+		client_windows_rename(&t->win, 0, name);
+		return 0;
+	}
+	if (tui_pane_open() < 0)
+		return t->win.active;      /* too many windows: the active one gets it */
+	i = client_windows_open(&t->win, name, priv);
+	save_rooms(t);
+	return i;
+}
+
+static void pend_drop(struct ctui *t, size_t i);
+
+static void close_window(struct ctui *t, int i)
+{
+	if (t->win.n < 2)
+		return;
+	for (size_t k = t->npend; k-- > 0;) {     /* lines waiting there: forgotten */
+		if (t->pend[k].win == i)
+			pend_drop(t, k);
+		else if (t->pend[k].win > i)
+			t->pend[k].win--;
+	}
+	client_windows_close(&t->win, i);
+	tui_pane_close(i);
+	tui_pane_show(t->win.active);
+	save_rooms(t);
+}
+
+/* The first room window (version 1 servers: the one room). */
+static int room_window(struct ctui *t)
+{
+	const struct client_window *a = active_window(t);
+
+	if (!a->priv)
+		return t->win.active;
+	for (int i = 0; i < t->win.n; i++)
+		if (!t->win.w[i].priv)
+			return i;
+	return open_window(t, "", false);
+}
+
+static bool in_room(const struct ctui *t, const char *room)
+{
+	char *const *rooms;
+	size_t n = client_conn_rooms(t->cc, &rooms);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(rooms[i], room) == 0)
+			return true;
+	return false;
+}
+
+/* A room we are in (entered: WELCOME, ROOM): its window; brought forward when the
+ * user asked for it. -1: a room being left (version 2 rejoin). */
+static int entered(struct ctui *t, const char *room)
+{
+	int i;
+
+	if (client_conn_version(t->cc) < 2) {
+		i = room_window(t);
+		client_windows_rename(&t->win, i, room);
+		save_rooms(t);
+	} else if (!in_room(t, room)) {
+		return -1;
+	} else {
+		i = open_window(t, room, false);
+	}
+	if (t->focus != NULL && strcasecmp(t->focus, room) == 0) {
+		select_window(t, i);
+		free(t->focus);
+		t->focus = NULL;
+	}
+	return i;
+}
+
+/* Which window a record goes to; -1: none (a room we are leaving). */
+static int window_of(struct ctui *t, const struct proto_rec *rec)
+{
+	const char *me = client_conn_name(t->cc);
+
+	switch (rec->type) {
+	case PROTO_WELCOME: return entered(t, rec->f[1]);
+	case PROTO_ROOM: return entered(t, rec->f[0]);
+	case PROTO_PRIV:
+		return open_window(t, me != NULL && strcmp(rec->f[1], me) == 0 ? rec->f[2] :
+		    rec->f[1], true);
+	default: break;
+	}
+	if (!proto_roomed(rec->type))
+		return t->win.active;
+	if (rec->room[0] == '\0')
+		return room_window(t);
+	if (client_windows_find(&t->win, rec->room, false) < 0 && !in_room(t, rec->room))
+		return -1;
+	return open_window(t, rec->room, false);
 }
 
 /* "Active": the newest lines are in view (not scrolled up) and the terminal has the
@@ -193,45 +383,111 @@ static bool active(const struct ctui *t)
 	return !t->unfocused && !tui_scrolled_up();
 }
 
-/* A live line names us or is a private message to us: bell, and counted in the title
- * while not active. */
-static void alert(struct ctui *t)
+/* A live line in window win: counted there unless the user sees it; one that names us
+ * or is a private message to us rings the bell and counts in the title. */
+static void activity(struct ctui *t, int win, bool mention)
 {
-	if (t->bell)
+	if (mention && t->bell)
 		tui_bell();
-	if (!active(t))
-		t->unread++;
+	client_windows_line(&t->win, win, mention, active(t));
 }
 
 static void update_title(struct ctui *t)
 {
-	if (t->unread > 0 && active(t))
-		t->unread = 0;
-	if (t->unread != t->title_unread && (t->unread > 0 || t->title_unread > 0)) {
-		tui_title(t->unread);
-		t->title_unread = t->unread;
+	int unread;
+
+	if (active(t))
+		client_windows_seen(&t->win);
+	unread = client_windows_mentions(&t->win);
+	if (unread != t->title_unread && (unread > 0 || t->title_unread > 0)) {
+		tui_title(unread);
+		t->title_unread = unread;
 	}
 }
 
 /* Show a message: highlighted when it names us, "* name action" after /me. */
-static void show_view(struct ctui *t, const struct proto_rec *rec, enum tui_kind kind,
-    const struct render_view *v)
+static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
+    enum tui_kind kind, const struct render_view *v)
 {
 	const char *me = client_conn_name(t->cc), *action;
-	bool live = rec->type == PROTO_MSG || rec->type == PROTO_PRIV;
+	bool live = rec->type == PROTO_MSG || rec->type == PROTO_PRIV, mention = false;
 
 	if (kind == TUI_MSG && render_mentions(v->text, me)) {
 		kind = TUI_MENTION;
-		if (live)
-			alert(t);
-	} else if (kind == TUI_PRIV && live && me != NULL && strcmp(rec->f[1], me) != 0) {
-		alert(t);
+		mention = true;
+	} else if (kind == TUI_PRIV && me != NULL && strcmp(rec->f[1], me) != 0) {
+		mention = true;
+		if (live) {
+			free(t->last_priv);
+			t->last_priv = xstrdup(rec->f[1]);
+		}
 	}
+	if (live && kind != TUI_OWN)
+		activity(t, win, mention);
 	action = kind != TUI_PRIV ? render_action(v->name, v->text) : NULL;
 	if (action != NULL)
-		tui_add(kind == TUI_MENTION ? TUI_MENTION : TUI_ACTION, v->time, NULL, action);
+		tui_add_to(win, kind == TUI_MENTION ? TUI_MENTION : TUI_ACTION, v->time, NULL, action);
 	else
-		tui_add(kind, v->time, v->name, v->text);
+		tui_add_to(win, kind, v->time, v->name, v->text);
+}
+
+/* --- our own lines: pending until the server echoes them -------------------------- */
+
+static void pend_drop(struct ctui *t, size_t i)
+{
+	free(t->pend[i].text);
+	free(t->pend[i].typed);
+	memmove(t->pend + i, t->pend + i + 1, (t->npend - i - 1) * sizeof(*t->pend));
+	t->npend--;
+}
+
+/* Lines not confirmed in time: marked failed, their input line back on the history. */
+static void on_pend_tick(struct loop *loop, void *arg)
+{
+	struct ctui *t = arg;
+	int64_t now = loop_now_ms();
+
+	t->pend_timer = 0;
+	while (t->npend > 0 && t->pend[0].deadline <= now) {
+		tui_note(t->pend[0].id, NOTE_FAILED, true);
+		input_keep(t->pend[0].typed);
+		pend_drop(t, 0);
+	}
+	if (t->npend > 0)
+		t->pend_timer = loop_timer_add(loop, PEND_TICK_MS, on_pend_tick, t);
+}
+
+static void pend_add(struct ctui *t, uint64_t id, int win, const char *text, const char *typed)
+{
+	if (id == 0)
+		return;
+	t->pend = xreallocarray(t->pend, t->npend + 1, sizeof(*t->pend));
+	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .text = xstrdup(text),
+	    .typed = xstrdup(typed), .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
+	tui_note(id, NOTE_SENDING, false);
+	if (t->pend_timer == 0)
+		t->pend_timer = loop_timer_add(t->loop, PEND_TICK_MS, on_pend_tick, t);
+}
+
+/* The echo of a pending line of ours: the line shown already loses its note, and the
+ * echo is not shown again. */
+static bool confirmed(struct ctui *t, int win, const struct proto_rec *rec)
+{
+	const char *me = client_conn_name(t->cc);
+	const char *text = rec->type == PROTO_MSG ? rec->f[2] : rec->type == PROTO_PRIV ?
+	    rec->f[3] : NULL;
+
+	if (text == NULL || me == NULL || strcmp(rec->f[1], me) != 0)
+		return false;
+	for (size_t i = 0; i < t->npend; i++) {
+		if (t->pend[i].win == win && strcmp(t->pend[i].text, text) == 0) {
+			tui_note(t->pend[i].id, NULL, false);
+			(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
+			pend_drop(t, i);
+			return true;
+		}
+	}
+	return false;
 }
 
 static void on_record(void *arg, const struct proto_rec *rec)
@@ -242,9 +498,13 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	};
 	struct ctui *t = arg;
 	struct render_view v;
+	int win = window_of(t, rec);
 
-	if (track(t, rec) && render_record(rec, RENDER_SCREEN, client_conn_name(t->cc), &v)) {
-		show_view(t, rec, kinds[v.kind], &v);
+	if (win >= 0 && confirmed(t, win, rec))
+		return;
+	if (win >= 0 && track(t, win, rec) &&
+	    render_record(rec, RENDER_SCREEN, client_conn_name(t->cc), &v)) {
+		show_view(t, win, rec, kinds[v.kind], &v);
 		render_view_free(&v);
 	}
 	if (rec->type == PROTO_NAMEQ)
@@ -292,7 +552,8 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		t->offline = false;
 		break;
 	case LINK_WAITING:
-		client_members_clear(&t->members);
+		for (int i = 0; i < t->win.n; i++)
+			client_members_clear(&t->win.w[i].members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s); reconnecting in %llds",
 		    detail ? detail : "?", (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
 		if (!t->offline)
@@ -302,7 +563,16 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 			t->tick = loop_timer_add(t->loop, TICK_MS, on_tick, t);
 		break;
 	case LINK_CLOSED:
-		client_members_clear(&t->members);
+		for (int i = 0; i < t->win.n; i++)
+			client_members_clear(&t->win.w[i].members);
+		if (!client_conn_was_up(t->cc) && !t->refused && t->status == 0) {
+			free(t->failed);     /* the first connection failed: exit 1, say why */
+			t->failed = xstrdup(detail ? detail : "connection failed");
+			t->status = 1;
+			t->quitting = true;
+			loop_stop(t->loop);
+			return;
+		}
 		snprintf(buf, sizeof(buf), "Disconnected (%s)", detail ? detail : "?");
 		tui_add(TUI_ERROR, NULL, NULL, buf);
 		break;
@@ -425,7 +695,41 @@ static const char *own_command(const char *line, const char *word)
 
 /* Send prefix + text in lines of at most TC_DEFAULT_MAX_LINE bytes (the server's
  * default limit; it does not announce its own), cut at spaces, each with the prefix. */
-static int send_pieces(struct ctui *t, const char *prefix, const char *text)
+/* How the pieces of a line of ours are shown while the server has not echoed them:
+ * in window win, to `to` (a private message) or to the room, each piece after head
+ * ("* NAME " for /me). win < 0: not shown (the nc dialect never echoes). */
+struct echo {
+	int win;
+	const char *to, *head, *typed;
+};
+
+static void show_pending(struct ctui *t, const struct echo *e, const char *piece, size_t len)
+{
+	const char *me = client_conn_name(t->cc);
+	char *text = xmalloc(strlen(e->head) + len + 1), *who;
+	uint64_t id;
+
+	if (e->win < 0 || e->win >= t->win.n || me == NULL) {
+		free(text);
+		return;
+	}
+	sprintf(text, "%s%.*s", e->head, (int)len, piece);
+	if (e->to != NULL) {
+		who = xmalloc(strlen(me) + strlen(e->to) + 8);
+		sprintf(who, "%s -> %s", me, e->to);
+		id = tui_add_to(e->win, TUI_PRIV, NULL, who, text);
+		free(who);
+	} else if (render_action(me, text) != NULL) {
+		id = tui_add_to(e->win, TUI_ACTION, NULL, NULL, render_action(me, text));
+	} else {
+		id = tui_add_to(e->win, TUI_OWN, NULL, me, text);
+	}
+	pend_add(t, id, e->win, text, e->typed);
+	free(text);
+}
+
+static int send_pieces(struct ctui *t, const char *prefix, const char *text,
+    const struct echo *echo)
 {
 	size_t plen = strlen(prefix), n = strlen(text), next;
 	size_t room = TC_DEFAULT_MAX_LINE > plen + 64 ? TC_DEFAULT_MAX_LINE - plen : 64;
@@ -439,6 +743,8 @@ static int send_pieces(struct ctui *t, const char *prefix, const char *text)
 		memcpy(line + plen, text, len);
 		line[plen + len] = '\0';
 		rc = client_conn_send(t->cc, line);
+		if (rc == 0 && echo != NULL)
+			show_pending(t, echo, text, len);
 		text += next;
 		n -= next;
 	}
@@ -451,15 +757,18 @@ static int send_pieces(struct ctui *t, const char *prefix, const char *text)
 static size_t msg_text_at(struct ctui *t, const char *line)
 {
 	const char *rest = line + strcspn(line, " ");
+	char **names = client_windows_names(&t->win);
 	size_t best = 0;
 
 	rest += strspn(rest, " ");
-	for (size_t i = 0; i < t->members.n; i++) {
-		size_t len = strlen(t->members.names[i]);
+	for (size_t i = 0; names[i] != NULL; i++) {
+		size_t len = strlen(names[i]);
 
-		if (len > best && strncasecmp(rest, t->members.names[i], len) == 0 && rest[len] == ' ')
+		if (len > best && strncasecmp(rest, names[i], len) == 0 && rest[len] == ' ')
 			best = len;
+		free(names[i]);
 	}
+	free(names);
 	if (best == 0)
 		best = strcspn(rest, " ");
 	return (size_t)(rest - line) + best + (rest[best] == ' ');
@@ -467,28 +776,160 @@ static size_t msg_text_at(struct ctui *t, const char *line)
 
 /* A line for the server: messages and private messages too long for one line go as
  * several; "/me ACTION" goes as the message "* NAME ACTION". */
+/* What a plain line of the active window goes as: "/msg NAME " in a private window,
+ * "/say ROOM " in a room window (version 2: the server's current room need not be
+ * this one), else nothing. malloc'd. */
+static char *window_prefix(const struct ctui *t)
+{
+	const struct client_window *w = active_window(t);
+	char *p = xmalloc(strlen(w->name) + 8);
+
+	if (w->priv)
+		sprintf(p, "/msg %s ", w->name);
+	else if (client_conn_version(t->cc) >= 2 && w->name[0] != '\0')
+		sprintf(p, "/say %s ", w->name);
+	else
+		p[0] = '\0';
+	return p;
+}
+
 static int send_text(struct ctui *t, const char *line)
 {
 	const char *action = own_command(line, "me"), *name = client_conn_name(t->cc);
+	char *win = window_prefix(t);
+	const struct client_window *aw = active_window(t);
+	bool echoes = client_conn_version(t->cc) > 0;
+	struct echo e = { .win = echoes ? t->win.active : -1, .to = aw->priv ? aw->name : NULL,
+	    .head = "", .typed = line };
+	char head[512];
 	int rc;
 
-	if (action != NULL) {
-		char *prefix = xmalloc(strlen(name ? name : "") + 4);
+	snprintf(head, sizeof(head), "* %s ", name ? name : "");
+	if (action != NULL)
+		e.head = head;
+	if (action != NULL || line[0] != '/') {
+		char *prefix = xmalloc(strlen(win) + strlen(name ? name : "") + 4);
 
-		sprintf(prefix, "* %s ", name ? name : "");
-		rc = send_pieces(t, prefix, action);
+		if (action != NULL)
+			sprintf(prefix, "%s* %s ", win, name ? name : "");
+		else
+			strcpy(prefix, win);
+		rc = send_pieces(t, prefix, action != NULL ? action : line, &e);
 		free(prefix);
+		free(win);
 		return rc;
 	}
+	free(win);
 	if (is_command(line, CMDLIST_MSG, false)) {
 		size_t at = msg_text_at(t, line);
+		const char *from = line + 4 + strspn(line + 4, " ");
 		char *prefix = xstrndup(line, at);
+		char *to = xstrndup(from, at > (size_t)(from - line) ? at - (size_t)(from - line) : 0);
 
-		rc = line[at] != '\0' ? send_pieces(t, prefix, line + at) : client_conn_send(t->cc, line);
+		while (to[0] != '\0' && to[strlen(to) - 1] == ' ')
+			to[strlen(to) - 1] = '\0';
+		e.to = to;
+		e.win = echoes && to[0] != '\0' ? open_window(t, to, true) : -1;
+		rc = line[at] != '\0' ? send_pieces(t, prefix, line + at, &e) :
+		    client_conn_send(t->cc, line);
 		free(prefix);
+		free(to);
 		return rc;
 	}
-	return line[0] == '/' ? client_conn_send(t->cc, line) : send_pieces(t, "", line);
+	return client_conn_send(t->cc, line);
+}
+
+/* "/window N": show window N (1-based). */
+static void window_command(struct ctui *t, const char *arg)
+{
+	long n = strtol(arg, NULL, 10);
+
+	if (n < 1 || n > t->win.n)
+		tui_add(TUI_ERROR, NULL, NULL, "Usage: /window N (a window number shown in the "
+		    "status line)");
+	else
+		select_window(t, (int)n - 1);
+}
+
+/* "/part [ROOM]": leave ROOM (default: the active window's); a private window closes. */
+static void part_command(struct ctui *t, const char *arg)
+{
+	const struct client_window *w = active_window(t);
+	const char *room = !blank(arg) ? arg : w->name;
+	int i = client_windows_find(&t->win, room, false);
+
+	if (blank(arg) && w->priv) {
+		close_window(t, t->win.active);
+		return;
+	}
+	if (client_conn_version(t->cc) < 2) {
+		tui_add(TUI_ERROR, NULL, NULL, "This server keeps one room at a time: /join ROOM "
+		    "switches to another.");
+		return;
+	}
+	if (client_conn_part(t->cc, room) != 0) {
+		tui_add(TUI_ERROR, NULL, NULL, i < 0 ? "You are not in that room." :
+		    "That is your last room: /join another one first.");
+		return;
+	}
+	if (i >= 0)
+		close_window(t, i);
+}
+
+/* "/join ROOM": a room we are in already just comes forward; else the server is asked,
+ * and its window comes forward when the server says we are in. */
+static bool join_command(struct ctui *t, const char *arg)
+{
+	int i = client_windows_find(&t->win, arg, false);
+
+	if (client_conn_version(t->cc) >= 2 && i >= 0 && in_room(t, arg)) {
+		select_window(t, i);
+		return true;
+	}
+	free(t->focus);
+	t->focus = xstrdup(arg);
+	return false;
+}
+
+/* "/r TEXT": a private message to whoever sent the last one. */
+static void reply_command(struct ctui *t, const char *text)
+{
+	char *line;
+
+	if (t->last_priv == NULL || blank(text)) {
+		tui_add(TUI_ERROR, NULL, NULL, t->last_priv == NULL ?
+		    "Nobody sent you a private message yet." : "Usage: /r TEXT");
+		return;
+	}
+	line = xmalloc(strlen(t->last_priv) + strlen(text) + 8);
+	sprintf(line, "/msg %s %s", t->last_priv, text);
+	if (send_text(t, line) != 0)
+		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
+	free(line);
+}
+
+/* The client's own commands about windows; true if the line was one of them. */
+static bool window_commands(struct ctui *t, const char *line)
+{
+	const char *rest;
+
+	if ((rest = own_command(line, "window")) != NULL)
+		window_command(t, rest);
+	else if ((rest = own_command(line, "part")) != NULL && client_conn_version(t->cc) >= 2)
+		part_command(t, rest);
+	else if ((rest = own_command(line, "part")) != NULL && blank(rest) && active_window(t)->priv)
+		part_command(t, rest);
+	else if ((rest = own_command(line, "r")) != NULL)
+		reply_command(t, rest);
+	else if ((rest = own_command(line, "reconnect")) != NULL && blank(rest))
+		client_conn_reconnect_now(t->cc);
+	else if ((rest = own_command(line, "search")) != NULL)
+		search(t, blank(rest) ? NULL : rest, 1);
+	else if ((rest = own_command(line, "join")) != NULL && !blank(rest))
+		return join_command(t, rest);
+	else
+		return false;
+	return true;
 }
 
 /* /clear, /me without a text: handled here. True if the line was one of them. */
@@ -521,13 +962,15 @@ static void send_one(struct ctui *t, const char *line)
 		client_conn_set_name(t->cc, line);   /* sent now, or once connected */
 		return;
 	}
-	if (local_command(line))
+	if (local_command(line) || window_commands(t, line))
 		return;
 	if (is_command(line, CMDLIST_HELP, true))
 		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn or the mouse wheel scroll, "
-		    "Shift+Home/End oldest/newest, Tab completes, Up/Down/Ctrl+R input history, "
+		    "Shift+Home/End oldest/newest, Alt+1..9, Alt+Left/Right or Ctrl+P/N switch "
+		    "windows, Tab completes, Up/Down/Ctrl+R input history, "
 		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
-		    "/quit leaves. Client commands: /me ACTION, /clear. Server commands:");
+		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
+		    "/part [ROOM], /r TEXT, /reconnect. Server commands:");
 	if (st == LINK_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
@@ -610,13 +1053,14 @@ static char **complete_names(void *arg)
 {
 	struct ctui *t = arg;
 
-	return client_members_copy(&t->members);
+	return client_windows_names(&t->win);
 }
 
+/* Completion candidates: in the status line until the next key, never in the history. */
 static void show_matches(const char *text, void *arg)
 {
 	(void)arg;
-	tui_add(TUI_INFO, NULL, NULL, text);
+	tui_hint(text);
 }
 
 static void on_mouse(void)
@@ -632,8 +1076,29 @@ static void on_mouse(void)
 	}
 }
 
+/* "/search TEXT" (text), F3 and Shift+F3 (NULL: the last text again). */
+static void search(struct ctui *t, const char *text, int dir)
+{
+	char buf[512];
+
+	if (text != NULL) {
+		free(t->search);
+		t->search = xstrdup(text);
+	}
+	if (t->search == NULL || t->search[0] == '\0') {
+		tui_add(TUI_ERROR, NULL, NULL, "Usage: /search TEXT (then F3 older, Shift+F3 newer)");
+		return;
+	}
+	if (tui_search(t->search, dir, text == NULL))
+		return;
+	snprintf(buf, sizeof(buf), "No %s line holds \"%s\".", dir > 0 ? "earlier" : "later",
+	    t->search);
+	tui_hint(buf);
+}
+
 static void on_key(struct ctui *t, int key)
 {
+	tui_hint(NULL);
 	switch (keys_ui_action(key)) {
 	case KEYS_UI_PAGE_UP: tui_page(1); break;
 	case KEYS_UI_PAGE_DOWN: tui_page(-1); break;
@@ -642,6 +1107,15 @@ static void on_key(struct ctui *t, int key)
 	case KEYS_UI_REDRAW: tui_force_redraw(); break;
 	case KEYS_UI_RESIZE: break;   /* SIGWINCH does it */
 	case KEYS_UI_MOUSE: on_mouse(); break;
+	case KEYS_UI_WIN_NEXT: select_window(t, (t->win.active + 1) % t->win.n); break;
+	case KEYS_UI_WIN_PREV: select_window(t, (t->win.active + t->win.n - 1) % t->win.n); break;
+	case KEYS_UI_NICKS:      /* a new layout: new windows */
+		tui_toggle_nicks();
+		tui_force_redraw();
+		input_set_window(tui_input_window());
+		break;
+	case KEYS_UI_SEARCH_OLDER: search(t, NULL, 1); break;
+	case KEYS_UI_SEARCH_NEWER: search(t, NULL, -1); break;
 	case KEYS_UI_FOCUS_IN: t->unfocused = false; break;
 	case KEYS_UI_FOCUS_OUT: t->unfocused = true; break;
 	case KEYS_UI_WHEEL_UP: case KEYS_UI_WHEEL_DOWN: break;
@@ -661,8 +1135,22 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 		quit(t);
 		return;
 	}
-	while (!t->quitting && w != NULL && (key = wgetch(w)) != ERR)
+	while (!t->quitting && w != NULL && (key = wgetch(w)) != ERR) {
+		int next = key == 27 ? wgetch(w) : ERR;   /* Alt+KEY comes as ESC, KEY */
+		int win = keys_alt_window(next);
+
+		if (win >= 0) {
+			select_window(t, win);
+			continue;
+		}
+		if (next == KEY_LEFT || next == KEY_RIGHT) {   /* ESC ESC [ D: Alt+Left */
+			on_key(t, next == KEY_LEFT ? KEYS_ALT_LEFT : KEYS_ALT_RIGHT);
+			continue;
+		}
 		on_key(t, key);
+		if (next != ERR)
+			on_key(t, next);
+	}
 }
 
 /* Ctrl+C: cancels a paste waiting for its answer, else clears a non-empty input line
@@ -737,6 +1225,54 @@ static void warn_locale(void)
 	tui_add(TUI_ERROR, NULL, NULL, buf);
 }
 
+/* Add each room of a comma-separated list (or one a line) to rooms. */
+static void split_rooms(const char *list, char ***rooms, size_t *n)
+{
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (char *r = strtok_r(copy, ",\n \t", &save); r != NULL; r = strtok_r(NULL, ",\n \t", &save)) {
+		*rooms = xreallocarray(*rooms, *n + 1, sizeof(**rooms));
+		(*rooms)[(*n)++] = xstrdup(r);
+	}
+	free(copy);
+}
+
+/* The rooms to be in: --join, else the ones remembered from last time. */
+static size_t start_rooms(struct ctui *t, const struct connect_options *opt, char ***rooms)
+{
+	char path[4096], err[256];
+	struct buf b = { 0 };
+	size_t n = 0;
+
+	*rooms = NULL;
+	if (statedir_path(path, sizeof(path), NULL, "rooms", err, sizeof(err)) == 0)
+		t->rooms_path = xstrdup(path);
+	if (opt->join != NULL) {
+		split_rooms(opt->join, rooms, &n);
+	} else if (t->rooms_path != NULL &&
+	    statedir_read_file(t->rooms_path, 65536, &b, err, sizeof(err)) == 0) {
+		buf_putc(&b, '\0');
+		split_rooms(buf_data(&b), rooms, &n);
+	}
+	buf_free(&b);
+	return n;
+}
+
+/* One window per room to be in (the first window exists from tui_start). */
+static void open_start_windows(struct ctui *t, const struct connect_options *opt)
+{
+	char **rooms;
+	size_t n = start_rooms(t, opt, &rooms);
+
+	client_windows_open(&t->win, "", false);
+	for (size_t i = 0; i < n; i++)
+		open_window(t, rooms[i], false);
+	client_conn_set_rooms(t->cc, rooms, n);
+	for (size_t i = 0; i < n; i++)
+		free(rooms[i]);
+	free(rooms);
+}
+
 int client_tui_run(const struct connect_options *opt)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
@@ -770,6 +1306,7 @@ int client_tui_run(const struct connect_options *opt)
 		client_conn_set_transport(t.cc, client_tls_transport);
 	if (opt->name != NULL)
 		client_conn_set_name(t.cc, opt->name);
+	client_conn_set_keepalive(t.cc, opt->keepalive * 1000);
 
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
@@ -781,6 +1318,8 @@ int client_tui_run(const struct connect_options *opt)
 	}
 	tui_term_arm(close_screen);
 
+	open_start_windows(&t, opt);
+	tui_set_time_format(opt->time_format);
 	hist = input_history_path();
 	input_start(&iops, hist);
 	free(hist);
@@ -807,11 +1346,23 @@ int client_tui_run(const struct connect_options *opt)
 	tui_term_restore();
 	if (t.refused)
 		client_tls_explain(t.tls, stderr);
+	if (t.failed != NULL)
+		fprintf(stderr, "tcpchat: cannot connect to %s: %s\n", client_conn_server(t.cc),
+		    t.failed);
+	free(t.failed);
 	if (t.tls != NULL)
 		client_tls_free(t.tls);
 	client_conn_free(t.cc);
-	client_members_clear(&t.members);
+	save_rooms(&t);
+	client_windows_free(&t.win);
+	free(t.focus);
+	free(t.last_priv);
+	free(t.search);
+	free(t.rooms_path);
 	drop_paste(&t);
+	while (t.npend > 0)
+		pend_drop(&t, 0);
+	free(t.pend);
 	free(t.seen);
 	loop_free(t.loop);
 	return t.status;

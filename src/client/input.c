@@ -181,6 +181,7 @@ static void redisplay_hook(void)
 }
 
 static char **names;     /* candidates of the current completion */
+static bool addressing;  /* a name at the start of the line: completed as "name: " */
 
 static char *generate(const char *text, int state)
 {
@@ -193,6 +194,12 @@ static char *generate(const char *text, int state)
 	while (names != NULL && names[i] != NULL) {
 		const char *n = names[i++];
 
+		if (strncasecmp(n, text, len) == 0 && addressing) {
+			char *s = xmalloc(strlen(n) + 3);
+
+			sprintf(s, "%s: ", n);
+			return s;
+		}
 		if (strncasecmp(n, text, len) == 0)
 			return xstrdup(n);
 	}
@@ -207,17 +214,17 @@ static void free_names(void)
 	names = NULL;
 }
 
-/* The server's commands and the client's own (/me, /clear). */
+/* The server's commands and the client's own (/clear, /me, /r, /reconnect, /window). */
 static char **command_words(void)
 {
-	static const char *const own[] = { "/clear", "/me" };
+	static const char *const own[] = { "/clear", "/me", "/r", "/reconnect", "/search", "/window" };
 	char **words = cmdlist_words();
 	size_t n = 0;
 
 	while (words[n] != NULL)
 		n++;
-	words = xreallocarray(words, n + 3, sizeof(*words));
-	for (size_t i = 0; i < 2; i++)
+	words = xreallocarray(words, n + sizeof(own) / sizeof(own[0]) + 1, sizeof(*words));
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		words[n++] = xstrdup(own[i]);
 	words[n] = NULL;
 	return words;
@@ -230,11 +237,17 @@ static char **complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	free_names();
+	addressing = false;
 	if (start == 0 && text[0] == '/')
 		names = command_words();
 	else if (I.ops.names != NULL)
 		names = I.ops.names(I.ops.arg);
+	if (start == 0 && text[0] != '/') {
+		addressing = true;              /* "bo<Tab>" -> "bob: " */
+		rl_completion_suppress_append = 1;
+	}
 	matches = rl_completion_matches(text, generate);
+	addressing = false;
 	free_names();
 	return matches;
 }
@@ -369,6 +382,17 @@ void input_key(int key)
 	push_key(key);
 	while (I.started && I.qlen > 0)
 		rl_callback_read_char();
+}
+
+void input_keep(const char *line)
+{
+	HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+
+	if (!I.started || line == NULL || *line == '\0' ||
+	    (last != NULL && strcmp(last->line, line) == 0))
+		return;
+	remember(line);
+	using_history();
 }
 
 bool input_clear_line(void)

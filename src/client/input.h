@@ -43,6 +43,8 @@ void input_key(int key);
 /* Ctrl+C: clear a non-empty line, keeping it in the input history. False when the
  * line was empty already. */
 bool input_clear_line(void);
+/* Put line on the input history (newest; not twice in a row): Up brings it back. */
+void input_keep(const char *line);
 /* Draw the input line (wnoutrefresh; the caller calls doupdate). */
 void input_draw(void);
 

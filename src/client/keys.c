@@ -26,10 +26,22 @@ enum keys_ui keys_ui_action(int key)
 	case KEY_SEND: return KEYS_UI_BOTTOM;
 	case 0x0c: return KEYS_UI_REDRAW;   /* Ctrl+L */
 	case KEY_MOUSE: return KEYS_UI_MOUSE;
+	case 0x0e: case KEYS_ALT_RIGHT: return KEYS_UI_WIN_NEXT;   /* Ctrl+N */
+	case 0x10: case KEYS_ALT_LEFT: return KEYS_UI_WIN_PREV;    /* Ctrl+P */
+	case KEY_F(2): return KEYS_UI_NICKS;
+	case KEY_F(3): return KEYS_UI_SEARCH_OLDER;
+	case KEY_F(15): return KEYS_UI_SEARCH_NEWER;    /* Shift+F3 */
 	case KEYS_FOCUS_IN: return KEYS_UI_FOCUS_IN;
 	case KEYS_FOCUS_OUT: return KEYS_UI_FOCUS_OUT;
 	default: return KEYS_UI_NONE;
 	}
+}
+
+int keys_alt_window(int key)
+{
+	if (key >= '1' && key <= '9')
+		return key - '1';
+	return key == '0' ? 9 : -1;
 }
 
 enum keys_ui keys_mouse_action(unsigned long bstate)

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1   /* strcasestr */
 /* tui.c: the ncurses screen: history pane, status line, input window. See tui.h. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client_time.h"
 #include "hash.h"
 #include "keys.h"
 #include "scroll.h"
@@ -28,23 +30,42 @@ struct entry {
 	size_t body_off;            /* [body_off, len): the text */
 	enum tui_kind kind;
 	short name_pair;            /* 0: no colour */
+	uint64_t id;                /* tui_add_to's answer */
+	size_t note_off;            /* [note_off, len): a note (tui_note); len when none */
+	bool note_bad;
 	int rows, rows_width;       /* wrapped rows at rows_width columns */
+};
+
+/* One window's history: a ring of entries and its scroll position. */
+struct pane {
+	struct entry *ring;         /* TC_CLIENT_SCROLLBACK entries */
+	int head, count;            /* oldest entry, how many */
+	long total_rows;
+	struct scroll sc;
 };
 
 static struct {
 	SCREEN *screen;
 	bool colour;
 	int name_pairs;             /* colour pairs for names */
-	WINDOW *hist, *status, *input;
-	int lines, cols, hist_h;
-	struct entry *ring;         /* TC_CLIENT_SCROLLBACK entries */
-	int head, count;            /* oldest entry, how many */
-	long total_rows;
-	struct scroll sc;
+	WINDOW *hist, *status, *input, *nicks;
+	int lines, cols, hist_h, hist_w;
+	bool nicks_on;              /* the nick list pane, when the terminal is wide enough */
+	char **nick_names;          /* what it shows (NULL-terminated) */
+	char *nick_title;
+	uint64_t found;             /* the entry /search found last (0: none) */
+	struct pane panes[TC_CLIENT_MAX_WINDOWS];
+	int npanes, shown;          /* panes open; the one on the screen */
+	struct pane *pane;          /* the one being written to (P) */
+	const char *time_fmt;
+	uint64_t next_id;
 	char *status_left, *status_right;
+	char *hint;                 /* shown in the status line instead (tui_hint) */
 	bool dirty, clear;
 	bool titles, title_pushed;  /* the terminal takes titles; we saved the old one */
 } T;
+
+#define P (*T.pane)
 
 bool tui_active(void)
 {
@@ -83,14 +104,20 @@ static void layout(void)
 	if (T.hist) delwin(T.hist);
 	if (T.status) delwin(T.status);
 	if (T.input) delwin(T.input);
-	T.hist = T.status = T.input = NULL;
+	if (T.nicks) delwin(T.nicks);
+	T.hist = T.status = T.input = T.nicks = NULL;
 	T.lines = LINES > 0 ? LINES : 1;
 	T.cols = COLS > 0 ? COLS : 1;
 	T.hist_h = T.lines >= 3 ? T.lines - 2 : 0;
+	T.hist_w = T.cols;
 	status_y = T.lines >= 2 ? T.lines - 2 : -1;
 	input_y = T.lines - 1;
+	if (T.nicks_on && T.cols >= TUI_NICKS_MIN_COLS && T.hist_h > 0) {
+		T.hist_w = T.cols - TUI_NICKS_WIDTH;
+		T.nicks = newwin(T.hist_h, TUI_NICKS_WIDTH, 0, T.hist_w);
+	}
 	if (T.hist_h > 0)
-		T.hist = newwin(T.hist_h, T.cols, 0, 0);
+		T.hist = newwin(T.hist_h, T.hist_w, 0, 0);
 	if (status_y >= 0)
 		T.status = newwin(1, T.cols, status_y, 0);
 	T.input = newwin(1, T.cols, input_y, 0);
@@ -154,6 +181,7 @@ bool tui_start(bool colour, bool mouse)
 		return false;
 	}
 	T.colour = colour;
+	T.nicks_on = true;
 	cbreak();
 	noecho();
 	nonl();
@@ -161,13 +189,17 @@ bool tui_start(bool colour, bool mouse)
 	init_colours();
 	define_key("\033[I", KEYS_FOCUS_IN);
 	define_key("\033[O", KEYS_FOCUS_OUT);
+	define_key("\033[1;3D", KEYS_ALT_LEFT);
+	define_key("\033[1;3C", KEYS_ALT_RIGHT);
+	define_key("\033[1;2R", KEY_F(15));    /* Shift+F3 where terminfo lacks kf15 */
 	T.titles = titles_known();
 	if (mouse) {    /* the wheel only: clicks and drags stay the terminal's (Shift) */
 		mouseinterval(0);
 		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	}
-	if (T.ring == NULL)
-		T.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*T.ring));
+	if (T.npanes == 0)
+		tui_pane_open();
+	T.pane = &T.panes[T.shown];
 	layout();
 	return true;
 }
@@ -185,23 +217,11 @@ void tui_stop(void)
 	T.screen = NULL;   /* kept allocated: delscreen after endwin is not needed at exit */
 }
 
-/* "HH:MM", or "YYYY-MM-DD HH:MM" when the stamp is not from today. */
+/* The time format, or "YYYY-MM-DD " too when the stamp is not from today. */
 static void short_time(const char *stamp, char *out, size_t n)
 {
-	char today[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (stamp == NULL) {
-		strftime(out, n, "%H:%M", &tm);
-		return;
-	}
-	if (strlen(stamp) >= 16 && strncmp(stamp, today, 10) == 0)
-		snprintf(out, n, "%.5s", stamp + 11);
-	else
-		snprintf(out, n, "%.16s", stamp);
+	client_time_show(stamp, T.time_fmt ? T.time_fmt : CLIENT_TIME_DEFAULT, true,
+	    time(NULL), out, n);
 }
 
 static short name_pair(const char *name)
@@ -216,7 +236,7 @@ static short name_pair(const char *name)
 
 static struct entry *entry_at(int i)
 {
-	return &T.ring[(T.head + i) % TC_CLIENT_SCROLLBACK];
+	return &P.ring[(P.head + i) % TC_CLIENT_SCROLLBACK];
 }
 
 /* Continuation rows start under the text (after the time and name), if that leaves room. */
@@ -238,9 +258,9 @@ static int entry_rows(struct entry *e, int width)
 
 static void recount(void)
 {
-	T.total_rows = 0;
-	for (int i = 0; i < T.count; i++)
-		T.total_rows += entry_rows(entry_at(i), T.cols);
+	P.total_rows = 0;
+	for (int i = 0; i < P.count; i++)
+		P.total_rows += entry_rows(entry_at(i), T.hist_w);
 }
 
 static void append(struct entry *e, const char *s, size_t n)
@@ -250,12 +270,14 @@ static void append(struct entry *e, const char *s, size_t n)
 }
 
 /* "TIME <name> text", "TIME [from -> to] text", "TIME -- notice", "TIME !! error". */
+static void add(enum tui_kind kind, const char *stamp, const char *name, const char *text);
+
 static struct entry make_entry(enum tui_kind kind, const char *stamp, const char *name,
     const char *text)
 {
 	static const char *const marks[] = { [TUI_NOTICE] = "-- ", [TUI_ERROR] = "!! ",
 	    [TUI_ACTION] = "* " };
-	char tbuf[32], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
+	char tbuf[128], *clean_name = name ? utf8_clean_str(UTF8_DISPLAY, name) : NULL;
 	char *clean_text = utf8_clean_str(UTF8_DISPLAY, text ? text : "");
 	struct entry e = { .kind = kind };
 
@@ -278,6 +300,7 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
 	e.body_off = e.len;
 	append(&e, clean_text, strlen(clean_text));
 	e.s[e.len] = '\0';
+	e.note_off = e.len;
 	free(clean_name);
 	free(clean_text);
 	return e;
@@ -285,24 +308,85 @@ static struct entry make_entry(enum tui_kind kind, const char *stamp, const char
 
 void tui_add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
 {
+	tui_add_to(T.shown, kind, stamp, name, text);
+}
+
+uint64_t tui_add_to(int pane, enum tui_kind kind, const char *stamp, const char *name,
+    const char *text)
+{
+	struct pane *keep = T.pane;
+
+	if (pane < 0 || pane >= T.npanes)
+		return 0;
+	T.pane = &T.panes[pane];
+	add(kind, stamp, name, text);
+	if (pane == T.shown)
+		T.dirty = true;
+	T.pane = keep;
+	return T.next_id;
+}
+
+/* Replace e's note (NULL: none). */
+static void set_note(struct entry *e, const char *note, bool bad)
+{
+	size_t n = note != NULL ? strlen(note) + 1 : 0;
+
+	e->s = xrealloc(e->s, e->note_off + n + 1);
+	e->len = e->note_off;
+	if (note != NULL) {
+		e->s[e->len++] = ' ';
+		memcpy(e->s + e->len, note, n - 1);
+		e->len += n - 1;
+	}
+	e->s[e->len] = '\0';
+	e->note_bad = bad;
+}
+
+void tui_note(uint64_t id, const char *note, bool bad)
+{
+	struct pane *keep = T.pane;
+
+	for (int p = 0; p < T.npanes && id != 0; p++) {
+		T.pane = &T.panes[p];
+		for (int i = P.count - 1; i >= 0; i--) {
+			struct entry *e = entry_at(i);
+
+			if (e->id != id)
+				continue;
+			P.total_rows -= entry_rows(e, T.hist_w);
+			set_note(e, note, bad);
+			e->rows_width = 0;
+			P.total_rows += entry_rows(e, T.hist_w);
+			scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+			T.dirty = T.dirty || p == T.shown;
+			T.pane = keep;
+			return;
+		}
+	}
+	T.pane = keep;
+}
+
+static void add(enum tui_kind kind, const char *stamp, const char *name, const char *text)
+{
 	int rows;
 
-	if (T.ring == NULL)
+	if (P.ring == NULL)
 		return;
-	if (T.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
+	if (P.count == TC_CLIENT_SCROLLBACK) {   /* the oldest entry makes room */
 		struct entry *old = entry_at(0);
 
-		T.total_rows -= entry_rows(old, T.cols);
+		P.total_rows -= entry_rows(old, T.hist_w);
 		free(old->s);
-		T.head = (T.head + 1) % TC_CLIENT_SCROLLBACK;
-		T.count--;
+		P.head = (P.head + 1) % TC_CLIENT_SCROLLBACK;
+		P.count--;
 	}
-	*entry_at(T.count) = make_entry(kind, stamp, name, text);
-	T.count++;
-	rows = entry_rows(entry_at(T.count - 1), T.cols);
-	T.total_rows += rows;
-	scroll_added(&T.sc, rows);
-	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+	*entry_at(P.count) = make_entry(kind, stamp, name, text);
+	entry_at(P.count)->id = ++T.next_id;
+	P.count++;
+	rows = entry_rows(entry_at(P.count - 1), T.hist_w);
+	P.total_rows += rows;
+	scroll_added(&P.sc, rows);
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
@@ -317,41 +401,159 @@ void tui_set_status(const char *left, const char *right)
 
 void tui_page(int dir)
 {
-	scroll_page(&T.sc, dir, (int)T.total_rows, T.hist_h);
+	scroll_page(&P.sc, dir, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
 void tui_wheel(int dir)
 {
-	scroll_by(&T.sc, dir * TUI_WHEEL_ROWS, (int)T.total_rows, T.hist_h);
+	scroll_by(&P.sc, dir * TUI_WHEEL_ROWS, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
+}
+
+static void pane_clear(void)
+{
+	for (int i = 0; i < P.count; i++)
+		free(entry_at(i)->s);
+	P.head = P.count = 0;
+	P.total_rows = 0;
+	scroll_bottom(&P.sc);
 }
 
 void tui_clear(void)
 {
-	for (int i = 0; i < T.count; i++)
-		free(entry_at(i)->s);
-	T.head = T.count = 0;
-	T.total_rows = 0;
-	scroll_bottom(&T.sc);
+	pane_clear();
 	T.dirty = T.clear = true;
+}
+
+int tui_pane_open(void)
+{
+	struct pane *keep = T.pane;
+
+	if (T.npanes >= TC_CLIENT_MAX_WINDOWS)
+		return -1;
+	T.pane = &T.panes[T.npanes];
+	memset(T.pane, 0, sizeof(*T.pane));
+	P.ring = xcalloc(TC_CLIENT_SCROLLBACK, sizeof(*P.ring));
+	T.pane = keep != NULL ? keep : &T.panes[0];
+	return T.npanes++;
+}
+
+void tui_pane_close(int i)
+{
+	if (i < 0 || i >= T.npanes || T.npanes == 1)
+		return;
+	T.pane = &T.panes[i];
+	pane_clear();
+	free(P.ring);
+	memmove(&T.panes[i], &T.panes[i + 1], (size_t)(T.npanes - i - 1) * sizeof(T.panes[0]));
+	T.npanes--;
+	if (T.shown >= T.npanes || T.shown > i)
+		T.shown--;
+	if (T.shown < 0)
+		T.shown = 0;
+	tui_pane_show(T.shown);
+}
+
+void tui_pane_show(int i)
+{
+	if (i < 0 || i >= T.npanes)
+		return;
+	T.shown = i;
+	T.pane = &T.panes[i];
+	recount();
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+	T.dirty = T.clear = true;
+}
+
+int tui_pane_shown(void)
+{
+	return T.shown;
+}
+
+void tui_set_time_format(const char *fmt)
+{
+	T.time_fmt = fmt;
 }
 
 void tui_scroll_top(void)
 {
-	scroll_by(&T.sc, (int)T.total_rows, (int)T.total_rows, T.hist_h);
+	scroll_by(&P.sc, (int)P.total_rows, (int)P.total_rows, T.hist_h);
 	T.dirty = true;
 }
 
 void tui_scroll_bottom(void)
 {
-	scroll_bottom(&T.sc);
+	scroll_bottom(&P.sc);
 	T.dirty = true;
 }
 
 bool tui_scrolled_up(void)
 {
-	return T.sc.offset > 0;
+	return P.sc.offset > 0;
+}
+
+bool tui_search(const char *text, int dir, bool again)
+{
+	int i = P.count, r0 = 0;
+
+	for (int k = 0; again && k < P.count; k++)
+		if (entry_at(k)->id == T.found)
+			i = k;
+	if (!again && dir < 0)
+		return false;
+	for (i += dir > 0 ? -1 : 1; i >= 0 && i < P.count; i += dir > 0 ? -1 : 1)
+		if (strcasestr(entry_at(i)->s + entry_at(i)->time_end, text) != NULL)
+			break;
+	if (i < 0 || i >= P.count || text[0] == '\0')
+		return false;
+	T.found = entry_at(i)->id;
+	for (int k = 0; k < i; k++)
+		r0 += entry_rows(entry_at(k), T.hist_w);
+	P.sc.offset = (int)P.total_rows - r0 - T.hist_h > 0 ? (int)P.total_rows - r0 - T.hist_h : 0;
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
+	T.dirty = true;
+	return true;
+}
+
+void tui_toggle_nicks(void)
+{
+	T.nicks_on = !T.nicks_on;
+	tui_resize();
+}
+
+void tui_set_nicks(const char *title, char **names)
+{
+	for (size_t i = 0; T.nick_names != NULL && T.nick_names[i] != NULL; i++)
+		free(T.nick_names[i]);
+	free(T.nick_names);
+	free(T.nick_title);
+	T.nick_names = names;
+	T.nick_title = utf8_clean_str(UTF8_DISPLAY, title);
+	T.dirty = true;
+}
+
+static void draw_nicks(void)
+{
+	int y = 1;
+
+	werase(T.nicks);
+	wattr_set(T.nicks, A_BOLD, 0, NULL);
+	mvwaddnstr(T.nicks, 0, 1, T.nick_title ? T.nick_title : "",
+	    (int)utf8_fit(T.nick_title ? T.nick_title : "", strlen(T.nick_title ? T.nick_title : ""),
+	    TUI_NICKS_WIDTH - 2));
+	wattr_set(T.nicks, A_NORMAL, 0, NULL);
+	for (size_t i = 0; T.nick_names != NULL && T.nick_names[i] != NULL && y < T.hist_h; i++) {
+		char *clean = utf8_clean_str(UTF8_DISPLAY, T.nick_names[i]);
+
+		wattr_set(T.nicks, A_NORMAL, name_pair(clean), NULL);
+		mvwaddnstr(T.nicks, y++, 1, clean, (int)utf8_fit(clean, strlen(clean),
+		    TUI_NICKS_WIDTH - 2));
+		free(clean);
+	}
+	wattr_set(T.nicks, A_NORMAL, 0, NULL);
+	mvwvline(T.nicks, 0, 0, ACS_VLINE, T.hist_h);
+	wnoutrefresh(T.nicks);
 }
 
 void tui_resize(void)
@@ -362,7 +564,7 @@ void tui_resize(void)
 		resizeterm(ws.ws_row, ws.ws_col);
 	layout();
 	recount();
-	scroll_clamp(&T.sc, (int)T.total_rows, T.hist_h);
+	scroll_clamp(&P.sc, (int)P.total_rows, T.hist_h);
 }
 
 void tui_force_redraw(void)
@@ -405,7 +607,10 @@ static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
 		attr_t attr = A_NORMAL;
 		short pair = 0;
 
-		if (a < e->time_end) {
+		if (a >= e->note_off) {
+			attr = e->note_bad ? A_BOLD : A_DIM;
+			pair = e->note_bad && T.colour ? PAIR_ERROR : 0;
+		} else if (a < e->time_end) {
 			end = e->time_end;
 			attr = A_DIM;
 		} else if (e->name_len > 0 && a >= e->name_off && a < e->name_off + e->name_len) {
@@ -413,7 +618,8 @@ static void draw_part(WINDOW *w, const struct entry *e, size_t a, size_t b)
 			attr = A_BOLD;
 			pair = e->name_pair;
 		} else if (a >= e->body_off) {
-			attr = kind_attr(e, &pair);
+			end = e->note_off;
+			attr = kind_attr(e, &pair) | (e->id == T.found ? A_REVERSE : A_NORMAL);
 		} else {
 			end = e->name_len > 0 && a < e->name_off ? e->name_off : e->body_off;
 		}
@@ -430,39 +636,39 @@ static void draw_marker(void)
 {
 	char buf[96];
 
-	if (T.sc.unseen > 0)
-		snprintf(buf, sizeof(buf), " -- %d new message%s below (PgDn) -- ", T.sc.unseen,
-		    T.sc.unseen == 1 ? "" : "s");
+	if (P.sc.unseen > 0)
+		snprintf(buf, sizeof(buf), " -- %d new message%s below (PgDn) -- ", P.sc.unseen,
+		    P.sc.unseen == 1 ? "" : "s");
 	else
 		snprintf(buf, sizeof(buf), " -- more below (PgDn) -- ");
 	wmove(T.hist, T.hist_h - 1, 0);
 	wclrtoeol(T.hist);
 	wattron(T.hist, A_REVERSE | A_BOLD);
-	waddnstr(T.hist, buf, (int)utf8_fit(buf, strlen(buf), T.cols));
+	waddnstr(T.hist, buf, (int)utf8_fit(buf, strlen(buf), T.hist_w));
 	wattroff(T.hist, A_REVERSE | A_BOLD);
 }
 
 static void draw_history(void)
 {
-	long first = scroll_first_row(&T.sc, (int)T.total_rows, T.hist_h), row = 0;
+	long first = scroll_first_row(&P.sc, (int)P.total_rows, T.hist_h), row = 0;
 	int y = 0, i = 0;
 
 	werase(T.hist);
 	/* find the entry holding row `first` */
-	for (; i < T.count; i++) {
-		int r = entry_rows(entry_at(i), T.cols);
+	for (; i < P.count; i++) {
+		int r = entry_rows(entry_at(i), T.hist_w);
 
 		if (row + r > first)
 			break;
 		row += r;
 	}
-	for (; i < T.count && y < T.hist_h; i++) {
+	for (; i < P.count && y < T.hist_h; i++) {
 		struct entry *e = entry_at(i);
-		int rows = entry_rows(e, T.cols);
+		int rows = entry_rows(e, T.hist_w);
 		size_t *starts = xmalloc(sizeof(size_t) * (size_t)rows);
-		int indent = entry_indent(e, T.cols);
+		int indent = entry_indent(e, T.hist_w);
 
-		wrap_rows(e->s, e->len, T.cols, indent, starts, (size_t)rows);
+		wrap_rows(e->s, e->len, T.hist_w, indent, starts, (size_t)rows);
 		for (int k = (int)(first > row ? first - row : 0); k < rows && y < T.hist_h; k++) {
 			size_t end = k + 1 < rows ? starts[k + 1] : e->len;
 
@@ -475,14 +681,23 @@ static void draw_history(void)
 		first = row;
 		free(starts);
 	}
-	if (T.sc.offset > 0 && T.hist_h > 0)
+	if (P.sc.offset > 0 && T.hist_h > 0)
 		draw_marker();
 	wnoutrefresh(T.hist);
 }
 
+void tui_hint(const char *text)
+{
+	if (text == NULL && T.hint == NULL)
+		return;
+	free(T.hint);
+	T.hint = text != NULL ? utf8_clean_str(UTF8_DISPLAY, text) : NULL;
+	T.dirty = true;
+}
+
 static void draw_status(void)
 {
-	const char *left = T.status_left ? T.status_left : "";
+	const char *left = T.hint ? T.hint : T.status_left ? T.status_left : "";
 	const char *right = T.status_right ? T.status_right : "";
 	int rw = utf8_width(right, strlen(right));
 	size_t lfit;
@@ -517,5 +732,7 @@ void tui_draw(void)
 		draw_history();
 	if (T.status != NULL)
 		draw_status();
+	if (T.nicks != NULL)
+		draw_nicks();
 	T.dirty = false;
 }

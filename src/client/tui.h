@@ -10,6 +10,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum tui_kind {
 	TUI_MSG,      /* a message from someone */
@@ -23,6 +24,8 @@ enum tui_kind {
 };
 
 #define TUI_WHEEL_ROWS 3   /* rows one wheel notch scrolls */
+#define TUI_NICKS_WIDTH 20      /* columns of the nick list pane, its rule included */
+#define TUI_NICKS_MIN_COLS 100  /* the pane shows on terminals at least this wide */
 
 /* Start curses on the terminal (stdin/stdout); false if the terminal is unusable (no
  * cursor addressing). mouse: report wheel events (KEY_MOUSE). */
@@ -31,11 +34,42 @@ bool tui_start(bool colour, bool mouse);
 void tui_stop(void);
 bool tui_active(void);
 
-/* Add one entry. time: "YYYY-MM-DD HH:MM:SS" or NULL for now; name may be NULL. */
+/* Add one entry to the window shown. time: a record's TIME (client_time.h) or NULL for
+ * now; name may be NULL. */
 void tui_add(enum tui_kind kind, const char *time, const char *name, const char *text);
+
+/* Windows: each has its own history and scroll position; one is on the screen. The
+ * first exists from tui_start. Returns the new one's index, or -1 when
+ * TC_CLIENT_MAX_WINDOWS are open. Closing shifts the later ones down (never the last). */
+int tui_pane_open(void);
+void tui_pane_close(int i);
+void tui_pane_show(int i);
+int tui_pane_shown(void);
+/* tui_add into window i (not necessarily the one shown). Returns the entry's id (0:
+ * no such window). */
+uint64_t tui_add_to(int i, enum tui_kind kind, const char *time, const char *name,
+    const char *text);
+/* Set the note after entry id's text ("(sending)"; NULL: none); bad: shown as an
+ * error. An entry gone from the scrollback is left alone. */
+void tui_note(uint64_t id, const char *note, bool bad);
+/* strftime format of the times shown (kept, not copied; NULL: "%H:%M"). */
+void tui_set_time_format(const char *fmt);
 
 /* Status line: left part and right part (the connection state). */
 void tui_set_status(const char *left, const char *right);
+
+/* /search: the next line of the window shown holding text (any case), dir > 0 older,
+ * dir < 0 newer, from the last one found when again, else from the newest; it is
+ * scrolled to the top of the view and shown in reverse. False when there is none. */
+bool tui_search(const char *text, int dir, bool again);
+
+/* The nick list pane (right of the history on wide terminals; F2 toggles it): its
+ * title and names (a NULL-terminated malloc'd array, taken over). */
+void tui_toggle_nicks(void);
+void tui_set_nicks(const char *title, char **names);
+
+/* A hint in the status line (completion candidates) until the next tui_hint(NULL). */
+void tui_hint(const char *text);
 
 /* Scrolling: dir > 0 pages up, dir < 0 pages down. */
 void tui_page(int dir);

@@ -52,6 +52,8 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "who is in ROOM (default: this room)" },
 	{ CMDLIST_STATS, "stats", NULL, CMDLIST_NONE, "/stats",
 	    "operators: uptime, connections, rooms, traffic, drops" },
+	{ CMDLIST_PING, "ping", NULL, CMDLIST_ANY, "/ping [TOKEN]",
+	    "the server answers PONG [TOKEN] (a client's keepalive)" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)

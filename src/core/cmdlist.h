@@ -20,6 +20,8 @@ enum cmdlist_id {
 	/* Attention. */
 	CMDLIST_AWAY, CMDLIST_WHOIS, CMDLIST_IGNORE, CMDLIST_UNIGNORE, CMDLIST_NAMES,
 	CMDLIST_STATS,
+	/* The link: a client's keepalive. */
+	CMDLIST_PING,
 	CMDLIST_COUNT
 };
 

@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "util.h"
 #include "options.h"
 #include "tclimits.h"
 
@@ -82,6 +85,9 @@ static const char connect_help[] =
 "      --json               plain mode: one JSON object per line and event\n"
 "      --no-bell            no terminal bell when a line names you or is private\n"
 "      --no-mouse           leave the mouse to the terminal (no wheel scrolling)\n"
+"  -j, --join ROOMS         be in these rooms (a comma-separated list) instead of the ones of last time\n"
+"      --time-format FMT    strftime format of the times shown (default %H:%M)\n"
+"      --keepalive SECS     ping a quiet link after SECS, mark it stalled, then reconnect; 0 never (default " STR(TC_CLIENT_KEEPALIVE) ")\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n";
 
@@ -100,13 +106,18 @@ int options_parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* The option being parsed came from this line of the settings file ("PATH:LINE"). */
+static const char *origin;
+
 /* "tcpchat CMD: WHAT 'ARG'" (or just WHAT when ARG is NULL), a hint, exit 2. */
 static void usage_error(const char *cmd, const char *what, const char *arg)
 {
 	if (arg != NULL)
-		fprintf(stderr, "tcpchat %s: %s '%s'\n", cmd, what, arg);
+		fprintf(stderr, "tcpchat %s: %s%s%s '%s'\n", cmd, origin ? origin : "",
+		    origin ? ": " : "", what, arg);
 	else
-		fprintf(stderr, "tcpchat %s: %s\n", cmd, what);
+		fprintf(stderr, "tcpchat %s: %s%s%s\n", cmd, origin ? origin : "",
+		    origin ? ": " : "", what);
 	fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
 	exit(2);
 }
@@ -116,8 +127,8 @@ static int int_arg(const char *cmd, const char *what, const char *s, long min, l
 	long v;
 
 	if (options_parse_int(s, min, max, &v) != 0) {
-		fprintf(stderr, "tcpchat %s: invalid %s '%s' (expected %ld to %ld)\n",
-		    cmd, what, s, min, max);
+		fprintf(stderr, "tcpchat %s: %s%sinvalid %s '%s' (expected %ld to %ld)\n",
+		    cmd, origin ? origin : "", origin ? ": " : "", what, s, min, max);
 		fprintf(stderr, "Try 'tcpchat %s --help' for more information.\n", cmd);
 		exit(2);
 	}
@@ -269,7 +280,56 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	check_tls_options(opt, tls_port_given);
 }
 
-enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE };   /* long-only options of connect */
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT, CONNECT_KEEPALIVE };   /* long-only options of connect */
+
+/* "HOST:PORT", "[V6ADDR]:PORT" or "[V6ADDR]": the host (brackets off, in place) and the
+ * port; true when a port was given. A bare IPv6 address (several colons) is a host. */
+static bool host_port(struct connect_options *opt, char *arg)
+{
+	char *colon = strrchr(arg, ':'), *close = strchr(arg, ']');
+
+	if (arg[0] == '[' && close != NULL) {
+		*close = '\0';
+		opt->host = arg + 1;
+		if (close[1] == '\0')
+			return false;
+		if (close[1] != ':')
+			usage_error("connect", "bad host", arg);
+		opt->port = int_arg("connect", "port", close + 2, 1, 65535);
+		return true;
+	}
+	if (colon == NULL || strchr(arg, ':') != colon)
+		return false;
+	*colon = '\0';
+	opt->port = int_arg("connect", "port", colon + 1, 1, 65535);
+	return true;
+}
+
+/* The settings file's options before the command line's (kept for the run: the
+ * options point into them). Exits 2 on a bad line. */
+static char **with_config(int *argc, char **argv, const struct option *longopts,
+    struct config_args *cfg)
+{
+	static char **kept;    /* reachable for the run (options point into it) */
+	char path[4096], err[4400];
+	char **all;
+	int r = config_path(path, sizeof(path)) == 0 ?
+	    config_read(path, longopts, cfg, err, sizeof(err)) : 1;
+
+	if (r < 0) {
+		fprintf(stderr, "tcpchat connect: %s\n", err);
+		exit(2);
+	}
+	if (r == 1 || (cfg->n == 0 && cfg->host == NULL))
+		return argv;
+	free(kept);
+	kept = all = xcalloc((size_t)*argc + (size_t)cfg->n + 1, sizeof(*all));
+	all[0] = argv[0];
+	memcpy(all + 1, cfg->argv, (size_t)cfg->n * sizeof(*all));
+	memcpy(all + 1 + cfg->n, argv + 1, (size_t)(*argc - 1) * sizeof(*all));
+	*argc += cfg->n;
+	return all;
+}
 
 void options_connect(int argc, char **argv, struct connect_options *opt)
 {
@@ -285,19 +345,26 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "no-bell", no_argument, NULL, CONNECT_NO_BELL },
 		{ "no-mouse", no_argument, NULL, CONNECT_NO_MOUSE },
+		{ "join", required_argument, NULL, 'j' },
+		{ "time-format", required_argument, NULL, CONNECT_TIME_FORMAT },
+		{ "keepalive", required_argument, NULL, CONNECT_KEEPALIVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct config_args cfg;   /* for the whole run: options point into it */
 	int c;
 
 	bool port_given = false;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->port = TC_DEFAULT_PORT;
+	opt->keepalive = TC_CLIENT_KEEPALIVE;
+	argv = with_config(&argc, argv, longopts, &cfg);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:n:PhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:n:Pj:hV", longopts, NULL)) != -1) {
+		origin = optind >= 2 && optind - 2 < cfg.n ? cfg.origin[optind - 2] : NULL;
 		switch (c) {
 		case 'p': opt->port = int_arg("connect", "port", optarg, 1, 65535); port_given = true; break;
 		case 'n': opt->name = optarg; break;
@@ -310,15 +377,23 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case OPT_JSON: opt->json = opt->plain = true; break;
 		case CONNECT_NO_BELL: opt->no_bell = true; break;
 		case CONNECT_NO_MOUSE: opt->no_mouse = true; break;
+		case 'j': opt->join = optarg; break;
+		case CONNECT_TIME_FORMAT: opt->time_format = optarg; break;
+		case CONNECT_KEEPALIVE:
+			opt->keepalive = (int)int_arg("connect", "keepalive", optarg, 0, 86400);
+			break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;
 		default: usage_error("connect", "unknown option", argv[optind - 1]); break;
 		}
 	}
-	if (optind >= argc)
+	origin = NULL;
+	if (optind >= argc && cfg.host == NULL)
 		usage_error("connect", "missing HOST", NULL);
-	opt->host = argv[optind++];
+	opt->host = optind < argc ? argv[optind++] : cfg.host;
+	if (host_port(opt, (char *)(uintptr_t)opt->host))
+		port_given = true;
 	if (optind < argc) {
 		opt->port = int_arg("connect", "port", argv[optind++], 1, 65535);
 		port_given = true;

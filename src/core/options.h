@@ -50,6 +50,9 @@ struct connect_options {
 	bool json;            /* plain: one JSON object per event */
 	bool no_bell;         /* no bell on mentions and private messages (full screen) */
 	bool no_mouse;        /* no mouse reporting: the wheel stays the terminal's */
+	const char *join;     /* --join ROOM,...: the rooms to be in (NULL: the remembered) */
+	const char *time_format; /* --time-format (NULL: "%H:%M") */
+	int keepalive;        /* --keepalive SECS: ping a quiet link after SECS, 0 never */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,

@@ -1,5 +1,6 @@
 /* proto.c: the record table, and parsing of the records a tcpchat server sends to a
  * client. See proto.h. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "proto.h"
@@ -9,23 +10,24 @@ struct kind {
 	enum proto_type type;
 	int min_fields;   /* fields that must be present */
 	int fields;       /* fields kept (the last one may be empty) */
+	bool roomed;      /* version 2: the room comes first */
 };
 
 static const struct kind kinds[] = {
-	{ PROTO_HELLO_ANSWER, PROTO_HELLO, 1, 1 },
-	{ "NAME?",    PROTO_NAMEQ,   0, 1 },
-	{ "WELCOME",  PROTO_WELCOME, 2, 2 },
-	{ "ROOM",     PROTO_ROOM,    1, 1 },
-	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST },
-	{ "HIST",     PROTO_HIST,    3, 3 },
-	{ "MSG",      PROTO_MSG,     3, 3 },
-	{ "JOIN",     PROTO_JOIN,    2, 3 },   /* TIME NAME [FROM-ROOM] */
-	{ "LEAVE",    PROTO_LEAVE,   2, 3 },   /* TIME NAME [TO-ROOM] */
-	{ "RENAME",   PROTO_RENAME,  3, 3 },
-	{ "PRIV",     PROTO_PRIV,    4, 4 },
-	{ "INFO",     PROTO_INFO,    0, 1 },
-	{ "ERR",      PROTO_ERR,     0, 1 },
-	{ "BYE",      PROTO_BYE,     0, 1 },
+	{ PROTO_HELLO_ANSWER, PROTO_HELLO, 1, 1, false },
+	{ "NAME?",    PROTO_NAMEQ,   0, 1, false },
+	{ "WELCOME",  PROTO_WELCOME, 2, 2, false },
+	{ "ROOM",     PROTO_ROOM,    1, 1, false },
+	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST, true },
+	{ "HIST",     PROTO_HIST,    3, 3, true },
+	{ "MSG",      PROTO_MSG,     3, 3, true },
+	{ "JOIN",     PROTO_JOIN,    2, 3, true },   /* TIME NAME [FROM-ROOM] */
+	{ "LEAVE",    PROTO_LEAVE,   2, 3, true },   /* TIME NAME [TO-ROOM] */
+	{ "RENAME",   PROTO_RENAME,  3, 3, true },
+	{ "PRIV",     PROTO_PRIV,    4, 4, false },
+	{ "INFO",     PROTO_INFO,    0, 1, false },
+	{ "ERR",      PROTO_ERR,     0, 1, false },
+	{ "BYE",      PROTO_BYE,     0, 1, false },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -46,13 +48,30 @@ static const struct kind *kind_of(enum proto_type type)
 	return NULL;
 }
 
+/* The next TAB-separated field at *p (NUL-terminated in place); *p moves past it. */
+static char *next_field(char **p)
+{
+	char *f = *p, *tab = f != NULL ? strchr(f, '\t') : NULL;
+
+	if (tab)
+		*tab = '\0';
+	*p = tab ? tab + 1 : NULL;
+	return f;
+}
+
 void proto_parse(char *line, struct proto_rec *rec)
+{
+	proto_parse_v(line, 1, rec);
+}
+
+void proto_parse_v(char *line, int version, struct proto_rec *rec)
 {
 	size_t len = strlen(line);
 	const struct kind *k;
 	char *p, *tab;
 
 	memset(rec, 0, sizeof(*rec));
+	rec->room = "";
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	tab = strchr(line, '\t');
@@ -65,17 +84,19 @@ void proto_parse(char *line, struct proto_rec *rec)
 		return;
 	}
 	rec->type = k->type;
+	if (version >= 2 && k->roomed) {
+		if (p == NULL) {
+			rec->type = PROTO_INVALID;
+			return;
+		}
+		rec->room = next_field(&p);
+	}
 	if (k->fields == PROTO_FIELDS_LIST) {
 		rec->list = p ? p : "";
 		return;
 	}
-	while (p != NULL && rec->nf < k->fields) {
-		rec->f[rec->nf++] = p;
-		tab = strchr(p, '\t');
-		if (tab)
-			*tab = '\0';
-		p = tab ? tab + 1 : NULL;
-	}
+	while (p != NULL && rec->nf < k->fields)
+		rec->f[rec->nf++] = next_field(&p);
 	if (rec->nf < k->min_fields) {
 		rec->type = PROTO_INVALID;
 		return;
@@ -96,6 +117,13 @@ const char *proto_members_next(const char **cursor, size_t *len)
 	*len = tab ? (size_t)(tab - s) : strlen(s);
 	*cursor = s + *len;
 	return s;
+}
+
+bool proto_roomed(enum proto_type type)
+{
+	const struct kind *k = kind_of(type);
+
+	return k != NULL && k->roomed;
 }
 
 const char *proto_type_name(enum proto_type type)

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PROTO_VERSION      1               /* what the client asks for */
+#define PROTO_VERSION      2               /* what the client asks for */
 #define PROTO_VERSION_MAX  2               /* the highest the server speaks */
 #define PROTO_STR_(x)      #x
 #define PROTO_STR(x)       PROTO_STR_(x)
@@ -66,10 +66,18 @@ struct proto_rec {
 	int nf;                              /* fields filled in f[] */
 	const char *f[PROTO_MAX_FIELDS];     /* NUL-terminated, inside the parsed line */
 	const char *list;                    /* PROTO_MEMBERS: the TAB-separated names */
+	const char *room;                    /* version 2, a room record: its room; else "" (never NULL) */
 };
 
 /* Parse one line (without its newline; a trailing '\r' is dropped). Modifies line. */
 void proto_parse(char *line, struct proto_rec *rec);
+
+/* The same for a dialect version: from 2 on, a room record (proto_roomed) has its room
+ * first, taken out into rec->room (the fields are then as in version 1); a room record
+ * without it is PROTO_INVALID. proto_parse is version 1. */
+void proto_parse_v(char *line, int version, struct proto_rec *rec);
+/* MSG, HIST, JOIN, LEAVE, RENAME, MEMBERS: records about one room. */
+bool proto_roomed(enum proto_type type);
 
 /* Walk a MEMBERS list: returns the next name (length in *len) or NULL at the end. */
 const char *proto_members_next(const char **cursor, size_t *len);

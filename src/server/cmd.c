@@ -20,7 +20,7 @@
 
 typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
-static cmd_fn cmd_part, cmd_say;
+static cmd_fn cmd_part, cmd_say, cmd_ping;
 static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_history, cmd_quit;
 
 /* The handler of each command of cmdlist.h (names, usage and help live there). */
@@ -36,7 +36,7 @@ static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
 	[CMDLIST_BANS] = cmd_oper_bans, [CMDLIST_MUTE] = cmd_oper_mute,
 	[CMDLIST_UNMUTE] = cmd_oper_unmute, [CMDLIST_WALL] = cmd_oper_wall,
-	[CMDLIST_PURGE] = cmd_oper_purge,
+	[CMDLIST_PURGE] = cmd_oper_purge, [CMDLIST_PING] = cmd_ping,
 };
 
 static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -144,6 +144,20 @@ static void cmd_history(struct chat *ch, struct member *m, const char *arg, size
 		return;
 	}
 	chat_history(ch, m, (size_t)n);
+}
+
+/* "/ping [TOKEN]": "PONG [TOKEN]" (an INFO record), so a client can tell a quiet link
+ * from a dead one. The token is echoed up to 64 bytes. */
+static void cmd_ping(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	char line[80];
+
+	(void)ch;
+	if (len > 64)
+		for (len = 64; len > 0 && ((unsigned char)arg[len] & 0xC0) == 0x80; len--)
+			;     /* not inside a character */
+	snprintf(line, sizeof(line), "PONG%s%.*s", len > 0 ? " " : "", (int)len, arg);
+	member_info(m, line);
 }
 
 static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len)

@@ -162,6 +162,12 @@ void member_release(struct member *m)
 	m->ignored = NULL;
 	m->away = NULL;
 	m->nignored = 0;
+	while (m->more != NULL) {     /* rooms still held at shutdown (no chat_leave) */
+		struct membership *next = m->more->next;
+
+		free(m->more);
+		m->more = next;
+	}
 }
 
 bool member_multi_room(const struct member *m)

@@ -5,7 +5,8 @@
  * (utf8_clean(UTF8_DISPLAY, ...)). Every line a server sends goes through these.
  *
  * Input layout: byte 0 is a flag byte (bit 0: the first line is our own name, for
- * proto_nc_prompt_len; else there is none); the rest is what a server sends, split at LF
+ * proto_nc_prompt_len; else there is none; bit 1: parse as dialect version 2, where a
+ * room record carries its room first, proto_parse_v); the rest is what a server sends, split at LF
  * into lines as client_conn does (the line is NUL-terminated there, so bytes after a NUL
  * are invisible to the parser, as in the client).
  *
@@ -14,6 +15,8 @@
  *   MEMBERS has exactly proto_fields(type) fields, each a TAB-free string inside the line,
  *   and its word (the bytes before the first TAB, less a trailing CR) is
  *   proto_type_name(type); an unknown word parses as PROTO_UNKNOWN;
+ * - version 2: a room record's room is a TAB-free string inside the line, other
+ *   records have the room "";
  * - walking MEMBERS yields non-empty TAB-free names inside the line, in order, and ends;
  * - the nc prompt length is at most the line, and a prompt found is a whole prompt;
  *   a parsed nc message has a 19-byte time, a non-empty name without [ or ], and all
@@ -77,12 +80,19 @@ static void check_word(const struct proto_rec *rec, const char *orig, size_t n)
 	    memcmp(proto_type_name(rec->type), orig, wl) == 0, "type word mismatch", orig, n);
 }
 
-static void check_record(char *line, size_t n)
+static void check_record(char *line, size_t n, int version)
 {
 	char *orig = strndup(line, n);
 	struct proto_rec rec;
 
-	proto_parse(line, &rec);
+	proto_parse_v(line, version, &rec);
+	FUZZ_CHECK(rec.room != NULL, "room NULL", orig, n);
+	if (rec.type != PROTO_INVALID && rec.type != PROTO_UNKNOWN) {
+		bool roomed = version >= 2 && proto_roomed(rec.type);
+
+		FUZZ_CHECK(rec.room != NULL && strchr(rec.room, '\t') == NULL &&
+		    (roomed ? inside(rec.room, line, n) : rec.room[0] == '\0'), "bad room", orig, n);
+	}
 	FUZZ_CHECK(rec.nf >= 0 && rec.nf <= PROTO_MAX_FIELDS, "field count out of range", orig, n);
 	if (rec.type != PROTO_INVALID)
 		check_word(&rec, orig, n);
@@ -116,11 +126,11 @@ static void check_nc(char *line, size_t n, const char *own)
 }
 
 /* One line of the stream, as the client hands it on: NUL-terminated, LF removed. */
-static void check_line(const char *p, size_t n, const char *own)
+static void check_line(const char *p, size_t n, const char *own, int version)
 {
 	char *rec = strndup(p, n), *nc = strndup(p, n);
 
-	check_record(rec, strlen(rec));
+	check_record(rec, strlen(rec), version);
 	check_nc(nc, strlen(nc), own);
 	free(rec);
 	free(nc);
@@ -140,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((data[0] & 1) && own == NULL)
 			own = strndup(s, n);
 		else
-			check_line(s, n, own);
+			check_line(s, n, own, (data[0] & 2) ? 2 : 1);
 		s += n + 1;
 	}
 	free(own);

@@ -82,6 +82,11 @@ RECORDS = ("+TCPCHAT\t1\nNAME?\tName is taken.\nWELCOME\teve\tlobby\nROOM\tdev\n
            "LEAVE\t2026-01-02 03:04:05\tbob\nRENAME\t2026-01-02 03:04:05\tbob\trob\n"
            "PRIV\t2026-01-02 03:04:05\trob\teve\tpsst\nINFO\tCommands:\nERR\t\nBYE\tbye\r\n"
            "MSG\tshort\nPRIV\ta\tb\nNOPE\tx\n\n\t\n").encode("latin-1")
+RECORDS_V2 = (b"+TCPCHAT\t2\nWELCOME\teve\tlobby\nROOM\tdev\nMEMBERS\tdev\teve\tbob\n"
+              b"MEMBERS\nMSG\tdev\t2026-12-01T09:30:00Z\tbob\thi\nHIST\tlobby\t2026-12-01T09:30:00Z\tx\ty\n"
+              b"JOIN\tdev\t2026-12-01T09:30:00Z\tbob\nLEAVE\tdev\t2026-12-01T09:30:00Z\tbob\tlobby\n"
+              b"RENAME\tdev\t2026-12-01T09:30:00Z\tbob\trob\nJOIN\tdev\nMSG\n"
+              b"PRIV\t2026-12-01T09:30:00Z\trob\teve\tpsst\nINFO\tPONG\n")
 NC = (b"[ENTER YOUR NAME]:[2026-01-02 03:04:05][eve]:\n[2026-01-02 03:04:05][bob]:hi: there\n"
       b"[2026-01-02 03:04:05][bob][private]:psst\nbob has joined our chat...\n"
       b"[2026-01-02 03:04:05][eve]:[2026-01-02 03:04:05][bob]:x\n[2026-01-02 03:04:05][]:\n"
@@ -92,6 +97,7 @@ def seeds_proto(rng):
     return {
         "records": b"\x00" + RECORDS,
         "records_own": b"\x01eve\n" + RECORDS,
+        "records_v2": b"\x03eve\n" + RECORDS_V2,
         "nc_lines": b"\x01eve\n" + NC,
         "escapes": b"\x00MSG\t" + ESCAPES.replace(b"\n", b"") + b"\tx\tyz\n" + UTF8_BAD + b"\n",
         "utf8": b"\x00INFO\t" + UTF8_OK + b"\nMEMBERS\t" + UTF8_BAD.replace(b" ", b"\t") + b"\n",

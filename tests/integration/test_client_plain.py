@@ -284,7 +284,7 @@ def test_degraded_old_style_server():
         c.close_stdin()
         c.wait()
         t.join(TIMEOUT)
-        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"a message\n"]:
+        if got[:3] != [b"/TCPCHAT 2\n", b"oldie\n", b"a message\n"]:
             fail("old server got %r" % got)
         if b"ENTER YOUR NAME" in c.out or re.search(rb"\]:$", c.out, re.M):
             fail("prompt repaints shown: %r" % c.out)

@@ -251,7 +251,7 @@ def test_receiving_notices_private_errors_and_status():
     t = None
     try:
         t = start(s, height=40)       # /help (with the operator commands) fits
-        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| #lobby \| alice \| 1 online" % s.port)
+        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")
         t.wait(r"\| 2 online")
@@ -261,7 +261,12 @@ def test_receiving_notices_private_errors_and_status():
         t.keys("Enter")
         t.wait(r"-- In the room: (alice, bob|bob, alice)$")
         bob.line("/msg alice a secret")
+        t.wait(r"\[Act: 2!\]")                  # a window of its own, which named us
+        t.keys("M-2")
         t.wait(r"\[bob -> alice\] a secret$")
+        t.wait(r"\| 2:bob \| alice \|")
+        t.keys("M-1")
+        t.wait(r"\| 1:#lobby \| alice \|")
         t.type("/help")
         t.keys("Enter")
         t.wait(r"Keys: PgUp/PgDn or the mouse wheel scroll")
@@ -366,12 +371,13 @@ def test_resize_reflow_and_tiny_terminal():
         joined = " ".join(l.strip() for l in scr.split("\n") if "word" in l)
         if words not in joined:
             fail("reflowed text lost words:\n" + scr)
-        for w, h in ((10, 4), (3, 2), (1, 1), (2, 1), (160, 30)):
+        for w, h in ((10, 4), (3, 2), (1, 1), (2, 1), (180, 30)):
             t.resize(w, h)
-        t.wait(r"<bob> " + words + "$")                  # one row again at 160 columns
+        t.wait(r"<bob> " + words + r"\s*│")             # one row again at 180 columns
+        t.wait(r"│#lobby \(2\)")                        # the nick list is back too
         t.wait(r"connected\s*$")
         bob.line("still alive")
-        t.wait(r"<bob> still alive$")
+        t.wait(r"<bob> still alive\s*│")
         t.type("/quit")
         t.keys("Enter")
         if t.wait_exit() != 0:
@@ -429,10 +435,18 @@ def test_tab_completion():
         t.keys("Tab")
         t.wait(r"^> hi bobby\s*$")
         t.keys("C-u")
-        t.type("Je")
+        t.type("Je")                                    # a line's start: "name: "
         t.keys("Tab")
-        t.wait(r"^> Jean Luc\s*$")
+        t.type("x")
+        t.wait(r"^> Jean Luc: x\s*$")
         t.keys("C-u")
+        t.type("/m")                                    # candidates in the status line
+        t.keys("Tab", "Tab")
+        t.wait(r"^/me  /msg  /mute\s")
+        if t.screen().count("/mute") != 1:
+            fail("candidates written into the history pane")
+        t.keys("C-u")
+        t.wait(r"\| 3 online")                          # the next key: the status is back
         t.type("/ms")                                   # "/m": /me, /msg or /mute
         t.keys("Tab")
         t.wait(r"^> /msg\s*$")
@@ -542,7 +556,7 @@ def test_reconnect_keeps_name_and_room():
         t.type("/join dev")
         t.keys("Enter")
         t.wait(r"Now in #dev")
-        t.wait(r"\| #dev \| alice \|")
+        t.wait(r"\| 2:#dev \| alice \|")
         t.type("before the drop")
         t.keys("Enter")
         t.wait(r"<alice> before the drop$")
@@ -553,7 +567,7 @@ def test_reconnect_keeps_name_and_room():
         t.keys("Enter")
         t.wait(r"!! Not connected: the line was not sent\.$")
         s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
-        t.wait(r"\| #dev \| alice \| 1 online", timeout=TIMEOUT + 35)
+        t.wait(r"\| 2:#dev \| alice \| 1 online", timeout=TIMEOUT + 35)
         t.wait(r"connected\s*$")
         bob = proto_join(port, "bob")
         bob.line("/join dev")
@@ -701,7 +715,7 @@ def test_degraded_old_style_server():
         t.wait(r"friend has joined our chat\.\.\.$")
         if "ENTER YOUR NAME" in t.screen() or re.search(r"\]:\s*$", t.screen(), re.M):
             fail("prompt repaints shown:\n" + t.screen())
-        if got[:3] != [b"/TCPCHAT 1\n", b"oldie\n", b"hello old world\n"]:
+        if got[:3] != [b"/TCPCHAT 2\n", b"oldie\n", b"hello old world\n"]:
             fail("old server got %r" % got)
         t.keys("C-c")
         t.wait_exit()
@@ -832,10 +846,13 @@ def test_mentions_bell_and_title():
         t.wait(r"still there\?$")
         _wait_flag(t, "pane_title", "tcpchat: 1 new")
         bob.line("/msg alice psst")
-        t.wait(r"\[bob -> alice\] psst$")
         _wait_flag(t, "pane_title", "tcpchat: 2 new")
-        t.type("\x1b[I")                                  # focus back: read
+        t.type("\x1b[I")                                  # focus back: window 1 read
+        _wait_flag(t, "pane_title", "tcpchat: 1 new")
+        t.keys("M-2")                                     # the private window
+        t.wait(r"\[bob -> alice\] psst$")
         _wait_flag(t, "pane_title", "tcpchat")
+        t.keys("M-1")
         # scrolled up counts as away too
         for i in range(30):
             bob.line("filler %02d" % i)
@@ -856,6 +873,8 @@ def test_mentions_bell_and_title():
         u.wait(r"carol \| 2 online")
         bob.line("carol, hello")
         bob.line("/msg carol hi")
+        u.wait(r"\[Act: 2!\]")
+        u.keys("C-n")
         u.wait(r"\[bob -> carol\] hi$")
         time.sleep(0.3)                                  # tmux handles alerts in a callback
         if _flag(u, "window_bell_flag") != "0":
@@ -944,6 +963,7 @@ def test_long_word_tiny_terminal_keeps_prompt():
             t.resize(w, 12)
         t.wait(r"^> typed$")
         t.keys("C-u")
+        t.wait(r"^>\s*$")                               # a key, then a signal: in order
         t.keys("C-c")
         t.wait_exit()
     finally:

@@ -133,12 +133,12 @@ static void test_session(void **state)
 	assert_int_equal(start(&c), 0);
 	srv_write(&c, "Welcome to TCP-Chat!\n  penguin\n[ENTER YOUR NAME]:");
 	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);
-	assert_string_equal(c.got, "/TCPCHAT 1\n");
+	assert_string_equal(c.got, "/TCPCHAT 2\n");
 	assert_int_equal(client_conn_state(c.cc), LINK_CONNECTING);
 
-	srv_write(&c, "\n+TCPCHAT\t1\n");
+	srv_write(&c, "\n+TCPCHAT\t1\n");      /* an older server: version 1 */
 	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
-	assert_string_equal(c.got, "/TCPCHAT 1\nalice\n");
+	assert_string_equal(c.got, "/TCPCHAT 2\nalice\n");
 	assert_int_equal(client_conn_state(c.cc), LINK_NAME_SENT);
 	assert_int_equal(c.nrecs, 0);          /* banner and penguin never reach the front end */
 
@@ -223,6 +223,22 @@ static void test_no_reconnect(void **state)
 	finish(&c);
 }
 
+/* Only a link that was up is retried: a first connection that fails is final. */
+static void test_first_failure_is_final(void **state)
+{
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	loop_del(c.loop, c.srv);
+	close(c.srv);
+	c.srv = -1;
+	RUN_UNTIL(&c, client_conn_state(c.cc) != LINK_CONNECTING);
+	assert_int_equal(client_conn_state(c.cc), LINK_CLOSED);
+	assert_false(client_conn_was_up(c.cc));
+	finish(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_refused_name),
 		cmocka_unit_test(test_late_hello_answer),
 		cmocka_unit_test(test_no_reconnect),
+		cmocka_unit_test(test_first_failure_is_final),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,7 @@ static void help_lines(void **state)
 		"  /unignore NAME   see NAME's messages again",
 		"  /names [ROOM]    who is in ROOM (default: this room)",
 		"  /stats           operators: uptime, connections, rooms, traffic, drops",
+		"  /ping [TOKEN]    the server answers PONG [TOKEN] (a client's keepalive)",
 	};
 	char line[128];
 
@@ -89,7 +90,7 @@ static void completion_words(void **state)
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
 	    "/rooms", "/join", "/msg", "/history", "/quit", "/topic", "/oper", "/kick", "/ban",
 	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", "/part", "/say", "/away", "/whois", "/ignore", "/unignore",
-	    "/names", "/stats", NULL };
+	    "/names", "/stats", "/ping", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;

@@ -204,11 +204,53 @@ static void test_random_lines(void **state)
 	}
 }
 
+/* Version 2: the room first in room records, taken out; other records as in 1. */
+static void test_v2_rooms(void **state)
+{
+	char buf[256];
+	struct proto_rec r;
+	const char *cur, *name;
+	size_t len;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "MSG\tdev\t2026-12-01T09:30:00Z\tbob\thi");
+	proto_parse_v(buf, 2, &r);
+	assert_int_equal(r.type, PROTO_MSG);
+	assert_string_equal(r.room, "dev");
+	assert_int_equal(r.nf, 3);
+	assert_string_equal(r.f[0], "2026-12-01T09:30:00Z");
+	assert_string_equal(r.f[2], "hi");
+	snprintf(buf, sizeof(buf), "MEMBERS\tdev\tbob\teve");
+	proto_parse_v(buf, 2, &r);
+	assert_string_equal(r.room, "dev");
+	cur = r.list;
+	name = proto_members_next(&cur, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(name, "bob", 3);
+	snprintf(buf, sizeof(buf), "JOIN\tdev");
+	proto_parse_v(buf, 2, &r);
+	assert_int_equal(r.type, PROTO_INVALID);
+	snprintf(buf, sizeof(buf), "MEMBERS");
+	proto_parse_v(buf, 2, &r);
+	assert_int_equal(r.type, PROTO_INVALID);
+	snprintf(buf, sizeof(buf), "PRIV\t2026-12-01T09:30:00Z\ta\tb\tpsst");
+	proto_parse_v(buf, 2, &r);
+	assert_int_equal(r.type, PROTO_PRIV);
+	assert_string_equal(r.room, "");
+	assert_string_equal(r.f[3], "psst");
+	snprintf(buf, sizeof(buf), "MSG\tdev\tt\tbob\thi");
+	proto_parse_v(buf, 1, &r);
+	assert_string_equal(r.room, "");
+	assert_string_equal(r.f[0], "dev");
+	assert_true(proto_roomed(PROTO_RENAME));
+	assert_false(proto_roomed(PROTO_WELCOME));
+}
+
 /* The table is the one definition: words, field counts and the hello agree. */
 static void test_table(void **state)
 {
 	(void)state;
-	assert_string_equal(PROTO_HELLO_LINE, "/TCPCHAT 1\n");
+	assert_string_equal(PROTO_HELLO_LINE, "/TCPCHAT 2\n");
 	assert_int_equal(proto_type_of("PRIV", 4), PROTO_PRIV);
 	assert_int_equal(proto_type_of("PRIVX", 4), PROTO_PRIV);   /* only len bytes count */
 	assert_int_equal(proto_type_of("PRI", 3), PROTO_UNKNOWN);
@@ -239,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_nc_message),
 		cmocka_unit_test(test_random_lines),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_v2_rooms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
