@@ -127,6 +127,7 @@
 #define TC_CLIENT_RECONNECT_MAX_MS 30000 /* milliseconds, longest reconnect delay */
 #define TC_CLIENT_HANDSHAKE_MS   3000   /* milliseconds to wait for the protocol answer */
 #define TC_CLIENT_INPUT_HISTORY  1000   /* input lines kept in the history file */
+#define TC_MEMBERS_RECORD_MAX    16384  /* bytes of names in one MEMBERS record; more go in MEMBERS+ records */
 #define TC_CLIENT_MAX_LINE       (65536 * 4) /* bytes in one line from the server: four times TC_MAX_MAX_LINE */
 #define TC_CLIENT_KEY_QUEUE      4096   /* bytes of keys waiting for readline */
 

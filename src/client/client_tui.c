@@ -207,12 +207,14 @@ static void show_member_list(int win, const struct client_members *m)
 	free(buf);
 }
 
+/* MEMBERS sets the list; MEMBERS+ (a big room) adds to it. */
 static void set_members(struct client_members *m, const struct proto_rec *rec)
 {
 	const char *cur = rec->list, *name;
 	size_t len;
 
-	client_members_clear(m);
+	if (rec->type == PROTO_MEMBERS)
+		client_members_clear(m);
 	while ((name = proto_members_next(&cur, &len)) != NULL) {
 		char *copy = xstrndup(name, len);
 
@@ -238,6 +240,9 @@ static bool track(struct ctui *t, int win, const struct proto_rec *rec)
 	case PROTO_MEMBERS:
 		set_members(m, rec);
 		show_member_list(win, m);   /* after WELCOME, ROOM and /list */
+		break;
+	case PROTO_MEMBERS_MORE:
+		set_members(m, rec);        /* the pane and Tab see them; not shown again */
 		break;
 	default: break;
 	}
@@ -1126,7 +1131,7 @@ static void on_key(struct ctui *t, int key)
 static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 {
 	struct ctui *t = arg;
-	WINDOW *w = tui_input_window();
+	WINDOW *w;
 	int key;
 
 	(void)loop;
@@ -1135,7 +1140,9 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 		quit(t);
 		return;
 	}
-	while (!t->quitting && w != NULL && (key = wgetch(w)) != ERR) {
+	/* The input window is asked for again for every key: a key (F2, a resize) may
+	 * lay the screen out again, and the old window is then gone. */
+	while (!t->quitting && (w = tui_input_window()) != NULL && (key = wgetch(w)) != ERR) {
 		int next = key == 27 ? wgetch(w) : ERR;   /* Alt+KEY comes as ESC, KEY */
 		int win = keys_alt_window(next);
 

@@ -28,6 +28,7 @@ static const struct kind kinds[] = {
 	{ "INFO",     PROTO_INFO,    0, 1, false },
 	{ "ERR",      PROTO_ERR,     0, 1, false },
 	{ "BYE",      PROTO_BYE,     0, 1, false },
+	{ "MEMBERS+", PROTO_MEMBERS_MORE, 0, PROTO_FIELDS_LIST, true },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -59,6 +59,7 @@ enum proto_type {
 	PROTO_INFO,    /* TEXT */
 	PROTO_ERR,     /* TEXT */
 	PROTO_BYE,     /* REASON */
+	PROTO_MEMBERS_MORE, /* NAME...: more of the MEMBERS list just before (a big room) */
 };
 
 struct proto_rec {

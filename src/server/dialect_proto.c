@@ -10,6 +10,7 @@
 #include "member.h"
 #include "proto.h"
 #include "room.h"
+#include "tclimits.h"
 #include "tstamp.h"
 
 static void field(struct buf *out, const char *s, size_t n)
@@ -52,12 +53,22 @@ static enum proto_type record_of(enum event_type type)
 	return map[type];
 }
 
-static void member_fields(const struct room *r, struct buf *out)
+/* The names of r's members. A big room's list goes on in MEMBERS+ records, so that
+ * no record is longer than the client takes (TC_MEMBERS_RECORD_MAX bytes of names). */
+static void member_fields(const struct room *r, struct buf *out, bool v2)
 {
+	size_t start = buf_len(out);
 	const struct member *m;
 
-	ROOM_FOREACH(r, m, it)
+	ROOM_FOREACH(r, m, it) {
+		if (buf_len(out) - start + m->namelen + 1 > TC_MEMBERS_RECORD_MAX) {
+			buf_putc(out, '\n');
+			start = buf_len(out);
+			buf_append_str(out, proto_type_name(PROTO_MEMBERS_MORE));
+			room_field(out, r, v2);
+		}
 		field(out, m->name, m->namelen);
+	}
 }
 
 static void fields(const struct event *ev, struct buf *out, bool v2)
@@ -99,11 +110,11 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 		buf_putc(out, '\n');
 		buf_append_str(out, proto_type_name(PROTO_MEMBERS));
 		room_field(out, ev->room, v2);
-		member_fields(ev->room, out);
+		member_fields(ev->room, out, v2);
 		break;
 	case EV_MEMBERS:
 		room_field(out, ev->room, v2);
-		member_fields(ev->room, out);
+		member_fields(ev->room, out, v2);
 		break;
 	case EV_NAMEQ:
 	case EV_INFO:

@@ -96,7 +96,7 @@ static void check_record(char *line, size_t n, int version)
 	FUZZ_CHECK(rec.nf >= 0 && rec.nf <= PROTO_MAX_FIELDS, "field count out of range", orig, n);
 	if (rec.type != PROTO_INVALID)
 		check_word(&rec, orig, n);
-	if (rec.type == PROTO_MEMBERS)
+	if (rec.type == PROTO_MEMBERS || rec.type == PROTO_MEMBERS_MORE)
 		check_members(&rec, line, n);
 	else if (rec.type != PROTO_INVALID && rec.type != PROTO_UNKNOWN)
 		FUZZ_CHECK(rec.nf == proto_fields(rec.type), "wrong field count", orig, n);

@@ -9,6 +9,7 @@
 
 #include "chat.h"
 #include "session.h"
+#include "tclimits.h"
 
 static struct chat ch;
 static struct conn_list pending;
@@ -254,6 +255,46 @@ static void attention_commands(void **state)
 	done(a);
 }
 
+/* Issue 11 item 12: a big room's MEMBERS list comes in records the client takes. */
+static void members_split_in_big_rooms(void **state)
+{
+	enum { N = 3000 };
+	static struct conn *cs[N];
+	struct conn *p = new_conn();
+	char name[16];
+	const char *o;
+	size_t records = 0, longest = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "member%04d", i);
+		cs[i] = named(name);
+	}
+	session_greet(&ch, sess(p));
+	feed(p, "/TCPCHAT 1\nzed\n");
+	buf_clear(&p->out);
+	feed(p, "/list\n");
+	o = buf_data(&p->out);
+	for (const char *line = o, *end = o + buf_len(&p->out), *nl;
+	    (nl = memchr(line, '\n', (size_t)(end - line))) != NULL; line = nl + 1) {
+		records++;
+		assert_true(strncmp(line, records == 1 ? "MEMBERS\t" : "MEMBERS+\t",
+		    records == 1 ? 8 : 9) == 0);
+		if ((size_t)(nl - line) > longest)
+			longest = (size_t)(nl - line);
+	}
+	assert_true(records >= 2);                    /* 3001 names of 10 bytes: 33 KB */
+	assert_true(longest <= TC_MEMBERS_RECORD_MAX + sizeof("MEMBERS+"));
+	buf_putc(&p->out, '\0');
+	o = buf_data(&p->out);
+	assert_non_null(strstr(o, "\tmember2999"));
+	assert_non_null(strstr(o, "\tzed\n"));
+	buf_clear(&p->out);
+	done(p);
+	for (int i = 0; i < N; i++)
+		done(cs[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
 		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(members_split_in_big_rooms, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
