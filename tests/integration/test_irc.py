@@ -214,6 +214,7 @@ def test_channels_and_messages_with_nc_users():
         b.cmd("JOIN #ops")
         c.want(r":bob!~bob@127\.0\.0\.1 JOIN #ops")
         b.cmd("JOIN #tmp")
+        b.want(r":My\.Little\.Server 366 bob #tmp .*")   # bob is in before alice comes
         c.cmd("JOIN #tmp")
         b.want(r":alice!~alice@127\.0\.0\.1 JOIN #tmp")
         c.cmd("PART #tmp :bye everyone")
