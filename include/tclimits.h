@@ -33,6 +33,7 @@
 #define TC_OUTPUT_BYTES_PER_TOKEN 4096  /* bytes of a command's own output (history, lists) that cost one more rate-limit token */
 #define TC_RENAMES_PER_MINUTE    6      /* renames per minute per client (a burst of as many) */
 #define TC_ROOM_CREATES_PER_MINUTE 10   /* new rooms one client may create per minute */
+#define TC_ADDR_ROOM_CREATES_PER_MINUTE 30 /* new rooms the clients of one address may create per minute */
 #define TC_AWAY_MAX              200    /* bytes of an /away text */
 #define TC_IGNORE_MAX            32     /* names one member may /ignore */
 

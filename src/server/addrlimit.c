@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "addrlimit.h"
+#include "ratewarn.h"
+#include "tclimits.h"
 #include "util.h"
 
 /* Tokens are counted in 1/60000ths, so a refill of per_minute units a millisecond is
@@ -19,6 +21,7 @@ struct al_entry {
 	int64_t last_ms;              /* when tokens was brought up to date */
 	struct al_entry *hnext;       /* hash chain */
 	struct al_entry *prev, *next; /* idle list, while count == 0 */
+	struct ratewarn creates;      /* rooms created from this address (a fixed window) */
 };
 
 struct addrlimit {
@@ -243,4 +246,16 @@ const char *addrlimit_reason(const struct addrlimit *al, enum addrlimit_verdict 
 		break;
 	}
 	return buf;
+}
+
+bool addrlimit_room_create(struct addrlimit *al, const struct addrkey *k, int64_t now_ms)
+{
+	struct al_entry *e = *addrlimit_slot(al, k);
+	unsigned long held;
+
+	if (e == NULL)          /* no connection counted for it: nothing to charge */
+		return true;
+	if (e->creates.per_minute == 0)
+		ratewarn_init(&e->creates, TC_ADDR_ROOM_CREATES_PER_MINUTE);
+	return ratewarn_allow(&e->creates, now_ms, &held) != 0;
 }

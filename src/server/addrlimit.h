@@ -19,6 +19,7 @@
 #ifndef ADDRLIMIT_H
 #define ADDRLIMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,11 @@ enum addrlimit_verdict addrlimit_admit(struct addrlimit *al, const struct addrke
     int64_t now_ms);
 /* One admitted connection from k has closed. */
 void addrlimit_release(struct addrlimit *al, const struct addrkey *k, int64_t now_ms);
+/* A connection from k creates a room: within the address's budget
+ * (TC_ADDR_ROOM_CREATES_PER_MINUTE in any minute)? An address with no connection
+ * counted is not charged. */
+bool addrlimit_room_create(struct addrlimit *al, const struct addrkey *k, int64_t now_ms);
+
 /* Free every entry with no connection whose bucket is full again (call it now and then,
  * say once a minute; admit and release also free such entries as they pass). */
 void addrlimit_sweep(struct addrlimit *al, int64_t now_ms);

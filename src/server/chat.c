@@ -292,6 +292,10 @@ static struct room *new_room(struct chat *ch, struct member *m, const char *name
 		member_error(m, reason);
 		return NULL;
 	}
+	if (ch->may_create != NULL && !ch->may_create(ch->stats_arg, m)) {
+		member_error(m, "Too many new rooms from your address; wait a minute.");
+		return NULL;
+	}
 	if (ch->rooms.count >= TC_MAX_ROOMS) {
 		if (rooms_evict(&ch->rooms, victim) != 0) {
 			member_error(m, "Too many rooms exist; try again later.");

@@ -55,6 +55,8 @@ struct chat {
 	/* Moderation (cmd_oper.c): NULL when not configured. */
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
+	/* May m create a room? The budget of its address (server.c); NULL: yes. */
+	bool (*may_create)(void *arg, const struct member *m);
 	/* The server's one-line summary (SIGUSR1, /stats): set by server.c. */
 	const char *(*stats_line)(void *arg, char *out, size_t outsz);
 	void *stats_arg;

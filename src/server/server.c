@@ -829,6 +829,16 @@ static void reload_tls(struct server *srv)
 		    tls_ctx_fingerprint(srv->tls));
 }
 
+/* The room budget of a member's address (issue 11: one user cannot empty the room
+ * table by churning through connections either). */
+static bool may_create(void *arg, const struct member *m)
+{
+	struct server *srv = arg;
+	const struct conn *c = m->conn;
+
+	return c == NULL || !c->counted || addrlimit_room_create(srv->al, &c->addr, loop_now_ms());
+}
+
 /* The one-line summary of SIGUSR1 and /stats. */
 static const char *stats_line(void *arg, char *out, size_t outsz)
 {
@@ -1023,6 +1033,7 @@ static void setup_chat(struct server *srv)
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
 	srv->chat.announce_max = (size_t)opt->announce_max;
 	srv->chat.stats_line = stats_line;
+	srv->chat.may_create = may_create;
 	srv->chat.stats_arg = srv;
 	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 }

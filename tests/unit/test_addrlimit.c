@@ -178,9 +178,31 @@ static void ratewarn_window(void **state)
 	assert_int_equal(ratewarn_allow(&w, 5, &held), 1); /* the clock went back: a new window */
 }
 
+/* Issue 11 item 9: room creation counts against a per-address budget. */
+static void room_creation_budget_per_address(void **state)
+{
+	struct addrlimit *al = addrlimit_new(8, 30, 8, 64);
+	struct addrkey k, other;
+
+	(void)state;
+	assert_int_equal(addrkey_from_text("192.0.2.7", &k), 0);
+	assert_int_equal(addrkey_from_text("192.0.2.8", &other), 0);
+	assert_true(addrlimit_room_create(al, &k, 0));         /* not counted: not charged */
+	assert_int_equal(addrlimit_admit(al, &k, 0), ADDRLIMIT_OK);
+	assert_int_equal(addrlimit_admit(al, &k, 0), ADDRLIMIT_OK);   /* two connections */
+	for (int i = 0; i < TC_ADDR_ROOM_CREATES_PER_MINUTE; i++)
+		assert_true(addrlimit_room_create(al, &k, 1000));
+	assert_false(addrlimit_room_create(al, &k, 2000));      /* shared by its connections */
+	assert_int_equal(addrlimit_admit(al, &other, 0), ADDRLIMIT_OK);
+	assert_true(addrlimit_room_create(al, &other, 2000));   /* another address: its own */
+	assert_true(addrlimit_room_create(al, &k, 62000));      /* a minute later */
+	addrlimit_free(al);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(room_creation_budget_per_address),
 		cmocka_unit_test(at_once),
 		cmocka_unit_test(ipv6_counts_per_64),
 		cmocka_unit_test(burst_then_rate),
