@@ -28,6 +28,7 @@ static const struct kind kinds[] = {
 	{ "INFO",     PROTO_INFO,    0, 1, false },
 	{ "ERR",      PROTO_ERR,     0, 1, false },
 	{ "BYE",      PROTO_BYE,     0, 1, false },
+	{ "ONLINE",   PROTO_ONLINE,  1, 1, false },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

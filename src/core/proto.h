@@ -59,6 +59,7 @@ enum proto_type {
 	PROTO_INFO,    /* TEXT */
 	PROTO_ERR,     /* TEXT */
 	PROTO_BYE,     /* REASON */
+	PROTO_ONLINE,  /* N: people in the chat (version 2) */
 };
 
 struct proto_rec {
