@@ -56,6 +56,7 @@ struct client_conn {
 	char **want;         /* the rooms to rejoin at the next WELCOME */
 	size_t nwant;
 	char *bye;           /* reason given by BYE */
+	size_t online;       /* people in the chat (ONLINE, version 2); 0: not told */
 
 	int keepalive_ms;    /* quiet time before a ping; 0: no keepalive */
 	int64_t last_rx;     /* when the server last sent something */
@@ -363,6 +364,7 @@ static void welcome(struct client_conn *cc, const struct proto_rec *rec)
 	set_str(&cc->accepted, rec->f[0]);
 	set_str(&cc->name, rec->f[0]);
 	set_str(&cc->room, rec->f[1]);
+	cc->online = 0;
 	list_free(&cc->rooms, &cc->nrooms);
 	list_add(&cc->rooms, &cc->nrooms, rec->f[1]);
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
@@ -404,6 +406,9 @@ static void handle_record(struct client_conn *cc, char *line)
 		break;
 	case PROTO_BYE:
 		set_str(&cc->bye, rec.f[0][0] ? rec.f[0] : "the server closed the connection");
+		break;
+	case PROTO_ONLINE:
+		cc->online = strtoul(rec.f[0], NULL, 10);
 		break;
 	case PROTO_INFO:
 		if (strcmp(rec.f[0], "PONG " KA_TOKEN) == 0)
@@ -709,6 +714,11 @@ enum client_conn_state client_conn_state(const struct client_conn *cc)
 const char *client_conn_name(const struct client_conn *cc)
 {
 	return cc->accepted;
+}
+
+size_t client_conn_online(const struct client_conn *cc)
+{
+	return cc->online;
 }
 
 const char *client_conn_room(const struct client_conn *cc)

@@ -73,6 +73,8 @@ enum client_conn_state client_conn_state(const struct client_conn *cc);
 const char *client_conn_name(const struct client_conn *cc);   /* accepted name or NULL */
 bool client_conn_has_name(const struct client_conn *cc);      /* a name to send is known */
 const char *client_conn_room(const struct client_conn *cc);   /* current room or NULL */
+/* People in the chat, as the server last said (ONLINE); 0: not told (version 1). */
+size_t client_conn_online(const struct client_conn *cc);
 const char *client_conn_server(const struct client_conn *cc); /* "host:port" */
 /* Keepalive: after ms of quiet a "/ping" (0: off, the default); unanswered for
  * TC_CLIENT_STALL_MS (or ms, if shorter) the link is stalled; for three times that, it is

@@ -100,8 +100,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 
 	if (rec->type == PROTO_NAMEQ && p->fixed_name && !p->opt->json)
 		fprintf(stderr, "tcpchat: name refused: %s\n", rec->nf > 0 ? rec->f[0] : "");
-	if (p->opt->no_history && rec->type == PROTO_HIST)
-		return;
+	if ((p->opt->no_history && rec->type == PROTO_HIST) || rec->type == PROTO_ONLINE)
+		return;      /* ONLINE: a head count for the status line, none here */
 	if (p->opt->json)
 		say_json(client_json_record(rec, client_conn_room(p->cc), time(NULL)));
 	else if (render_record(local_times(rec, &copy, stamp, sizeof(stamp)), RENDER_PLAIN,

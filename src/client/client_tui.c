@@ -106,39 +106,68 @@ static void update_nicks(const struct ctui *t, const struct client_window *w)
 	tui_set_nicks(title, names);
 }
 
-static void update_status(struct ctui *t)
+/* "N here, M online": the window's people, then the chat's (when the server says and
+ * wide is set). */
+static void status_count(struct ctui *t, const struct client_window *w, bool wide,
+    char *out, size_t n)
 {
-	const struct client_window *w = active_window(t);
+	size_t here = w->priv ? 2 : w->members.n, online = client_conn_online(t->cc);
+
+	if (online > 0 && wide)
+		snprintf(out, n, "%zu here, %zu online", here, online);
+	else
+		snprintf(out, n, "%zu here", here);
+}
+
+/* The right end of the status line: the state of the link. */
+static void status_right(struct ctui *t, char *out, size_t n)
+{
+	switch (client_conn_state(t->cc)) {
+	case LINK_CONNECTING: snprintf(out, n, "connecting... "); break;
+	case LINK_NEED_NAME: snprintf(out, n, "choose a name "); break;
+	case LINK_NAME_SENT: snprintf(out, n, "joining... "); break;
+	case LINK_ONLINE:
+		snprintf(out, n, client_conn_stalled(t->cc) ?
+		    "stalled (no answer) " : "connected ");
+		break;
+	case LINK_DEGRADED: snprintf(out, n, "connected (nc mode) "); break;
+	case LINK_WAITING:
+		snprintf(out, n, "offline, retry in %llds ",
+		    (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
+		break;
+	case LINK_CLOSED: snprintf(out, n, "offline "); break;
+	}
+}
+
+static void status_left(struct ctui *t, const struct client_window *w, bool wide,
+    char *out, size_t n)
+{
 	const char *room = w->name[0] ? w->name : client_conn_room(t->cc);
 	const char *name = client_conn_name(t->cc);
-	char left[512], right[96], act[160];
-
+	char act[160], count[64];
 	enum client_conn_state st = client_conn_state(t->cc);
 	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
 	    st == LINK_ONLINE || st == LINK_DEGRADED);
 
-	update_nicks(t, w);
 	client_windows_act(&t->win, act, sizeof(act));
-	snprintf(left, sizeof(left), " tcpchat | %s%s%s | %d:%s%s | %s | %zu online%s%s%s",
+	status_count(t, w, wide, count, sizeof(count));
+	snprintf(out, n, " tcpchat | %s%s%s | %d:%s%s | %s | %s%s%s%s",
 	    client_conn_server(t->cc), secure ? " | " : "", secure ? client_tls_status(t->tls) : "",
 	    t->win.active + 1, w->priv ? "" : room ? "#" : "", room ? room : "-", name ? name : "-",
-	    w->priv ? (size_t)2 : w->members.n, tui_scrolled_up() ? " | scrolled up" : "",
-	    act[0] ? " | " : "", act);
-	switch (client_conn_state(t->cc)) {
-	case LINK_CONNECTING: snprintf(right, sizeof(right), "connecting... "); break;
-	case LINK_NEED_NAME: snprintf(right, sizeof(right), "choose a name "); break;
-	case LINK_NAME_SENT: snprintf(right, sizeof(right), "joining... "); break;
-	case LINK_ONLINE:
-		snprintf(right, sizeof(right), client_conn_stalled(t->cc) ?
-		    "stalled (no answer) " : "connected ");
-		break;
-	case LINK_DEGRADED: snprintf(right, sizeof(right), "connected (nc mode) "); break;
-	case LINK_WAITING:
-		snprintf(right, sizeof(right), "offline, retry in %llds ",
-		    (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
-		break;
-	case LINK_CLOSED: snprintf(right, sizeof(right), "offline "); break;
-	}
+	    count, tui_scrolled_up() ? " | scrolled up" : "", act[0] ? " | " : "", act);
+}
+
+/* The status line; the chat's head count goes first when the line is too wide. */
+static void update_status(struct ctui *t)
+{
+	const struct client_window *w = active_window(t);
+	char left[512], right[96];
+
+	update_nicks(t, w);
+	status_right(t, right, sizeof(right));
+	status_left(t, w, true, left, sizeof(left));
+	if (strlen(left) + strlen(right) + 1 > (size_t)tui_cols())
+		status_left(t, w, false, left, sizeof(left));
 	tui_set_status(left, right);
 }
 

@@ -390,6 +390,11 @@ static void add(enum tui_kind kind, const char *stamp, const char *name, const c
 	T.dirty = true;
 }
 
+int tui_cols(void)
+{
+	return T.cols;
+}
+
 void tui_set_status(const char *left, const char *right)
 {
 	free(T.status_left);

@@ -57,6 +57,8 @@ void tui_set_time_format(const char *fmt);
 
 /* Status line: left part and right part (the connection state). */
 void tui_set_status(const char *left, const char *right);
+/* The terminal's width in columns. */
+int tui_cols(void);
 
 /* /search: the next line of the window shown holding text (any case), dir > 0 older,
  * dir < 0 newer, from the last one found when again, else from the newest; it is

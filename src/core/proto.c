@@ -29,6 +29,7 @@ static const struct kind kinds[] = {
 	{ "ERR",      PROTO_ERR,     0, 1, false },
 	{ "BYE",      PROTO_BYE,     0, 1, false },
 	{ "MEMBERS+", PROTO_MEMBERS_MORE, 0, PROTO_FIELDS_LIST, true },
+	{ "ONLINE",   PROTO_ONLINE,  1, 1, false },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

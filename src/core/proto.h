@@ -60,6 +60,7 @@ enum proto_type {
 	PROTO_ERR,     /* TEXT */
 	PROTO_BYE,     /* REASON */
 	PROTO_MEMBERS_MORE, /* NAME...: more of the MEMBERS list just before (a big room) */
+	PROTO_ONLINE,  /* N: people in the chat (version 2) */
 };
 
 struct proto_rec {

@@ -540,6 +540,21 @@ void chat_bye(struct member *m, const char *text, const char *reason)
 		conn_close(m->conn, reason);
 }
 
+void chat_tell_online(struct chat *ch, struct member *m)
+{
+	size_t n = names_count(ch->names);
+	char text[24];
+
+	if (m->dialect != DIALECT_PROTO2 || m->state != MEMBER_CHATTING || m->remote ||
+	    n == m->online_told || member_closing(m))
+		return;
+	m->online_told = n;
+	snprintf(text, sizeof(text), "%zu", n);
+	struct event ev = { .type = EV_ONLINE, .text = text, .len = strlen(text) };
+
+	member_put(m, &ev);
+}
+
 void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), void *arg)
 {
 	struct member *m;

@@ -120,6 +120,9 @@ void chat_members(struct chat *ch, struct member *m);
 void chat_history(struct chat *ch, struct member *m, size_t n);
 /* A last line to m, then its connection closes. */
 void chat_bye(struct member *m, const char *text, const char *reason);
+/* Tell m how many people are in the chat (client dialect 2: ONLINE) if that changed
+ * since it was last told; the server calls it once a second per member. */
+void chat_tell_online(struct chat *ch, struct member *m);
 
 /* Apply an event decided here or elsewhere (the bus): record it, deliver it to the
  * local members of its room but except. */

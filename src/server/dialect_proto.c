@@ -48,6 +48,7 @@ static enum proto_type record_of(enum event_type type)
 		[EV_WELCOME] = PROTO_WELCOME, [EV_ROOM] = PROTO_ROOM,
 		[EV_MEMBERS] = PROTO_MEMBERS, [EV_NAMEQ] = PROTO_NAMEQ,
 		[EV_INFO] = PROTO_INFO, [EV_ERR] = PROTO_ERR, [EV_BYE] = PROTO_BYE,
+		[EV_ONLINE] = PROTO_ONLINE,
 	};
 
 	return map[type];
@@ -120,6 +121,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_INFO:
 	case EV_ERR:
 	case EV_BYE:
+	case EV_ONLINE:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
@@ -129,6 +131,8 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 static bool render(const struct event *ev, struct buf *out, bool v2)
 {
 	buf_clear(out);
+	if (ev->type == EV_ONLINE && !v2)
+		return false;        /* version 2 only */
 	buf_append_str(out, proto_type_name(record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;

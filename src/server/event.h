@@ -31,6 +31,7 @@ enum event_type {
 	EV_INFO,        /* text */
 	EV_ERR,         /* text */
 	EV_BYE,         /* text, then the connection closes */
+	EV_ONLINE,      /* text: how many people are in the chat (client dialect 2) */
 	EV_COUNT
 };
 

@@ -64,6 +64,7 @@ struct member {
 	time_t active;               /* its last message */
 	uint8_t nignored;
 	char **ignored;              /* the names it ignores (their folded keys) */
+	size_t online_told;          /* the chat's head count last sent (ONLINE), 0 none */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

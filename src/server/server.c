@@ -738,6 +738,7 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 		transport_idle(c->t);
 	if (session_of(c)->irc != NULL)
 		irc_bridge_tick(session_of(c), time(NULL));
+	chat_tell_online(&srv->chat, &session_of(c)->m);
 	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
 		name_timeout(srv, c);
 	else if ((why = queue_verdict(srv, c)) != NULL)

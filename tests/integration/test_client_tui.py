@@ -251,10 +251,10 @@ def test_receiving_notices_private_errors_and_status():
     t = None
     try:
         t = start(s, height=40)       # /help (with the operator commands) fits
-        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 online" % s.port)
+        t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 here, 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")
-        t.wait(r"\| 2 online")
+        t.wait(r"\| 2 here, 2 online")      # the room, and the chat (ONLINE)
         bob.line("hi alice")
         t.wait(r"<bob> hi alice$")
         t.type("/list")
@@ -278,7 +278,7 @@ def test_receiving_notices_private_errors_and_status():
         t.wait(r"-- bob is now known as robert$")
         bob.close()
         t.wait(r"-- robert has left$")
-        t.wait(r"\| 1 online")
+        t.wait(r"\| 1 here, 1 online")
         t.keys("C-d")
         if t.wait_exit() != 0:
             fail("exit status not 0 after Ctrl+D")
@@ -426,7 +426,7 @@ def test_tab_completion():
         bob = proto_join(s.port, "bobby")
         jl = proto_join(s.port, "Jean Luc")
         t = start(s)
-        t.wait(r"\| 3 online")
+        t.wait(r"\| 3 here")
         t.type("/jo")
         t.keys("Tab")
         t.wait(r"^> /join\s*$")
@@ -446,7 +446,7 @@ def test_tab_completion():
         if t.screen().count("/mute") != 1:
             fail("candidates written into the history pane")
         t.keys("C-u")
-        t.wait(r"\| 3 online")                          # the next key: the status is back
+        t.wait(r"\| 3 here")                          # the next key: the status is back
         t.type("/ms")                                   # "/m": /me, /msg or /mute
         t.keys("Tab")
         t.wait(r"^> /msg\s*$")
@@ -567,7 +567,7 @@ def test_reconnect_keeps_name_and_room():
         t.keys("Enter")
         t.wait(r"!! Not connected: the line was not sent\.$")
         s2 = _server_on(port, "-l", log)       # same port, history reloaded from the log
-        t.wait(r"\| 2:#dev \| alice \| 1 online", timeout=TIMEOUT + 35)
+        t.wait(r"\| 2:#dev \| alice \| 1 here", timeout=TIMEOUT + 35)
         t.wait(r"connected\s*$")
         bob = proto_join(port, "bob")
         bob.line("/join dev")
@@ -805,7 +805,7 @@ def test_mouse_wheel_scrolls_history():
                 t.close()
         t = Tmux(s.port, "--no-mouse", name="carol")
         try:
-            t.wait(r"carol \| 2 online")
+            t.wait(r"carol \| 2 here")
             if _flag(t, "mouse_any_flag") not in ("", "0"):
                 fail("mouse reporting on with --no-mouse")
             t.keys("C-c")
@@ -870,7 +870,7 @@ def test_mentions_bell_and_title():
         t.close()
         t = None
         u = Tmux(s.port, "--no-bell", name="carol")
-        u.wait(r"carol \| 2 online")
+        u.wait(r"carol \| 2 here")
         bob.line("carol, hello")
         bob.line("/msg carol hi")
         u.wait(r"\[Act: 2!\]")
@@ -926,7 +926,7 @@ def test_long_line_split_into_messages():
     try:
         bob = proto_join(s.port, "bob")
         t = start(s)
-        t.wait(r"\| 2 online")
+        t.wait(r"\| 2 here")
         words = " ".join("w%04d" % i for i in range(1500))        # 8999 bytes
         for prefix, rx in (("", r"MSG\t" + TS + r"\talice\t([^\n]*)\n"),
                            ("/msg bob ", r"PRIV\t" + TS + r"\talice\tbob\t([^\n]*)\n")):

@@ -24,11 +24,11 @@ def test_windows_keys_commands_and_activity():
     try:
         bob = proto_join(s.port, "bob")
         t = start(s)
-        t.wait(r"\| 1:#lobby \| alice \| 2 online")
+        t.wait(r"\| 1:#lobby \| alice \| 2 here")
         t.type("/join dev")
         t.keys("Enter")
         t.wait(r"Now in #dev")
-        t.wait(r"\| 2:#dev \| alice \| 1 online")
+        t.wait(r"\| 2:#dev \| alice \| 1 here, 2 online")   # the room, the chat
         t.type("/join ops")
         t.keys("Enter")
         t.wait(r"\| 3:#ops \| alice \|")
@@ -36,7 +36,7 @@ def test_windows_keys_commands_and_activity():
         t.wait(r"\[Act: 1\]")
         t.keys("M-1")
         t.wait(r"<bob> in the lobby$")
-        t.wait(r"\| 1:#lobby \| alice \| 2 online\s+connected")   # nothing waits now
+        t.wait(r"\| 1:#lobby \| alice \| 2 here(, 2 online)?\s+connected")   # nothing waits now
         t.type("hello lobby")                         # plain lines go to the active window
         t.keys("Enter")
         bob.expect(r"MSG\t[^\t]+\talice\thello lobby\n")
@@ -52,7 +52,7 @@ def test_windows_keys_commands_and_activity():
         t.wait(r"\| 1:#lobby \|")
         t.wait(r"bob went to #dev$")
         t.keys("C-n")
-        t.wait(r"\| 2:#dev \| alice \| 2 online")
+        t.wait(r"\| 2:#dev \| alice \| 2 here")
         t.keys("C-n", "C-n")                          # wraps round to 1
         t.wait(r"\| 1:#lobby \|")
         t.keys("C-p")
@@ -111,12 +111,12 @@ def test_rooms_remembered_and_join_option_and_time_format():
         bob.expect(r"ROOM\tdev\n")
         t = Tmux(s.port, "--join", "dev,ops", "--time-format", "%H.%M.%S", name="alice",
                  env={"XDG_STATE_HOME": state})
-        t.wait(r"\| 1:#dev \| alice \| 2 online")      # no lobby window: it was left
+        t.wait(r"\| 1:#dev \| alice \| 2 here")      # no lobby window: it was left
         bob.expect(r"MSG\tdev\t[^\t]+\tbob|JOIN\tdev\t[^\t]+\talice\n")
         bob.line("/say dev stamped")
         t.wait(r"^\d\d\.\d\d\.\d\d <bob> stamped$")
         t.keys("M-2")
-        t.wait(r"\| 2:#ops \| alice \| 1 online")
+        t.wait(r"\| 2:#ops \| alice \| 1 here")
         t.keys("C-c")
         t.wait_exit()
         t.close()
@@ -124,7 +124,7 @@ def test_rooms_remembered_and_join_option_and_time_format():
             if f.read() != "dev\nops\n":
                 fail("rooms not remembered")
         t = Tmux(s.port, name="alice", env={"XDG_STATE_HOME": state})   # the same again
-        t.wait(r"\| 1:#dev \| alice \| 2 online")
+        t.wait(r"\| 1:#dev \| alice \| 2 here")
         t.keys("M-2")
         t.wait(r"\| 2:#ops \|")
         t.keys("C-c")

@@ -176,6 +176,33 @@ static void client_dialect(void **state)
 }
 
 /* Client dialect 2: several rooms at once, the room in every room record, UTC times. */
+/* ONLINE: the chat's head count, to client dialect 2 only, and only when it changed. */
+static void online_count_told_on_change(void **state)
+{
+	struct conn *a = named("a"), *p = new_conn(), *q = new_conn();
+
+	(void)state;
+	session_greet(&ch, sess(p));
+	feed(p, "/TCPCHAT 2\ncarol\n");
+	session_greet(&ch, sess(q));
+	feed(q, "/TCPCHAT 1\ndave\n");
+	out(p), out(q), out(a);
+	chat_tell_online(&ch, &sess(p)->m);
+	assert_string_equal(out(p), "ONLINE\t3\n");
+	chat_tell_online(&ch, &sess(p)->m);      /* unchanged: nothing */
+	assert_string_equal(out(p), "");
+	chat_tell_online(&ch, &sess(q)->m);      /* version 1 and nc: never */
+	chat_tell_online(&ch, &sess(a)->m);
+	assert_string_equal(out(q), "");
+	assert_string_equal(out(a), "");
+	done(q);
+	out(p);
+	chat_tell_online(&ch, &sess(p)->m);
+	assert_string_equal(out(p), "ONLINE\t2\n");
+	done(p);
+	done(a);
+}
+
 static void client_dialect_2_several_rooms(void **state)
 {
 	struct conn *a = named("a"), *p = new_conn();
@@ -303,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
+		cmocka_unit_test_setup_teardown(online_count_told_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(members_split_in_big_rooms, setup, teardown),
 	};

@@ -107,6 +107,11 @@ static void test_hello_and_welcome(void **state)
 	assert_int_equal(r.type, PROTO_NAMEQ);
 	assert_string_equal(r.f[0], "Name \"bob\" is already taken.");
 	assert_string_equal(proto_type_name(PROTO_NAMEQ), "NAME?");
+	parse("ONLINE\t42", buf, sizeof(buf), &r);        /* the chat's head count */
+	assert_int_equal(r.type, PROTO_ONLINE);
+	assert_string_equal(r.f[0], "42");
+	parse("ONLINE", buf, sizeof(buf), &r);
+	assert_int_equal(r.type, PROTO_INVALID);
 }
 
 static void test_members(void **state)
@@ -259,7 +264,7 @@ static void test_table(void **state)
 	assert_int_equal(proto_fields(PROTO_MSG), 3);
 	assert_int_equal(proto_fields(PROTO_MEMBERS), PROTO_FIELDS_LIST);
 	assert_int_equal(proto_fields(PROTO_UNKNOWN), 0);
-	for (int t = PROTO_HELLO; t <= PROTO_BYE; t++) {
+	for (int t = PROTO_HELLO; t <= PROTO_ONLINE; t++) {
 		const char *w = proto_type_name((enum proto_type)t);
 
 		assert_int_equal(proto_type_of(w, strlen(w)), t);
