@@ -185,24 +185,31 @@ static void release(struct chat_bus *cb, const char *name, size_t len)
 	free(key);
 }
 
-/* After a rename (decided with the names this server knows): the new name in Redis. */
-static void on_rename_claim(void *arg, const char *key, enum bus_claim result)
+static bool same_key(const char *a, const char *b)
 {
-	(void)arg;
-	if (result == BUS_CLAIM_TAKEN)
-		log_msg(LOG_WARN, "redis: a renamed user's name is also held by another server (%s)",
-		    key);
+	char *ka = name_key(a), *kb = name_key(b);
+	bool same = ka != NULL && kb != NULL && strcmp(ka, kb) == 0;
+
+	free(ka);
+	free(kb);
+	return same;
 }
 
-static void claim_renamed(struct chat_bus *cb, const char *name, size_t len)
+/* After a rename (its new name claimed before, chat_bus_claim_name): the old one is
+ * free, unless the two are one name to Redis. */
+static void release_renamed(struct chat_bus *cb, const struct event *ev)
 {
-	char nm[NAME_MAX_BYTES + 1], *key;
+	char old[NAME_MAX_BYTES + 1], nm[NAME_MAX_BYTES + 1];
 
-	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
-	key = name_key(nm);
-	if (key != NULL)
-		bus_redis_claim(cb->b, key, on_rename_claim, cb);
-	free(key);
+	snprintf(old, sizeof(old), "%.*s", (int)ev->namelen, ev->name);
+	snprintf(nm, sizeof(nm), "%.*s", (int)ev->otherlen, ev->other);
+	if (!same_key(old, nm))
+		release(cb, old, strlen(old));
+}
+
+void chat_bus_release(struct chat_bus *cb, const char *name)
+{
+	release(cb, name, strlen(name));
 }
 
 /* --- the events decided here ------------------------------------------------------- */
@@ -227,8 +234,7 @@ static void on_local(void *arg, const struct event *ev)
 		room_unused(cb, room);
 		break;
 	case EV_RENAME:
-		release(cb, ev->name, ev->namelen);
-		claim_renamed(cb, ev->other, ev->otherlen);
+		release_renamed(cb, ev);
 		break;
 	case EV_MSG:
 		croom_get(cb, room)->msgs++;
@@ -551,11 +557,10 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	on_entry_poll(cb->loop, w);
 }
 
-struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+static struct chat_bus_wait *wait_new(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg)
 {
 	struct chat_bus_wait *w = xcalloc(1, sizeof(*w));
-	char *key = name_key(name);
 
 	*w = (struct chat_bus_wait){ .cb = cb, .done = done, .arg = arg };
 	snprintf(w->name, sizeof(w->name), "%s", name);
@@ -563,13 +568,41 @@ struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
 	if (cb->waits != NULL)
 		cb->waits->prev = w;
 	cb->waits = w;
-	w->id = key != NULL ? bus_redis_claim(cb->b, key, on_entry_claim, w) : 0;
+	return w;
+}
+
+/* Send w's claim; NULL (w freed) when there is nothing to wait for. */
+static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, bus_redis_claim_cb cb)
+{
+	char *key = name_key(w->name);
+
+	w->id = key != NULL ? bus_redis_claim(w->cb->b, key, cb, w) : 0;
 	free(key);
 	if (w->id == 0) {
 		wait_free(w);
 		return NULL;
 	}
 	return w;
+}
+
+struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+    chat_bus_done done, void *arg)
+{
+	return wait_claim(wait_new(cb, name, done, arg), on_entry_claim);
+}
+
+static void on_name_claim(void *arg, const char *key, enum bus_claim result)
+{
+	(void)key;
+	wait_done(arg, result != BUS_CLAIM_TAKEN);
+}
+
+struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
+    const char *name, chat_bus_done done, void *arg)
+{
+	if (old != NULL && same_key(old, name))
+		return NULL;
+	return wait_claim(wait_new(cb, name, done, arg), on_name_claim);
 }
 
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)

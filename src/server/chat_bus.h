@@ -42,6 +42,14 @@ void chat_bus_close(struct chat_bus *cb, struct loop *loop);
 typedef void (*chat_bus_done)(struct chat *ch, void *arg, bool ok);
 struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg);
+/* Claim name for a member now called old (NULL: not named yet), before it takes name
+ * (a rename, an IRC nick). done runs later, once, with ok false when another server
+ * holds the name. NULL: nothing to wait for (old and name are one name to Redis, or
+ * Redis is down: the name is held locally), go ahead now. */
+struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
+    const char *name, chat_bus_done done, void *arg);
+/* A name claimed (chat_bus_claim_name, ok) but not taken after all: free it again. */
+void chat_bus_release(struct chat_bus *cb, const char *name);
 /* The member waiting is going away: done will not run. */
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w);
 

@@ -18,6 +18,7 @@
 
 struct conn;
 struct room;
+struct rename_wait;
 
 struct member_link {            /* a place in a room's member list */
 	struct member_link *prev, *next;
@@ -64,6 +65,7 @@ struct member {
 	time_t active;               /* its last message */
 	uint8_t nignored;
 	char **ignored;              /* the names it ignores (their folded keys) */
+	struct rename_wait *renaming; /* --redis: a rename waiting for its claim (chat.c) */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

@@ -243,6 +243,55 @@ def test_name_clash_across_servers():
         stop_all([s1, s2], r)
 
 
+def name_key_of(r, port, name):
+    """The Redis key a name is claimed under (its folded form), seen while it is held."""
+    c = join(port, name)
+    settle(c)
+    r.command("KEYS", "tcpchat:name:*")
+    keys = re.findall(r"tcpchat:name:\S+", r.last)
+    c.close()
+    time.sleep(0.3)
+    if len(keys) != 1:
+        fail("expected one name key, got %r" % keys)
+    return keys[0]
+
+
+def test_rename_clash_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        # A name held by another server that this one does not know of: refused.
+        key = name_key_of(r, s1.port, "dave")
+        r.command("SET", key, "other-server", "PX", "60000")
+        b = join(s2.port, "bob")
+        settle(b)
+        b.line("/name dave")
+        b.expect(r'Name "dave" is already taken\.\n')
+        b.line("/list")
+        b.expect(r"  bob \(you\)\n")
+        # Two renames to one name at the same moment on two servers: one gets it.
+        a = join(s1.port, "alice")
+        settle(a, b)
+        a.send("/name zed\n")
+        b.send("/name zed\n")
+        got = []
+        for c in (a, b):
+            m = c.expect(r"(is now known as zed|already taken\.)\n")
+            got.append(b"already taken" not in m.group(0))
+        if sorted(got) != [False, True]:
+            fail("a simultaneous rename claim was given to %d users" % got.count(True))
+        # The old name of the one renamed is free again across the cluster.
+        old = "alice" if got[0] else "bob"
+        settle(a, b)
+        c = join(s2.port if old == "alice" else s1.port, old)
+        c.line("here")
+        c.close()
+        a.close()
+        b.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def test_kill9_server():
     r = Redis()
     s1, s2 = node(r), node(r)
@@ -354,5 +403,5 @@ if __name__ == "__main__":
         sys.exit(77)
     run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
          test_three_servers, test_shared_history_after_restart,
-         test_name_clash_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_name_clash_across_servers, test_rename_clash_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port])
