@@ -7,6 +7,7 @@
 
 #include "attention.h"
 #include "chat.h"
+#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "conn.h"
 #include "irc_bridge.h"
@@ -236,17 +237,47 @@ static bool b_name_free(void *ctx, const char *name)
 	return chat_name_taken(bridge_chat, ME(ctx), name, why, sizeof(why)) == NULL;
 }
 
-static int b_enter(void *ctx, const char *name)
+static int enter_now(struct irc_link *l, const char *name)
 {
-	struct member *m = ME(ctx);
+	struct member *m = l->m;
 	char esc[LOG_ESCAPE_MAX];
 
-	if (!b_name_free(ctx, name))
+	if (!b_name_free(l, name))
 		return 433;
 	log_msg(LOG_INFO, "name %s: \"%s\" (IRC)", m->conn->peer,
 	    log_escape(name, strlen(name), esc, sizeof(esc)));
 	chat_enter(bridge_chat, m, name);
 	return 0;
+}
+
+/* --redis: the nick's claim came back (ok: no other server holds it). */
+static void enter_claimed(struct chat *ch, void *arg, bool ok)
+{
+	struct session *s = arg;
+	struct irc_link *l = s->irc;
+	char name[NAME_MAX_BYTES + 1];
+	time_t now = time(NULL);
+
+	s->wait = NULL;
+	snprintf(name, sizeof(name), "%s", l->s.name);
+	l->busy = true;
+	irc_session_entered(&l->s, ok ? enter_now(l, name) : 433);
+	finish(l, IRC_CONTINUE, false, now);
+	session_resume(ch, s);
+}
+
+static int b_enter(void *ctx, const char *name)
+{
+	struct session *s = (struct session *)(void *)ME(ctx);  /* the member is first */
+
+	if (!b_name_free(ctx, name))
+		return 433;
+	if (bridge_chat->cluster != NULL) {
+		s->wait = chat_bus_claim(bridge_chat->cluster, name, enter_claimed, s);
+		if (s->wait != NULL)
+			return IRC_WAIT;
+	}
+	return enter_now(LINK(ctx), name);
 }
 
 static int b_rename(void *ctx, const char *name)

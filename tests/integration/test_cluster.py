@@ -292,6 +292,37 @@ def test_rename_clash_across_servers():
         stop_all([s1, s2], r)
 
 
+def test_irc_nick_claimed_across_servers():
+    from test_irc import SERVER, Irc, irc_server, welcomed
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    try:
+        key = name_key_of(r, s1.port, "dave")
+        r.command("SET", key, "other-server", "PX", "60000")
+        c = Irc(s2.irc)
+        c.cmd("NICK dave")
+        c.cmd("USER dave 0 * :Dave")
+        c.want(r":%s 433 \S+ dave :.*" % re.escape(SERVER))
+        c.cmd("NICK erin")
+        c.want(r":%s 001 erin :Welcome.*" % re.escape(SERVER))
+        welcomed(c, "erin")
+        r.command("KEYS", "tcpchat:name:*")
+        if len(re.findall(r"tcpchat:name:\S+", r.last)) != 2:
+            fail("the IRC nick is not claimed in Redis: %r" % r.last)
+        x = Client(s1.port)
+        x.expect_exact(BANNER)
+        x.line("erin")
+        x.expect(r'Name "erin" is already taken\.\n\[ENTER YOUR NAME\]:')
+        c.cmd("QUIT :bye")
+        c.expect_closed()
+        x.line("erin")
+        x.expect(r"\]\[erin\]:")
+        x.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def test_kill9_server():
     r = Redis()
     s1, s2 = node(r), node(r)
@@ -403,5 +434,6 @@ if __name__ == "__main__":
         sys.exit(77)
     run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
          test_three_servers, test_shared_history_after_restart,
-         test_name_clash_across_servers, test_rename_clash_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_name_clash_across_servers, test_rename_clash_across_servers,
+         test_irc_nick_claimed_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port])
