@@ -622,12 +622,24 @@ static void topic_store(struct room *r, const char *by, time_t t, const char *te
 		r->topic = xstrndup(text, len);
 }
 
+void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
+    const char *text, size_t len)
+{
+	topic_store(r, by, t, text, len);
+	chatlog_add(&ch->log, t, r->name, "TOPIC", by,
+	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+}
+
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len)
 {
-	topic_store(r, by, time(NULL), text, len);
-	chatlog_add(&ch->log, time(NULL), r->name, "TOPIC", by,
-	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+	struct event ev;
+
+	chat_topic_from(ch, r, by, time(NULL), text, len);
+	ev = (struct event){ .type = EV_TOPIC, .t = r->topic_at, .room = r, .name = by,
+	    .namelen = strlen(by), .text = r->topic != NULL ? r->topic : "",
+	    .len = r->topic != NULL ? strlen(r->topic) : 0 };
+	bus_publish(ch->bus, &ev);      /* the other servers (--redis) */
 }
 
 struct purge_who {

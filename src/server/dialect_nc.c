@@ -102,6 +102,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 		buf_append(out, ev->text, ev->len);
 		return true;
 	case EV_WELCOME:
+	case EV_TOPIC:
 	case EV_COUNT:
 		break;
 	}

@@ -109,6 +109,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_INFO:
 	case EV_ERR:
 	case EV_BYE:
+	case EV_TOPIC:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
@@ -118,6 +119,8 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 static bool render(const struct event *ev, struct buf *out, bool v2)
 {
 	buf_clear(out);
+	if (ev->type == EV_TOPIC)
+		return false;       /* told by an INFO record (cmd_oper's news) */
 	buf_append_str(out, proto_type_name(record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;

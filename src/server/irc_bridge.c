@@ -400,13 +400,13 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	return 0;
 }
 
-void irc_bridge_topic_news(struct member *by, struct room *r, const char *news)
+void irc_bridge_topic_news(const char *by, struct room *r, const char *news)
 {
 	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
 	struct irc_link *l;
 	struct member *m;
 
-	irc_bridge_source(by->name, by->namelen, by->name, by->namelen, src, sizeof(src));
+	irc_bridge_source(by, strlen(by), by, strlen(by), src, sizeof(src));
 	irc_room_to_channel(r->name, chan);
 	ROOM_FOREACH(r, m, it) {
 		if ((l = irc_link_of(m)) == NULL) {
@@ -437,13 +437,8 @@ static int b_topic_set(void *ctx, const char *room, const char *topic)
 	if (bridge_chat->opers != NULL && !m->oper)
 		return 482;
 	chat_set_topic(bridge_chat, r, m->name, topic, strlen(topic));
-	if (r->topic != NULL)
-		snprintf(news, sizeof(news), "%s set the topic of %s: %s", m->name, r->name,
-		    r->topic);
-	else
-		snprintf(news, sizeof(news), "%s cleared the topic of %s.", m->name, r->name);
+	cmd_oper_topic_news(r, m->name, news, sizeof(news));
 	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
-	irc_bridge_topic_news(m, r, news);
 	return 0;
 }
 

@@ -323,6 +323,59 @@ def test_irc_nick_claimed_across_servers():
         stop_all([s1, s2], r)
 
 
+def test_topic_across_servers():
+    from test_irc import SERVER, irc_join, irc_server
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        i = irc_join(s2.irc, "ivy")
+        settle(a, b)
+        a.line("/topic release on friday")
+        b.expect(r"alice set the topic of lobby: release on friday\n")
+        i.want(r"(@\S+ )?:alice!\S+ TOPIC #lobby :release on friday")
+        # A newcomer on the other server gets it with the room.
+        c = Client(s2.port)
+        c.expect_exact(BANNER)
+        c.line("carol")
+        c.expect(r"Topic: release on friday\n")
+        # From IRC, and cleared: back on the first server.
+        i.cmd("TOPIC #lobby :")
+        a.expect(r"ivy cleared the topic of lobby\.\n")
+        a.line("/topic")
+        a.expect(r"No topic is set in lobby\.\n")
+        a.line("/topic back on monday")
+        c.expect(r"alice set the topic of lobby: back on monday\n")
+        # A server that was not there: its first user gets the topic kept in Redis.
+        s3 = node(r)
+        d = Client(s3.port)
+        d.expect_exact(BANNER)
+        d.line("dora")
+        d.expect(r"Topic: back on monday\n")
+        # A room no user of this server was in: taken when one enters (then /topic).
+        a.line("/join side")
+        a.line("/topic the side room")
+        a.expect(r"alice set the topic of side: the side room\n")
+        d.line("/join side")
+        d.expect(r"You are now in room side")
+        deadline = time.monotonic() + TIMEOUT    # Redis's answer: well under a second
+        while True:
+            settle(d)
+            d.line("/topic")
+            if b"Topic: the side room\n" in d.expect(r"(Topic: .*|No topic .*)\n").group(0):
+                break
+            if time.monotonic() > deadline:
+                fail("the topic kept in Redis did not reach the room's first user")
+            time.sleep(0.2)
+        for x in (a, b, c, d, i):
+            x.close()
+        assert s3.stop() == 0, s3.stderr()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def test_kill9_server():
     r = Redis()
     s1, s2 = node(r), node(r)
@@ -435,5 +488,6 @@ if __name__ == "__main__":
     run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
          test_three_servers, test_shared_history_after_restart,
          test_name_clash_across_servers, test_rename_clash_across_servers,
-         test_irc_nick_claimed_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_irc_nick_claimed_across_servers,
+         test_topic_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port])
