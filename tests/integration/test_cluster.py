@@ -376,6 +376,30 @@ def test_topic_across_servers():
         stop_all([s1, s2], r)
 
 
+def test_whois_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        settle(a, b)
+        b.line("/join side")
+        b.line("/away lunch")
+        settle(a, b)
+        a.line("/whois bob")
+        a.expect(r"bob: on another server, in side; idle, here since and away are not known "
+                 r"here\n")
+        b.line("/whois alice")
+        b.expect(r"alice: on another server, in lobby; idle, here since and away are not "
+                 r"known here\n")
+        a.line("/whois nobody")
+        a.expect(r"No such user: nobody\n")
+        a.close()
+        b.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def test_kill9_server():
     r = Redis()
     s1, s2 = node(r), node(r)
@@ -489,5 +513,5 @@ if __name__ == "__main__":
          test_three_servers, test_shared_history_after_restart,
          test_name_clash_across_servers, test_rename_clash_across_servers,
          test_irc_nick_claimed_across_servers,
-         test_topic_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port])
