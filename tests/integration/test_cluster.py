@@ -275,8 +275,8 @@ def test_rename_clash_across_servers():
         a.send("/name zed\n")
         b.send("/name zed\n")
         got = []
-        for c in (a, b):
-            m = c.expect(r"(is now known as zed|already taken\.)\n")
+        for c, was in ((a, "alice"), (b, "bob")):
+            m = c.expect(r"(%s is now known as zed|already taken\.)\n" % was)
             got.append(b"already taken" not in m.group(0))
         if sorted(got) != [False, True]:
             fail("a simultaneous rename claim was given to %d users" % got.count(True))
