@@ -3,14 +3,16 @@
  * (bus_redis.h). It
  *   - watches the events this server decides (it is the chat's bus.h hook): the first
  *     local member entering a room subscribes to its channel (and refreshes the room's
- *     history from its stream), the last one leaving unsubscribes; a leave releases
- *     the name, a rename claims the new one;
+ *     history from its stream and its topic from Redis), the last one leaving
+ *     unsubscribes; a leave or a rename releases the (old) name;
  *   - applies what the other servers decide (chat_apply), and keeps a "remote" member
  *     (member.remote, no connection) for each user of another server, so that /list,
  *     /rooms, /msg, the announce limit and the local name check see the whole cluster.
  *     Remote members are kept from the events of the rooms subscribed and, for every
  *     room, from the servers' member lists in Redis, read every TC_REDIS_REFRESH_MS;
- *   - claims a new user's name in Redis before the user enters (chat_bus_claim);
+ *   - claims a new user's name in Redis before the user enters (chat_bus_claim), and
+ *     a renamed user's or an IRC user's before it is taken (chat_bus_claim_name);
+ *   - applies the topics set elsewhere (stored, and told as cmd_oper_topic_news);
  *   - tells the local users, once, when Redis goes away and when it is back.
  */
 #ifndef CHAT_BUS_H
