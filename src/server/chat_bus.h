@@ -11,7 +11,7 @@
  *     Remote members are kept from the events of the rooms subscribed and, for every
  *     room, from the servers' member lists in Redis, read every TC_REDIS_REFRESH_MS;
  *   - claims a new user's name in Redis before the user enters (chat_bus_claim), and
- *     a renamed user's or an IRC user's before it is taken (chat_bus_claim_name);
+ *     a renamed user's (an IRC NICK too) before it is taken (chat_bus_claim_name);
  *   - applies the topics set elsewhere (stored, and told as cmd_oper_topic_news);
  *   - tells the local users, once, when Redis goes away and when it is back.
  */
@@ -45,7 +45,7 @@ typedef void (*chat_bus_done)(struct chat *ch, void *arg, bool ok);
 struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg);
 /* Claim name for a member now called old (NULL: not named yet), before it takes name
- * (a rename, an IRC nick). done runs later, once, with ok false when another server
+ * (a rename, an IRC NICK too). done runs later, once, with ok false when another server
  * holds the name. NULL: nothing to wait for (old and name are one name to Redis, or
  * Redis is down: the name is held locally), go ahead now. */
 struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
