@@ -44,6 +44,18 @@ static long idle_seconds(const struct member *m, time_t now)
 	return secs > 0 ? secs : 0;
 }
 
+/* A user of another server (--redis): what this server knows is where it was seen. */
+static void whois_remote(struct member *m, const struct member *who)
+{
+	char rooms[256], line[NAME_MAX_BYTES + 400];
+
+	room_list(who, rooms, sizeof(rooms));
+	snprintf(line, sizeof(line), "%s: on another server, in %s; idle, here since and away "
+	    "are not known here", who->name,
+	    rooms[0] != '\0' ? rooms : "a room this server does not see");
+	member_info(m, line);
+}
+
 void attention_whois(struct chat *ch, struct member *m, const char *name, size_t len)
 {
 	const struct member *who = chat_find(ch, name, len);
@@ -55,6 +67,10 @@ void attention_whois(struct chat *ch, struct member *m, const char *name, size_t
 		snprintf(line, sizeof(line), "No such user: %.*s", (int)utf8_cut(name, len, 64),
 		    name);
 		member_error(m, line);
+		return;
+	}
+	if (who->remote) {
+		whois_remote(m, who);
 		return;
 	}
 	room_list(who, rooms, sizeof(rooms));

@@ -18,7 +18,7 @@
 static const char *const type_names[] = {
 	[EV_MSG] = "msg", [EV_JOIN] = "join", [EV_LEAVE] = "leave",
 	[EV_MOVE_IN] = "move_in", [EV_MOVE_OUT] = "move_out",
-	[EV_RENAME] = "rename", [EV_PRIV] = "priv",
+	[EV_RENAME] = "rename", [EV_PRIV] = "priv", [EV_TOPIC] = "topic",
 };
 
 const char *bus_type_name(enum event_type type)
@@ -28,7 +28,7 @@ const char *bus_type_name(enum event_type type)
 
 static int type_from_name(const char *s)
 {
-	for (int t = EV_MSG; t <= EV_PRIV; t++)
+	for (int t = EV_MSG; t <= EV_TOPIC; t++)
 		if (strcmp(type_names[t], s) == 0)
 			return t;
 	return -1;
@@ -62,6 +62,11 @@ void bus_room_channel(const char *room, char out[BUS_CHANNEL_MAX])
 void bus_hist_key(const char *room, char out[BUS_CHANNEL_MAX])
 {
 	lower_key("tcpchat:hist:", room, out);
+}
+
+void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX])
+{
+	lower_key(BUS_TOPIC_PREFIX, room, out);
 }
 
 /* --- encoding ------------------------------------------------------------------------ */
@@ -234,8 +239,8 @@ static const char *get_body(const json_t *o, struct bus_msg *m)
 	}
 	if ((why = get_text(o, m)) != NULL || (why = get_via(o, m)) != NULL)
 		return why;
-	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV)
-		return "text: only for msg and priv";
+	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV && type != EV_TOPIC)
+		return "text: only for msg, priv and topic";
 	return NULL;
 }
 

@@ -57,6 +57,9 @@ void bus_msg_clear(struct bus_msg *m);
  * lower case (room names are case-insensitive); tcpchat:priv for private messages. */
 void bus_room_channel(const char *room, char out[BUS_CHANNEL_MAX]);
 void bus_hist_key(const char *room, char out[BUS_CHANNEL_MAX]);
+/* tcpchat:topic:<room>: the room's last topic event (its JSON), kept for newcomers. */
+void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX]);
+#define BUS_TOPIC_PREFIX "tcpchat:topic:"
 #define BUS_PRIV_CHANNEL "tcpchat:priv"
 
 #endif

@@ -255,7 +255,9 @@ static void send_event(struct bus_redis *b, const char *channel, const char *his
     const char *payload, size_t len)
 {
 	redis_loop_command(b->cmd, NULL, NULL, "PUBLISH %s %b", channel, payload, len);
-	if (histkey != NULL)
+	if (histkey != NULL && strncmp(histkey, BUS_TOPIC_PREFIX, strlen(BUS_TOPIC_PREFIX)) == 0)
+		redis_loop_command(b->cmd, NULL, NULL, "SET %s %b", histkey, payload, len);
+	else if (histkey != NULL)
 		redis_loop_command(b->cmd, NULL, NULL, "XADD %s MAXLEN ~ %lld * e %b", histkey,
 		    (long long)b->cfg.history, payload, len);
 	b->stats.published++;
@@ -323,21 +325,26 @@ static void publish_event(struct bus_redis *b, const struct event *ev)
 	struct broom *r;
 	uint64_t seq;
 	size_t len;
+	bool stored;
 
 	if (ev->type == EV_PRIV)
 		snprintf(channel, sizeof(channel), "%s", BUS_PRIV_CHANNEL);
 	else
 		bus_room_channel(ev->room->name, channel);
-	bus_hist_key(ev->room->name, histkey);
+	if (ev->type == EV_TOPIC)
+		bus_topic_key(ev->room->name, histkey);     /* kept, not added to the stream */
+	else
+		bus_hist_key(ev->room->name, histkey);
 	r = room_find(b, channel);
 	seq = r != NULL ? ++r->seq : 1;
 	payload = bus_codec_encode(b->id, seq, ev, &len);
 	if (payload == NULL)
 		return;
+	stored = ev->type == EV_MSG || ev->type == EV_TOPIC;
 	if (redis_loop_up(b->cmd))
-		send_event(b, channel, ev->type == EV_MSG ? histkey : NULL, payload, len);
+		send_event(b, channel, stored ? histkey : NULL, payload, len);
 	else
-		enqueue(b, channel, ev->type == EV_MSG ? histkey : NULL, payload, len);
+		enqueue(b, channel, stored ? histkey : NULL, payload, len);
 	free(payload);
 }
 
@@ -832,6 +839,40 @@ uint64_t bus_redis_history(struct bus_redis *b, const char *room, size_t n,
 	    "XREVRANGE %s + - COUNT %lld", key, (long long)n));
 }
 
+static void on_topic_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct req *q = arg;
+	struct bus_msg m = { 0 };
+	char err[128];
+	size_t n = r != NULL && r->type == REDIS_REPLY_STRING &&
+	    bus_codec_decode(r->str, r->len, &m, err, sizeof(err)) == 0;
+
+	(void)rl;
+	if (n == 1 && m.ev.type != EV_TOPIC) {
+		bus_msg_clear(&m);
+		n = 0;
+	}
+	if (!q->cancelled && !q->b->freeing && q->hist_cb != NULL)
+		q->hist_cb(q->arg, &m, n, r != NULL);
+	if (n == 1)
+		bus_msg_clear(&m);
+	req_free(q);
+}
+
+uint64_t bus_redis_topic(struct bus_redis *b, const char *room, bus_redis_history_cb cb,
+    void *arg)
+{
+	char key[BUS_CHANNEL_MAX];
+	struct req *q;
+
+	if (!redis_loop_up(b->cmd))
+		return 0;
+	bus_topic_key(room, key);
+	q = req_new(b, REQ_HISTORY, room, arg);
+	q->hist_cb = cb;
+	return req_sent(q, redis_loop_command(b->cmd, on_topic_reply, q, "GET %s", key));
+}
+
 /* --- the other servers' members ------------------------------------------------ */
 
 static void on_roster_reply(struct redis_loop *rl, redisReply *r, void *arg)
@@ -970,6 +1011,8 @@ void bus_redis_leave(struct bus_redis *b)
 	if (redis_loop_command(b->cmd, on_leave_reply, b, "DEL %s %s", b->heartbeat_key,
 	    b->members_key) == 0)
 		b->leaving++;
+	/* The names are given back: the refresh timer must not take them again. */
+	sm_free(&b->names);
 }
 
 bool bus_redis_left(const struct bus_redis *b)

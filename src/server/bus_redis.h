@@ -10,7 +10,8 @@
  *              cfg.deliver. Its own messages come back and are ignored (server id);
  *              a gap in another server's per-channel sequence is counted and logged.
  *   history    messages are also XADDed to tcpchat:hist:<room> (MAXLEN ~ history);
- *              bus_redis_history reads the newest N.
+ *              bus_redis_history reads the newest N. A topic event is SET as
+ *              tcpchat:topic:<room> instead (bus_redis_topic reads it).
  *   names      bus_redis_claim: SET tcpchat:name:<key> <server-id> NX PX <lease>,
  *              refreshed every TC_REDIS_REFRESH_MS, deleted on bus_redis_release.
  *   presence   a heartbeat key tcpchat:server:<id> (PX TC_REDIS_SERVER_TTL_MS), the
@@ -104,6 +105,10 @@ bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room);
 typedef void (*bus_redis_history_cb)(void *arg, const struct bus_msg *msgs, size_t n, bool ok);
 uint64_t bus_redis_history(struct bus_redis *b, const char *room, size_t n,
     bus_redis_history_cb cb, void *arg);
+/* The room's last topic event (tcpchat:topic:<room>): cb as for bus_redis_history, with
+ * n 1 (the topic event) or 0 (none kept). Asked before a history, it is answered first. */
+uint64_t bus_redis_topic(struct bus_redis *b, const char *room, bus_redis_history_cb cb,
+    void *arg);
 
 /* Every other server's members (from their tcpchat:members:<id>), for /list, /rooms
  * and /msg across servers. Same contract as bus_redis_history. */

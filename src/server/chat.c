@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "chat_bus.h"
 #include "conn.h"
 #include "duration.h"
 #include "log.h"
@@ -397,8 +398,19 @@ void chat_enter(struct chat *ch, struct member *m, const char *name)
 	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, NULL, time(NULL));
 }
 
+/* --redis: a rename waits for its new name's claim in Redis. */
+struct rename_wait {
+	struct chat_bus_wait *w;
+	char name[NAME_MAX_BYTES + 1];
+};
+
 void chat_leave(struct chat *ch, struct member *m)
 {
+	if (m->renaming != NULL) {
+		chat_bus_cancel(ch->cluster, m->renaming->w);
+		free(m->renaming);
+		m->renaming = NULL;
+	}
 	if (m->state != MEMBER_CHATTING)
 		return;
 	ch->group = ++ch->groups;       /* one leave, told in each room */
@@ -422,23 +434,11 @@ static void ignores_follow(struct chat *ch, const char *old, const char *name)
 	}
 }
 
-void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
+static void rename_apply(struct chat *ch, struct member *m, const char *name)
 {
-	char name[NAME_MAX_BYTES + 1], old[NAME_MAX_BYTES + 1], why[160];
-	char esc[2][LOG_ESCAPE_MAX];
-	const char *reason = names_check(raw, len, name);
+	char old[NAME_MAX_BYTES + 1], esc[2][LOG_ESCAPE_MAX];
 	struct event ev;
 
-	if (reason == NULL)
-		reason = chat_name_taken(ch, m, name, why, sizeof(why));
-	if (reason == NULL && strcmp(name, m->name) == 0)
-		reason = "That is already your name.";
-	if (reason == NULL)
-		reason = over_budget(&m->renames, "renames", why, sizeof(why));
-	if (reason != NULL) {
-		member_error(m, reason);
-		return;
-	}
 	memcpy(old, m->name, sizeof(old));
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
@@ -456,6 +456,70 @@ void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
 		emit(ch, &ev, m);
 		member_put(m, &ev);
 	}
+}
+
+/* The claim came back (ok: no other server holds the name). */
+static void rename_claimed(struct chat *ch, void *arg, bool ok)
+{
+	struct member *m = arg;
+	char name[NAME_MAX_BYTES + 1], why[160];
+	const char *reason;
+
+	memcpy(name, m->renaming->name, sizeof(name));
+	free(m->renaming);
+	m->renaming = NULL;
+	if (ok) {
+		reason = chat_name_taken(ch, m, name, why, sizeof(why));
+		if (reason != NULL)
+			chat_bus_release(ch->cluster, name);
+	} else {
+		snprintf(why, sizeof(why), "Name \"%s\" is already taken.", name);
+		reason = why;
+	}
+	if (reason != NULL)
+		member_error(m, reason);
+	else
+		rename_apply(ch, m, name);
+	member_prompt(m, time(NULL));
+}
+
+/* Whether the rename waits for the other servers (it then goes on in rename_claimed). */
+static bool rename_waits(struct chat *ch, struct member *m, const char *name)
+{
+	struct rename_wait *rw;
+
+	if (ch->cluster == NULL)
+		return false;
+	rw = xcalloc(1, sizeof(*rw));
+	snprintf(rw->name, sizeof(rw->name), "%s", name);
+	m->renaming = rw;
+	rw->w = chat_bus_claim_name(ch->cluster, m->name, name, rename_claimed, m);
+	if (rw->w != NULL)
+		return true;
+	free(rw);
+	m->renaming = NULL;
+	return false;
+}
+
+void chat_rename(struct chat *ch, struct member *m, const char *raw, size_t len)
+{
+	char name[NAME_MAX_BYTES + 1], why[160];
+	const char *reason = names_check(raw, len, name);
+
+	if (reason == NULL)
+		reason = chat_name_taken(ch, m, name, why, sizeof(why));
+	if (reason == NULL && strcmp(name, m->name) == 0)
+		reason = "That is already your name.";
+	if (reason == NULL && m->renaming != NULL)
+		reason = "A rename is already waiting for the other servers.";
+	if (reason == NULL)
+		reason = over_budget(&m->renames, "renames", why, sizeof(why));
+	if (reason != NULL) {
+		member_error(m, reason);
+		return;
+	}
+	if (!rename_waits(ch, m, name))
+		rename_apply(ch, m, name);
 }
 
 const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz)
@@ -577,12 +641,24 @@ static void topic_store(struct room *r, const char *by, time_t t, const char *te
 		r->topic = xstrndup(text, len);
 }
 
+void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
+    const char *text, size_t len)
+{
+	topic_store(r, by, t, text, len);
+	chatlog_add(&ch->log, t, r->name, "TOPIC", by,
+	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+}
+
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len)
 {
-	topic_store(r, by, time(NULL), text, len);
-	chatlog_add(&ch->log, time(NULL), r->name, "TOPIC", by,
-	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+	struct event ev;
+
+	chat_topic_from(ch, r, by, time(NULL), text, len);
+	ev = (struct event){ .type = EV_TOPIC, .t = r->topic_at, .room = r, .name = by,
+	    .namelen = strlen(by), .text = r->topic != NULL ? r->topic : "",
+	    .len = r->topic != NULL ? strlen(r->topic) : 0 };
+	bus_publish(ch->bus, &ev);      /* the other servers (--redis) */
 }
 
 struct purge_who {

@@ -135,7 +135,11 @@ const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz);
 /* Remove name's messages from every room's history, and log a PURGE record per room so
  * the replay after a restart drops them too. Returns the messages removed. */
 size_t chat_purge(struct chat *ch, const char *name);
-/* Set room r's topic (empty text clears it), logged as a TOPIC record. */
+/* Set room r's topic (empty text clears it), logged as a TOPIC record; handed to the
+ * bus as an EV_TOPIC event. chat_topic_from: the same for a topic set on another
+ * server (--redis) at t, not handed on. */
+void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
+    const char *text, size_t len);
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len);
 

@@ -5,6 +5,7 @@
 
 #include "bus_redis.h"
 #include "chat_bus.h"
+#include "cmd_oper.h"
 #include "log.h"
 #include "spoof.h"
 #include "tclimits.h"
@@ -136,6 +137,48 @@ static void on_room_history(void *arg, const struct bus_msg *msgs, size_t n, boo
 	hist_free(h);
 }
 
+static struct hist_req *hist_new(struct chat_bus *cb, const char *room, unsigned long msgs)
+{
+	struct hist_req *h = xcalloc(1, sizeof(*h));
+
+	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .msgs = msgs };
+	snprintf(h->room, sizeof(h->room), "%s", room);
+	if (cb->hists != NULL)
+		cb->hists->prev = h;
+	cb->hists = h;
+	return h;
+}
+
+static bool topic_same(const struct room *r, const struct event *ev)
+{
+	const char *now = r->topic != NULL ? r->topic : "";
+
+	return strlen(now) == ev->len && memcmp(now, ev->text, ev->len) == 0;
+}
+
+/* The room's topic kept in Redis, if newer than this server's: taken silently (the
+ * next newcomer and /topic see it). */
+static void on_room_topic(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
+{
+	struct hist_req *h = arg;
+	struct room *r = rooms_find(&h->cb->ch->rooms, h->room);
+
+	if (ok && n == 1 && r != NULL && !topic_same(r, &msgs[0].ev) &&
+	    (r->topic == NULL || msgs[0].ev.t >= r->topic_at))
+		chat_topic_from(h->cb->ch, r, msgs[0].name, msgs[0].ev.t, msgs[0].ev.text,
+		    msgs[0].ev.len);
+	hist_free(h);
+}
+
+/* Asked before the room's history: answered before it. */
+static void ask_topic(struct chat_bus *cb, const char *room)
+{
+	struct hist_req *h = hist_new(cb, room, 0);
+
+	if (bus_redis_topic(cb->b, room, on_room_topic, h) == 0)
+		hist_free(h);
+}
+
 static void room_used(struct chat_bus *cb, const char *room)
 {
 	struct croom *r = croom_get(cb, room);
@@ -145,12 +188,8 @@ static void room_used(struct chat_bus *cb, const char *room)
 		return;
 	bus_redis_room_used(cb->b, room);
 	ask_roster(cb);         /* who of the other servers is in it already */
-	h = xcalloc(1, sizeof(*h));
-	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .msgs = r->msgs };
-	snprintf(h->room, sizeof(h->room), "%s", room);
-	if (cb->hists != NULL)
-		cb->hists->prev = h;
-	cb->hists = h;
+	ask_topic(cb, room);
+	h = hist_new(cb, room, r->msgs);
 	/* The request is never cancelled: a reply after the room emptied is ignored. */
 	if (bus_redis_history(cb->b, room, cb->ch->rooms.hist_max, on_room_history, h) == 0)
 		hist_free(h);
@@ -185,24 +224,31 @@ static void release(struct chat_bus *cb, const char *name, size_t len)
 	free(key);
 }
 
-/* After a rename (decided with the names this server knows): the new name in Redis. */
-static void on_rename_claim(void *arg, const char *key, enum bus_claim result)
+static bool same_key(const char *a, const char *b)
 {
-	(void)arg;
-	if (result == BUS_CLAIM_TAKEN)
-		log_msg(LOG_WARN, "redis: a renamed user's name is also held by another server (%s)",
-		    key);
+	char *ka = name_key(a), *kb = name_key(b);
+	bool same = ka != NULL && kb != NULL && strcmp(ka, kb) == 0;
+
+	free(ka);
+	free(kb);
+	return same;
 }
 
-static void claim_renamed(struct chat_bus *cb, const char *name, size_t len)
+/* After a rename (its new name claimed before, chat_bus_claim_name): the old one is
+ * free, unless the two are one name to Redis. */
+static void release_renamed(struct chat_bus *cb, const struct event *ev)
 {
-	char nm[NAME_MAX_BYTES + 1], *key;
+	char old[NAME_MAX_BYTES + 1], nm[NAME_MAX_BYTES + 1];
 
-	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
-	key = name_key(nm);
-	if (key != NULL)
-		bus_redis_claim(cb->b, key, on_rename_claim, cb);
-	free(key);
+	snprintf(old, sizeof(old), "%.*s", (int)ev->namelen, ev->name);
+	snprintf(nm, sizeof(nm), "%.*s", (int)ev->otherlen, ev->other);
+	if (!same_key(old, nm))
+		release(cb, old, strlen(old));
+}
+
+void chat_bus_release(struct chat_bus *cb, const char *name)
+{
+	release(cb, name, strlen(name));
 }
 
 /* --- the events decided here ------------------------------------------------------- */
@@ -227,8 +273,7 @@ static void on_local(void *arg, const struct event *ev)
 		room_unused(cb, room);
 		break;
 	case EV_RENAME:
-		release(cb, ev->name, ev->namelen);
-		claim_renamed(cb, ev->other, ev->otherlen);
+		release_renamed(cb, ev);
 		break;
 	case EV_MSG:
 		croom_get(cb, room)->msgs++;
@@ -345,6 +390,18 @@ static void apply_in(struct chat_bus *cb, struct event *e, struct room *r)
 		rooms_tidy(&cb->ch->rooms, r);
 }
 
+/* A topic set on another server: stored, and told as if set here. */
+static void topic_from(struct chat_bus *cb, const struct event *e, struct room *r)
+{
+	char by[NAME_MAX_BYTES + 1], msg[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+
+	if (r == NULL)
+		return;
+	snprintf(by, sizeof(by), "%.*s", (int)e->namelen, e->name);
+	chat_topic_from(cb->ch, r, by, e->t, e->text, e->len);
+	cmd_oper_topic_news(r, by, msg, sizeof(msg));
+}
+
 static void on_remote(void *arg, const char *room, const struct event *ev)
 {
 	struct chat_bus *cb = arg;
@@ -374,6 +431,9 @@ static void on_remote(void *arg, const char *room, const struct event *ev)
 		if (r != NULL)
 			croom_get(cb, r->name)->msgs++;
 		break;
+	case EV_TOPIC:
+		topic_from(cb, &e, r);
+		return;
 	default:
 		break;
 	}
@@ -522,6 +582,7 @@ static void on_entry_poll(struct loop *loop, void *arg)
 		return;
 	}
 	w->msgs = croom_get(cb, TC_DEFAULT_ROOM)->msgs;
+	ask_topic(cb, TC_DEFAULT_ROOM);     /* in the welcome too */
 	w->id = bus_redis_history(cb->b, TC_DEFAULT_ROOM, cb->ch->rooms.hist_max,
 	    on_entry_history, w);
 	if (w->id == 0)
@@ -551,11 +612,10 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	on_entry_poll(cb->loop, w);
 }
 
-struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+static struct chat_bus_wait *wait_new(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg)
 {
 	struct chat_bus_wait *w = xcalloc(1, sizeof(*w));
-	char *key = name_key(name);
 
 	*w = (struct chat_bus_wait){ .cb = cb, .done = done, .arg = arg };
 	snprintf(w->name, sizeof(w->name), "%s", name);
@@ -563,13 +623,41 @@ struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
 	if (cb->waits != NULL)
 		cb->waits->prev = w;
 	cb->waits = w;
-	w->id = key != NULL ? bus_redis_claim(cb->b, key, on_entry_claim, w) : 0;
+	return w;
+}
+
+/* Send w's claim; NULL (w freed) when there is nothing to wait for. */
+static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, bus_redis_claim_cb cb)
+{
+	char *key = name_key(w->name);
+
+	w->id = key != NULL ? bus_redis_claim(w->cb->b, key, cb, w) : 0;
 	free(key);
 	if (w->id == 0) {
 		wait_free(w);
 		return NULL;
 	}
 	return w;
+}
+
+struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
+    chat_bus_done done, void *arg)
+{
+	return wait_claim(wait_new(cb, name, done, arg), on_entry_claim);
+}
+
+static void on_name_claim(void *arg, const char *key, enum bus_claim result)
+{
+	(void)key;
+	wait_done(arg, result != BUS_CLAIM_TAKEN);
+}
+
+struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
+    const char *name, chat_bus_done done, void *arg)
+{
+	if (old != NULL && same_key(old, name))
+		return NULL;
+	return wait_claim(wait_new(cb, name, done, arg), on_name_claim);
 }
 
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)

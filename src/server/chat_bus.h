@@ -3,14 +3,16 @@
  * (bus_redis.h). It
  *   - watches the events this server decides (it is the chat's bus.h hook): the first
  *     local member entering a room subscribes to its channel (and refreshes the room's
- *     history from its stream), the last one leaving unsubscribes; a leave releases
- *     the name, a rename claims the new one;
+ *     history from its stream and its topic from Redis), the last one leaving
+ *     unsubscribes; a leave or a rename releases the (old) name;
  *   - applies what the other servers decide (chat_apply), and keeps a "remote" member
  *     (member.remote, no connection) for each user of another server, so that /list,
  *     /rooms, /msg, the announce limit and the local name check see the whole cluster.
  *     Remote members are kept from the events of the rooms subscribed and, for every
  *     room, from the servers' member lists in Redis, read every TC_REDIS_REFRESH_MS;
- *   - claims a new user's name in Redis before the user enters (chat_bus_claim);
+ *   - claims a new user's name in Redis before the user enters (chat_bus_claim), and
+ *     a renamed user's (an IRC NICK too) before it is taken (chat_bus_claim_name);
+ *   - applies the topics set elsewhere (stored, and told as cmd_oper_topic_news);
  *   - tells the local users, once, when Redis goes away and when it is back.
  */
 #ifndef CHAT_BUS_H
@@ -42,6 +44,14 @@ void chat_bus_close(struct chat_bus *cb, struct loop *loop);
 typedef void (*chat_bus_done)(struct chat *ch, void *arg, bool ok);
 struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg);
+/* Claim name for a member now called old (NULL: not named yet), before it takes name
+ * (a rename, an IRC NICK too). done runs later, once, with ok false when another server
+ * holds the name. NULL: nothing to wait for (old and name are one name to Redis, or
+ * Redis is down: the name is held locally), go ahead now. */
+struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
+    const char *name, chat_bus_done done, void *arg);
+/* A name claimed (chat_bus_claim_name, ok) but not taken after all: free it again. */
+void chat_bus_release(struct chat_bus *cb, const char *name);
 /* The member waiting is going away: done will not run. */
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w);
 

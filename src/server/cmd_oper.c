@@ -470,6 +470,15 @@ static void topic_show(struct member *m)
 	member_info(m, msg);
 }
 
+void cmd_oper_topic_news(struct room *r, const char *by, char *msg, size_t msgsz)
+{
+	if (r->topic != NULL)
+		snprintf(msg, msgsz, "%s set the topic of %s: %s", by, r->name, r->topic);
+	else
+		snprintf(msg, msgsz, "%s cleared the topic of %s.", by, r->name);
+	irc_bridge_topic_news(by, r, msg);
+}
+
 void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	char msg[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
@@ -482,12 +491,7 @@ void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t l
 	if (ch->opers != NULL && !is_oper(m))
 		return;
 	chat_set_topic(ch, m->room, m->name, clear ? "" : arg, clear ? 0 : len);
-	if (m->room->topic != NULL)
-		snprintf(msg, sizeof(msg), "%s set the topic of %s: %s", m->name, m->room->name,
-		    m->room->topic);
-	else
-		snprintf(msg, sizeof(msg), "%s cleared the topic of %s.", m->name, m->room->name);
-	irc_bridge_topic_news(m, m->room, msg);
+	cmd_oper_topic_news(m->room, m->name, msg, sizeof(msg));
 	if (m->oper)
 		oper_log(m, msg);
 	else

@@ -194,7 +194,7 @@ static bool render_event(struct render *r, const struct member *viewer)
 		return !r->l->busy && render_notice(r);
 	case EV_ERR: return render_notice(r);
 	case EV_BYE: return render_bye(r);
-	case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
+	case EV_TOPIC: case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
 	}
 	return false;
 }

@@ -103,6 +103,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 		return true;
 	case EV_WELCOME:
 	case EV_ONLINE:
+	case EV_TOPIC:
 	case EV_COUNT:
 		break;
 	}

@@ -122,6 +122,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_ERR:
 	case EV_BYE:
 	case EV_ONLINE:
+	case EV_TOPIC:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
@@ -133,6 +134,8 @@ static bool render(const struct event *ev, struct buf *out, bool v2)
 	buf_clear(out);
 	if (ev->type == EV_ONLINE && !v2)
 		return false;        /* version 2 only */
+	if (ev->type == EV_TOPIC)
+		return false;       /* told by an INFO record (cmd_oper's news) */
 	buf_append_str(out, proto_type_name(record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;

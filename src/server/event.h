@@ -22,6 +22,8 @@ enum event_type {
 	EV_MOVE_OUT,    /* name went from room to another room (via) */
 	EV_RENAME,      /* name is now known as other */
 	EV_PRIV,        /* name to other, privately: text */
+	EV_TOPIC,       /* name set room's topic to text ("": cleared); only crosses the
+	                 * bus (chat_set_topic): the members are told by cmd_oper's news */
 	/* Member events: for one member only. */
 	EV_HIST,        /* a history line: name said text at t */
 	EV_WELCOME,     /* you are name, in room */
@@ -54,6 +56,6 @@ struct event {
 };
 
 /* Room events go to every member of the room; the others to one member. */
-static inline int event_is_room(enum event_type type) { return type <= EV_PRIV; }
+static inline int event_is_room(enum event_type type) { return type <= EV_TOPIC; }
 
 #endif

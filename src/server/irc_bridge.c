@@ -7,6 +7,7 @@
 
 #include "attention.h"
 #include "chat.h"
+#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "conn.h"
 #include "irc_bridge.h"
@@ -236,17 +237,47 @@ static bool b_name_free(void *ctx, const char *name)
 	return chat_name_taken(bridge_chat, ME(ctx), name, why, sizeof(why)) == NULL;
 }
 
-static int b_enter(void *ctx, const char *name)
+static int enter_now(struct irc_link *l, const char *name)
 {
-	struct member *m = ME(ctx);
+	struct member *m = l->m;
 	char esc[LOG_ESCAPE_MAX];
 
-	if (!b_name_free(ctx, name))
+	if (!b_name_free(l, name))
 		return 433;
 	log_msg(LOG_INFO, "name %s: \"%s\" (IRC)", m->conn->peer,
 	    log_escape(name, strlen(name), esc, sizeof(esc)));
 	chat_enter(bridge_chat, m, name);
 	return 0;
+}
+
+/* --redis: the nick's claim came back (ok: no other server holds it). */
+static void enter_claimed(struct chat *ch, void *arg, bool ok)
+{
+	struct session *s = arg;
+	struct irc_link *l = s->irc;
+	char name[NAME_MAX_BYTES + 1];
+	time_t now = time(NULL);
+
+	s->wait = NULL;
+	snprintf(name, sizeof(name), "%s", l->s.name);
+	l->busy = true;
+	irc_session_entered(&l->s, ok ? enter_now(l, name) : 433);
+	finish(l, IRC_CONTINUE, false, now);
+	session_resume(ch, s);
+}
+
+static int b_enter(void *ctx, const char *name)
+{
+	struct session *s = (struct session *)(void *)ME(ctx);  /* the member is first */
+
+	if (!b_name_free(ctx, name))
+		return 433;
+	if (bridge_chat->cluster != NULL) {
+		s->wait = chat_bus_claim(bridge_chat->cluster, name, enter_claimed, s);
+		if (s->wait != NULL)
+			return IRC_WAIT;
+	}
+	return enter_now(LINK(ctx), name);
 }
 
 static int b_rename(void *ctx, const char *name)
@@ -369,13 +400,13 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	return 0;
 }
 
-void irc_bridge_topic_news(struct member *by, struct room *r, const char *news)
+void irc_bridge_topic_news(const char *by, struct room *r, const char *news)
 {
 	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
 	struct irc_link *l;
 	struct member *m;
 
-	irc_bridge_source(by->name, by->namelen, by->name, by->namelen, src, sizeof(src));
+	irc_bridge_source(by, strlen(by), by, strlen(by), src, sizeof(src));
 	irc_room_to_channel(r->name, chan);
 	ROOM_FOREACH(r, m, it) {
 		if ((l = irc_link_of(m)) == NULL) {
@@ -406,13 +437,8 @@ static int b_topic_set(void *ctx, const char *room, const char *topic)
 	if (bridge_chat->opers != NULL && !m->oper)
 		return 482;
 	chat_set_topic(bridge_chat, r, m->name, topic, strlen(topic));
-	if (r->topic != NULL)
-		snprintf(news, sizeof(news), "%s set the topic of %s: %s", m->name, r->name,
-		    r->topic);
-	else
-		snprintf(news, sizeof(news), "%s cleared the topic of %s.", m->name, r->name);
+	cmd_oper_topic_news(r, m->name, news, sizeof(news));
 	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
-	irc_bridge_topic_news(m, r, news);
 	return 0;
 }
 

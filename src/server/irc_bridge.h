@@ -61,7 +61,7 @@ const char *irc_bridge_reason(const char *name, size_t len);
 const char *irc_bridge_part_reason(const char *name, size_t len);
 /* The news of a new topic of r, set by by: a TOPIC line to the IRC members of r, the
  * notice news (and a prompt) to the others whose current room it is. */
-void irc_bridge_topic_news(struct member *by, struct room *r, const char *news);
+void irc_bridge_topic_news(const char *by, struct room *r, const char *news);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

@@ -135,16 +135,22 @@ static enum irc_status try_register(struct irc_session *s)
 		return IRC_CLOSE;
 	}
 	r = s->chat->enter(s->ctx, s->name);
+	if (r != IRC_WAIT)
+		irc_session_entered(s, r);
+	return IRC_CONTINUE;
+}
+
+void irc_session_entered(struct irc_session *s, int r)
+{
 	if (r != 0) {
 		reply(s, r, s->nick, NULL);
 		s->nick[0] = '\0';
-		return IRC_CONTINUE;
+		return;
 	}
 	s->registered = true;
 	welcome(s);
 	isupport(s);
 	motd(s);
-	return IRC_CONTINUE;
 }
 
 /* --- the commands -------------------------------------------------------------- */

@@ -64,6 +64,9 @@ typedef void irc_room_fn(void *arg, const char *room, size_t members, const char
  * through the IRC dialect (the JOIN, PART, NICK, TOPIC, KICK lines themselves).
  */
 #define IRC_SILENT (-1)
+/* From enter: the answer comes later, through irc_session_entered (--redis: the name is
+ * being claimed across the cluster; the wiring holds the client's input meanwhile). */
+#define IRC_WAIT (-2)
 struct irc_chat {
 	bool (*password_ok)(void *ctx, const char *pass);        /* pass NULL: none sent */
 	bool (*name_free)(void *ctx, const char *name);          /* for NICK before registering */
@@ -114,6 +117,10 @@ struct irc_session {
 void irc_session_init(struct irc_session *s, const struct irc_config *cfg,
     const struct irc_chat *chat, void *ctx, const char *host, time_t now);
 void irc_session_free(struct irc_session *s);
+
+/* The answer of an enter that returned IRC_WAIT: 0 (registered: the welcome) or the
+ * numeric that says why not. */
+void irc_session_entered(struct irc_session *s, int r);
 
 /* One line from the client (CRLF removed). IRC_CLOSE: flush out, then close. */
 enum irc_status irc_session_line(struct irc_session *s, const char *line, size_t n, time_t now);

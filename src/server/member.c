@@ -110,7 +110,8 @@ void member_error(struct member *m, const char *text)
 
 void member_prompt(struct member *m, time_t now)
 {
-	if (!member_closing(m))
+	/* A rename waiting for the other servers prompts when it is decided (chat.c). */
+	if (!member_closing(m) && m->renaming == NULL)
 		dialect_of(m)->prompt(m, now);
 }
 

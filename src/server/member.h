@@ -18,6 +18,7 @@
 
 struct conn;
 struct room;
+struct rename_wait;
 
 struct member_link {            /* a place in a room's member list */
 	struct member_link *prev, *next;
@@ -65,6 +66,7 @@ struct member {
 	uint8_t nignored;
 	char **ignored;              /* the names it ignores (their folded keys) */
 	size_t online_told;          /* the chat's head count last sent (ONLINE), 0 none */
+	struct rename_wait *renaming; /* --redis: a rename waiting for its claim (chat.c) */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

@@ -222,8 +222,7 @@ static void name_claimed(struct chat *ch, void *arg, bool ok)
 		refuse_name(s, reason);
 	else
 		chat_enter(ch, &s->m, name);
-	if (!s->m.conn->closing)
-		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
+	session_resume(ch, s);
 }
 
 static void take_name(struct chat *ch, struct session *s, const char *raw, size_t len)
@@ -458,6 +457,12 @@ long session_input_end(struct chat *ch, struct session *s, long *budget)
 	}
 	buf_free(&c->in);
 	return dropped;
+}
+
+void session_resume(struct chat *ch, struct session *s)
+{
+	if (!s->m.conn->closing)
+		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
 }
 
 long session_burst(const struct chat *ch)

@@ -60,5 +60,7 @@ long session_input_end(struct chat *ch, struct session *s, long *budget);
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
 /* The session ends: its member leaves the chat. */
 void session_leave(struct chat *ch, struct session *s);
+/* A wait (s->wait) ended: handle the lines that came meanwhile. */
+void session_resume(struct chat *ch, struct session *s);
 
 #endif

@@ -243,6 +243,163 @@ def test_name_clash_across_servers():
         stop_all([s1, s2], r)
 
 
+def name_key_of(r, port, name):
+    """The Redis key a name is claimed under (its folded form), seen while it is held."""
+    c = join(port, name)
+    settle(c)
+    r.command("KEYS", "tcpchat:name:*")
+    keys = re.findall(r"tcpchat:name:\S+", r.last)
+    c.close()
+    time.sleep(0.3)
+    if len(keys) != 1:
+        fail("expected one name key, got %r" % keys)
+    return keys[0]
+
+
+def test_rename_clash_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        # A name held by another server that this one does not know of: refused.
+        key = name_key_of(r, s1.port, "dave")
+        r.command("SET", key, "other-server", "PX", "60000")
+        b = join(s2.port, "bob")
+        settle(b)
+        b.line("/name dave")
+        b.expect(r'Name "dave" is already taken\.\n')
+        b.line("/list")
+        b.expect(r"  bob \(you\)\n")
+        # Two renames to one name at the same moment on two servers: one gets it.
+        a = join(s1.port, "alice")
+        settle(a, b)
+        a.send("/name zed\n")
+        b.send("/name zed\n")
+        got = []
+        for c, was in ((a, "alice"), (b, "bob")):
+            m = c.expect(r"(%s is now known as zed|already taken\.)\n" % was)
+            got.append(b"already taken" not in m.group(0))
+        if sorted(got) != [False, True]:
+            fail("a simultaneous rename claim was given to %d users" % got.count(True))
+        # The old name of the one renamed is free again across the cluster.
+        old = "alice" if got[0] else "bob"
+        settle(a, b)
+        c = join(s2.port if old == "alice" else s1.port, old)
+        c.line("here")
+        c.close()
+        a.close()
+        b.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_irc_nick_claimed_across_servers():
+    from test_irc import SERVER, Irc, irc_server, welcomed
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    try:
+        key = name_key_of(r, s1.port, "dave")
+        r.command("SET", key, "other-server", "PX", "60000")
+        c = Irc(s2.irc)
+        c.cmd("NICK dave")
+        c.cmd("USER dave 0 * :Dave")
+        c.want(r":%s 433 \S+ dave :.*" % re.escape(SERVER))
+        c.cmd("NICK erin")
+        c.want(r":%s 001 erin :Welcome.*" % re.escape(SERVER))
+        welcomed(c, "erin")
+        r.command("KEYS", "tcpchat:name:*")
+        if len(re.findall(r"tcpchat:name:\S+", r.last)) != 2:
+            fail("the IRC nick is not claimed in Redis: %r" % r.last)
+        x = Client(s1.port)
+        x.expect_exact(BANNER)
+        x.line("erin")
+        x.expect(r'Name "erin" is already taken\.\n\[ENTER YOUR NAME\]:')
+        c.cmd("QUIT :bye")
+        c.expect_closed()
+        x.line("erin")
+        x.expect(r"\]\[erin\]:")
+        x.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_topic_across_servers():
+    from test_irc import SERVER, irc_join, irc_server
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        i = irc_join(s2.irc, "ivy")
+        settle(a, b)
+        a.line("/topic release on friday")
+        b.expect(r"alice set the topic of lobby: release on friday\n")
+        i.want(r"(@\S+ )?:alice!\S+ TOPIC #lobby :release on friday")
+        # A newcomer on the other server gets it with the room.
+        c = Client(s2.port)
+        c.expect_exact(BANNER)
+        c.line("carol")
+        c.expect(r"Topic: release on friday\n")
+        # From IRC, and cleared: back on the first server.
+        i.cmd("TOPIC #lobby :")
+        a.expect(r"ivy cleared the topic of lobby\.\n")
+        a.line("/topic")
+        a.expect(r"No topic is set in lobby\.\n")
+        a.line("/topic back on monday")
+        c.expect(r"alice set the topic of lobby: back on monday\n")
+        # A server that was not there: its first user gets the topic kept in Redis.
+        s3 = node(r)
+        d = Client(s3.port)
+        d.expect_exact(BANNER)
+        d.line("dora")
+        d.expect(r"Topic: back on monday\n")
+        # A room no user of this server was in: taken when one enters (then /topic).
+        a.line("/join side")
+        a.line("/topic the side room")
+        a.expect(r"alice set the topic of side: the side room\n")
+        d.line("/join side")
+        d.expect(r"You are now in room side")
+        deadline = time.monotonic() + TIMEOUT    # Redis's answer: well under a second
+        while True:
+            settle(d)
+            d.line("/topic")
+            if b"Topic: the side room\n" in d.expect(r"(Topic: .*|No topic .*)\n").group(0):
+                break
+            if time.monotonic() > deadline:
+                fail("the topic kept in Redis did not reach the room's first user")
+            time.sleep(0.2)
+        for x in (a, b, c, d, i):
+            x.close()
+        assert s3.stop() == 0, s3.stderr()
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_whois_across_servers():
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "alice")
+        b = join(s2.port, "bob")
+        settle(a, b)
+        b.line("/join side")
+        b.line("/away lunch")
+        settle(a, b)
+        a.line("/whois bob")
+        a.expect(r"bob: on another server, in side; idle, here since and away are not known "
+                 r"here\n")
+        b.line("/whois alice")
+        b.expect(r"alice: on another server, in lobby; idle, here since and away are not "
+                 r"known here\n")
+        a.line("/whois nobody")
+        a.expect(r"No such user: nobody\n")
+        a.close()
+        b.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def test_kill9_server():
     r = Redis()
     s1, s2 = node(r), node(r)
@@ -354,5 +511,7 @@ if __name__ == "__main__":
         sys.exit(77)
     run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
          test_three_servers, test_shared_history_after_restart,
-         test_name_clash_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_name_clash_across_servers, test_rename_clash_across_servers,
+         test_irc_nick_claimed_across_servers,
+         test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port])

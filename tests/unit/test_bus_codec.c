@@ -65,6 +65,15 @@ static void every_room_event_round_trips(void **state)
 	m = roundtrip(&ev);
 	assert_string_equal(m.ev.other, "carol");
 	bus_msg_clear(&m);
+	ev = (struct event){ .type = EV_TOPIC, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .text = "release friday", .len = 14 };
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.type, EV_TOPIC);
+	bus_msg_clear(&m);
+	ev.text = "";          /* cleared */
+	ev.len = 0;
+	m = roundtrip(&ev);
+	bus_msg_clear(&m);
 }
 
 /* A room switch carries the other room ("via"); nothing else may. */
@@ -203,6 +212,9 @@ static void names_of_channels(void **state)
 	assert_string_equal(ch, "tcpchat:room:lobby.two");
 	bus_hist_key("ABC", ch);
 	assert_string_equal(ch, "tcpchat:hist:abc");
+	bus_topic_key("ABC", ch);
+	assert_string_equal(ch, "tcpchat:topic:abc");
+	assert_string_equal(bus_type_name(EV_TOPIC), "topic");
 	assert_true(bus_server_id_ok("a-b.c:d_9"));
 	assert_false(bus_server_id_ok("a b"));
 	assert_false(bus_server_id_ok(""));
