@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "chat.h"
-#include "chat_bus.h"
 #include "conn.h"
 #include "duration.h"
 #include "log.h"
@@ -72,7 +71,7 @@ static void record(struct chat *ch, const struct event *ev)
  * cost members x joins deliveries): big rooms stay quiet. */
 static bool announced(const struct chat *ch, const struct event *ev)
 {
-	if (ev->type == EV_MSG || ev->type == EV_PRIV)
+	if (ev->type == EV_MSG || ev->type == EV_PRIV || ev->type == EV_TOPIC)
 		return true;
 	return ch->announce_max == 0 || ev->room->nmembers <= ch->announce_max;
 }
@@ -407,7 +406,8 @@ struct rename_wait {
 void chat_leave(struct chat *ch, struct member *m)
 {
 	if (m->renaming != NULL) {
-		chat_bus_cancel(ch->cluster, m->renaming->w);
+		if (ch->claims != NULL)
+			ch->claims->cancel(ch->cluster, m->renaming->w);
 		free(m->renaming);
 		m->renaming = NULL;
 	}
@@ -471,7 +471,7 @@ static void rename_claimed(struct chat *ch, void *arg, bool ok)
 	if (ok) {
 		reason = chat_name_taken(ch, m, name, why, sizeof(why));
 		if (reason != NULL)
-			chat_bus_release(ch->cluster, name);
+			ch->claims->release(ch->cluster, name);
 	} else {
 		snprintf(why, sizeof(why), "Name \"%s\" is already taken.", name);
 		reason = why;
@@ -488,12 +488,12 @@ static bool rename_waits(struct chat *ch, struct member *m, const char *name)
 {
 	struct rename_wait *rw;
 
-	if (ch->cluster == NULL)
+	if (ch->claims == NULL)
 		return false;
 	rw = xcalloc(1, sizeof(*rw));
 	snprintf(rw->name, sizeof(rw->name), "%s", name);
 	m->renaming = rw;
-	rw->w = chat_bus_claim_name(ch->cluster, m->name, name, rename_claimed, m);
+	rw->w = ch->claims->claim(ch->cluster, m->name, name, rename_claimed, m);
 	if (rw->w != NULL)
 		return true;
 	free(rw);
@@ -649,15 +649,30 @@ void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
 	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
 }
 
+static struct event topic_event(struct room *r, const char *by)
+{
+	return (struct event){ .type = EV_TOPIC, .t = r->topic_at, .room = r, .name = by,
+	    .namelen = strlen(by), .text = r->topic != NULL ? r->topic : "",
+	    .len = r->topic != NULL ? strlen(r->topic) : 0 };
+}
+
+void chat_topic_told(struct chat *ch, struct room *r, const char *by, time_t t,
+    const char *text, size_t len)
+{
+	struct event ev;
+
+	chat_topic_from(ch, r, by, t, text, len);
+	ev = topic_event(r, by);
+	chat_apply(ch, &ev, NULL);
+}
+
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len)
 {
 	struct event ev;
 
-	chat_topic_from(ch, r, by, time(NULL), text, len);
-	ev = (struct event){ .type = EV_TOPIC, .t = r->topic_at, .room = r, .name = by,
-	    .namelen = strlen(by), .text = r->topic != NULL ? r->topic : "",
-	    .len = r->topic != NULL ? strlen(r->topic) : 0 };
+	chat_topic_told(ch, r, by, time(NULL), text, len);
+	ev = topic_event(r, by);
 	bus_publish(ch->bus, &ev);      /* the other servers (--redis) */
 }
 

@@ -31,12 +31,31 @@ struct chat_stats {
 	unsigned long msgs_out;     /* messages delivered to local members */
 };
 
+struct chat;
+struct chat_bus;
+struct chat_bus_wait;
+
+/* A claim of a name across the cluster came back (ok: no other server holds it). */
+typedef void (*chat_claim_done)(struct chat *ch, void *arg, bool ok);
+
+/* --redis: how a rename claims its new name across the cluster (chat_bus.c fills it
+ * in; the chat knows no more of the cluster than this). claim: NULL when there is
+ * nothing to wait for, else done runs later, once. release: a name claimed but not
+ * taken after all. cancel: the member waiting is going away, done will not run. */
+struct chat_claims {
+	struct chat_bus_wait *(*claim)(struct chat_bus *cb, const char *old, const char *name,
+	    chat_claim_done done, void *arg);
+	void (*release)(struct chat_bus *cb, const char *name);
+	void (*cancel)(struct chat_bus *cb, struct chat_bus_wait *w);
+};
+
 struct chat {
 	struct rooms rooms;
 	struct names *names;
 	struct chatlog log;
 	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
 	struct chat_bus *cluster; /* --redis (chat_bus.h); NULL: this server is the chat */
+	const struct chat_claims *claims; /* the cluster's, with cluster; NULL alone */
 	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
 	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
@@ -135,10 +154,13 @@ const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz);
 /* Remove name's messages from every room's history, and log a PURGE record per room so
  * the replay after a restart drops them too. Returns the messages removed. */
 size_t chat_purge(struct chat *ch, const char *name);
-/* Set room r's topic (empty text clears it), logged as a TOPIC record; handed to the
- * bus as an EV_TOPIC event. chat_topic_from: the same for a topic set on another
- * server (--redis) at t, not handed on. */
+/* Set room r's topic (empty text clears it), logged as a TOPIC record, told to the
+ * room's members as an EV_TOPIC event and handed to the bus. chat_topic_told: the same
+ * for a topic set on another server (--redis) at t, not handed on; chat_topic_from:
+ * stored and logged only (a topic fetched from Redis, told to nobody). */
 void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
+    const char *text, size_t len);
+void chat_topic_told(struct chat *ch, struct room *r, const char *by, time_t t,
     const char *text, size_t len);
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len);

@@ -5,7 +5,6 @@
 
 #include "bus_redis.h"
 #include "chat_bus.h"
-#include "cmd_oper.h"
 #include "log.h"
 #include "spoof.h"
 #include "tclimits.h"
@@ -393,13 +392,12 @@ static void apply_in(struct chat_bus *cb, struct event *e, struct room *r)
 /* A topic set on another server: stored, and told as if set here. */
 static void topic_from(struct chat_bus *cb, const struct event *e, struct room *r)
 {
-	char by[NAME_MAX_BYTES + 1], msg[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+	char by[NAME_MAX_BYTES + 1];
 
 	if (r == NULL)
 		return;
 	snprintf(by, sizeof(by), "%.*s", (int)e->namelen, e->name);
-	chat_topic_from(cb->ch, r, by, e->t, e->text, e->len);
-	cmd_oper_topic_news(r, by, msg, sizeof(msg));
+	chat_topic_told(cb->ch, r, by, e->t, e->text, e->len);
 }
 
 static void on_remote(void *arg, const char *room, const struct event *ev)
@@ -670,6 +668,10 @@ void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
 
 /* --- setup ------------------------------------------------------------------------- */
 
+static const struct chat_claims claims = {
+	chat_bus_claim_name, chat_bus_release, chat_bus_cancel
+};
+
 struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,
     size_t history, char *err, size_t errsz)
 {
@@ -688,6 +690,7 @@ struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *ur
 	cb->bus = (struct bus){ on_local, cb };
 	ch->bus = &cb->bus;
 	ch->cluster = cb;
+	ch->claims = &claims;
 	cb->roster_timer = loop_timer_add(loop, TC_REDIS_REFRESH_MS, on_roster_timer, cb);
 	log_msg(LOG_INFO, "redis: %s, this server is %s", url, bus_redis_server_id(cb->b));
 	return cb;
@@ -748,5 +751,6 @@ void chat_bus_close(struct chat_bus *cb, struct loop *loop)
 		hist_free(cb->hists);
 	cb->ch->bus = NULL;
 	cb->ch->cluster = NULL;
+	cb->ch->claims = NULL;
 	free(cb);
 }

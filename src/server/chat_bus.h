@@ -12,7 +12,7 @@
  *     room, from the servers' member lists in Redis, read every TC_REDIS_REFRESH_MS;
  *   - claims a new user's name in Redis before the user enters (chat_bus_claim), and
  *     a renamed user's (an IRC NICK too) before it is taken (chat_bus_claim_name);
- *   - applies the topics set elsewhere (stored, and told as cmd_oper_topic_news);
+ *   - applies the topics set elsewhere (stored, and told to the room as an EV_TOPIC event);
  *   - tells the local users, once, when Redis goes away and when it is back.
  */
 #ifndef CHAT_BUS_H
@@ -41,7 +41,7 @@ void chat_bus_close(struct chat_bus *cb, struct loop *loop);
  * history if no local member is in it). done runs later, once, with ok false when
  * another server holds the name. NULL: nothing to wait for (Redis is down: the name
  * is held locally and claimed again on reconnect), go ahead now. */
-typedef void (*chat_bus_done)(struct chat *ch, void *arg, bool ok);
+typedef chat_claim_done chat_bus_done;
 struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg);
 /* Claim name for a member now called old (NULL: not named yet), before it takes name

@@ -9,7 +9,6 @@
 #include "bans.h"
 #include "chat.h"
 #include "cmd_oper.h"
-#include "irc_bridge.h"
 #include "conn.h"
 #include "duration.h"
 #include "line.h"
@@ -470,18 +469,9 @@ static void topic_show(struct member *m)
 	member_info(m, msg);
 }
 
-void cmd_oper_topic_news(struct room *r, const char *by, char *msg, size_t msgsz)
-{
-	if (r->topic != NULL)
-		snprintf(msg, msgsz, "%s set the topic of %s: %s", by, r->name, r->topic);
-	else
-		snprintf(msg, msgsz, "%s cleared the topic of %s.", by, r->name);
-	irc_bridge_topic_news(by, r, msg);
-}
-
 void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	char msg[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+	char msg[ROOM_TOPIC_NEWS_MAX];
 	bool clear = len == 1 && arg[0] == '-';
 
 	if (len == 0) {
@@ -491,7 +481,7 @@ void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t l
 	if (ch->opers != NULL && !is_oper(m))
 		return;
 	chat_set_topic(ch, m->room, m->name, clear ? "" : arg, clear ? 0 : len);
-	cmd_oper_topic_news(m->room, m->name, msg, sizeof(msg));
+	room_topic_news(m->room, m->name, m->namelen, msg, sizeof(msg));
 	if (m->oper)
 		oper_log(m, msg);
 	else

@@ -38,8 +38,5 @@ void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t 
 void cmd_oper_wall(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_purge(struct chat *ch, struct member *m, const char *arg, size_t len);
 void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t len);
-/* Room r's topic was just set (or cleared) by `by` (here or, --redis, on another
- * server): its members are told (IRC: a TOPIC line), and the news is written to msg. */
-void cmd_oper_topic_news(struct room *r, const char *by, char *msg, size_t msgsz);
 
 #endif

@@ -176,6 +176,14 @@ static bool render_bye(struct render *r)
 	return true;
 }
 
+static bool render_topic(struct render *r)
+{
+	const char *topic = r->ev->room->topic;
+
+	irc_putl(r->out, NULL, r->src, "TOPIC", r->chan, topic != NULL ? topic : "", NULL);
+	return true;
+}
+
 static bool render_event(struct render *r, const struct member *viewer)
 {
 	switch (r->ev->type) {
@@ -194,7 +202,8 @@ static bool render_event(struct render *r, const struct member *viewer)
 		return !r->l->busy && render_notice(r);
 	case EV_ERR: return render_notice(r);
 	case EV_BYE: return render_bye(r);
-	case EV_TOPIC: case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
+	case EV_TOPIC: return render_topic(r);
+	case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
 	}
 	return false;
 }

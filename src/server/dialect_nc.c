@@ -47,6 +47,14 @@ static void members(const struct event *ev, const struct member *viewer, struct 
 	}
 }
 
+static void topic_news(const struct event *ev, struct buf *out)
+{
+	char news[ROOM_TOPIC_NEWS_MAX];
+
+	room_topic_news(ev->room, ev->name, ev->namelen, news, sizeof(news));
+	buf_append_str(out, news);
+}
+
 static bool nc_render(const struct event *ev, const struct member *viewer, struct buf *out)
 {
 	char line[96];
@@ -101,9 +109,11 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 	case EV_BYE:
 		buf_append(out, ev->text, ev->len);
 		return true;
+	case EV_TOPIC:
+		topic_news(ev, out);
+		return true;
 	case EV_WELCOME:
 	case EV_ONLINE:
-	case EV_TOPIC:
 	case EV_COUNT:
 		break;
 	}

@@ -48,7 +48,7 @@ static enum proto_type record_of(enum event_type type)
 		[EV_WELCOME] = PROTO_WELCOME, [EV_ROOM] = PROTO_ROOM,
 		[EV_MEMBERS] = PROTO_MEMBERS, [EV_NAMEQ] = PROTO_NAMEQ,
 		[EV_INFO] = PROTO_INFO, [EV_ERR] = PROTO_ERR, [EV_BYE] = PROTO_BYE,
-		[EV_ONLINE] = PROTO_ONLINE,
+		[EV_ONLINE] = PROTO_ONLINE, [EV_TOPIC] = PROTO_INFO,
 	};
 
 	return map[type];
@@ -122,10 +122,16 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_ERR:
 	case EV_BYE:
 	case EV_ONLINE:
-	case EV_TOPIC:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
+	case EV_TOPIC: {        /* told as an INFO record: the news */
+		char news[ROOM_TOPIC_NEWS_MAX];
+
+		room_topic_news(ev->room, ev->name, ev->namelen, news, sizeof(news));
+		field(out, news, strlen(news));
+		break;
+	}
 	}
 }
 
@@ -134,8 +140,6 @@ static bool render(const struct event *ev, struct buf *out, bool v2)
 	buf_clear(out);
 	if (ev->type == EV_ONLINE && !v2)
 		return false;        /* version 2 only */
-	if (ev->type == EV_TOPIC)
-		return false;       /* told by an INFO record (cmd_oper's news) */
 	buf_append_str(out, proto_type_name(record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;

@@ -22,8 +22,7 @@ enum event_type {
 	EV_MOVE_OUT,    /* name went from room to another room (via) */
 	EV_RENAME,      /* name is now known as other */
 	EV_PRIV,        /* name to other, privately: text */
-	EV_TOPIC,       /* name set room's topic to text ("": cleared); only crosses the
-	                 * bus (chat_set_topic): the members are told by cmd_oper's news */
+	EV_TOPIC,       /* name set room's topic to text ("": cleared) */
 	/* Member events: for one member only. */
 	EV_HIST,        /* a history line: name said text at t */
 	EV_WELCOME,     /* you are name, in room */

@@ -13,7 +13,6 @@
 #include "irc_bridge.h"
 #include "log.h"
 #include "opers.h"
-#include "session.h"
 #include "tclimits.h"
 #include "utf8.h"
 #include "util.h"
@@ -63,37 +62,34 @@ static void peer_host(const char *peer, char *out, size_t outsz)
 		snprintf(out, outsz, "tcpchat");
 }
 
-void irc_bridge_attach(struct chat *ch, struct session *s)
+struct irc_link *irc_bridge_attach(struct member *m, struct chat_bus_wait **wait,
+    void (*resume)(struct chat *ch, struct member *m))
 {
 	struct irc_link *l = xcalloc(1, sizeof(*l));
 	char host[64];
 
-	peer_host(s->m.conn->peer, host, sizeof(host));
-	l->m = &s->m;
+	peer_host(m->conn->peer, host, sizeof(host));
+	l->m = m;
+	l->wait = wait;
+	l->resume = resume;
 	irc_session_init(&l->s, &bridge_cfg, &bridge_ops, l, host, time(NULL));
-	s->irc = l;
-	s->m.dialect = DIALECT_IRC;
-	s->greeted = s->sniffed = true;
-	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
+	m->dialect = DIALECT_IRC;
+	return l;
 }
 
-void irc_bridge_free(struct session *s)
+void irc_bridge_free(struct irc_link *l)
 {
-	if (s->irc == NULL)
+	if (l == NULL)
 		return;
-	irc_session_free(&s->irc->s);
-	buf_free(&s->irc->hist);
-	buf_free(&s->irc->welcome);
-	free(s->irc);
-	s->irc = NULL;
+	irc_session_free(&l->s);
+	buf_free(&l->hist);
+	buf_free(&l->welcome);
+	free(l);
 }
 
 struct irc_link *irc_link_of(const struct member *m)
 {
-	/* An IRC member is the first field of its session (session.h). */
-	const struct session *s = (const struct session *)(const void *)m;
-
-	return m->dialect == DIALECT_IRC ? s->irc : NULL;
+	return m->dialect == DIALECT_IRC ? m->irc : NULL;
 }
 
 void irc_link_out(struct irc_link *l, const char *s, size_t n)
@@ -187,30 +183,25 @@ static void finish(struct irc_link *l, enum irc_status st, bool was_registered, 
 		conn_close(l->m->conn, "quit");
 }
 
-void irc_bridge_line(struct chat *ch, struct session *s, const char *line, size_t len)
+void irc_bridge_line(struct irc_link *l, const char *line, size_t len)
 {
-	struct irc_link *l = s->irc;
 	bool was = l->s.registered;
 	time_t now = time(NULL);
 	enum irc_status st;
 
-	(void)ch;
 	l->busy = true;
 	st = irc_session_line(&l->s, line, len, now);
 	finish(l, st, was, now);
 }
 
-void irc_bridge_too_long(struct session *s)
+void irc_bridge_too_long(struct irc_link *l)
 {
-	struct irc_link *l = s->irc;
-
 	irc_session_too_long(&l->s);
 	flush_buf(l, &l->s.out);
 }
 
-void irc_bridge_tick(struct session *s, time_t now)
+void irc_bridge_tick(struct irc_link *l, time_t now)
 {
-	struct irc_link *l = s->irc;
 	enum irc_status st;
 
 	l->busy = true;
@@ -253,28 +244,27 @@ static int enter_now(struct irc_link *l, const char *name)
 /* --redis: the nick's claim came back (ok: no other server holds it). */
 static void enter_claimed(struct chat *ch, void *arg, bool ok)
 {
-	struct session *s = arg;
-	struct irc_link *l = s->irc;
+	struct irc_link *l = arg;
 	char name[NAME_MAX_BYTES + 1];
 	time_t now = time(NULL);
 
-	s->wait = NULL;
+	*l->wait = NULL;
 	snprintf(name, sizeof(name), "%s", l->s.name);
 	l->busy = true;
 	irc_session_entered(&l->s, ok ? enter_now(l, name) : 433);
 	finish(l, IRC_CONTINUE, false, now);
-	session_resume(ch, s);
+	l->resume(ch, l->m);
 }
 
 static int b_enter(void *ctx, const char *name)
 {
-	struct session *s = (struct session *)(void *)ME(ctx);  /* the member is first */
+	struct irc_link *l = LINK(ctx);
 
 	if (!b_name_free(ctx, name))
 		return 433;
 	if (bridge_chat->cluster != NULL) {
-		s->wait = chat_bus_claim(bridge_chat->cluster, name, enter_claimed, s);
-		if (s->wait != NULL)
+		*l->wait = chat_bus_claim(bridge_chat->cluster, name, enter_claimed, l);
+		if (*l->wait != NULL)
 			return IRC_WAIT;
 	}
 	return enter_now(LINK(ctx), name);
@@ -400,35 +390,11 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	return 0;
 }
 
-void irc_bridge_topic_news(const char *by, struct room *r, const char *news)
-{
-	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
-	struct irc_link *l;
-	struct member *m;
-
-	irc_bridge_source(by, strlen(by), by, strlen(by), src, sizeof(src));
-	irc_room_to_channel(r->name, chan);
-	ROOM_FOREACH(r, m, it) {
-		if ((l = irc_link_of(m)) == NULL) {
-			if (m->room == r && !member_closing(m)) {
-				member_info(m, news);
-				member_prompt(m, time(NULL));
-			}
-			continue;
-		}
-		struct buf line = { 0 };
-
-		irc_putl(&line, NULL, src, "TOPIC", chan, r->topic != NULL ? r->topic : "", NULL);
-		irc_link_out(l, buf_data(&line), buf_len(&line));
-		buf_free(&line);
-	}
-}
-
 static int b_topic_set(void *ctx, const char *room, const char *topic)
 {
 	struct member *m = ME(ctx);
 	struct room *r = room_named(room);
-	char news[TC_TOPIC_MAX + 2 * NAME_MAX_BYTES + 64];
+	char news[ROOM_TOPIC_NEWS_MAX];
 
 	if (r == NULL)
 		return 403;
@@ -437,7 +403,7 @@ static int b_topic_set(void *ctx, const char *room, const char *topic)
 	if (bridge_chat->opers != NULL && !m->oper)
 		return 482;
 	chat_set_topic(bridge_chat, r, m->name, topic, strlen(topic));
-	cmd_oper_topic_news(r, m->name, news, sizeof(news));
+	room_topic_news(r, m->name, m->namelen, news, sizeof(news));
 	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
 	return 0;
 }

@@ -19,8 +19,8 @@
 #include "irc_session.h"
 
 struct chat;
+struct chat_bus_wait;
 struct member;
-struct session;
 
 struct irc_link {
 	struct irc_session s;
@@ -33,19 +33,24 @@ struct irc_link {
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */
 	char reason[320];       /* its QUIT reason, for the others */
 	const char *part_reason; /* while it leaves a channel with PART: the reason */
+	/* The connection's session: while *wait is set (a nick claimed across the cluster)
+	 * it holds the input; resume when the claim came back. */
+	struct chat_bus_wait **wait;
+	void (*resume)(struct chat *ch, struct member *m);
 };
 
 /* Once, before the first IRC connection: the chat and the server's name. */
 void irc_bridge_setup(struct chat *ch, const char *server_name);
-/* s speaks IRC from now on (an IRC listener's connection: no banner). */
-void irc_bridge_attach(struct chat *ch, struct session *s);
-void irc_bridge_free(struct session *s);
+/* m speaks IRC from now on: its link (m->irc), and how its session waits (above). */
+struct irc_link *irc_bridge_attach(struct member *m, struct chat_bus_wait **wait,
+    void (*resume)(struct chat *ch, struct member *m));
+void irc_bridge_free(struct irc_link *l);
 
 /* One line from the client (CRLF removed); one over IRC_INPUT_MAX bytes. */
-void irc_bridge_line(struct chat *ch, struct session *s, const char *line, size_t len);
-void irc_bridge_too_long(struct session *s);
+void irc_bridge_line(struct irc_link *l, const char *line, size_t len);
+void irc_bridge_too_long(struct irc_link *l);
 /* Once a second: PING after silence, the close when it goes unanswered. */
-void irc_bridge_tick(struct session *s, time_t now);
+void irc_bridge_tick(struct irc_link *l, time_t now);
 
 /* The link of a member speaking IRC. */
 struct irc_link *irc_link_of(const struct member *m);
@@ -59,9 +64,6 @@ void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t 
 const char *irc_bridge_reason(const char *name, size_t len);
 /* The reason of the PART the member called name is making, NULL when none. */
 const char *irc_bridge_part_reason(const char *name, size_t len);
-/* The news of a new topic of r, set by by: a TOPIC line to the IRC members of r, the
- * notice news (and a prompt) to the others whose current room it is. */
-void irc_bridge_topic_news(const char *by, struct room *r, const char *news);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

@@ -1,4 +1,5 @@
 /* room.c: rooms, members (O(1) join and leave), history per room. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -188,4 +189,14 @@ void room_remove(struct room *r, struct member *m)
 
 		m->room = other != NULL ? other->room : NULL;
 	}
+}
+
+void room_topic_news(const struct room *r, const char *by, size_t bylen, char *out,
+    size_t outsz)
+{
+	if (r->topic != NULL)
+		snprintf(out, outsz, "%.*s set the topic of %s: %s", (int)bylen, by, r->name,
+		    r->topic);
+	else
+		snprintf(out, outsz, "%.*s cleared the topic of %s.", (int)bylen, by, r->name);
 }

@@ -67,6 +67,13 @@ static inline struct member *room_member(const struct member_link *l)
 	for (const struct member_link *l = (r)->members.next; \
 	     l != &(r)->members && ((m) = room_member(l), 1); l = l->next)
 
+/* The news of a topic change, as told to the room and written to the log:
+ * "alice set the topic of lobby: text" or "alice cleared the topic of lobby."
+ * (r->topic is the new topic). */
+#define ROOM_TOPIC_NEWS_MAX (TC_TOPIC_MAX + NAME_MAX_BYTES + ROOM_NAME_MAX_BYTES + 40)
+void room_topic_news(const struct room *r, const char *by, size_t bylen, char *out,
+    size_t outsz);
+
 /* Walk the rooms (for listings). */
 static inline const struct room *rooms_first(const struct rooms *rs) { return rs->list; }
 static inline const struct room *rooms_next(const struct room *r) { return r->next; }

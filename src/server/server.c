@@ -463,7 +463,7 @@ static void step_handshake(struct server *srv, struct conn *c)
 	}
 	if (r > 0) {
 		c->handshaking = false;
-		if (session_of(c)->irc == NULL)
+		if (session_of(c)->m.irc == NULL)
 			c->greet_timer = loop_timer_add(srv->loop, TC_SNIFF_WAIT_MS, on_greet_timer, c);
 	}
 	update_events(srv, c);
@@ -641,7 +641,7 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 		grow_conns(srv, t->fd);
 	c->owner = session_new(c, now);
 	if (kind & LISTEN_IRC)          /* IRC from the start: no banner, no sniffing */
-		irc_bridge_attach(&srv->chat, c->owner);
+		session_attach_irc(&srv->chat, c->owner);
 	c->handshaking = true;
 	c->server = srv;
 	srv->conns[t->fd] = c;
@@ -736,8 +736,8 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	}
 	if (buf_len(&c->out) == 0)
 		transport_idle(c->t);
-	if (session_of(c)->irc != NULL)
-		irc_bridge_tick(session_of(c), time(NULL));
+	if (session_of(c)->m.irc != NULL)
+		irc_bridge_tick(session_of(c)->m.irc, time(NULL));
 	chat_tell_online(&srv->chat, &session_of(c)->m);
 	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
 		name_timeout(srv, c);

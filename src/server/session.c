@@ -45,9 +45,23 @@ struct session *session_new(struct conn *c, int64_t now_ms)
 
 void session_free(struct session *s)
 {
-	irc_bridge_free(s);
+	irc_bridge_free(s->m.irc);
+	s->m.irc = NULL;
 	member_release(&s->m);
 	free(s);
+}
+
+/* The IRC link's claim of a nick ended (session.h: the session is its member). */
+static void irc_resume(struct chat *ch, struct member *m)
+{
+	session_resume(ch, (struct session *)(void *)m);
+}
+
+void session_attach_irc(struct chat *ch, struct session *s)
+{
+	s->m.irc = irc_bridge_attach(&s->m, &s->wait, irc_resume);
+	s->greeted = s->sniffed = true;
+	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
 }
 
 static void ask_password(struct session *s, const char *why);
@@ -272,8 +286,8 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 	struct member *m = &s->m;
 	size_t n;
 
-	if (s->irc != NULL) {
-		irc_bridge_line(ch, s, raw, len);
+	if (m->irc != NULL) {
+		irc_bridge_line(m->irc, raw, len);
 		return;
 	}
 	if (s->locked) {
@@ -354,7 +368,7 @@ static size_t handle_one(struct chat *ch, struct session *s)
 	size_t before = buf_len(&c->out), len, used;
 	const char *line;
 
-	size_t max = s->irc != NULL ? IRC_INPUT_MAX : ch->max_line;
+	size_t max = s->m.irc != NULL ? IRC_INPUT_MAX : ch->max_line;
 
 	switch (line_next(&s->reader, &c->in, max, &line, &len, &used)) {
 	case LINE_OK:
@@ -363,8 +377,8 @@ static size_t handle_one(struct chat *ch, struct session *s)
 		s->m.penalty = 0;
 		break;
 	case LINE_TOO_LONG:
-		if (s->irc != NULL)
-			irc_bridge_too_long(s);
+		if (s->m.irc != NULL)
+			irc_bridge_too_long(s->m.irc);
 		else
 			too_long(ch, s);
 		s->tokens -= 1;

@@ -26,13 +26,12 @@ struct session {
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
 	struct chat_bus_wait *wait; /* --redis: the name is being claimed; input waits */
-	struct irc_link *irc;    /* an IRC connection (irc_bridge.h); NULL: nc or client */
 };
-
-struct irc_link;
 
 struct session *session_new(struct conn *c, int64_t now_ms);
 void session_free(struct session *s);
+/* s speaks IRC from now on (an IRC listener's connection: no banner, no sniffing). */
+void session_attach_irc(struct chat *ch, struct session *s);
 static inline struct conn *session_conn(const struct session *s) { return s->m.conn; }
 static inline bool session_named(const struct session *s)
 {
