@@ -193,13 +193,9 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 static int on_verify(void *arg, struct client_conn *cc, const struct transport *t)
 {
 	struct plain *p = arg;
-	enum client_tls_verdict v;
 
 	(void)cc;
-	if (p->tls == NULL)
-		return 0;
-	v = client_tls_check(p->tls, t);
-	if (v == CLIENT_TLS_CA || v == CLIENT_TLS_PINNED)
+	if (client_tls_vouched(p->tls, t))
 		return 0;
 	client_tls_explain(p->tls, stderr);
 	return -1;

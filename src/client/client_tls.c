@@ -70,6 +70,16 @@ enum client_tls_verdict client_tls_check(struct client_tls *ct, const struct tra
 	return ct->last;
 }
 
+bool client_tls_vouched(struct client_tls *ct, const struct transport *t)
+{
+	enum client_tls_verdict v;
+
+	if (ct == NULL)
+		return true;
+	v = client_tls_check(ct, t);
+	return v == CLIENT_TLS_CA || v == CLIENT_TLS_PINNED;
+}
+
 static void explain_changed(const struct client_tls *ct, FILE *out)
 {
 	fprintf(out,

@@ -11,6 +11,7 @@
 #define CLIENT_TLS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "options.h"
@@ -49,6 +50,10 @@ struct transport *client_tls_transport(int fd, const char *host);
 
 /* After a handshake: the verdict for t's certificate (kept in ct->last). */
 enum client_tls_verdict client_tls_check(struct client_tls *ct, const struct transport *t);
+
+/* Whether the connection may go on without asking: no TLS (ct NULL), or the CAs or the
+ * pin vouch for t's certificate. Otherwise ct->last says why not. */
+bool client_tls_vouched(struct client_tls *ct, const struct transport *t);
 
 /* Why the last verdict refuses, several lines for a person, to out. */
 void client_tls_explain(const struct client_tls *ct, FILE *out);

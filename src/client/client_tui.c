@@ -640,15 +640,11 @@ static void show_explained(struct ctui *t, enum tui_kind kind)
 static int on_verify(void *arg, struct client_conn *cc, const struct transport *tr)
 {
 	struct ctui *t = arg;
-	enum client_tls_verdict v;
 
 	(void)cc;
-	if (t->tls == NULL)
+	if (client_tls_vouched(t->tls, tr))
 		return 0;
-	v = client_tls_check(t->tls, tr);
-	if (v == CLIENT_TLS_CA || v == CLIENT_TLS_PINNED)
-		return 0;
-	if (v == CLIENT_TLS_UNKNOWN) {
+	if (t->tls->last == CLIENT_TLS_UNKNOWN) {
 		show_explained(t, TUI_INFO);
 		tui_add(TUI_INFO, NULL, NULL, "Compare it with the fingerprint the server printed. "
 		    "Trust it (y: kept in known_hosts) or refuse (n)?");

@@ -111,8 +111,9 @@ static size_t show_char(const char *s, size_t n, char *show, size_t *show_len, i
 	return len;
 }
 
-/* Draw s from logical column *col, showing only columns [I.hscroll, I.hscroll+width). */
-static void draw_text(const char *s, size_t n, int *col, int width)
+/* Walk s from logical column *col; with draw, show only the columns
+ * [I.hscroll, I.hscroll+width). */
+static void walk_text(const char *s, size_t n, int *col, int width, bool draw)
 {
 	size_t i = 0;
 
@@ -122,25 +123,22 @@ static void draw_text(const char *s, size_t n, int *col, int width)
 		int cols;
 
 		i += show_char(s + i, n - i, show, &show_len, &cols);
-		if (*col >= I.hscroll && *col + cols <= I.hscroll + width)
+		if (draw && *col >= I.hscroll && *col + cols <= I.hscroll + width)
 			waddnstr(I.win, show, (int)show_len);
 		*col += cols;
 	}
 }
 
+static void draw_text(const char *s, size_t n, int *col, int width)
+{
+	walk_text(s, n, col, width, true);
+}
+
 static int text_cols(const char *s, size_t n)
 {
-	size_t i = 0;
 	int total = 0;
 
-	while (i < n) {
-		char show[8];
-		size_t show_len;
-		int cols;
-
-		i += show_char(s + i, n - i, show, &show_len, &cols);
-		total += cols;
-	}
+	walk_text(s, n, &total, 0, false);
 	return total;
 }
 

@@ -6,6 +6,7 @@
 #include "known_hosts.h"
 #include "statedir.h"
 #include "tclimits.h"
+#include "util.h"
 
 #define KNOWN_HOSTS_FP_BYTES 32  /* bytes of a SHA-256 fingerprint */
 #define KNOWN_HOSTS_PORT_MAX 65535
@@ -13,17 +14,6 @@
 static bool kh_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int kh_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int known_hosts_fp_normalize(const char *in, size_t n, char out[TLS_FP_MAX])
@@ -38,9 +28,9 @@ int known_hosts_fp_normalize(const char *in, size_t n, char out[TLS_FP_MAX])
 			continue;
 		if (in[i] == ':')
 			continue;
-		if (kh_hex(in[i]) < 0 || nd == 2 * KNOWN_HOSTS_FP_BYTES)
+		if (hex_value(in[i]) < 0 || nd == 2 * KNOWN_HOSTS_FP_BYTES)
 			return -1;
-		out[nd / 2 * 3 + nd % 2] = digits[kh_hex(in[i])];
+		out[nd / 2 * 3 + nd % 2] = digits[hex_value(in[i])];
 		nd++;
 	}
 	if (nd != 2 * KNOWN_HOSTS_FP_BYTES)

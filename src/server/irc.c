@@ -7,6 +7,7 @@
 #include "irc.h"
 #include "tstamp.h"
 #include "utf8.h"
+#include "util.h"
 
 /* --- parsing ------------------------------------------------------------------- */
 
@@ -521,17 +522,6 @@ size_t irc_name_to_nick(const char *name, char *out)
 	return o;
 }
 
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode the bracket group at nick[*i] ('[' there) into name; false when malformed. */
 static bool decode_group(const char *nick, size_t *i, char *name, size_t *o)
 {
@@ -540,7 +530,7 @@ static bool decode_group(const char *nick, size_t *i, char *name, size_t *o)
 	if (nick[j] == ']')
 		return false;
 	for (; nick[j] != ']'; j += 2) {
-		int hi = hexval(nick[j]), lo = hi < 0 ? -1 : hexval(nick[j + 1]);
+		int hi = hex_value(nick[j]), lo = hi < 0 ? -1 : hex_value(nick[j + 1]);
 
 		if (lo < 0 || *o >= NAME_MAX_BYTES)
 			return false;
