@@ -4,15 +4,31 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "client.h"
 #include "client_plain.h"
 #include "client_tui.h"
+#include "known_hosts.h"
+
+/* A pin that is no fingerprint is a usage error (exit 2), found before connecting. */
+static void check_pin(const char *fp)
+{
+	char canon[TLS_FP_MAX];
+
+	if (fp == NULL || known_hosts_fp_normalize(fp, strlen(fp), canon) == 0)
+		return;
+	fprintf(stderr, "tcpchat connect: --tls-fingerprint: not a SHA-256 fingerprint '%.100s'\n"
+	    "Try 'tcpchat connect --help' for more information.\n", fp);
+	exit(2);
+}
 
 int client_main(const struct connect_options *opt)
 {
 	setlocale(LC_ALL, "");
 	int status;
 
+	check_pin(opt->tls_fingerprint);
 	if (opt->plain || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return client_plain_run(opt);
 	status = client_tui_run(opt);

@@ -470,6 +470,11 @@ def test_client_plain_trust():
                     stdin=b"never\n")
         if r.returncode != 1 or wrong not in r.stderr.decode() or s.fp not in r.stderr.decode():
             fail("wrong pin: %d %r" % (r.returncode, r.stderr))
+        # A pin that is no fingerprint: a usage error, before any connection.
+        r = connect(state, "-n", "pat", "--tls-fingerprint", "AB:CD", "127.0.0.1", port,
+                    stdin=b"never\n")
+        if r.returncode != 2 or "not a SHA-256 fingerprint 'AB:CD'" not in r.stderr.decode():
+            fail("malformed pin: %d %r" % (r.returncode, r.stderr))
         # known_hosts: a match is accepted...
         os.makedirs(os.path.dirname(kh), exist_ok=True)
         with open(kh, "w") as f:
