@@ -69,6 +69,8 @@ struct ctui {
 	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
+	int members_shown;    /* a window whose member list is shown once its MEMBERS+
+	                       * records are in (-1 none) */
 	bool refused;         /* a certificate was refused: say why again on exit */
 	char *failed;         /* the first connection failed: why (said on exit) */
 };
@@ -252,6 +254,17 @@ static void set_members(struct client_members *m, const struct proto_rec *rec)
 	}
 }
 
+/* The member list just received, once it is whole: before the next other record, or
+ * when the records of this read are all handled. */
+static void show_members_once(struct ctui *t)
+{
+	int win = t->members_shown;
+
+	t->members_shown = -1;
+	if (win >= 0 && win < t->win.n)
+		show_member_list(win, &t->win.w[win].members);
+}
+
 /* Keep the member list of window `win` and the seen messages; false when the record
  * is not shown. */
 static bool track(struct ctui *t, int win, const struct proto_rec *rec)
@@ -266,12 +279,10 @@ static bool track(struct ctui *t, int win, const struct proto_rec *rec)
 	case PROTO_JOIN: client_members_add(m, f[1]); break;
 	case PROTO_LEAVE: client_members_remove(m, f[1]); break;
 	case PROTO_RENAME: client_members_rename(m, f[1], f[2]); break;
-	case PROTO_MEMBERS:
+	case PROTO_MEMBERS:             /* after WELCOME, ROOM and /list: shown when whole */
+	case PROTO_MEMBERS_MORE:        /* (a big room's list goes on) */
 		set_members(m, rec);
-		show_member_list(win, m);   /* after WELCOME, ROOM and /list */
-		break;
-	case PROTO_MEMBERS_MORE:
-		set_members(m, rec);        /* the pane and Tab see them; not shown again */
+		t->members_shown = win;
 		break;
 	default: break;
 	}
@@ -534,6 +545,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	struct render_view v;
 	int win = window_of(t, rec);
 
+	if (rec->type != PROTO_MEMBERS_MORE)
+		show_members_once(t);
 	if (win >= 0 && confirmed(t, win, rec))
 		return;
 	if (win >= 0 && track(t, win, rec) &&
@@ -1227,6 +1240,7 @@ static void before_sleep(struct loop *loop, void *arg)
 	(void)loop;
 	if (t->quitting)
 		return;
+	show_members_once(t);
 	update_status(t);
 	tui_draw();
 	input_draw();
@@ -1321,6 +1335,7 @@ int client_tui_run(const struct connect_options *opt)
 	memset(&t, 0, sizeof(t));
 	t.bell = !opt->no_bell;
 	t.title_unread = -1;
+	t.members_shown = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if (opt->tls) {
 		if (client_tls_init(&tls, opt) != 0) {

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from tclib import BIN, TIMEOUT, TS, Server, fail, proto_join, run
+from tclib import BIN, TIMEOUT, TS, Server, fail, join, proto_join, run
 
 _seq = [0]
 # tmux handles UTF-8 only in a UTF-8 locale; C.UTF-8 is built into glibc.
@@ -1003,6 +1003,30 @@ def test_dumb_terminal_and_non_utf8_locale():
         s.stop()
 
 
+def test_big_room_member_list_whole():
+    """A room whose names need MEMBERS+ records: the list notice holds every name."""
+    s = Server("--max-per-ip", "0", "--max-per-ip-rate", "0", "-m", "1000")
+    t = None
+    crowd = []
+    try:
+        # 560 names of 29 bytes: more than TC_MEMBERS_RECORD_MAX (16384) bytes of names.
+        for i in range(560):
+            crowd.append(join(s.port, "u%03d" % i + "x" * 25))
+        t = Tmux(s.port, name="alice", width=200, height=50)
+        t.wait(r"\| alice \| 561 here")      # the welcome's own list fills the screen
+        t.type("/list")
+        t.keys("Enter")
+        # The room's order is the join order: alice, last, ends the whole list (at this
+        # width on the row of u559); the first MEMBERS record alone ends before u559.
+        t.wait(r"u559x{25}, alice\s")
+    finally:
+        if t:
+            t.close()
+        for c in crowd:
+            c.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
@@ -1028,4 +1052,5 @@ if __name__ == "__main__":
          test_me_and_clear,
          test_long_line_split_into_messages,
          test_long_word_tiny_terminal_keeps_prompt,
-         test_dumb_terminal_and_non_utf8_locale])
+         test_dumb_terminal_and_non_utf8_locale,
+         test_big_room_member_list_whole])
