@@ -28,6 +28,7 @@
 #include "tclimits.h"
 #include "tui.h"
 #include "tui_term.h"
+#include "utf8.h"
 #include "util.h"
 #include "wrap.h"
 
@@ -168,7 +169,7 @@ static void update_status(struct ctui *t)
 	update_nicks(t, w);
 	status_right(t, right, sizeof(right));
 	status_left(t, w, true, left, sizeof(left));
-	if (strlen(left) + strlen(right) + 1 > (size_t)tui_cols())
+	if (utf8_width(left, strlen(left)) + utf8_width(right, strlen(right)) + 1 > tui_cols())
 		status_left(t, w, false, left, sizeof(left));
 	tui_set_status(left, right);
 }
