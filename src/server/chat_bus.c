@@ -666,6 +666,19 @@ void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
 	wait_free(w);
 }
 
+/* --- /stats and SIGUSR1 ------------------------------------------------------------- */
+
+char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
+{
+	const struct bus_redis_stats *st = bus_redis_stats(cb->b);
+
+	snprintf(out, outsz, "cluster: redis %s, published %lu, queued %lu, dropped %lu, "
+	    "received %lu, own %lu, gaps %lu, bad %lu, dead servers %lu, reannounced %lu",
+	    bus_redis_up(cb->b) ? "up" : "down", st->published, st->queued, st->dropped,
+	    st->received, st->own, st->gaps, st->bad, st->dead_servers, st->reannounced);
+	return out;
+}
+
 /* --- setup ------------------------------------------------------------------------- */
 
 static const struct chat_claims claims = {
