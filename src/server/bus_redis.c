@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "hash.h"
 #include "log.h"
 #include "redis_loop.h"
+#include "tclimits.h"
 #include "util.h"
 
 #define KEY_MAX (BUS_CHANNEL_MAX + NAME_MAX_BYTES * 3 + TC_REDIS_SERVER_ID_MAX)
@@ -350,37 +352,114 @@ static void publish_event(struct bus_redis *b, const struct event *ev)
 
 /* --- presence: who is here, kept from the events published ------------------------ */
 
-static void member_here(struct bus_redis *b, const char *name, size_t n, const char *room)
-{
-	char key[NAME_MAX_BYTES + 1];
+/* A member's rooms, as kept in tcpchat:members:<id>: comma-separated ("lobby,dev"),
+ * the room it entered first first (doc/PROTOCOL.md §3). */
+#define ROOM_LIST_MAX (TC_MAX_ROOMS * (ROOM_NAME_MAX_BYTES + 1))
 
-	snprintf(key, sizeof(key), "%.*s", (int)n, name);
-	sm_put(&b->members, key, room);
-	redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, key, room);
+static const char *sm_get(const struct strmap *m, const char *key)
+{
+	struct sm_entry **p = sm_where(m, key);
+
+	return p != NULL ? (*p)->val : NULL;
 }
 
-static void member_gone(struct bus_redis *b, const char *name, size_t n)
+/* The next room of list at *p into room (NUL-terminated); false at the end. */
+static bool room_list_next(const char **p, char room[ROOM_NAME_MAX_BYTES + 1])
+{
+	size_t n;
+
+	while (**p == ',')
+		(*p)++;
+	if (**p == '\0')
+		return false;
+	n = strcspn(*p, ",");
+	snprintf(room, ROOM_NAME_MAX_BYTES + 1, "%.*s", (int)n, *p);
+	*p += n;
+	return true;
+}
+
+/* list without room (ignoring case), then with add at the end if not NULL, into out. */
+static void room_list_edit(const char *list, const char *room, const char *add, char *out,
+    size_t outsz)
+{
+	char r[ROOM_NAME_MAX_BYTES + 1];
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (list != NULL && room_list_next(&list, r))
+		if (strcasecmp(r, room) != 0 && (add == NULL || strcasecmp(r, add) != 0) &&
+		    o + strlen(r) + 2 <= outsz)
+			o += (size_t)snprintf(out + o, outsz - o, "%s%s", o > 0 ? "," : "", r);
+	if (add != NULL && o + strlen(add) + 2 <= outsz)
+		snprintf(out + o, outsz - o, "%s%s", o > 0 ? "," : "", add);
+}
+
+/* name is in rooms now ("": nowhere, it is gone). */
+static void member_rooms_set(struct bus_redis *b, const char *name, size_t n,
+    const char *rooms)
 {
 	char key[NAME_MAX_BYTES + 1];
 
 	snprintf(key, sizeof(key), "%.*s", (int)n, name);
-	sm_del(&b->members, key);
-	redis_loop_command(b->cmd, NULL, NULL, "HDEL %s %s", b->members_key, key);
+	if (rooms[0] == '\0') {
+		sm_del(&b->members, key);
+		redis_loop_command(b->cmd, NULL, NULL, "HDEL %s %s", b->members_key, key);
+		return;
+	}
+	sm_put(&b->members, key, rooms);
+	redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, key, rooms);
+}
+
+static const char *member_rooms_of(const struct bus_redis *b, const char *name, size_t n)
+{
+	char key[NAME_MAX_BYTES + 1];
+
+	snprintf(key, sizeof(key), "%.*s", (int)n, name);
+	return sm_get(&b->members, key);
+}
+
+/* A room more (EV_MOVE_IN), or one less and maybe another instead (EV_MOVE_OUT). */
+static void member_moved(struct bus_redis *b, const struct event *ev, const char *out,
+    const char *in)
+{
+	char *rooms = xmalloc(ROOM_LIST_MAX);
+
+	room_list_edit(member_rooms_of(b, ev->name, ev->namelen), out, in, rooms, ROOM_LIST_MAX);
+	member_rooms_set(b, ev->name, ev->namelen, rooms);
+	free(rooms);
+}
+
+/* A rename is told in each of its rooms: the first moves the rooms to the new name. */
+static void member_renamed(struct bus_redis *b, const struct event *ev)
+{
+	const char *rooms = member_rooms_of(b, ev->name, ev->namelen);
+	char *copy;
+
+	if (rooms == NULL)
+		return;
+	copy = xstrdup(rooms);
+	member_rooms_set(b, ev->name, ev->namelen, "");
+	member_rooms_set(b, ev->other, ev->otherlen, copy);
+	free(copy);
 }
 
 static void track_member(struct bus_redis *b, const struct event *ev)
 {
 	switch (ev->type) {
 	case EV_JOIN:
+		member_rooms_set(b, ev->name, ev->namelen, ev->room->name);
+		break;
 	case EV_MOVE_IN:
-		member_here(b, ev->name, ev->namelen, ev->room->name);
+		member_moved(b, ev, ev->room->name, ev->room->name);
+		break;
+	case EV_MOVE_OUT:
+		member_moved(b, ev, ev->room->name, ev->via);
 		break;
 	case EV_LEAVE:
-		member_gone(b, ev->name, ev->namelen);
+		member_rooms_set(b, ev->name, ev->namelen, "");
 		break;
 	case EV_RENAME:
-		member_gone(b, ev->name, ev->namelen);
-		member_here(b, ev->other, ev->otherlen, ev->room->name);
+		member_renamed(b, ev);
 		break;
 	default:
 		break;
@@ -534,22 +613,32 @@ static void refresh_names(struct bus_redis *b)
 
 /* --- dead servers ------------------------------------------------------------------- */
 
-static void leave_of_dead(struct bus_redis *b, const redisReply *name, const redisReply *room)
+static void leave_in(struct bus_redis *b, const char *nm, const char *room)
 {
-	char nm[NAME_MAX_BYTES + 1];
 	struct room r = { .name = "" };
-	struct event ev = { .type = EV_LEAVE, .t = time(NULL), .room = &r };
+	struct event ev = { .type = EV_LEAVE, .t = time(NULL), .room = &r, .name = nm,
+	    .namelen = strlen(nm) };
 
-	if (name->type != REDIS_REPLY_STRING || room->type != REDIS_REPLY_STRING ||
-	    names_check(name->str, name->len, nm) != NULL ||
-	    room_check_name(room->str, room->len, r.name) != NULL)
+	if (room_check_name(room, strlen(room), r.name) != NULL)
 		return;
-	ev.name = nm;
-	ev.namelen = strlen(nm);
 	if (b->cfg.deliver != NULL)
 		b->cfg.deliver(b->cfg.arg, r.name, &(struct event){ .type = EV_LEAVE, .t = ev.t,
 		    .name = nm, .namelen = ev.namelen });
 	publish_event(b, &ev);
+}
+
+/* A dead server's member left each of its rooms ("lobby,dev"). */
+static void leave_of_dead(struct bus_redis *b, const redisReply *name, const redisReply *rooms)
+{
+	char nm[NAME_MAX_BYTES + 1], room[ROOM_NAME_MAX_BYTES + 1];
+	const char *p;
+
+	if (name->type != REDIS_REPLY_STRING || rooms->type != REDIS_REPLY_STRING ||
+	    names_check(name->str, name->len, nm) != NULL)
+		return;
+	p = rooms->str;
+	while (room_list_next(&p, room))
+		leave_in(b, nm, room);
 }
 
 static void on_reap_reply(struct redis_loop *rl, redisReply *r, void *arg)
@@ -599,9 +688,12 @@ static void reannounce(struct bus_redis *b)
 		struct room r = { .name = "" };
 		struct event ev = { .type = EV_JOIN, .t = time(NULL), .room = &r, .name = e->key,
 		    .namelen = strlen(e->key) };
+		const char *p = e->val;
 
-		snprintf(r.name, sizeof(r.name), "%s", e->val);
-		publish_event(b, &ev);
+		while (room_list_next(&p, r.name)) {   /* joined its first room, then the others */
+			publish_event(b, &ev);
+			ev.type = EV_MOVE_IN;
+		}
 	}
 }
 
@@ -875,22 +967,37 @@ uint64_t bus_redis_topic(struct bus_redis *b, const char *room, bus_redis_histor
 
 /* --- the other servers' members ------------------------------------------------ */
 
+/* One entry per room of each member ("lobby,dev": two), appended to *es. */
+static void roster_add(struct bus_roster_entry **es, size_t *n, size_t *cap,
+    const redisReply *nm, const redisReply *rm)
+{
+	char name[NAME_MAX_BYTES + 1], room[ROOM_NAME_MAX_BYTES + 1];
+	const char *p;
+
+	if (nm->type != REDIS_REPLY_STRING || rm->type != REDIS_REPLY_STRING ||
+	    names_check(nm->str, nm->len, name) != NULL)
+		return;
+	for (p = rm->str; room_list_next(&p, room); ) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*es = xrealloc(*es, *cap * sizeof(**es));
+		}
+		memcpy((*es)[*n].name, name, sizeof(name));
+		if (room_check_name(room, strlen(room), (*es)[*n].room) == NULL)
+			(*n)++;
+	}
+}
+
 static void on_roster_reply(struct redis_loop *rl, redisReply *r, void *arg)
 {
 	struct req *q = arg;
 	bool ok = r != NULL && r->type == REDIS_REPLY_ARRAY;
-	size_t total = ok ? r->elements / 2 : 0, n = 0;
-	struct bus_roster_entry *es = xcalloc(total ? total : 1, sizeof(*es));
+	size_t total = ok ? r->elements / 2 : 0, n = 0, cap = 0;
+	struct bus_roster_entry *es = NULL;
 
 	(void)rl;
-	for (size_t i = 0; i < total; i++) {
-		const redisReply *nm = r->element[2 * i], *rm = r->element[2 * i + 1];
-
-		if (nm->type == REDIS_REPLY_STRING && rm->type == REDIS_REPLY_STRING &&
-		    names_check(nm->str, nm->len, es[n].name) == NULL &&
-		    room_check_name(rm->str, rm->len, es[n].room) == NULL)
-			n++;
-	}
+	for (size_t i = 0; i < total; i++)
+		roster_add(&es, &n, &cap, r->element[2 * i], r->element[2 * i + 1]);
 	if (!q->cancelled && !q->b->freeing && q->roster_cb != NULL)
 		q->roster_cb(q->arg, es, n, ok);
 	free(es);

@@ -111,7 +111,8 @@ uint64_t bus_redis_topic(struct bus_redis *b, const char *room, bus_redis_histor
     void *arg);
 
 /* Every other server's members (from their tcpchat:members:<id>), for /list, /rooms
- * and /msg across servers. Same contract as bus_redis_history. */
+ * and /msg across servers: one entry per room of each member (a member in lobby and
+ * dev is two). Same contract as bus_redis_history. */
 struct bus_roster_entry {
 	char name[NAME_MAX_BYTES + 1];
 	char room[ROOM_NAME_MAX_BYTES + 1];

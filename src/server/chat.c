@@ -458,6 +458,16 @@ static void rename_apply(struct chat *ch, struct member *m, const char *name)
 	}
 }
 
+/* A rename refused once its claim came back: an error that names the refused name
+ * (event.h: the IRC dialect tells it as 433, the others as the error text). */
+static void rename_refused(struct member *m, const char *name, const char *reason)
+{
+	struct event ev = { .type = EV_ERR, .text = reason, .len = strlen(reason),
+	    .other = name, .otherlen = strlen(name) };
+
+	member_put(m, &ev);
+}
+
 /* The claim came back (ok: no other server holds the name). */
 static void rename_claimed(struct chat *ch, void *arg, bool ok)
 {
@@ -477,7 +487,7 @@ static void rename_claimed(struct chat *ch, void *arg, bool ok)
 		reason = why;
 	}
 	if (reason != NULL)
-		member_error(m, reason);
+		rename_refused(m, name, reason);
 	else
 		rename_apply(ch, m, name);
 	member_prompt(m, time(NULL));

@@ -292,20 +292,34 @@ static struct ghost *ghost_find(struct chat_bus *cb, const char *name, size_t le
 	return m != NULL && m->remote ? (struct ghost *)(void *)m : NULL;
 }
 
-static void ghost_unplace(struct chat_bus *cb, struct ghost *g)
+/* g is not in room r any more. */
+static void ghost_part(struct chat_bus *cb, struct ghost *g, struct room *r)
 {
-	struct room *r = g->m.room;
-
-	if (r == NULL)
+	if (r == NULL || !member_in(&g->m, r))
 		return;
 	room_remove(r, &g->m);
 	if (local_in(cb, r->name) == 0)
 		rooms_tidy(&cb->ch->rooms, r);
 }
 
+/* g is in none of its rooms; keep: the one room it stays in (NULL: none). */
+static void ghost_unplace(struct chat_bus *cb, struct ghost *g, const struct room *keep)
+{
+	const struct membership *mb = member_rooms(&g->m);
+
+	while (mb != NULL) {
+		if (mb->room == keep) {
+			mb = member_next_room(&g->m, mb);
+			continue;
+		}
+		ghost_part(cb, g, mb->room);
+		mb = member_rooms(&g->m);       /* the list changed: from the start */
+	}
+}
+
 static void ghost_free(struct chat_bus *cb, struct ghost *g)
 {
-	ghost_unplace(cb, g);
+	ghost_unplace(cb, g, NULL);
 	names_del(cb->ch->names, g->m.name);
 	if (g->prev != NULL)
 		g->prev->next = g->next;
@@ -316,34 +330,63 @@ static void ghost_free(struct chat_bus *cb, struct ghost *g)
 	free(g);
 }
 
-/* name (of another server) is in room r now (NULL: somewhere this server does not see). */
-static void ghost_place(struct chat_bus *cb, const char *name, size_t len, struct room *r)
+/* The remote member called name, made if new; NULL when a local user has the name (an
+ * outage's clash). */
+static struct ghost *ghost_get(struct chat_bus *cb, const char *name, size_t len)
 {
 	struct member *m = names_find(cb->ch->names, name, len);
 	struct ghost *g;
 
-	if (m != NULL && !m->remote)
-		return;                 /* a local user has it (an outage's clash) */
-	g = (struct ghost *)(void *)m;
-	if (g == NULL) {
-		g = xcalloc(1, sizeof(*g));
-		member_init(&g->m, NULL);
-		g->m.remote = true;
-		g->m.state = MEMBER_CHATTING;
-		snprintf(g->m.name, sizeof(g->m.name), "%.*s", (int)len, name);
-		g->m.namelen = (uint8_t)strlen(g->m.name);
-		names_add(cb->ch->names, g->m.name, &g->m);
-		g->next = cb->ghosts;
-		if (cb->ghosts != NULL)
-			cb->ghosts->prev = g;
-		cb->ghosts = g;
-	}
-	g->touched_ms = loop_now_ms();
-	if (g->m.room == r)
-		return;
-	ghost_unplace(cb, g);
-	if (r != NULL)
+	if (m != NULL)
+		return m->remote ? (struct ghost *)(void *)m : NULL;
+	g = xcalloc(1, sizeof(*g));
+	member_init(&g->m, NULL);
+	g->m.remote = true;
+	g->m.state = MEMBER_CHATTING;
+	snprintf(g->m.name, sizeof(g->m.name), "%.*s", (int)len, name);
+	g->m.namelen = (uint8_t)strlen(g->m.name);
+	names_add(cb->ch->names, g->m.name, &g->m);
+	g->next = cb->ghosts;
+	if (cb->ghosts != NULL)
+		cb->ghosts->prev = g;
+	cb->ghosts = g;
+	return g;
+}
+
+/* name (of another server) is in room r too (NULL: somewhere this server does not see). */
+static struct ghost *ghost_join(struct chat_bus *cb, const char *name, size_t len,
+    struct room *r)
+{
+	struct ghost *g = ghost_get(cb, name, len);
+
+	if (g != NULL && r != NULL && !member_in(&g->m, r))
 		room_add(&cb->ch->rooms, r, &g->m);
+	return g;
+}
+
+/* name (of another server) is in room r now, and in no other (an event: newer than the
+ * roster asked before it). */
+static void ghost_place(struct chat_bus *cb, const char *name, size_t len, struct room *r)
+{
+	struct ghost *g = ghost_join(cb, name, len, r);
+
+	if (g == NULL)
+		return;
+	g->touched_ms = loop_now_ms();
+	ghost_unplace(cb, g, r);
+}
+
+/* name went from room r (to via, NULL: it only left r; its other rooms stay). */
+static void ghost_moved(struct chat_bus *cb, const char *name, size_t len, struct room *r,
+    const char *via)
+{
+	struct ghost *g = ghost_join(cb, name, len,
+	    via != NULL ? rooms_get(&cb->ch->rooms, via) : NULL);
+
+	if (g == NULL)
+		return;
+	g->touched_ms = loop_now_ms();
+	ghost_part(cb, g, r);
 }
 
 static void ghost_gone(struct chat_bus *cb, const char *name, size_t len)
@@ -410,17 +453,24 @@ static void on_remote(void *arg, const char *room, const struct event *ev)
 	case EV_PRIV:
 		deliver_priv(cb, &e);
 		return;
-	case EV_JOIN:
-	case EV_MOVE_IN:
+	case EV_JOIN:               /* a newcomer: in that room only */
 		apply_in(cb, &e, r);
 		ghost_place(cb, e.name, e.namelen, r);
 		return;
+	case EV_MOVE_IN: {          /* a room more (a move's other half is its MOVE_OUT) */
+		struct ghost *g;
+
+		apply_in(cb, &e, r);
+		g = ghost_join(cb, e.name, e.namelen, r);
+		if (g != NULL)
+			g->touched_ms = loop_now_ms();
+		return;
+	}
 	case EV_LEAVE:
 		ghost_gone(cb, e.name, e.namelen);
 		break;
 	case EV_MOVE_OUT:
-		ghost_place(cb, e.name, e.namelen,
-		    e.via != NULL ? rooms_get(&cb->ch->rooms, e.via) : NULL);
+		ghost_moved(cb, e.name, e.namelen, r, e.via);
 		break;
 	case EV_RENAME:
 		ghost_rename(cb, &e);
@@ -441,14 +491,38 @@ static void on_remote(void *arg, const char *room, const struct event *ev)
 
 /* --- the roster: every other server's members, for the rooms not subscribed -------- */
 
-static bool in_roster(const struct bus_roster_entry *es, size_t n, const char *name)
+/* Is name in the roster (in room, NULL: in any)? */
+static bool in_roster(const struct bus_roster_entry *es, size_t n, const char *name,
+    const char *room)
 {
 	for (size_t i = 0; i < n; i++)
-		if (names_equal(es[i].name, name))
+		if (names_equal(es[i].name, name) && (room == NULL || names_equal(es[i].room, room)))
 			return true;
 	return false;
 }
 
+/* A ghost the roster is newer for: out of the rooms the roster does not list it in (or
+ * gone, when not listed at all). */
+static void roster_trim(struct chat_bus *cb, struct ghost *g, const struct bus_roster_entry *es,
+    size_t n)
+{
+	const struct membership *mb;
+
+	if (!in_roster(es, n, g->m.name, NULL)) {
+		ghost_free(cb, g);
+		return;
+	}
+	for (mb = member_rooms(&g->m); mb != NULL; ) {
+		if (in_roster(es, n, g->m.name, mb->room->name)) {
+			mb = member_next_room(&g->m, mb);
+			continue;
+		}
+		ghost_part(cb, g, mb->room);
+		mb = member_rooms(&g->m);
+	}
+}
+
+/* The roster has an entry per room of each member: a ghost is in each of them. */
 static void on_roster(void *arg, const struct bus_roster_entry *es, size_t n, bool ok)
 {
 	struct chat_bus *cb = arg;
@@ -460,15 +534,13 @@ static void on_roster(void *arg, const struct bus_roster_entry *es, size_t n, bo
 	/* What changed after the question was asked is newer than the answer. */
 	for (g = cb->ghosts; g != NULL; g = next) {
 		next = g->next;
-		if (g->touched_ms < cb->roster_sent_ms && !in_roster(es, n, g->m.name))
-			ghost_free(cb, g);
+		if (g->touched_ms < cb->roster_sent_ms)
+			roster_trim(cb, g, es, n);
 	}
 	for (size_t i = 0; i < n; i++) {
 		g = ghost_find(cb, es[i].name, strlen(es[i].name));
-		if (g != NULL && g->touched_ms >= cb->roster_sent_ms)
-			continue;
-		if (g == NULL || g->m.room == NULL || !names_equal(g->m.room->name, es[i].room))
-			ghost_place(cb, es[i].name, strlen(es[i].name),
+		if (g == NULL || g->touched_ms < cb->roster_sent_ms)
+			(void)ghost_join(cb, es[i].name, strlen(es[i].name),
 			    rooms_get(&cb->ch->rooms, es[i].room));
 	}
 }
@@ -664,6 +736,19 @@ void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
 	if (w->history)
 		release(cb, w->name, strlen(w->name));   /* claimed for a user now gone */
 	wait_free(w);
+}
+
+/* --- /stats and SIGUSR1 ------------------------------------------------------------- */
+
+char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
+{
+	const struct bus_redis_stats *st = bus_redis_stats(cb->b);
+
+	snprintf(out, outsz, "cluster: redis %s, published %lu, queued %lu, dropped %lu, "
+	    "received %lu, own %lu, gaps %lu, bad %lu, dead servers %lu, reannounced %lu",
+	    bus_redis_up(cb->b) ? "up" : "down", st->published, st->queued, st->dropped,
+	    st->received, st->own, st->gaps, st->bad, st->dead_servers, st->reannounced);
+	return out;
 }
 
 /* --- setup ------------------------------------------------------------------------- */

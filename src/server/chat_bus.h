@@ -55,4 +55,9 @@ void chat_bus_release(struct chat_bus *cb, const char *name);
 /* The member waiting is going away: done will not run. */
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w);
 
+/* The bus counters (bus_redis.h) as one line for /stats and SIGUSR1: "cluster: redis
+ * up, published 12, queued 0, dropped 0, received 9, own 12, gaps 0, bad 0, dead
+ * servers 0, reannounced 0" into out (always NUL-terminated); returns out. */
+char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "bans.h"
 #include "chat.h"
+#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "conn.h"
 #include "duration.h"
@@ -583,4 +584,6 @@ void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t l
 		return;
 	}
 	member_info(m, ch->stats_line(ch->stats_arg, line, sizeof(line)));
+	if (ch->cluster != NULL)        /* --redis: the bus's counters too */
+		member_info(m, chat_bus_stats_line(ch->cluster, line, sizeof(line)));
 }

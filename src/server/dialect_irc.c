@@ -140,6 +140,30 @@ static bool render_nick(struct render *r)
 	return true;
 }
 
+/* The viewer's own rename, decided after its NICK was handled (--redis: the name was
+ * claimed first): the session takes the new nick now. */
+static void own_nick(struct render *r, const struct member *viewer)
+{
+	const struct event *ev = r->ev;
+
+	if (ev->other == NULL || !names_equal(ev->other, viewer->name))
+		return;
+	snprintf(r->l->s.name, sizeof(r->l->s.name), "%s", viewer->name);
+	irc_name_to_nick(viewer->name, r->l->s.nick);
+}
+
+/* A rename refused once the other servers answered (EV_ERR naming the new name): 433,
+ * the nick unchanged. */
+static bool render_nick_refused(struct render *r)
+{
+	char nick[IRC_NICK_MAX + 1];
+
+	irc_name_to_nick(r->ev->other, nick);
+	irc_numeric(r->out, irc_bridge_server(), 433, r->l->s.nick, nick,
+	    irc_numeric_text(433), NULL);
+	return true;
+}
+
 static bool render_priv(struct render *r, const struct member *viewer)
 {
 	if (is_viewer(r->ev, viewer))
@@ -192,7 +216,9 @@ static bool render_event(struct render *r, const struct member *viewer)
 	case EV_JOIN: case EV_MOVE_IN: return render_join(r);
 	case EV_MOVE_OUT: return render_part(r);
 	case EV_LEAVE: return render_quit(r);
-	case EV_RENAME: return render_nick(r);
+	case EV_RENAME:
+		own_nick(r, viewer);
+		return render_nick(r);
 	case EV_PRIV: return render_priv(r, viewer);
 	case EV_WELCOME: return render_welcome(r);
 	case EV_ROOM:
@@ -200,7 +226,7 @@ static bool render_event(struct render *r, const struct member *viewer)
 		return render_join(r);
 	case EV_INFO:       /* while its own line is handled, the IRC replies say it */
 		return !r->l->busy && render_notice(r);
-	case EV_ERR: return render_notice(r);
+	case EV_ERR: return r->ev->other != NULL ? render_nick_refused(r) : render_notice(r);
 	case EV_BYE: return render_bye(r);
 	case EV_TOPIC: return render_topic(r);
 	case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;

@@ -42,7 +42,9 @@ struct event {
 	struct room *room;
 	const char *name;       /* who (the sender; the old name of a rename) */
 	size_t namelen;
-	const char *other;      /* the new name (EV_RENAME); the receiver (EV_PRIV) */
+	const char *other;      /* the new name (EV_RENAME); the receiver (EV_PRIV); the
+	                         * new name refused (EV_ERR of a rename refused once the
+	                         * other servers answered), else NULL */
 	size_t otherlen;
 	const char *text;
 	size_t len;

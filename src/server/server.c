@@ -851,14 +851,19 @@ static const char *stats_line(void *arg, char *out, size_t outsz)
 	return stats_format(&srv->stats, &sn, out, outsz);
 }
 
-/* SIGUSR1: one line of totals on stderr, whatever the log level. */
+/* SIGUSR1: one line of totals on stderr, whatever the log level (--redis: and one of
+ * the bus's counters). */
 static void on_usr1(struct loop *loop, int signo, void *arg)
 {
+	struct server *srv = arg;
 	char line[1024];
 
 	(void)loop, (void)signo;
 	fprintf(stderr, "tcpchat[%ld]: stats: %s\n", (long)getpid(),
 	    stats_line(arg, line, sizeof(line)));
+	if (srv->chat.cluster != NULL)
+		fprintf(stderr, "tcpchat[%ld]: %s\n", (long)getpid(),
+		    chat_bus_stats_line(srv->chat.cluster, line, sizeof(line)));
 }
 
 static void on_hup(struct loop *loop, int signo, void *arg)

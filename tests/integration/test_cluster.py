@@ -513,6 +513,125 @@ def test_reuse_port():
         stop_all([s1, s2], r)
 
 
+def test_irc_nick_refused_by_another_server():
+    """A NICK to a name another server holds: 433 once Redis answered, the nick kept."""
+    from test_irc import SERVER, irc_join, irc_server
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    try:
+        key = name_key_of(r, s1.port, "dave")
+        r.command("SET", key, "other-server", "PX", "60000")  # not known to s2 as a user
+        a = join(s1.port, "alice")
+        c = irc_join(s2.irc, "erin")
+        joined(a, "erin")
+        c.cmd("NICK dave")
+        c.want(re.escape(":%s 433 erin dave :Nickname is already in use" % SERVER))
+        c.cmd("PRIVMSG #lobby :still erin")
+        a.expect(r"\]\[erin\]:still erin\n")
+        c.cmd("NICK frank")             # a free name: claimed, then taken
+        c.want(r":erin!\S+ NICK :?frank")
+        a.expect(r"erin is now known as frank\.?\n")
+        c.cmd("NICK dave")              # refused again: the session knows its new nick
+        c.want(re.escape(":%s 433 frank dave :Nickname is already in use" % SERVER))
+        c.cmd("PRIVMSG #lobby :still frank")
+        a.expect(r"\]\[frank\]:still frank\n")
+        c.cmd("QUIT :bye")
+        c.expect_closed()
+        a.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
+def test_cluster_counters_in_stats_and_sigusr1():
+    """/stats and SIGUSR1 of a cluster server add the bus's counters."""
+    import tempfile
+    from test_operators import Setup, oper, reply
+    r = Redis()
+    with tempfile.TemporaryDirectory() as d:
+        s1 = Setup(d).server("-r", "0", "--redis", r.url)
+        s2 = node(r)
+        try:
+            a = join(s1.port, "alice")
+            b = join(s2.port, "bob")
+            joined(a, "bob")
+            oper(a, "alice")
+            a.line("hello")
+            b.expect(r"\]\[alice\]:hello\n")
+            a.line("/stats")
+            counters = (r"published (\d+), queued 0, dropped 0, received (\d+), own \d+, "
+                        r"gaps 0, bad 0, dead servers 0, reannounced 0")
+            m = a.expect(r"uptime [^\n]*\ncluster: redis up, " + counters + r"\n")
+            if int(m.group(1)) < 2 or int(m.group(2)) < 1:
+                fail("counters: %r" % m.group(0))
+            s1.proc.send_signal(signal.SIGUSR1)
+            deadline = time.monotonic() + TIMEOUT
+            while "cluster:" not in s1.stderr() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if not re.search(r"stats: uptime [^\n]*\ntcpchat\[\d+\]: cluster: redis up, " +
+                             counters + r"\n", s1.stderr()):
+                fail("no cluster line in the SIGUSR1 summary: %r" % s1.stderr()[-800:])
+            a.close()
+            b.close()
+        finally:
+            stop_all([s1, s2], r)
+
+
+def room_counts(c):
+    """/rooms as {room: members}."""
+    c.line("/rooms")
+    m = c.expect(r"\d+ rooms?:\n((?:  \S+ \(\d+\)[^\n]*\n)+)")
+    return {k: int(v) for k, v in re.findall(r"  (\S+) \((\d+)\)", m.group(1).decode())}
+
+
+def wait_counts(c, want, what):
+    """Ask /rooms until it shows want (a subset), within the roster refresh and a margin."""
+    deadline = time.monotonic() + TIMEOUT + 6
+    while True:
+        got = room_counts(c)
+        if all(got.get(k, 0) == v for k, v in want.items()):
+            return
+        if time.monotonic() > deadline:
+            fail("%s: /rooms shows %r, not %r" % (what, got, want))
+        time.sleep(0.3)
+
+
+def test_remote_user_in_several_rooms():
+    """A user of another server in lobby and dev is a member of both here (events of
+    the rooms subscribed, and the roster kept in Redis for the others)."""
+    from test_irc import irc_join, irc_server
+    r = Redis()
+    s1 = irc_server("-r", "0", "--redis", r.url)
+    s2 = node(r)
+    try:
+        b = join(s2.port, "bob")
+        c = irc_join(s1.irc, "carol")
+        joined(b, "carol")
+        c.cmd("JOIN #dev")
+        c.want(r"(@\S+ )?:carol!\S+ JOIN #dev")
+        # dev has no user on s2: carol is placed there from the roster.
+        wait_counts(b, {"lobby": 2, "dev": 1}, "carol in lobby and dev")
+        b.line("/list")
+        b.expect(r"  carol\n")
+        r.command("HGETALL", "tcpchat:members:" + re.search(
+            r"this server is (\S+)", s1.stderr()).group(1))
+        if "lobby,dev" not in r.last:
+            fail("the member list in Redis does not hold both rooms: %r" % r.last)
+        # bob in dev too (he moves: nc is one room): carol's events there come live.
+        b.line("/join dev")
+        wait_counts(b, {"lobby": 1, "dev": 2}, "bob moved to dev")
+        c.cmd("PART #dev")
+        wait_counts(b, {"lobby": 1, "dev": 1}, "carol left dev, still in lobby")
+        b.line("/join lobby")
+        wait_counts(b, {"lobby": 2}, "bob back in lobby, with carol")
+        c.cmd("QUIT :bye")
+        left(b, "carol")
+        wait_counts(b, {"lobby": 1}, "carol gone")
+        b.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 if __name__ == "__main__":
     if REDIS is None:
         print("SKIP: redis-server is not installed (apt-get install redis-server)")
@@ -522,4 +641,6 @@ if __name__ == "__main__":
          test_name_clash_across_servers, test_rename_clash_across_servers,
          test_irc_nick_claimed_across_servers,
          test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
-         test_slow_reader_does_not_slow_others, test_reuse_port])
+         test_slow_reader_does_not_slow_others, test_reuse_port,
+         test_irc_nick_refused_by_another_server, test_cluster_counters_in_stats_and_sigusr1,
+         test_remote_user_in_several_rooms])

@@ -451,6 +451,82 @@ static void outage(void **state)
 	bus_redis_free(b.b);
 }
 
+/* HGET key field until it is want (a's commands and ours are on two connections). */
+static void hget_is(struct redis_loop *rl, struct raw *w, const char *key, const char *field,
+    const char *want)
+{
+	for (int i = 0; i < 300 && strcmp(raw_cmd(rl, w, "HGET %s %s", key, field), want) != 0; i++)
+		run_until(loop, &subscribed_flag, 1, 10);
+	assert_string_equal(raw_cmd(rl, w, "HGET %s %s", key, field), want);
+}
+
+static void moved(struct node *n, enum event_type type, const char *room, const char *name,
+    const char *via)
+{
+	struct room r = { .name = "" };
+	struct bus bus = bus_redis_bus(n->b);
+	struct event ev = { .type = type, .t = 1764581400, .room = &r, .name = name,
+	    .namelen = strlen(name), .via = via };
+
+	snprintf(r.name, sizeof(r.name), "%s", room);
+	bus_publish(&bus, &ev);
+}
+
+static char roster_got[256];
+static int rosters;
+
+static void on_roster(void *arg, const struct bus_roster_entry *es, size_t n, bool ok)
+{
+	(void)arg;
+	assert_true(ok);
+	roster_got[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(roster_got);
+
+		snprintf(roster_got + used, sizeof(roster_got) - used, "%s%s:%s", i ? " " : "",
+		    es[i].name, es[i].room);
+	}
+	rosters++;
+}
+
+/* A member of several rooms (client dialect 2, IRC): its rooms comma-separated in
+ * tcpchat:members:<id>, one roster entry per room. */
+static void members_in_several_rooms(void **state)
+{
+	struct node a, b;
+	struct raw w;
+	struct redis_loop *rl;
+	const char *key = "tcpchat:members:srv-a";
+
+	(void)state;
+	open_node(&a, "srv-a", 0, 0);
+	open_node(&b, "srv-b", 0, 0);
+	rl = raw_open(&w);
+	moved(&a, EV_JOIN, "lobby", "alice", NULL);
+	moved(&a, EV_MOVE_IN, "dev", "alice", NULL);
+	moved(&a, EV_MOVE_IN, "dev", "alice", NULL);       /* told twice: listed once */
+	hget_is(rl, &w, key, "alice", "lobby,dev");
+	rosters = 0;
+	assert_true(bus_redis_roster(b.b, on_roster, NULL) > 0);
+	assert_true(run_until(loop, &rosters, 1, 3000));
+	assert_string_equal(roster_got, "alice:lobby alice:dev");
+	moved(&a, EV_MOVE_OUT, "lobby", "alice", "side");  /* a switch: one room for another */
+	hget_is(rl, &w, key, "alice", "dev,side");
+	moved(&a, EV_MOVE_OUT, "dev", "alice", NULL);      /* a part */
+	hget_is(rl, &w, key, "alice", "side");
+	moved(&a, EV_MOVE_IN, "lobby", "alice", NULL);
+	publish(&a, EV_RENAME, "side", "alice", "amy", NULL);   /* told in each room */
+	publish(&a, EV_RENAME, "lobby", "alice", "amy", NULL);
+	hget_is(rl, &w, key, "amy", "side,lobby");
+	hget_is(rl, &w, key, "alice", "(none)");
+	publish(&a, EV_LEAVE, "side", "amy", NULL, NULL);
+	publish(&a, EV_LEAVE, "lobby", "amy", NULL, NULL);
+	hget_is(rl, &w, key, "amy", "(none)");
+	redis_loop_free(rl);
+	bus_redis_free(a.b);
+	bus_redis_free(b.b);
+}
+
 static void bad_configuration(void **state)
 {
 	struct bus_redis_config cfg = { .url = "http://x" };
@@ -473,6 +549,7 @@ int main(void)
 		cmocka_unit_test(dead_server),
 		cmocka_unit_test(taken_for_dead_while_alive),
 		cmocka_unit_test(outage),
+		cmocka_unit_test(members_in_several_rooms),
 		cmocka_unit_test(bad_configuration),
 	};
 	int rc;
