@@ -287,3 +287,148 @@ void bus_msg_clear(struct bus_msg *m)
 	free(m->text);
 	memset(m, 0, sizeof(*m));
 }
+
+/* --- operator actions ---------------------------------------------------------------- */
+
+static const char *const oper_names[] = {
+	[BUS_OPER_KICK] = "kick", [BUS_OPER_MUTE] = "mute", [BUS_OPER_UNMUTE] = "unmute",
+	[BUS_OPER_BAN] = "ban", [BUS_OPER_BANADDR] = "banaddr", [BUS_OPER_UNBAN] = "unban",
+	[BUS_OPER_PURGE] = "purge", [BUS_OPER_WALL] = "wall",
+};
+#define OPER_KINDS (sizeof(oper_names) / sizeof(oper_names[0]))
+
+const char *bus_oper_name(enum bus_oper_kind kind)
+{
+	return (size_t)kind < OPER_KINDS ? oper_names[kind] : "?";
+}
+
+char *bus_oper_encode(const struct bus_oper *op, size_t *len)
+{
+	json_t *o = json_object();
+	char *s = NULL;
+	int bad;
+
+	bad = json_object_set_new(o, "v", json_integer(BUS_CODEC_VERSION));
+	bad |= set_str(o, "server", op->server, strlen(op->server));
+	bad |= set_str(o, "type", bus_oper_name(op->kind), strlen(bus_oper_name(op->kind)));
+	bad |= set_str(o, "by", op->by, strlen(op->by));
+	bad |= set_str(o, "target", op->target, strlen(op->target));
+	bad |= set_str(o, "addr", op->addr, strlen(op->addr));
+	bad |= json_object_set_new(o, "secs", json_integer((json_int_t)op->secs));
+	bad |= set_str(o, "text", op->text, strlen(op->text));
+	if (!bad && (size_t)op->kind < OPER_KINDS)
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s != NULL)
+		*len = strlen(s);
+	return s;
+}
+
+static const char *oper_head(const json_t *o, struct bus_oper *op)
+{
+	json_int_t v;
+	size_t n;
+	const char *s;
+
+	if (get_int(o, "v", BUS_CODEC_VERSION, BUS_CODEC_VERSION, &v) != NULL)
+		return "v: not version 1";
+	s = get_str(o, "server", &n);
+	if (s == NULL || n > TC_REDIS_SERVER_ID_MAX || strlen(s) != n)
+		return "server: not a server id";
+	memcpy(op->server, s, n + 1);
+	if (!bus_server_id_ok(op->server))
+		return "server: not a server id";
+	s = get_str(o, "type", &n);
+	for (op->kind = 0; s != NULL && (size_t)op->kind < OPER_KINDS; op->kind++)
+		if (strcmp(oper_names[op->kind], s) == 0 && strlen(s) == n)
+			return NULL;
+	return "type: not an operator action";
+}
+
+/* An address as addrkey writes it: hex digits, '.', ':', '/'; at most its size. */
+static const char *oper_addr(const json_t *o, struct bus_oper *op)
+{
+	size_t n;
+	const char *s = get_str(o, "addr", &n);
+
+	if (s == NULL || n >= sizeof(op->addr) || strlen(s) != n ||
+	    strspn(s, "0123456789abcdefABCDEF.:/") != n)
+		return "addr: not an address";
+	memcpy(op->addr, s, n + 1);
+	return NULL;
+}
+
+static const char *oper_text(const json_t *o, struct bus_oper *op)
+{
+	size_t n, cl;
+	const char *s = get_str(o, "text", &n);
+	char *clean;
+
+	if (s == NULL || n > BUS_OPER_TEXT_MAX || memchr(s, '\0', n) != NULL)
+		return "text: not a string, too long or has a NUL";
+	clean = xmalloc(UTF8_CLEAN_MAX(n));
+	cl = utf8_clean(UTF8_MESSAGE, s, n, clean, UTF8_CLEAN_MAX(n));
+	cl = utf8_cut(clean, cl, BUS_OPER_TEXT_MAX);
+	memcpy(op->text, clean, cl);
+	op->text[cl] = '\0';
+	free(clean);
+	return NULL;
+}
+
+/* A name field that may be "" (absent). */
+static const char *get_opt_name(const json_t *o, const char *key, char out[NAME_MAX_BYTES + 1])
+{
+	size_t n;
+	const char *s = get_str(o, key, &n);
+
+	out[0] = '\0';
+	if (s == NULL)
+		return "not a string";
+	return n == 0 ? NULL : get_name(o, key, out);
+}
+
+/* What each kind needs: a target, an address. */
+static const char *oper_fields(const json_t *o, struct bus_oper *op)
+{
+	bool want_target = op->kind != BUS_OPER_BANADDR && op->kind != BUS_OPER_UNBAN &&
+	    op->kind != BUS_OPER_WALL;
+	bool want_addr = op->kind == BUS_OPER_BANADDR || op->kind == BUS_OPER_UNBAN;
+	json_int_t v;
+
+	if (get_name(o, "by", op->by) != NULL || op->by[0] == '\0')
+		return "by: not a valid name";
+	if (get_opt_name(o, "target", op->target) != NULL || want_target != (op->target[0] != '\0'))
+		return "target: not a valid name, or not for this action";
+	if (oper_addr(o, op) != NULL || want_addr != (op->addr[0] != '\0'))
+		return "addr: not an address, or not for this action";
+	if (get_int(o, "secs", 0, BUS_TIME_MAX, &v) != NULL)
+		return "secs: not a duration";
+	op->secs = (int64_t)v;
+	return oper_text(o, op);
+}
+
+int bus_oper_decode(const char *buf, size_t len, struct bus_oper *out, char *err,
+    size_t errsz)
+{
+	json_error_t jerr;
+	json_t *o;
+	const char *why = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (len > 4 * BUS_OPER_TEXT_MAX + 4096) {
+		snprintf(err, errsz, "action too long (%zu bytes)", len);
+		return -1;
+	}
+	o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o))
+		why = o == NULL ? jerr.text : "not a JSON object";
+	if (why == NULL && (why = oper_head(o, out)) == NULL)
+		why = oper_fields(o, out);
+	json_decref(o);
+	if (why != NULL) {
+		snprintf(err, errsz, "%s", why);
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}

@@ -62,4 +62,50 @@ void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX]);
 #define BUS_TOPIC_PREFIX "tcpchat:topic:"
 #define BUS_PRIV_CHANNEL "tcpchat:priv"
 
+/* --- operator actions (tcpchat:oper, doc/PROTOCOL.md §3) ------------------------------
+ * An operator action that reaches every server: published by the server where the
+ * operator typed it on the one channel every server of the cluster subscribes to;
+ * the server that holds the target (every server, for wall, purge and the bans)
+ * applies it. One JSON object:
+ *
+ *   {"v":1,"server":"host-1234-9f2c","type":"kick","by":"op","target":"bob",
+ *    "addr":"","secs":0,"text":"flooding"}
+ *
+ *   kick     target: the user; text: the reason
+ *   mute     target; secs: how long, 0 until /unmute      unmute  target
+ *   ban      target: the user, whose server bans its address; secs, text: the reason
+ *   banaddr  addr: an address banned (addrkey text), every server adds it to its list;
+ *            secs: the expiry (seconds since the epoch), 0 for good; text: the reason
+ *   unban    addr: lifted on every server
+ *   purge    target: the name whose messages every server purges from its history
+ *   wall     text: the notice, to every server's users
+ */
+enum bus_oper_kind {
+	BUS_OPER_KICK, BUS_OPER_MUTE, BUS_OPER_UNMUTE, BUS_OPER_BAN, BUS_OPER_BANADDR,
+	BUS_OPER_UNBAN, BUS_OPER_PURGE, BUS_OPER_WALL
+};
+#define BUS_OPER_CHANNEL "tcpchat:oper"
+#define BUS_OPER_TEXT_MAX 512           /* bytes of a reason or a notice, after sanitising */
+#define BUS_OPER_ADDR_MAX 48            /* bytes of an address's text, with its NUL */
+
+struct bus_oper {
+	char server[TC_REDIS_SERVER_ID_MAX + 1];    /* who published it */
+	enum bus_oper_kind kind;
+	char by[NAME_MAX_BYTES + 1];                /* the operator */
+	char target[NAME_MAX_BYTES + 1];            /* "" when none */
+	char addr[BUS_OPER_ADDR_MAX];               /* "" when none */
+	int64_t secs;
+	char text[BUS_OPER_TEXT_MAX + 1];
+};
+
+/* The wire name of kind ("kick", ...). */
+const char *bus_oper_name(enum bus_oper_kind kind);
+/* Encode op (op->server is the sender). A malloc'd NUL-terminated string, length in
+ * *len; NULL if a field does not fit. */
+char *bus_oper_encode(const struct bus_oper *op, size_t *len);
+/* Decode buf[0..len): every field checked as from a peer (names by the chat's rules,
+ * the address's characters, text sanitised again). 0, or -1 with the reason in err. */
+int bus_oper_decode(const char *buf, size_t len, struct bus_oper *out, char *err,
+    size_t errsz);
+
 #endif

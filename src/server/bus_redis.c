@@ -753,6 +753,7 @@ static void sub_up(void *arg)
 {
 	struct bus_redis *b = arg;
 
+	redis_loop_subscribe(b->sub, BUS_OPER_CHANNEL);     /* operator actions */
 	redis_loop_subscribe(b->sub, b->priv.channel);
 	for (struct broom *r = b->rooms; r != NULL; r = r->next)
 		redis_loop_subscribe(b->sub, r->channel);
@@ -778,6 +779,8 @@ static void sub_confirmed(void *arg, const char *channel)
 
 /* --- receiving ------------------------------------------------------------------- */
 
+static void oper_message(struct bus_redis *b, const char *p, size_t len);
+
 static bool channel_fits(const struct broom *r, const struct bus_msg *m)
 {
 	char want[BUS_CHANNEL_MAX];
@@ -796,6 +799,10 @@ static void on_message(void *arg, const char *channel, size_t chlen, const char 
 	char err[128];
 
 	(void)chlen;
+	if (strcmp(channel, BUS_OPER_CHANNEL) == 0) {
+		oper_message(b, p, len);
+		return;
+	}
 	if (r == NULL)
 		return;                 /* unsubscribed meanwhile */
 	if (bus_codec_decode(p, len, &m, err, sizeof(err)) != 0 || !channel_fits(r, &m)) {
@@ -1172,4 +1179,78 @@ bool bus_redis_up(const struct bus_redis *b)
 const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b)
 {
 	return &b->stats;
+}
+
+/* --- operator actions (tcpchat:oper) ------------------------------------------------ */
+
+/* Delete ARGV[1]'s messages (ASCII case folded) from every tcpchat:hist:* stream. */
+static const char purge_lua[] =
+    "local n, cur = 0, '0' "
+    "repeat local r = redis.call('SCAN', cur, 'MATCH', 'tcpchat:hist:*', 'COUNT', 100) "
+    "cur = r[1] "
+    "for _, k in ipairs(r[2]) do "
+    "local es = redis.pcall('XRANGE', k, '-', '+') "
+    "if type(es) == 'table' and es.err == nil then for _, e in ipairs(es) do "
+    "local f = e[2] for i = 1, #f - 1, 2 do if f[i] == 'e' then "
+    "local ok, j = pcall(cjson.decode, f[i + 1]) "
+    "if ok and type(j) == 'table' and j.type == 'msg' and type(j.name) == 'string' "
+    "and string.lower(j.name) == ARGV[1] then redis.call('XDEL', k, e[1]) n = n + 1 end "
+    "end end end end end until cur == '0' return n";
+
+static void oper_message(struct bus_redis *b, const char *p, size_t len)
+{
+	struct bus_oper op;
+	char err[128];
+
+	if (bus_oper_decode(p, len, &op, err, sizeof(err)) != 0) {
+		if (b->stats.bad++ == 0)
+			log_msg(LOG_WARN, "redis: %s: an action that does not decode: %s",
+			    BUS_OPER_CHANNEL, err);
+		return;
+	}
+	if (strcmp(op.server, b->id) == 0) {
+		b->stats.own++;
+		return;
+	}
+	b->stats.received++;
+	if (b->cfg.oper != NULL)
+		b->cfg.oper(b->cfg.arg, &op);
+}
+
+void bus_redis_oper(struct bus_redis *b, struct bus_oper *op)
+{
+	size_t len;
+	char *payload;
+
+	snprintf(op->server, sizeof(op->server), "%s", b->id);
+	payload = bus_oper_encode(op, &len);
+	if (payload == NULL)
+		return;
+	if (redis_loop_up(b->cmd))
+		send_event(b, BUS_OPER_CHANNEL, NULL, payload, len);
+	else
+		enqueue(b, BUS_OPER_CHANNEL, NULL, payload, len);
+	free(payload);
+}
+
+static void on_purge_reply(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	(void)rl, (void)arg;
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		log_msg(LOG_INFO, "redis: purge: %lld messages deleted from the shared history",
+		    r->integer);
+	else if (r != NULL && r->type == REDIS_REPLY_ERROR)
+		log_msg(LOG_WARN, "redis: purge of the shared history: %s", r->str);
+}
+
+void bus_redis_purge(struct bus_redis *b, const char *name)
+{
+	char low[NAME_MAX_BYTES + 1];
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i < NAME_MAX_BYTES; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[i] = '\0';
+	if (redis_loop_up(b->cmd))
+		redis_loop_command(b->cmd, on_purge_reply, NULL, "EVAL %s 0 %s", purge_lua, low);
 }

@@ -20,6 +20,9 @@
  *              by exactly one survivor (an atomic script), which publishes a leave for
  *              each of its members. A server that finds itself taken out while
  *              alive (its heartbeat lapsed) publishes a join for each of its users.
+ *   operators  tcpchat:oper: operator actions (bus_codec.h, struct bus_oper); every
+ *              server subscribes while in the cluster (bus_redis_oper publishes,
+ *              cfg.oper receives); bus_redis_purge deletes a name's stream entries.
  *   outages    two connections (commands, subscriber), each with timeouts and
  *              reconnection (redis_loop.h). While Redis is away, publishes are queued
  *              (TC_REDIS_QUEUE_MAX events, TC_REDIS_QUEUE_MAX_KIB; the oldest dropped
@@ -58,6 +61,8 @@ struct bus_redis_config {
 	void (*name_lost)(void *arg, const char *key);
 	/* The command connection to Redis went down (false) or came back (true). */
 	void (*status)(void *arg, bool up);
+	/* An operator action another server published on tcpchat:oper (bus_codec.h). */
+	void (*oper)(void *arg, const struct bus_oper *op);
 	void *arg;
 };
 
@@ -133,5 +138,13 @@ uint64_t bus_redis_claim(struct bus_redis *b, const char *key, bus_redis_claim_c
 void bus_redis_cancel(struct bus_redis *b, uint64_t id);
 /* The name is free again (its member left or was renamed). */
 void bus_redis_release(struct bus_redis *b, const char *key);
+
+/* --- operator actions (tcpchat:oper): every server subscribes while in the cluster. */
+/* Publish op (op->server is set to this server's id); queued while Redis is away. */
+void bus_redis_oper(struct bus_redis *b, struct bus_oper *op);
+/* Delete name's messages (compared without ASCII case) from every room's stream
+ * (tcpchat:hist:*): one script, a SCAN of the keys and a read of each stream (each at
+ * most about `history` entries long). Nothing when Redis is down. */
+void bus_redis_purge(struct bus_redis *b, const char *name);
 
 #endif

@@ -37,6 +37,7 @@ struct chat_bus {
 	uint64_t roster_timer, roster_req;
 	int64_t roster_sent_ms;
 	bool told_down;
+	chat_bus_oper_fn oper;      /* applies the other servers' operator actions */
 };
 
 struct chat_bus_wait {
@@ -753,6 +754,31 @@ char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
 
 /* --- setup ------------------------------------------------------------------------- */
 
+/* --- operator actions ------------------------------------------------------------- */
+
+static void on_oper(void *arg, const struct bus_oper *op)
+{
+	struct chat_bus *cb = arg;
+
+	if (cb->oper != NULL)
+		cb->oper(cb->ch, op);
+}
+
+void chat_bus_oper(struct chat_bus *cb, struct bus_oper *op)
+{
+	bus_redis_oper(cb->b, op);
+}
+
+void chat_bus_on_oper(struct chat_bus *cb, chat_bus_oper_fn fn)
+{
+	cb->oper = fn;
+}
+
+void chat_bus_purge(struct chat_bus *cb, const char *name)
+{
+	bus_redis_purge(cb->b, name);
+}
+
 static const struct chat_claims claims = {
 	chat_bus_claim_name, chat_bus_release, chat_bus_cancel
 };
@@ -762,7 +788,7 @@ struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *ur
 {
 	struct chat_bus *cb = xcalloc(1, sizeof(*cb));
 	struct bus_redis_config cfg = { .url = url, .history = history, .deliver = on_remote,
-	    .name_lost = on_name_lost, .status = on_status, .arg = cb };
+	    .name_lost = on_name_lost, .status = on_status, .oper = on_oper, .arg = cb };
 
 	cb->ch = ch;
 	cb->loop = loop;

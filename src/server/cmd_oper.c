@@ -53,6 +53,8 @@ static struct member *target(struct chat *ch, const char *arg, size_t len, size_
 	return chat_find_prefix(ch, arg, len, used);
 }
 
+/* The member named (a remote one too: its server applies the action), or NULL after
+ * telling m. */
 static struct member *target_or_say(struct chat *ch, struct member *m, const char *arg,
     size_t len, size_t *used)
 {
@@ -65,12 +67,34 @@ static struct member *target_or_say(struct chat *ch, struct member *m, const cha
 		snprintf(msg, sizeof(msg), "No such user: %.*s",
 		    (int)utf8_cut(arg, wl, 64), arg);
 		member_error(m, msg);
-	} else if (to->remote) {
-		member_error(m, "That user is on another server: operator actions are local "
-		    "to each server.");
-		return NULL;
 	}
 	return to;
+}
+
+/* --- across the cluster (tcpchat:oper, chat_bus.h) ------------------------------ */
+
+/* Publish an action of operator by; nothing when this server is alone. */
+static void publish(struct chat *ch, const char *by, enum bus_oper_kind kind,
+    const char *target_name, const char *addr, int64_t secs, const char *text, size_t tlen)
+{
+	struct bus_oper op = { .kind = kind, .secs = secs };
+
+	if (ch->cluster == NULL)
+		return;
+	snprintf(op.by, sizeof(op.by), "%s", by);
+	snprintf(op.target, sizeof(op.target), "%s", target_name != NULL ? target_name : "");
+	snprintf(op.addr, sizeof(op.addr), "%s", addr != NULL ? addr : "");
+	snprintf(op.text, sizeof(op.text), "%.*s", (int)utf8_cut(text, tlen,
+	    BUS_OPER_TEXT_MAX), text);
+	chat_bus_oper(ch->cluster, &op);
+}
+
+/* The local member an action from another server is about, or NULL (not here). */
+static struct member *local_target(struct chat *ch, const struct bus_oper *op)
+{
+	struct member *who = chat_find(ch, op->target, strlen(op->target));
+
+	return who != NULL && !who->remote && who->conn != NULL ? who : NULL;
 }
 
 /* A notice to a member other than the one typing: with a fresh prompt after it. */
@@ -96,6 +120,16 @@ static void oper_log(const struct member *m, const char *what)
 
 	log_msg(LOG_WARN, "oper \"%s\" (%s): %s",
 	    log_escape(m->name, m->namelen, esc[0], sizeof(esc[0])), peer_of(m),
+	    log_escape(what, strlen(what), esc[1], sizeof(esc[1])));
+}
+
+/* The log line of an action another server's operator did here. */
+static void oper_log_from(const struct bus_oper *op, const char *what)
+{
+	char esc[2][LOG_ESCAPE_MAX];
+
+	log_msg(LOG_WARN, "oper \"%s\" (server %s): %s",
+	    log_escape(op->by, strlen(op->by), esc[0], sizeof(esc[0])), op->server,
 	    log_escape(what, strlen(what), esc[1], sizeof(esc[1])));
 }
 
@@ -181,11 +215,11 @@ void cmd_oper_oper(struct chat *ch, struct member *m, const char *arg, size_t le
 
 /* --- /kick ------------------------------------------------------------------------- */
 
-static void kick(struct member *by, struct member *who, const char *reason, size_t rlen)
+static void kick(const char *by, struct member *who, const char *reason, size_t rlen)
 {
 	char msg[REPLY_MAX];
 
-	snprintf(msg, sizeof(msg), "You were kicked by %s%s%.*s", by->name,
+	snprintf(msg, sizeof(msg), "You were kicked by %s%s%.*s", by,
 	    rlen > 0 ? ": " : ".", (int)utf8_cut(reason, rlen, TC_BAN_REASON_MAX), reason);
 	chat_bye(who, msg, "kicked");
 }
@@ -199,18 +233,37 @@ void cmd_oper_kick(struct chat *ch, struct member *m, const char *arg, size_t le
 	if (!is_oper(m) || (who = target_or_say(ch, m, arg, len, &used)) == NULL)
 		return;
 	skip(&arg, &len, used);
-	snprintf(msg, sizeof(msg), "Kicked %s (%s)%s%.*s", who->name, peer_of(who),
+	snprintf(msg, sizeof(msg), "Kicked %s (%s)%s%.*s", who->name,
+	    who->remote ? "on another server" : peer_of(who),
 	    len > 0 ? ": " : ".", (int)utf8_cut(arg, len, TC_BAN_REASON_MAX), arg);
-	kick(m, who, arg, len);
+	if (who->remote)
+		publish(ch, m->name, BUS_OPER_KICK, who->name, NULL, 0, arg, len);
+	else
+		kick(m->name, who, arg, len);
 	oper_log(m, msg);
 	member_info(m, msg);
+}
+
+static void remote_kick(struct chat *ch, const struct bus_oper *op)
+{
+	struct member *who = local_target(ch, op);
+	char msg[REPLY_MAX];
+	size_t rlen = utf8_cut(op->text, strlen(op->text), TC_BAN_REASON_MAX);
+
+	if (who == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "Kicked %s (%s)%s%.*s", who->name, peer_of(who),
+	    rlen > 0 ? ": " : ".", (int)rlen, op->text);
+	kick(op->by, who, op->text, rlen);
+	oper_log_from(op, msg);
 }
 
 /* --- /ban, /unban, /bans ----------------------------------------------------------- */
 
 struct ban_sweep {
 	const struct addrkey *key;
-	struct member *by;
+	const struct member *by;    /* not kicked; NULL: an operator of another server */
+	const char *byname;
 	const char *reason;
 	size_t rlen;
 	int kicked;
@@ -224,18 +277,24 @@ static void ban_kick_one(struct member *m, void *arg)
 	if (m->conn == NULL || m->conn->closing || m == sw->by ||
 	    addrkey_from_text(m->conn->peer, &k) != 0 || !addrkey_equal(&k, sw->key))
 		return;
-	kick(sw->by, m, sw->reason, sw->rlen);
+	kick(sw->byname, m, sw->reason, sw->rlen);
 	sw->kicked++;
 }
 
-/* What /ban names: a member's address or an address. 0, or -1 after telling m. */
+/* What /ban names: a member's address, a member of another server (*remote) or an
+ * address. 0, or -1 after telling m. */
 static int ban_key(struct chat *ch, struct member *m, const char **arg, size_t *len,
-    struct addrkey *k)
+    struct addrkey *k, struct member **remote)
 {
 	char word[ADDRKEY_TEXT_MAX + 8];
 	size_t used = 0, wl = word_len(*arg, *len);
 	struct member *who = target(ch, *arg, *len, &used);
 
+	if (who != NULL && who->remote) {
+		*remote = who;
+		skip(arg, len, used);
+		return 0;
+	}
 	if (who != NULL && who->conn != NULL && addrkey_from_text(who->conn->peer, k) == 0) {
 		skip(arg, len, used);
 		return 0;
@@ -265,7 +324,7 @@ static bool have_bans(struct chat *ch, struct member *m)
 	return true;
 }
 
-/* Save the list; a failure is logged and told to the operator. */
+/* Save the list; a failure is logged and told to the operator (m; NULL: none here). */
 static void bans_persist(struct chat *ch, struct member *m)
 {
 	char err[256];
@@ -273,7 +332,48 @@ static void bans_persist(struct chat *ch, struct member *m)
 	if (bans_save(&ch->bans, err, sizeof(err)) == 0)
 		return;
 	log_msg(LOG_ERROR, "bans: %s", err);
-	member_error(m, "The ban list could not be saved (see the server log).");
+	if (m != NULL)
+		member_error(m, "The ban list could not be saved (see the server log).");
+}
+
+/* Ban k until expires (0: for good), save, kick its connections here but by's.
+ * bans_add's result (1: replaced a ban), -1 when the list is full. */
+static int ban_apply(struct chat *ch, struct member *by, const char *byname,
+    const struct addrkey *k, time_t expires, const char *reason, int *kicked)
+{
+	int r = bans_add(&ch->bans, k, time(NULL), expires, byname, reason);
+	struct ban_sweep sw = { k, by, byname, reason, strlen(reason), 0 };
+
+	if (r < 0)
+		return -1;
+	bans_persist(ch, by);
+	chat_each_member(ch, ban_kick_one, &sw);
+	*kicked = sw.kicked;
+	return r;
+}
+
+/* Every other server of the cluster adds the ban to its list too. */
+static void ban_share(struct chat *ch, const char *by, const struct addrkey *k,
+    time_t expires, const char *reason)
+{
+	char addr[ADDRKEY_TEXT_MAX];
+
+	publish(ch, by, BUS_OPER_BANADDR, NULL, addrkey_format(k, addr), (int64_t)expires,
+	    reason, strlen(reason));
+}
+
+/* /ban of a user of another server: that server knows the address. */
+static void ban_remote(struct chat *ch, struct member *m, const struct member *who, long secs,
+    const char *reason)
+{
+	char msg[REPLY_MAX], how[DURATION_TEXT_MAX + 8];
+
+	publish(ch, m->name, BUS_OPER_BAN, who->name, NULL, secs, reason, strlen(reason));
+	snprintf(msg, sizeof(msg), "Banning %s (on another server) %s: that server bans the "
+	    "address and every server adds it to its ban list.", who->name,
+	    for_how_long(secs, how));
+	oper_log(m, msg);
+	member_info(m, msg);
 }
 
 static void ban_reply(struct member *m, const struct addrkey *k, long secs, int replaced,
@@ -291,26 +391,73 @@ static void ban_reply(struct member *m, const struct addrkey *k, long secs, int 
 void cmd_oper_ban(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	struct addrkey k;
+	struct member *remote = NULL;
 	long secs;
-	time_t now = time(NULL);
+	time_t expires;
 	char reason[TC_BAN_REASON_MAX + 1];
-	int r;
+	int r, kicked = 0;
 
-	if (!is_oper(m) || !have_bans(ch, m) || ban_key(ch, m, &arg, &len, &k) != 0 ||
+	if (!is_oper(m) || !have_bans(ch, m) || ban_key(ch, m, &arg, &len, &k, &remote) != 0 ||
 	    take_duration(m, &arg, &len, &secs) != 0)
 		return;
 	snprintf(reason, sizeof(reason), "%.*s", (int)utf8_cut(arg, len, TC_BAN_REASON_MAX),
 	    arg);
-	r = bans_add(&ch->bans, &k, now, secs > 0 ? now + secs : 0, m->name, reason);
+	if (remote != NULL) {
+		ban_remote(ch, m, remote, secs, reason);
+		return;
+	}
+	expires = secs > 0 ? time(NULL) + secs : 0;
+	r = ban_apply(ch, m, m->name, &k, expires, reason, &kicked);
 	if (r < 0) {
 		member_error(m, "The ban list is full.");
 		return;
 	}
-	bans_persist(ch, m);
-	struct ban_sweep sw = { &k, m, reason, strlen(reason), 0 };
+	ban_share(ch, m->name, &k, expires, reason);
+	ban_reply(m, &k, secs, r, kicked);
+}
 
-	chat_each_member(ch, ban_kick_one, &sw);
-	ban_reply(m, &k, secs, r, sw.kicked);
+static void remote_ban_log(const struct bus_oper *op, const struct addrkey *k, int r,
+    int kicked)
+{
+	char msg[REPLY_MAX], addr[ADDRKEY_TEXT_MAX];
+
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "Ban of %s refused: the ban list is full.",
+		    addrkey_format(k, addr));
+	else
+		snprintf(msg, sizeof(msg), "Banned %s%s; %d connection%s kicked.",
+		    addrkey_format(k, addr), r ? " (replacing its ban)" : "", kicked,
+		    kicked == 1 ? "" : "s");
+	oper_log_from(op, msg);
+}
+
+/* /ban of a user of this server, typed on another: ban its address, tell the others. */
+static void remote_ban(struct chat *ch, const struct bus_oper *op)
+{
+	struct member *who = local_target(ch, op);
+	struct addrkey k;
+	time_t expires = op->secs > 0 ? time(NULL) + (time_t)op->secs : 0;
+	int r, kicked = 0;
+
+	if (who == NULL || addrkey_from_text(who->conn->peer, &k) != 0)
+		return;
+	r = ban_apply(ch, NULL, op->by, &k, expires, op->text, &kicked);
+	remote_ban_log(op, &k, r, kicked);
+	if (r >= 0)
+		ban_share(ch, op->by, &k, expires, op->text);
+}
+
+/* A ban another server decided: in this server's list too. */
+static void remote_banaddr(struct chat *ch, const struct bus_oper *op)
+{
+	struct addrkey k;
+	int kicked = 0, r;
+
+	if (addrkey_from_text(op->addr, &k) != 0 ||
+	    (op->secs != 0 && (time_t)op->secs <= time(NULL)))
+		return;
+	r = ban_apply(ch, NULL, op->by, &k, (time_t)op->secs, op->text, &kicked);
+	remote_ban_log(op, &k, r, kicked);
 }
 
 void cmd_oper_unban(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -333,9 +480,22 @@ void cmd_oper_unban(struct chat *ch, struct member *m, const char *arg, size_t l
 		return;
 	}
 	bans_persist(ch, m);
+	publish(ch, m->name, BUS_OPER_UNBAN, NULL, addr, 0, "", 0);
 	snprintf(msg, sizeof(msg), "Unbanned %s.", addr);
 	oper_log(m, msg);
 	member_info(m, msg);
+}
+
+static void remote_unban(struct chat *ch, const struct bus_oper *op)
+{
+	struct addrkey k;
+	char msg[REPLY_MAX], addr[ADDRKEY_TEXT_MAX];
+
+	if (addrkey_from_text(op->addr, &k) != 0 || bans_remove(&ch->bans, &k) != 0)
+		return;
+	bans_persist(ch, NULL);
+	snprintf(msg, sizeof(msg), "Unbanned %s.", addrkey_format(&k, addr));
+	oper_log_from(op, msg);
 }
 
 static void bans_line(struct member *m, const struct ban *b, time_t now)
@@ -366,6 +526,16 @@ void cmd_oper_bans(struct chat *ch, struct member *m, const char *arg, size_t le
 
 /* --- /mute, /unmute ---------------------------------------------------------------- */
 
+static void mute(const char *by, struct member *who, long secs)
+{
+	char msg[REPLY_MAX], how[DURATION_TEXT_MAX + 8];
+
+	who->muted = true;
+	who->muted_until = secs > 0 ? time(NULL) + secs : 0;
+	snprintf(msg, sizeof(msg), "You were muted by %s %s.", by, for_how_long(secs, how));
+	tell(who, msg);
+}
+
 void cmd_oper_mute(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
 	char msg[REPLY_MAX], how[DURATION_TEXT_MAX + 8];
@@ -382,13 +552,25 @@ void cmd_oper_mute(struct chat *ch, struct member *m, const char *arg, size_t le
 		member_error(m, "Usage: /mute NAME [DURATION]");
 		return;
 	}
-	who->muted = true;
-	who->muted_until = secs > 0 ? time(NULL) + secs : 0;
-	snprintf(msg, sizeof(msg), "You were muted by %s %s.", m->name, for_how_long(secs, how));
-	tell(who, msg);
+	if (who->remote)
+		publish(ch, m->name, BUS_OPER_MUTE, who->name, NULL, secs, "", 0);
+	else
+		mute(m->name, who, secs);
 	snprintf(msg, sizeof(msg), "Muted %s %s.", who->name, for_how_long(secs, how));
 	oper_log(m, msg);
 	member_info(m, msg);
+}
+
+static void remote_mute(struct chat *ch, const struct bus_oper *op)
+{
+	char msg[REPLY_MAX], how[DURATION_TEXT_MAX + 8];
+	struct member *who = local_target(ch, op);
+
+	if (who == NULL)
+		return;
+	mute(op->by, who, (long)op->secs);
+	snprintf(msg, sizeof(msg), "Muted %s %s.", who->name, for_how_long((long)op->secs, how));
+	oper_log_from(op, msg);
 }
 
 void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -399,9 +581,16 @@ void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t 
 	if (!is_oper(m))
 		return;
 	who = chat_find(ch, arg, len);
-	if (who == NULL || who->remote) {
+	if (who == NULL) {
 		snprintf(msg, sizeof(msg), "No such user: %.*s", (int)utf8_cut(arg, len, 64), arg);
 		member_error(m, msg);
+		return;
+	}
+	if (who->remote) {      /* its server knows whether it is muted */
+		publish(ch, m->name, BUS_OPER_UNMUTE, who->name, NULL, 0, "", 0);
+		snprintf(msg, sizeof(msg), "Unmuted %s (on another server).", who->name);
+		oper_log(m, msg);
+		member_info(m, msg);
 		return;
 	}
 	if (!who->muted) {
@@ -416,11 +605,32 @@ void cmd_oper_unmute(struct chat *ch, struct member *m, const char *arg, size_t 
 	member_info(m, msg);
 }
 
+static void remote_unmute(struct chat *ch, const struct bus_oper *op)
+{
+	char msg[REPLY_MAX];
+	struct member *who = local_target(ch, op);
+
+	if (who == NULL || !who->muted)
+		return;
+	who->muted = false;
+	tell(who, "You can speak again.");
+	snprintf(msg, sizeof(msg), "Unmuted %s.", who->name);
+	oper_log_from(op, msg);
+}
+
 /* --- /wall ------------------------------------------------------------------------- */
 
 static void wall_one(struct member *m, void *arg)
 {
 	tell(m, arg);
+}
+
+static void wall(struct chat *ch, const char *by, const char *text, size_t len,
+    char out[REPLY_MAX + 64])
+{
+	snprintf(out, REPLY_MAX + 64, "*** Notice from %s: %.*s", by,
+	    (int)utf8_cut(text, len, REPLY_MAX), text);
+	chat_each_member(ch, wall_one, out);
 }
 
 void cmd_oper_wall(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -429,10 +639,17 @@ void cmd_oper_wall(struct chat *ch, struct member *m, const char *arg, size_t le
 
 	if (!is_oper(m))
 		return;
-	snprintf(msg, sizeof(msg), "*** Notice from %s: %.*s", m->name,
-	    (int)utf8_cut(arg, len, REPLY_MAX), arg);
-	chat_each_member(ch, wall_one, msg);
+	wall(ch, m->name, arg, len, msg);
+	publish(ch, m->name, BUS_OPER_WALL, NULL, NULL, 0, arg, len);
 	oper_log(m, msg);
+}
+
+static void remote_wall(struct chat *ch, const struct bus_oper *op)
+{
+	char msg[REPLY_MAX + 64];
+
+	wall(ch, op->by, op->text, strlen(op->text), msg);
+	oper_log_from(op, msg);
 }
 
 /* --- /purge ----------------------------------------------------------------------- */
@@ -451,10 +668,40 @@ void cmd_oper_purge(struct chat *ch, struct member *m, const char *arg, size_t l
 		return;
 	}
 	n = chat_purge(ch, name);
-	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history.", n,
-	    n == 1 ? "" : "s", name);
+	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history%s", n,
+	    n == 1 ? "" : "s", name, ch->cluster != NULL ? "; every server of the cluster "
+	    "purges its own, and the shared history is purged too." : ".");
+	if (ch->cluster != NULL) {
+		publish(ch, m->name, BUS_OPER_PURGE, name, NULL, 0, "", 0);
+		chat_bus_purge(ch->cluster, name);
+	}
 	oper_log(m, msg);
 	member_info(m, msg);
+}
+
+static void remote_purge(struct chat *ch, const struct bus_oper *op)
+{
+	char msg[REPLY_MAX];
+	size_t n = chat_purge(ch, op->target);
+
+	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history.", n,
+	    n == 1 ? "" : "s", op->target);
+	oper_log_from(op, msg);
+}
+
+/* --- the actions of the other servers' operators (chat_bus_on_oper) ------------- */
+
+static void oper_remote(struct chat *ch, const struct bus_oper *op)
+{
+	static void (*const apply[])(struct chat *, const struct bus_oper *) = {
+		[BUS_OPER_KICK] = remote_kick, [BUS_OPER_MUTE] = remote_mute,
+		[BUS_OPER_UNMUTE] = remote_unmute, [BUS_OPER_BAN] = remote_ban,
+		[BUS_OPER_BANADDR] = remote_banaddr, [BUS_OPER_UNBAN] = remote_unban,
+		[BUS_OPER_PURGE] = remote_purge, [BUS_OPER_WALL] = remote_wall,
+	};
+
+	if ((size_t)op->kind < sizeof(apply) / sizeof(apply[0]) && apply[op->kind] != NULL)
+		apply[op->kind](ch, op);
 }
 
 /* --- /topic ------------------------------------------------------------------------ */
@@ -552,6 +799,8 @@ int cmd_oper_setup(struct chat *ch, const struct serve_options *opt, char *err,
 {
 	if (opt->oper_file != NULL && load_opers(ch, opt->oper_file, err, errsz) != 0)
 		return -1;
+	if (ch->cluster != NULL)
+		chat_bus_on_oper(ch->cluster, oper_remote);
 	if (opt->motd_path != NULL && load_motd(ch, opt->motd_path, err, errsz) != 0)
 		return -1;
 	if (opt->password_file != NULL) {

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -630,6 +631,198 @@ def test_remote_user_in_several_rooms():
         b.close()
     finally:
         stop_all([s1, s2], r)
+# --- operator actions across servers (tcpchat:oper) -------------------------------
+
+OPER_PASSWORD = "s3cret pass"
+
+
+def prompt(name):
+    return r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:$"
+
+
+def reply(c, name, text):
+    """The next line c gets is text (a regex), then its prompt."""
+    c.expect(text + r"\n\[" + TS + r"\]\[" + re.escape(name) + r"\]:")
+
+
+class OperCluster:
+    """Two servers on one Redis, each with the same oper file (admin) and its own state
+    directory; alice (an operator) on the first."""
+
+    def __init__(self, d):
+        opers = os.path.join(d, "opers")
+        h = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=OPER_PASSWORD.encode(),
+                           capture_output=True, check=True).stdout.decode().strip()
+        with open(opers, "w") as f:
+            f.write("admin:%s\n" % h)
+        os.chmod(opers, 0o600)
+        self.r = Redis()
+        self.servers = []
+        for i in (1, 2):
+            env = dict(os.environ, STATE_DIRECTORY=os.path.join(d, "state%d" % i))
+            self.servers.append(Server("-v", "-r", "0", "--redis", self.r.url,
+                                       "--oper-file", opers, env=env))
+        self.s1, self.s2 = self.servers
+
+    def alice(self):
+        a = join(self.s1.port, "alice")
+        a.line("/oper admin " + OPER_PASSWORD)
+        a.expect(r"You are now an operator\.\n" + prompt("alice"))
+        return a
+
+    def stop(self):
+        stop_all(self.servers, self.r)
+
+
+def logged_on(s, pattern):
+    """s's log gets a line matching pattern (within the timeout)."""
+    deadline = time.monotonic() + TIMEOUT
+    while not re.search(pattern, s.stderr()):
+        if time.monotonic() > deadline:
+            fail("not logged: %r in %r" % (pattern, s.stderr()))
+        time.sleep(0.05)
+
+
+def test_oper_kick_across_servers():
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d)
+        try:
+            a = c.alice()
+            b = join(c.s2.port, "bob")
+            joined(a, "bob")
+            a.line("/kick bob go away")
+            reply(a, "alice", re.escape("Kicked bob (on another server): go away"))
+            b.expect(r"You were kicked by alice: go away\n")
+            b.expect_closed()
+            left(a, "bob")
+            logged_on(c.s2, r"warning: oper \"alice\" \(server [^)]+\): Kicked bob "
+                      r"\(127\.0\.0\.1:\d+\): go away")
+        finally:
+            c.stop()
+
+
+def test_oper_mute_across_servers():
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d)
+        try:
+            a = c.alice()
+            b = join(c.s2.port, "bob")
+            joined(a, "bob")
+            a.line("/mute bob 10m")
+            reply(a, "alice", re.escape("Muted bob for 10m."))
+            b.expect(r"You were muted by alice for 10m\.\n" + prompt("bob"))
+            b.line("can you hear me")
+            reply(b, "bob", r"You are muted for \d+m( \d+s)? more: your messages are not sent\.")
+            a.line("/unmute bob")
+            reply(a, "alice", re.escape("Unmuted bob (on another server)."))
+            b.expect(r"You can speak again\.\n" + prompt("bob"))
+            b.line("back again")
+            a.expect(r"\]\[bob\]:back again\n")
+            if b"can you hear me" in a.skipped:
+                fail("a muted member's message crossed: %r" % a.skipped)
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Muted bob for 10m\.")
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Unmuted bob\.")
+        finally:
+            c.stop()
+
+
+def banned_on(s, host):
+    """A connection from host to s is refused with the ban's message."""
+    cl = Client(s.port, host)
+    cl.expect(r"You are banned from this server until [^\n]*: spamming\.\n")
+    cl.expect_closed()
+
+
+def test_oper_ban_across_servers():
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d)
+        try:
+            a = c.alice()
+            b = join(c.s2.port, "bob", host="::1")     # bob's address: ::/64
+            joined(a, "bob")
+            a.line("/ban bob 2h spamming")
+            reply(a, "alice", re.escape("Banning bob (on another server) for 2h: that server "
+                                        "bans the address and every server adds it to its "
+                                        "ban list."))
+            b.expect(r"You were kicked by alice: spamming\n")
+            b.expect_closed()
+            left(a, "bob")
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 1 connection "
+                      r"kicked\.")
+            banned_on(c.s2, "::1")
+            logged_on(c.s1, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 0 connections "
+                      r"kicked\.")
+            banned_on(c.s1, "::1")
+            a.line("/bans")
+            a.expect(r"1 ban:\n  ::/64  (?:2h|1h 59m) left  by alice: spamming\n" +
+                     prompt("alice"))
+            a.line("/unban ::1")
+            reply(a, "alice", re.escape("Unbanned ::/64."))
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Unbanned ::/64\.")
+            join(c.s2.port, "bob", host="::1").close()
+        finally:
+            c.stop()
+
+
+def test_oper_purge_across_servers():
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d)
+        s3 = None
+        try:
+            a = c.alice()
+            e = join(c.s2.port, "eve")
+            joined(a, "eve")
+            a.line("hello")
+            e.expect(r"\]\[alice\]:hello\n")
+            e.line("buy cheap stuff")
+            a.expect(r"\]\[eve\]:buy cheap stuff\n")
+            a.line("/purge eve")
+            reply(a, "alice", re.escape("Purged 1 message of eve from the history; every "
+                                        "server of the cluster purges its own, and the "
+                                        "shared history is purged too."))
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Purged 1 message of eve "
+                      r"from the history\.")
+            logged_on(c.s1, r"redis: purge: 1 messages deleted from the shared history")
+            c.r.command("XRANGE", "tcpchat:hist:lobby", "-", "+")
+            if "cheap" in c.r.last or '"text":"hello"' not in c.r.last:
+                fail("the shared history after the purge: %r" % c.r.last)
+            for port in (c.s2.port,):
+                p = join(port, "peek")
+                p.line("/history")
+                m = p.expect(r"(?s)hello(.*)" + prompt("peek"))
+                hist = m.group(0).decode()
+                if "cheap" in hist:
+                    fail("history on the other server after the purge: %r" % hist)
+                p.close()
+            s3 = Server("-v", "-r", "0", "--redis", c.r.url)   # reads the stream
+            p = join(s3.port, "late")
+            p.line("/history")
+            hist = p.expect(r"(?s)hello(.*)" + prompt("late")).group(0).decode()
+            if "cheap" in hist:
+                fail("history of a new server after the purge: %r" % hist)
+        finally:
+            if s3 is not None:
+                c.servers.append(s3)
+            c.stop()
+
+
+def test_oper_wall_across_servers():
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d)
+        try:
+            a = c.alice()
+            b = join(c.s2.port, "bob")
+            joined(a, "bob")
+            b.line("/join dev")
+            b.expect(r"You are now in room dev[^\n]*\n(.*)" + prompt("bob"))
+            a.expect(r"\nbob went to room dev\n" + prompt("alice"))
+            a.line("/wall restart in 5 minutes")
+            b.expect(r"\*\*\* Notice from alice: restart in 5 minutes\n" + prompt("bob"))
+            a.expect(r"\*\*\* Notice from alice: restart in 5 minutes\n" + prompt("alice"))
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): \*\*\* Notice from alice: "
+                      r"restart in 5 minutes")
+        finally:
+            c.stop()
 
 
 if __name__ == "__main__":
@@ -643,4 +836,7 @@ if __name__ == "__main__":
          test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port,
          test_irc_nick_refused_by_another_server, test_cluster_counters_in_stats_and_sigusr1,
-         test_remote_user_in_several_rooms])
+         test_remote_user_in_several_rooms,
+         test_oper_kick_across_servers, test_oper_mute_across_servers,
+         test_oper_ban_across_servers, test_oper_purge_across_servers,
+         test_oper_wall_across_servers])

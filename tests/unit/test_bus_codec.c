@@ -222,6 +222,93 @@ static void names_of_channels(void **state)
 	assert_null(bus_type_name(EV_BYE));
 }
 
+static struct bus_oper oper_roundtrip(const struct bus_oper *op)
+{
+	struct bus_oper out;
+	char err[128];
+	size_t len;
+	char *s = bus_oper_encode(op, &len);
+
+	assert_non_null(s);
+	assert_int_equal(strlen(s), len);
+	if (bus_oper_decode(s, len, &out, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", s, err);
+	free(s);
+	assert_string_equal(out.server, op->server);
+	assert_int_equal(out.kind, op->kind);
+	assert_string_equal(out.by, op->by);
+	assert_string_equal(out.target, op->target);
+	assert_string_equal(out.addr, op->addr);
+	assert_int_equal(out.secs, op->secs);
+	assert_string_equal(out.text, op->text);
+	return out;
+}
+
+static void operator_actions_round_trip(void **state)
+{
+	struct bus_oper op = { .server = "s-1", .kind = BUS_OPER_KICK, .by = "op",
+	    .target = "bob smith", .text = "flood \"q\" é" };
+	char *s;
+	size_t len;
+
+	(void)state;
+	oper_roundtrip(&op);
+	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_MUTE, .by = "op",
+	    .target = "bob", .secs = 300 };
+	oper_roundtrip(&op);
+	op.kind = BUS_OPER_UNMUTE, op.secs = 0;
+	oper_roundtrip(&op);
+	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_BAN, .by = "op",
+	    .target = "bob", .secs = 60, .text = "spam" };
+	oper_roundtrip(&op);
+	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_BANADDR, .by = "op",
+	    .addr = "2001:db8:1:2::/64", .secs = 1764581400, .text = "spam" };
+	oper_roundtrip(&op);
+	op.kind = BUS_OPER_UNBAN, op.secs = 0, op.text[0] = '\0';
+	oper_roundtrip(&op);
+	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_PURGE, .by = "op",
+	    .target = "bob" };
+	oper_roundtrip(&op);
+	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_WALL, .by = "op",
+	    .text = "maintenance at noon" };
+	oper_roundtrip(&op);
+	s = bus_oper_encode(&op, &len);
+	assert_string_equal(s, "{\"v\":1,\"server\":\"s-1\",\"type\":\"wall\",\"by\":\"op\","
+	    "\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"maintenance at noon\"}");
+	free(s);
+	assert_string_equal(bus_oper_name(BUS_OPER_BANADDR), "banaddr");
+}
+
+#define OHEAD "{\"v\":1,\"server\":\"s-1\","
+
+static void operator_actions_refused(void **state)
+{
+	static const char *const bad[] = {
+		OHEAD "\"type\":\"nuke\",\"by\":\"op\",\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"kick\",\"by\":\"\",\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"kick\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"kick\",\"by\":\"op\",\"target\":\"b\\nc\",\"addr\":\"\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"wall\",\"by\":\"op\",\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"x\"}",
+		OHEAD "\"type\":\"banaddr\",\"by\":\"op\",\"target\":\"\",\"addr\":\"1.2.3.4 x\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"banaddr\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"\"}",
+		OHEAD "\"type\":\"mute\",\"by\":\"op\",\"target\":\"bob\",\"addr\":\"\",\"secs\":-1,\"text\":\"\"}",
+		"{\"v\":2,\"server\":\"s-1\",\"type\":\"wall\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"x\"}",
+		"{\"v\":1,\"server\":\"s 1\",\"type\":\"wall\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"x\"}",
+		"[]",
+	};
+	const char *json = OHEAD "\"type\":\"wall\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\","
+	    "\"secs\":0,\"text\":\"a\\u001b[2Jb\"}";
+	struct bus_oper op;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (bus_oper_decode(bad[i], strlen(bad[i]), &op, err, sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i]);
+	assert_int_equal(bus_oper_decode(json, strlen(json), &op, err, sizeof(err)), 0);
+	assert_string_equal(op.text, "a[2Jb");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +319,8 @@ int main(void)
 		cmocka_unit_test(text_is_sanitised_again),
 		cmocka_unit_test(too_long_is_refused),
 		cmocka_unit_test(names_of_channels),
+		cmocka_unit_test(operator_actions_round_trip),
+		cmocka_unit_test(operator_actions_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
