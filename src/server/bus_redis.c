@@ -1243,7 +1243,7 @@ static void on_purge_reply(struct redis_loop *rl, redisReply *r, void *arg)
 		log_msg(LOG_WARN, "redis: purge of the shared history: %s", r->str);
 }
 
-void bus_redis_purge(struct bus_redis *b, const char *name)
+bool bus_redis_purge(struct bus_redis *b, const char *name)
 {
 	char low[NAME_MAX_BYTES + 1];
 	size_t i;
@@ -1251,6 +1251,8 @@ void bus_redis_purge(struct bus_redis *b, const char *name)
 	for (i = 0; name[i] != '\0' && i < NAME_MAX_BYTES; i++)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	low[i] = '\0';
-	if (redis_loop_up(b->cmd))
-		redis_loop_command(b->cmd, on_purge_reply, NULL, "EVAL %s 0 %s", purge_lua, low);
+	if (!redis_loop_up(b->cmd))
+		return false;
+	redis_loop_command(b->cmd, on_purge_reply, NULL, "EVAL %s 0 %s", purge_lua, low);
+	return true;
 }

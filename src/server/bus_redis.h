@@ -145,6 +145,6 @@ void bus_redis_oper(struct bus_redis *b, struct bus_oper *op);
 /* Delete name's messages (compared without ASCII case) from every room's stream
  * (tcpchat:hist:*): one script, a SCAN of the keys and a read of each stream (each at
  * most about `history` entries long). Nothing when Redis is down. */
-void bus_redis_purge(struct bus_redis *b, const char *name);
+bool bus_redis_purge(struct bus_redis *b, const char *name);
 
 #endif

@@ -774,9 +774,9 @@ void chat_bus_on_oper(struct chat_bus *cb, chat_bus_oper_fn fn)
 	cb->oper = fn;
 }
 
-void chat_bus_purge(struct chat_bus *cb, const char *name)
+bool chat_bus_purge(struct chat_bus *cb, const char *name)
 {
-	bus_redis_purge(cb->b, name);
+	return bus_redis_purge(cb->b, name);
 }
 
 static const struct chat_claims claims = {

@@ -70,6 +70,6 @@ void chat_bus_oper(struct chat_bus *cb, struct bus_oper *op);
 typedef void (*chat_bus_oper_fn)(struct chat *ch, const struct bus_oper *op);
 void chat_bus_on_oper(struct chat_bus *cb, chat_bus_oper_fn fn);
 /* Delete name's messages from the shared history of every room (bus_redis_purge). */
-void chat_bus_purge(struct chat_bus *cb, const char *name);
+bool chat_bus_purge(struct chat_bus *cb, const char *name);
 
 #endif

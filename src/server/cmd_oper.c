@@ -668,13 +668,13 @@ void cmd_oper_purge(struct chat *ch, struct member *m, const char *arg, size_t l
 		return;
 	}
 	n = chat_purge(ch, name);
-	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history%s", n,
-	    n == 1 ? "" : "s", name, ch->cluster != NULL ? "; every server of the cluster "
-	    "purges its own, and the shared history is purged too." : ".");
-	if (ch->cluster != NULL) {
+	if (ch->cluster != NULL)
 		publish(ch, m->name, BUS_OPER_PURGE, name, NULL, 0, "", 0);
-		chat_bus_purge(ch->cluster, name);
-	}
+	snprintf(msg, sizeof(msg), "Purged %zu message%s of %s from the history%s", n,
+	    n == 1 ? "" : "s", name, ch->cluster == NULL ? "." :
+	    chat_bus_purge(ch->cluster, name) ? "; every server of the cluster purges its "
+	    "own, and the shared history is purged too." : "; every server of the cluster "
+	    "purges its own; Redis is away, so the shared history keeps them.");
 	oper_log(m, msg);
 	member_info(m, msg);
 }
