@@ -706,6 +706,10 @@ static void on_message(void *arg, const char *channel, size_t chlen, const char 
 	(void)chlen;
 	if (r == NULL)
 		return;                 /* unsubscribed meanwhile */
+	if (bus_codec_is_from(p, len, b->id)) {
+		b->stats.own++;         /* ours, back: no need to decode it */
+		return;
+	}
 	if (bus_codec_decode(p, len, &m, err, sizeof(err)) != 0 || !channel_fits(r, &m)) {
 		if (b->stats.bad++ == 0)
 			log_msg(LOG_WARN, "redis: %s: an event that does not decode: %s", channel, err);
