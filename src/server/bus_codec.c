@@ -1,5 +1,6 @@
 /* bus_codec.c: a chat event to and from its JSON on Redis. See bus_codec.h. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,39 +79,131 @@ static int set_str(json_t *o, const char *key, const char *s, size_t n)
 	return v == NULL ? -1 : json_object_set_new(o, key, v);
 }
 
-static void utc(time_t t, char out[32])
+/* Written by hand, byte for byte what jansson's compact dump of the same object gives
+ * (keys in this order; '"', '\\' and control characters escaped, the rest as is): an
+ * object tree and its dump cost more than the rest of a delivery. */
+struct wbuf {
+	char *p;
+	size_t n;
+	bool bad;                /* a string that is not UTF-8 */
+};
+
+static void put(struct wbuf *w, const char *s, size_t n)
 {
-	tstamp_format_utc(t, out);
+	memcpy(w->p + w->n, s, n);
+	w->n += n;
+}
+
+static void put_escape(struct wbuf *w, unsigned char c)
+{
+	static const char named[] = "btn\0fr";   /* \b \t \n . \f \r at c - 8 */
+
+	w->p[w->n++] = '\\';
+	if (c == '"' || c == '\\') {
+		w->p[w->n++] = (char)c;
+	} else if (c >= '\b' && c <= '\r' && c != 0x0b) {
+		w->p[w->n++] = named[c - '\b'];
+	} else {
+		w->n += (size_t)snprintf(w->p + w->n, 6, "u%04X", c);
+	}
+}
+
+/* ,"key":v (or {"key":v when first) */
+static void put_int(struct wbuf *w, const char *key, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	char lead = w->n == 0 ? '{' : ',';
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	w->p[w->n++] = lead;
+	w->p[w->n++] = '"';
+	put(w, key, strlen(key));
+	put(w, "\":", 2);
+	put(w, digits + i, sizeof(digits) - i);
+}
+
+/* "key":"s" (s[0..n) escaped), after a comma unless first. */
+static void put_str(struct wbuf *w, const char *key, const char *s, size_t n)
+{
+	size_t i = 0, run;
+	unsigned cp;
+
+	w->p[w->n++] = ',';
+	w->p[w->n++] = '"';
+	put(w, key, strlen(key));
+	put(w, "\":\"", 3);
+	while (i < n) {
+		for (run = i; run < n && (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
+		    s[run] != '\\' && (unsigned char)s[run] < 0x80; run++)
+			;
+		put(w, s + i, run - i);
+		i = run;
+		if (i == n)
+			break;
+		if ((unsigned char)s[i] >= 0x80) {
+			size_t k = utf8_seq((const unsigned char *)s + i, n - i, &cp);
+
+			w->bad |= k == 0;
+			k = k == 0 ? 1 : k;
+			put(w, s + i, k);
+			i += k;
+		} else {
+			put_escape(w, (unsigned char)s[i++]);
+		}
+	}
+	w->p[w->n++] = '"';
+}
+
+static size_t wire_size(const char *server, const struct event *ev)
+{
+	size_t strings = strlen(server) + strlen(ev->room->name) + ev->namelen +
+	    ev->otherlen + ev->len + (ev->via != NULL ? strlen(ev->via) : 0);
+
+	return 6 * strings + 256;   /* \u00XX: 6 bytes a byte at most, and the keys */
 }
 
 char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev, size_t *len)
 {
-	json_t *o;
-	char when[32], *s = NULL;
-	int bad;
+	struct wbuf w = { 0 };
+	char when[32];
 
 	if (!event_is_room(ev->type) || ev->room == NULL)
 		return NULL;
-	utc(ev->t, when);
-	o = json_object();
-	bad = json_object_set_new(o, "v", json_integer(BUS_CODEC_VERSION));
-	bad |= set_str(o, "server", server, strlen(server));
-	bad |= json_object_set_new(o, "seq", json_integer((json_int_t)seq));
-	bad |= set_str(o, "type", type_names[ev->type], strlen(type_names[ev->type]));
-	bad |= json_object_set_new(o, "time", json_integer((json_int_t)ev->t));
-	bad |= set_str(o, "utc", when, strlen(when));
-	bad |= set_str(o, "room", ev->room->name, strlen(ev->room->name));
-	bad |= set_str(o, "name", ev->name, ev->namelen);
-	bad |= set_str(o, "other", ev->other, ev->otherlen);
-	bad |= set_str(o, "text", ev->text, ev->len);
+	tstamp_format_utc(ev->t, when);
+	w.p = xmalloc(wire_size(server, ev));
+	put_int(&w, "v", BUS_CODEC_VERSION);
+	put_str(&w, "server", server, strlen(server));
+	put_int(&w, "seq", seq);
+	put_str(&w, "type", type_names[ev->type], strlen(type_names[ev->type]));
+	put_int(&w, "time", (unsigned long long)ev->t);
+	put_str(&w, "utc", when, strlen(when));
+	put_str(&w, "room", ev->room->name, strlen(ev->room->name));
+	put_str(&w, "name", ev->name != NULL ? ev->name : "", ev->name != NULL ? ev->namelen : 0);
+	put_str(&w, "other", ev->other != NULL ? ev->other : "",
+	    ev->other != NULL ? ev->otherlen : 0);
+	put_str(&w, "text", ev->text != NULL ? ev->text : "", ev->text != NULL ? ev->len : 0);
 	if (ev->via != NULL)
-		bad |= set_str(o, "via", ev->via, strlen(ev->via));
-	if (!bad)
-		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s != NULL)
-		*len = strlen(s);
-	return s;
+		put_str(&w, "via", ev->via, strlen(ev->via));
+	put(&w, "}", 2);
+	if (w.bad) {
+		free(w.p);
+		return NULL;
+	}
+	*len = w.n - 1;
+	return w.p;
+}
+
+bool bus_codec_is_from(const char *buf, size_t len, const char *server)
+{
+	static const char head[] = "{\"v\":1,\"server\":\"";
+	size_t h = sizeof(head) - 1, n = strlen(server);
+
+	return len > h + n && memcmp(buf, head, h) == 0 && memcmp(buf + h, server, n) == 0 &&
+	    buf[h + n] == '"';
 }
 
 /* --- decoding ------------------------------------------------------------------------ */

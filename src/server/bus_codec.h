@@ -10,6 +10,11 @@
  * Decoding checks everything as if it came from a peer: the version, the server id's
  * characters, the type (room events only), the room and the names by the chat's own
  * rules; text is sanitised again (UTF8_MESSAGE).
+ *
+ * Encoding is on every event's path, so it builds no jansson tree: it writes the bytes
+ * jansson's compact dump of the same object would (a unit test holds it to that).
+ * Decoding is jansson's (a parser is a library's job); a server's own events, which
+ * come back on its subscription, are known by their first bytes and not decoded.
  */
 #ifndef BUS_CODEC_H
 #define BUS_CODEC_H
@@ -48,6 +53,10 @@ const char *bus_type_name(enum event_type type);
 /* Encode ev (a room event; ev->room set) from server id with sequence seq. Returns a
  * malloc'd NUL-terminated string (length in *len), or NULL if ev is not a room event. */
 char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev, size_t *len);
+
+/* Whether buf[0..len) is an event that server encoded (bus_codec_encode puts the
+ * version and the server id first): its own events, known without decoding them. */
+bool bus_codec_is_from(const char *buf, size_t len, const char *server);
 
 /* Decode buf[0..len) into out. 0, or -1 with the reason in err (out is then cleared). */
 int bus_codec_decode(const char *buf, size_t len, struct bus_msg *out, char *err, size_t errsz);

@@ -253,15 +253,30 @@ static void check_seq(struct bus_redis *b, struct broom *r, const char *server, 
 
 /* --- sending ---------------------------------------------------------------------- */
 
+/* One command from its words (no format to parse: this is every event's path). */
+static void send_words(struct bus_redis *b, int argc, const char **argv, size_t payload_len)
+{
+	size_t lens[8];
+
+	for (int i = 0; i < argc - 1; i++)
+		lens[i] = strlen(argv[i]);
+	lens[argc - 1] = payload_len;        /* the payload is always last */
+	redis_loop_commandv(b->cmd, NULL, NULL, argc, argv, lens);
+}
+
 static void send_event(struct bus_redis *b, const char *channel, const char *histkey,
     const char *payload, size_t len)
 {
-	redis_loop_command(b->cmd, NULL, NULL, "PUBLISH %s %b", channel, payload, len);
-	if (histkey != NULL && strncmp(histkey, BUS_TOPIC_PREFIX, strlen(BUS_TOPIC_PREFIX)) == 0)
-		redis_loop_command(b->cmd, NULL, NULL, "SET %s %b", histkey, payload, len);
-	else if (histkey != NULL)
-		redis_loop_command(b->cmd, NULL, NULL, "XADD %s MAXLEN ~ %lld * e %b", histkey,
-		    (long long)b->cfg.history, payload, len);
+	char maxlen[24];
+
+	send_words(b, 3, (const char *[]){ "PUBLISH", channel, payload }, len);
+	if (histkey != NULL && strncmp(histkey, BUS_TOPIC_PREFIX, strlen(BUS_TOPIC_PREFIX)) == 0) {
+		send_words(b, 3, (const char *[]){ "SET", histkey, payload }, len);
+	} else if (histkey != NULL) {
+		snprintf(maxlen, sizeof(maxlen), "%lld", (long long)b->cfg.history);
+		send_words(b, 8, (const char *[]){ "XADD", histkey, "MAXLEN", "~", maxlen, "*",
+		    "e", payload }, len);
+	}
 	b->stats.published++;
 }
 
@@ -805,6 +820,10 @@ static void on_message(void *arg, const char *channel, size_t chlen, const char 
 	}
 	if (r == NULL)
 		return;                 /* unsubscribed meanwhile */
+	if (bus_codec_is_from(p, len, b->id)) {
+		b->stats.own++;         /* ours, back: no need to decode it */
+		return;
+	}
 	if (bus_codec_decode(p, len, &m, err, sizeof(err)) != 0 || !channel_fits(r, &m)) {
 		if (b->stats.bad++ == 0)
 			log_msg(LOG_WARN, "redis: %s: an event that does not decode: %s", channel, err);

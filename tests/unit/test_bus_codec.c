@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "bus_codec.h"
 
@@ -203,6 +204,96 @@ static void too_long_is_refused(void **state)
 	free(json);
 }
 
+/* The encoder writes by hand what jansson's compact dump writes: parsed and dumped
+ * again by jansson, every event is the same bytes. */
+static void the_encoder_writes_what_jansson_dumps(void **state)
+{
+	static const char *const texts[] = {
+		"", "hi", "a\"b\\c/d", "tab\there\nnl\rcr\bbs\ffeed\x01\x1f\x7f",
+		"h\xc3\xa9llo \xf0\x9f\x98\x80 \xe2\x80\xa8",
+	};
+	struct event ev = { .type = EV_MSG, .t = 1764581400, .room = &lobby, .name = "alice",
+	    .namelen = 5 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t len;
+		char *s, *again;
+		json_t *o;
+
+		ev.text = texts[i];
+		ev.len = strlen(texts[i]);
+		ev.via = i % 2 ? "side" : NULL;
+		ev.type = i % 2 ? EV_MOVE_IN : EV_MSG;
+		s = bus_codec_encode("host-1.a:b_c", 9223372036854775807ull - i, &ev, &len);
+		assert_non_null(s);
+		o = json_loadb(s, len, 0, NULL);
+		assert_non_null(o);
+		again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_string_equal(s, again);
+		free(again);
+		json_decref(o);
+		free(s);
+	}
+	ev.text = "bad \xff";
+	ev.len = 5;
+	assert_null(bus_codec_encode("srv", 1, &ev, &(size_t){ 0 }));
+}
+
+/* What other writers may send (spaces, escapes, keys of their own, in any order) is
+ * read as jansson reads it; what servers write is read without it, alike. */
+static void any_json_is_read_alike(void **state)
+{
+	static const char *const same[] = {
+		HEAD "\"type\":\"msg\",\"room\":\"Lobby\",\"name\":\"bob\",\"text\":\"x/y\"}",
+		" { \"text\" : \"x\\/y\" ,\"name\":\"b\\u006fb\",\"room\":\"Lobby\",\t\n"
+		    "\"type\":\"msg\",\"time\":10,\"seq\":1,\"server\":\"s1\",\"v\":1} \r\n",
+		HEAD "\"type\":\"msg\",\"room\":\"Lobby\",\"name\":\"bob\",\"text\":\"x/y\","
+		    "\"utc\":null,\"extra\":[1,{\"a\":2.5}]}",
+	};
+	struct bus_msg m;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		if (bus_codec_decode(same[i], strlen(same[i]), &m, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", same[i], err);
+		assert_string_equal(m.server, "s1");
+		assert_int_equal(m.seq, 1);
+		assert_int_equal(m.ev.t, 10);
+		assert_string_equal(m.name, "bob");
+		assert_string_equal(m.ev.text, "x/y");
+		bus_msg_clear(&m);
+	}
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\",\"name\":\"bob\"}", NULL);
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":01,\"time\":10,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", NULL);
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1.0,\"time\":10,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1e3,\"time\":10,\"type\":\"join\","
+	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\"} x", NULL);
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\",}", NULL);
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\tc\"}", NULL);
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\\x\"}", NULL);
+}
+
+/* A server knows its own events by their first bytes, without decoding them. */
+static void own_events_are_known_by_their_head(void **state)
+{
+	struct event ev = { .type = EV_JOIN, .t = 5, .room = &lobby, .name = "bob",
+	    .namelen = 3 };
+	size_t len;
+	char *s = bus_codec_encode("web1-42", 3, &ev, &len);
+
+	(void)state;
+	assert_true(bus_codec_is_from(s, len, "web1-42"));
+	assert_false(bus_codec_is_from(s, len, "web1-4"));
+	assert_false(bus_codec_is_from(s, len, "web1-421"));
+	assert_false(bus_codec_is_from(s, 10, "web1-42"));
+	free(s);
+}
+
 static void names_of_channels(void **state)
 {
 	char ch[BUS_CHANNEL_MAX];
@@ -321,6 +412,9 @@ int main(void)
 		cmocka_unit_test(names_of_channels),
 		cmocka_unit_test(operator_actions_round_trip),
 		cmocka_unit_test(operator_actions_refused),
+		cmocka_unit_test(the_encoder_writes_what_jansson_dumps),
+		cmocka_unit_test(any_json_is_read_alike),
+		cmocka_unit_test(own_events_are_known_by_their_head),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
