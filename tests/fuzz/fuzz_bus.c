@@ -13,6 +13,9 @@
  * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
  *   sanitised again), and empty unless msg or priv;
  * - encoding the decoded event again and decoding that gives the same event.
+ * The same bytes as an operator action (tcpchat:oper, bus_oper_decode): names kept by
+ * names_check() as they are, text valid UTF-8 without controls, and encoding the action
+ * again then decoding it gives the same action.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -78,11 +81,40 @@ static void check_again(const struct bus_msg *m)
 	free(s);
 }
 
+static void check_oper(const struct bus_oper *op)
+{
+	char out[NAME_MAX_BYTES + 1], err[128], *s;
+	struct bus_oper again;
+	size_t len, tl = strlen(op->text);
+
+	FUZZ_CHECK(names_check(op->by, strlen(op->by), out) == NULL && strcmp(out, op->by) == 0,
+	    "oper: by", op->by, strlen(op->by));
+	FUZZ_CHECK(op->target[0] == '\0' || (names_check(op->target, strlen(op->target), out) ==
+	    NULL && strcmp(out, op->target) == 0), "oper: target", op->target, strlen(op->target));
+	FUZZ_CHECK(utf8_check(op->text, tl) == 0, "oper: text not UTF-8", op->text, tl);
+	for (size_t i = 0; i < tl; i++)
+		FUZZ_CHECK((unsigned char)op->text[i] >= 0x20 && op->text[i] != 0x7f,
+		    "oper: control in text", op->text, tl);
+	s = bus_oper_encode(op, &len);
+	FUZZ_CHECK(s != NULL, "oper: decoded action does not encode", op->by, strlen(op->by));
+	FUZZ_CHECK(bus_oper_decode(s, len, &again, err, sizeof(err)) == 0, "oper: re-decode", s,
+	    len);
+	FUZZ_CHECK(memcmp(&again, op, sizeof(again)) == 0 || (again.kind == op->kind &&
+	    again.secs == op->secs && strcmp(again.server, op->server) == 0 &&
+	    strcmp(again.by, op->by) == 0 && strcmp(again.target, op->target) == 0 &&
+	    strcmp(again.addr, op->addr) == 0 && strcmp(again.text, op->text) == 0),
+	    "oper: round trip changed the action", s, len);
+	free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bus_msg m;
+	struct bus_oper op;
 	char err[160];
 
+	if (bus_oper_decode((const char *)data, size, &op, err, sizeof(err)) == 0)
+		check_oper(&op);
 	if (bus_codec_decode((const char *)data, size, &m, err, sizeof(err)) != 0)
 		return 0;
 	check_fields(&m);
