@@ -190,89 +190,96 @@ static void check_tls_options(const struct serve_options *opt, bool tls_port_giv
 		usage_error("serve", "--tls-key needs --tls-cert", NULL);
 }
 
+static const struct option serve_longopts[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "max-clients", required_argument, NULL, 'm' },
+	{ "history", required_argument, NULL, 'H' },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "log", required_argument, NULL, 'l' },
+	{ "max-line", required_argument, NULL, 'L' },
+	{ "rate-limit", required_argument, NULL, 'r' },
+	{ "name-timeout", required_argument, NULL, 't' },
+	{ "max-queue", required_argument, NULL, 'Q' },
+	{ "announce-max", required_argument, NULL, 'A' },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
+	{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "tls-port", required_argument, NULL, OPT_TLS_PORT },
+	{ "tls-only", no_argument, NULL, OPT_TLS_ONLY },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+	{ "max-per-ip-rate", required_argument, NULL, OPT_MAX_PER_IP_RATE },
+	{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
+	{ "motd", required_argument, NULL, OPT_MOTD },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "redis", required_argument, NULL, OPT_REDIS },
+	{ "reuse-port", no_argument, NULL, OPT_REUSE_PORT },
+	{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
+	{ "irc-tls-port", required_argument, NULL, OPT_IRC_TLS_PORT },
+	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option of serve (c from getopt_long). */
+static void serve_option(int c, struct serve_options *opt, bool *tls_port_given, char **argv)
+{
+	switch (c) {
+	case 'p': opt->port = int_arg("serve", "port", optarg, 0, 65535); break;
+	case 'b': opt->bind = optarg; break;
+	case 'm': opt->max_clients = int_arg("serve", "client limit", optarg, 1, TC_MAX_CLIENTS_LIMIT); break;
+	case 'H': opt->history = int_arg("serve", "history length", optarg, 0, TC_MAX_HISTORY); break;
+	case OPT_REPLAY: opt->replay = int_arg("serve", "replay length", optarg, 0, TC_MAX_HISTORY); break;
+	case 'l': opt->log_path = optarg; break;
+	case 'L': opt->max_line = int_arg("serve", "line limit", optarg, TC_MIN_MAX_LINE, TC_MAX_MAX_LINE); break;
+	case 'r': opt->rate_limit = int_arg("serve", "rate limit", optarg, 0, 1000000); break;
+	case 't': opt->name_timeout = int_arg("serve", "name timeout", optarg, 0, 86400); break;
+	case 'Q': opt->max_queue_kib = int_arg("serve", "queue limit", optarg, 16, 4194304); break;
+	case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
+	case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
+	case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
+	case OPT_TLS: opt->tls = true; break;
+	case OPT_TLS_PORT: opt->tls_port = int_arg("serve", "TLS port", optarg, 0, 65535); *tls_port_given = true; break;
+	case OPT_TLS_ONLY: opt->tls = opt->tls_only = true; break;
+	case OPT_TLS_CERT: opt->tls_cert = optarg; break;
+	case OPT_TLS_KEY: opt->tls_key = optarg; break;
+	case OPT_STATE_DIR: opt->state_dir = optarg; break;
+	case OPT_MAX_PER_IP: opt->max_per_ip = int_arg("serve", "per-address limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
+	case OPT_MAX_PER_IP_RATE: opt->max_per_ip_rate = int_arg("serve", "per-address rate", optarg, 0, 1000000); break;
+	case OPT_OPER_FILE: opt->oper_file = optarg; break;
+	case OPT_MOTD: opt->motd_path = optarg; break;
+	case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
+	case OPT_REDIS: opt->redis = optarg; break;
+	case OPT_REUSE_PORT: opt->reuse_port = true; break;
+	case OPT_IRC_PORT: opt->irc_port = int_arg("serve", "IRC port", optarg, 0, 65535); break;
+	case OPT_IRC_TLS_PORT: opt->irc_tls_port = int_arg("serve", "IRC TLS port", optarg, 0, 65535); break;
+	case OPT_SERVER_NAME: opt->server_name = optarg; break;
+	case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
+	case 'q': opt->verbosity = -1; break;
+	case 'h': fputs(serve_help, stdout); exit(0);
+	case 'V': options_version();
+	case ':': usage_error("serve", "missing argument for option", argv[optind - 1]); break;
+	default: usage_error("serve", "unknown option", argv[optind - 1]); break;
+	}
+}
+
 void options_serve(int argc, char **argv, struct serve_options *opt)
 {
-	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "max-clients", required_argument, NULL, 'm' },
-		{ "history", required_argument, NULL, 'H' },
-		{ "replay", required_argument, NULL, OPT_REPLAY },
-		{ "log", required_argument, NULL, 'l' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "rate-limit", required_argument, NULL, 'r' },
-		{ "name-timeout", required_argument, NULL, 't' },
-		{ "max-queue", required_argument, NULL, 'Q' },
-		{ "announce-max", required_argument, NULL, 'A' },
-		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
-		{ "max-total-queue", required_argument, NULL, OPT_MAX_TOTAL_QUEUE },
-		{ "tls", no_argument, NULL, OPT_TLS },
-		{ "tls-port", required_argument, NULL, OPT_TLS_PORT },
-		{ "tls-only", no_argument, NULL, OPT_TLS_ONLY },
-		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
-		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
-		{ "max-per-ip-rate", required_argument, NULL, OPT_MAX_PER_IP_RATE },
-		{ "oper-file", required_argument, NULL, OPT_OPER_FILE },
-		{ "motd", required_argument, NULL, OPT_MOTD },
-		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-		{ "redis", required_argument, NULL, OPT_REDIS },
-		{ "reuse-port", no_argument, NULL, OPT_REUSE_PORT },
-		{ "irc-port", required_argument, NULL, OPT_IRC_PORT },
-		{ "irc-tls-port", required_argument, NULL, OPT_IRC_TLS_PORT },
-		{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool tls_port_given = false;
 	int c;
 
 	options_serve_defaults(opt);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:A:vqhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': opt->port = int_arg("serve", "port", optarg, 0, 65535); break;
-		case 'b': opt->bind = optarg; break;
-		case 'm': opt->max_clients = int_arg("serve", "client limit", optarg, 1, TC_MAX_CLIENTS_LIMIT); break;
-		case 'H': opt->history = int_arg("serve", "history length", optarg, 0, TC_MAX_HISTORY); break;
-		case OPT_REPLAY: opt->replay = int_arg("serve", "replay length", optarg, 0, TC_MAX_HISTORY); break;
-		case 'l': opt->log_path = optarg; break;
-		case 'L': opt->max_line = int_arg("serve", "line limit", optarg, TC_MIN_MAX_LINE, TC_MAX_MAX_LINE); break;
-		case 'r': opt->rate_limit = int_arg("serve", "rate limit", optarg, 0, 1000000); break;
-		case 't': opt->name_timeout = int_arg("serve", "name timeout", optarg, 0, 86400); break;
-		case 'Q': opt->max_queue_kib = int_arg("serve", "queue limit", optarg, 16, 4194304); break;
-		case 'A': opt->announce_max = int_arg("serve", "announce limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
-		case OPT_STALL_TIMEOUT: opt->stall_timeout = int_arg("serve", "stall timeout", optarg, 0, 86400); break;
-		case OPT_MAX_TOTAL_QUEUE: opt->max_total_queue_mib = int_arg("serve", "total queue limit", optarg, 1, 1048576); break;
-		case OPT_TLS: opt->tls = true; break;
-		case OPT_TLS_PORT: opt->tls_port = int_arg("serve", "TLS port", optarg, 0, 65535); tls_port_given = true; break;
-		case OPT_TLS_ONLY: opt->tls = opt->tls_only = true; break;
-		case OPT_TLS_CERT: opt->tls_cert = optarg; break;
-		case OPT_TLS_KEY: opt->tls_key = optarg; break;
-		case OPT_STATE_DIR: opt->state_dir = optarg; break;
-		case OPT_MAX_PER_IP: opt->max_per_ip = int_arg("serve", "per-address limit", optarg, 0, TC_MAX_CLIENTS_LIMIT); break;
-		case OPT_MAX_PER_IP_RATE: opt->max_per_ip_rate = int_arg("serve", "per-address rate", optarg, 0, 1000000); break;
-		case OPT_OPER_FILE: opt->oper_file = optarg; break;
-		case OPT_MOTD: opt->motd_path = optarg; break;
-		case OPT_PASSWORD_FILE: opt->password_file = optarg; break;
-		case OPT_REDIS: opt->redis = optarg; break;
-		case OPT_REUSE_PORT: opt->reuse_port = true; break;
-		case OPT_IRC_PORT: opt->irc_port = int_arg("serve", "IRC port", optarg, 0, 65535); break;
-		case OPT_IRC_TLS_PORT: opt->irc_tls_port = int_arg("serve", "IRC TLS port", optarg, 0, 65535); break;
-		case OPT_SERVER_NAME: opt->server_name = optarg; break;
-		case 'v': opt->verbosity = opt->verbosity < 0 ? 1 : opt->verbosity + 1; break;
-		case 'q': opt->verbosity = -1; break;
-		case 'h': fputs(serve_help, stdout); exit(0);
-		case 'V': options_version();
-		case ':': usage_error("serve", "missing argument for option", argv[optind - 1]); break;
-		default: usage_error("serve", "unknown option", argv[optind - 1]); break;
-		}
-	}
+	while ((c = getopt_long(argc, argv, ":p:b:m:H:l:L:r:t:Q:A:vqhV", serve_longopts,
+	    NULL)) != -1)
+		serve_option(c, opt, &tls_port_given, argv);
 	if (optind < argc)
 		opt->port = int_arg("serve", "port", argv[optind++], 0, 65535);
 	if (optind < argc)
