@@ -1320,16 +1320,82 @@ static void open_start_windows(struct ctui *t, const struct connect_options *opt
 	free(rooms);
 }
 
-int client_tui_run(const struct connect_options *opt)
+/* The loop (signals) and the link (TLS, the name, the keepalive). */
+static void open_link(struct ctui *t, const struct connect_options *opt)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
+
+	t->loop = loop_new();
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		loop_signal(t->loop, sigs[i], on_signal, t);
+	t->cc = client_conn_new(t->loop, opt->host, opt->port, &tui_conn_ops, t);
+	if (t->tls != NULL)
+		client_conn_set_transport(t->cc, client_tls_transport);
+	if (opt->name != NULL)
+		client_conn_set_name(t->cc, opt->name);
+	client_conn_set_keepalive(t->cc, opt->keepalive * 1000);
+}
+
+static void close_link(struct ctui *t)
+{
+	client_conn_free(t->cc);
+	loop_free(t->loop);
+	if (t->tls != NULL)
+		client_tls_free(t->tls);
+}
+
+/* The windows, the input line and what the loop runs for the screen. */
+static void start_screen(struct ctui *t, const struct connect_options *opt,
+    const struct input_ops *iops)
+{
+	char *hist;
+
+	tui_term_arm(close_screen);
+	open_start_windows(t, opt);
+	tui_set_time_format(opt->time_format);
+	hist = input_history_path();
+	input_start(iops, hist);
+	free(hist);
+	input_set_window(tui_input_window());
+	update_prompt(t);
+	loop_add(t->loop, STDIN_FILENO, POLLIN, on_stdin, t);
+	loop_set_before_sleep(t->loop, before_sleep, t);
+	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
+	warn_locale();
+}
+
+/* After the loop: what is said on the terminal, the rooms saved, everything freed. */
+static int finish_run(struct ctui *t)
+{
+	tui_term_restore();
+	if (t->refused)
+		client_tls_explain(t->tls, stderr);
+	if (t->failed != NULL)
+		fprintf(stderr, "tcpchat: cannot connect to %s: %s\n", client_conn_server(t->cc),
+		    t->failed);
+	free(t->failed);
+	save_rooms(t);
+	client_windows_free(&t->win);
+	free(t->focus);
+	free(t->last_priv);
+	free(t->search);
+	free(t->rooms_path);
+	drop_paste(t);
+	while (t->npend > 0)
+		pend_drop(t, 0);
+	free(t->pend);
+	free(t->seen);
+	close_link(t);
+	return t->status;
+}
+
+int client_tui_run(const struct connect_options *opt)
+{
 	struct client_tls tls;
 	struct ctui t;
 	struct input_ops iops = { .line = on_input, .names = complete_names,
 	    .show = show_matches, .arg = &t };
-	const char *err = NULL;
-	const char *no_colour = getenv("NO_COLOR");
-	char *hist;
+	const char *err = NULL, *no_colour = getenv("NO_COLOR");
 
 	if (!terminal_usable())
 		return -1;      /* the caller says so and runs the plain line mode */
@@ -1346,72 +1412,19 @@ int client_tui_run(const struct connect_options *opt)
 		}
 		t.tls = &tls;
 	}
-	t.loop = loop_new();
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		loop_signal(t.loop, sigs[i], on_signal, &t);
-	t.cc = client_conn_new(t.loop, opt->host, opt->port, &tui_conn_ops, &t);
-	if (t.tls != NULL)
-		client_conn_set_transport(t.cc, client_tls_transport);
-	if (opt->name != NULL)
-		client_conn_set_name(t.cc, opt->name);
-	client_conn_set_keepalive(t.cc, opt->keepalive * 1000);
-
+	open_link(&t, opt);
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
-		client_conn_free(t.cc);
-		loop_free(t.loop);
-		if (t.tls != NULL)
-			client_tls_free(t.tls);
+		close_link(&t);
 		return -1;
 	}
-	tui_term_arm(close_screen);
-
-	open_start_windows(&t, opt);
-	tui_set_time_format(opt->time_format);
-	hist = input_history_path();
-	input_start(&iops, hist);
-	free(hist);
-	input_set_window(tui_input_window());
-	update_prompt(&t);
-	loop_add(t.loop, STDIN_FILENO, POLLIN, on_stdin, &t);
-	loop_set_before_sleep(t.loop, before_sleep, &t);
-
-	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
-	warn_locale();
+	start_screen(&t, opt, &iops);
 	if (client_conn_start(t.cc, &err) != 0) {
-		char buf[512];
-
-		snprintf(buf, sizeof(buf), "Cannot resolve %s: %s", opt->host, err);
 		tui_term_restore();
-		fprintf(stderr, "tcpchat: %s\n", buf);
-		client_conn_free(t.cc);
-		loop_free(t.loop);
-		if (t.tls != NULL)
-			client_tls_free(t.tls);
+		fprintf(stderr, "tcpchat: Cannot resolve %s: %s\n", opt->host, err);
+		close_link(&t);
 		return 1;
 	}
 	loop_run(t.loop);
-	tui_term_restore();
-	if (t.refused)
-		client_tls_explain(t.tls, stderr);
-	if (t.failed != NULL)
-		fprintf(stderr, "tcpchat: cannot connect to %s: %s\n", client_conn_server(t.cc),
-		    t.failed);
-	free(t.failed);
-	if (t.tls != NULL)
-		client_tls_free(t.tls);
-	client_conn_free(t.cc);
-	save_rooms(&t);
-	client_windows_free(&t.win);
-	free(t.focus);
-	free(t.last_priv);
-	free(t.search);
-	free(t.rooms_path);
-	drop_paste(&t);
-	while (t.npend > 0)
-		pend_drop(&t, 0);
-	free(t.pend);
-	free(t.seen);
-	loop_free(t.loop);
-	return t.status;
+	return finish_run(&t);
 }
