@@ -176,6 +176,8 @@ const char *chat_name_taken(const struct chat *ch, const struct member *m,
 
 	if (holder == NULL || holder == m)
 		return NULL;
+	if (holder->remote && ch->claims != NULL && ch->claims->up(ch->cluster))
+		return NULL;            /* the claim in Redis decides */
 	if (strcmp(holder->name, name) != 0 && !names_equal(holder->name, name))
 		snprintf(why, whysz, "Name \"%s\" is already taken (it looks like \"%s\").",
 		    name, holder->name);
@@ -387,10 +389,21 @@ void chat_say_in(struct chat *ch, struct member *m, const char *raw, size_t len,
 	m->room = cur;
 }
 
+/* m takes its name in the table; a member of another server still there under it is
+ * gone (the cluster gave m the name). */
+static void take_name(struct chat *ch, struct member *m)
+{
+	struct member *holder = names_find(ch->names, m->name, m->namelen);
+
+	if (holder != NULL && holder != m && holder->remote && ch->claims != NULL)
+		ch->claims->forget(ch->cluster, holder);
+	names_add(ch->names, m->name, m);
+}
+
 void chat_enter(struct chat *ch, struct member *m, const char *name)
 {
 	member_set_name(m, name);
-	names_add(ch->names, m->name, m);
+	take_name(ch, m);
 	m->state = MEMBER_CHATTING;
 	m->since = m->active = time(NULL);
 	member_entered(m);
@@ -442,7 +455,7 @@ static void rename_apply(struct chat *ch, struct member *m, const char *name)
 	memcpy(old, m->name, sizeof(old));
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
-	names_add(ch->names, m->name, m);
+	take_name(ch, m);
 	ignores_follow(ch, old, m->name);
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", m->conn ? m->conn->peer : "-",
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),

@@ -38,15 +38,21 @@ struct chat_bus_wait;
 /* A claim of a name across the cluster came back (ok: no other server holds it). */
 typedef void (*chat_claim_done)(struct chat *ch, void *arg, bool ok);
 
-/* --redis: how a rename claims its new name across the cluster (chat_bus.c fills it
- * in; the chat knows no more of the cluster than this). claim: NULL when there is
- * nothing to wait for, else done runs later, once. release: a name claimed but not
- * taken after all. cancel: the member waiting is going away, done will not run. */
+/* --redis: how names are claimed across the cluster (chat_bus.c fills it in; the chat
+ * knows no more of the cluster than this). claim: NULL when there is nothing to wait
+ * for, else done runs later, once. release: a name claimed but not taken after all.
+ * cancel: the member waiting is going away, done will not run. up: Redis answers now,
+ * so a name held here only by a member of another server is Redis's to decide (this
+ * server's picture of the others is up to TC_REDIS_REFRESH_MS old: that member may
+ * have left). forget: a name Redis gave this server is still held here by a member of
+ * another server, who is gone: drop it. */
 struct chat_claims {
 	struct chat_bus_wait *(*claim)(struct chat_bus *cb, const char *old, const char *name,
 	    chat_claim_done done, void *arg);
 	void (*release)(struct chat_bus *cb, const char *name);
 	void (*cancel)(struct chat_bus *cb, struct chat_bus_wait *w);
+	bool (*up)(const struct chat_bus *cb);
+	void (*forget)(struct chat_bus *cb, struct member *remote);
 };
 
 struct chat {

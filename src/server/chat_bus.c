@@ -779,8 +779,21 @@ bool chat_bus_purge(struct chat_bus *cb, const char *name)
 	return bus_redis_purge(cb->b, name);
 }
 
+static bool claims_up(const struct chat_bus *cb)
+{
+	return bus_redis_up(cb->b);
+}
+
+/* The member is a ghost (first in struct ghost) whose leave this server missed. */
+static void claims_forget(struct chat_bus *cb, struct member *remote)
+{
+	log_msg(LOG_INFO, "redis: %s has left (its name was given to a user here)",
+	    remote->name);
+	ghost_free(cb, (struct ghost *)(void *)remote);
+}
+
 static const struct chat_claims claims = {
-	chat_bus_claim_name, chat_bus_release, chat_bus_cancel
+	chat_bus_claim_name, chat_bus_release, chat_bus_cancel, claims_up, claims_forget
 };
 
 struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,

@@ -894,6 +894,18 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* --redis, at shutdown: the users still connected leave the chat (their leaves are
+ * published, their names given back) before the server leaves the cluster, so the other
+ * servers free their names now rather than when this server's heartbeat lapses. */
+static void leave_cluster_users(struct server *srv)
+{
+	if (srv->cluster == NULL)
+		return;
+	for (int fd = 0; fd < srv->capconns; fd++)
+		if (srv->conns[fd] != NULL)
+			session_leave(&srv->chat, session_of(srv->conns[fd]));
+}
+
 static void server_free(struct server *srv)
 {
 	while (conn_pending_take(&srv->pending) != NULL)   /* before the conns it links */
@@ -1144,6 +1156,10 @@ int server_main(const struct serve_options *opt)
 	}
 	report_held(&srv);
 	close_listeners(&srv);
+	/* The loop runs once more, for Redis alone: without the pass that flushes clients
+	 * (it stops the loop at once while shutting down). */
+	loop_set_before_sleep(srv.loop, NULL, NULL);
+	leave_cluster_users(&srv);
 	chat_bus_close(srv.cluster, srv.loop);   /* names released, out of the cluster */
 	server_free(&srv);
 	spoof_shutdown();

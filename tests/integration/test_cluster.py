@@ -825,6 +825,48 @@ def test_oper_wall_across_servers():
             c.stop()
 
 
+def test_client_reconnects_to_another_server_keeps_rooms():
+    """A rolling restart behind one port: the full-screen client loses its server and
+    comes back on the other one of the cluster, with its name and both its rooms."""
+    import shutil
+    if shutil.which("tmux") is None:
+        print("tmux not installed: skipped")
+        return
+    from test_client_tui import Tmux
+    r = Redis()
+    port = free_port()
+    s1 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+    s2 = None
+    t = None
+    try:
+        t = Tmux(port, name="alice")            # s1 is the only listener: it gets alice
+        t.wait(r"You are alice, in #lobby")
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"\| 2:#dev \| alice \|")
+        s2 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+        if s1.stop() != 0:                     # SIGTERM: it leaves the cluster cleanly
+            fail("s1 did not stop cleanly: " + s1.stderr())
+        t.wait(r"Disconnected \(")
+        t.wait(r"\| 2:#dev \| alice \| 1 here", timeout=TIMEOUT + 35)
+        t.wait(r"connected\s*$")
+        bob = join(port, "bob")                 # only s2 listens now
+        bob.line("/join dev")
+        bob.expect(r"\[" + TS + r"\]\[bob\]:$")
+        t.wait(r"-- bob came from #lobby$")
+        t.type("back on another server")
+        t.keys("Enter")
+        bob.expect(r"\]\[alice\]:back on another server\n")
+        t.type("/window 1")
+        t.keys("Enter")
+        t.wait(r"\| 1:#lobby \| alice \|")
+        bob.close()
+    finally:
+        if t:
+            t.close()
+        stop_all([s for s in (s1, s2) if s is not None], r)
+
+
 if __name__ == "__main__":
     if REDIS is None:
         print("SKIP: redis-server is not installed (apt-get install redis-server)")
@@ -839,4 +881,5 @@ if __name__ == "__main__":
          test_remote_user_in_several_rooms,
          test_oper_kick_across_servers, test_oper_mute_across_servers,
          test_oper_ban_across_servers, test_oper_purge_across_servers,
-         test_oper_wall_across_servers])
+         test_oper_wall_across_servers,
+         test_client_reconnects_to_another_server_keeps_rooms])
