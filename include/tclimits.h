@@ -126,6 +126,8 @@
 #define TC_CLIENT_PASTE_CONFIRM  5      /* lines in one paste before asking to confirm */
 #define TC_CLIENT_RECONNECT_MIN_MS 500  /* milliseconds, first reconnect delay */
 #define TC_CLIENT_RECONNECT_MAX_MS 30000 /* milliseconds, longest reconnect delay */
+#define TC_CLIENT_RECLAIM_MS     30000  /* milliseconds a reconnect keeps asking for its own name back (a cluster's lease) */
+#define TC_CLIENT_RECLAIM_EVERY_MS 2000 /* milliseconds between those tries */
 #define TC_CLIENT_HANDSHAKE_MS   3000   /* milliseconds to wait for the protocol answer */
 #define TC_CLIENT_INPUT_HISTORY  1000   /* input lines kept in the history file */
 #define TC_MEMBERS_RECORD_MAX    16384  /* bytes of names in one MEMBERS record; more go in MEMBERS+ records */

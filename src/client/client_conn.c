@@ -64,6 +64,7 @@ struct client_conn {
 	bool stalled;
 	uint64_t ka_timer;
 	bool was_up;         /* some connection got as far as a name (else: exit, no retry) */
+	int64_t reclaim_since; /* a reconnect's own name refused since then (0: not) */
 };
 
 #define KA_TICK_MS   250
@@ -369,6 +370,7 @@ static void welcome(struct client_conn *cc, const struct proto_rec *rec)
 	list_add(&cc->rooms, &cc->nrooms, rec->f[1]);
 	cc->backoff_ms = TC_CLIENT_RECONNECT_MIN_MS;
 	cc->was_up = true;
+	cc->reclaim_since = 0;
 	ka_start(cc);
 	set_state(cc, LINK_ONLINE, NULL);
 	if (cc->version >= 2 && cc->nwant > 0)
@@ -377,6 +379,26 @@ static void welcome(struct client_conn *cc, const struct proto_rec *rec)
 		send_join(cc, cc->want_room);
 	set_str(&cc->want_room, NULL);
 	list_free(&cc->want, &cc->nwant);
+}
+
+/* A reconnect's own name refused: in a cluster, the server the client was on may still
+ * hold it (a server that died keeps its names until their lease runs out). Connect
+ * again and ask for it, for TC_CLIENT_RECLAIM_MS, before the user is asked for
+ * another. True when it goes on so. */
+static bool reclaim(struct client_conn *cc)
+{
+	int64_t now = loop_now_ms();
+
+	if (cc->accepted == NULL || cc->name == NULL || strcmp(cc->name, cc->accepted) != 0 ||
+	    !cc->reconnect)
+		return false;
+	if (cc->reclaim_since == 0)
+		cc->reclaim_since = now;
+	if (now - cc->reclaim_since >= TC_CLIENT_RECLAIM_MS)
+		return false;
+	cc->backoff_ms = TC_CLIENT_RECLAIM_EVERY_MS;
+	drop(cc, "your name is still held (the server you were on may have died)");
+	return true;
 }
 
 static void handle_record(struct client_conn *cc, char *line)
@@ -401,6 +423,8 @@ static void handle_record(struct client_conn *cc, char *line)
 		}
 		break;
 	case PROTO_NAMEQ:
+		if (reclaim(cc))
+			return;
 		set_str(&cc->name, NULL);
 		cc->st = LINK_NEED_NAME;
 		break;

@@ -70,6 +70,7 @@ struct ctui {
 	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
+	char said_down[160];  /* the reason of the drop last told (told again when new) */
 	int members_shown;    /* a window whose member list is shown once its MEMBERS+
 	                       * records are in (-1 none) */
 	bool refused;         /* a certificate was refused: say why again on exit */
@@ -604,8 +605,10 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 			client_members_clear(&t->win.w[i].members);
 		snprintf(buf, sizeof(buf), "Disconnected (%s); reconnecting in %llds",
 		    detail ? detail : "?", (long long)(client_conn_retry_in(t->cc) + 999) / 1000);
-		if (!t->offline)
+		if (!t->offline || strncmp(t->said_down, detail ? detail : "?",
+		    sizeof(t->said_down) - 1) != 0)
 			tui_add(TUI_ERROR, NULL, NULL, buf);
+		snprintf(t->said_down, sizeof(t->said_down), "%s", detail ? detail : "?");
 		t->offline = true;
 		if (t->tick == 0)
 			t->tick = loop_timer_add(t->loop, TICK_MS, on_tick, t);

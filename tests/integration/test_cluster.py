@@ -867,6 +867,50 @@ def test_client_reconnects_to_another_server_keeps_rooms():
         stop_all([s for s in (s1, s2) if s is not None], r)
 
 
+def test_client_gets_its_name_back_after_its_server_died():
+    """kill -9 of the client's server: the other server refuses its name while the dead
+    server's lease holds it; the client keeps asking and gets name and rooms back."""
+    import shutil
+    if shutil.which("tmux") is None:
+        print("tmux not installed: skipped")
+        return
+    from test_client_tui import Tmux
+    r = Redis()
+    port = free_port()
+    s1 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+    s2 = None
+    t = None
+    try:
+        t = Tmux(port, name="alice")
+        t.wait(r"You are alice, in #lobby")
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"\| 2:#dev \| alice \|")
+        s2 = node(r, "-p", str(port), "--reuse-port", "-b", "127.0.0.1")
+        s1.proc.kill()
+        s1.proc.wait(TIMEOUT)
+        # Refused while the dead server's lease holds the name, then taken back.
+        t.wait(r"\| 2:#dev \| alice \| 1 here", timeout=TIMEOUT + 40)
+        if re.search(r"Choose another name", t.screen()):
+            fail("the client gave up its name:\n" + t.screen())
+        asked = re.findall(r'name \S+: "alice"', s2.stderr())
+        if len(asked) < 2:
+            fail("the name was not refused first (asked %d times): %s" % (len(asked), s2.stderr()))
+        bob = join(port, "bob")
+        bob.line("/join dev")
+        t.wait(r"-- bob came from #lobby$")
+        t.type("alice again")
+        t.keys("Enter")
+        bob.expect(r"\]\[alice\]:alice again\n")
+        bob.close()
+    finally:
+        if t:
+            t.close()
+        if s1.proc.poll() is None:
+            s1.proc.kill()
+        stop_all([s for s in (s2,) if s is not None], r)
+
+
 if __name__ == "__main__":
     if REDIS is None:
         print("SKIP: redis-server is not installed (apt-get install redis-server)")
@@ -882,4 +926,5 @@ if __name__ == "__main__":
          test_oper_kick_across_servers, test_oper_mute_across_servers,
          test_oper_ban_across_servers, test_oper_purge_across_servers,
          test_oper_wall_across_servers,
-         test_client_reconnects_to_another_server_keeps_rooms])
+         test_client_reconnects_to_another_server_keeps_rooms,
+         test_client_gets_its_name_back_after_its_server_died])
