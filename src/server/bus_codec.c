@@ -1,5 +1,6 @@
 /* bus_codec.c: a chat event to and from its JSON on Redis. See bus_codec.h. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@
 /* A \uXXXX escape is 6 bytes for at most 3 of text: twice the text, plus the rest. */
 #define BUS_CODEC_WIRE_MAX (2 * BUS_CODEC_TEXT_MAX + 4096)
 #define BUS_TIME_MAX ((json_int_t)1 << 40)   /* seconds: far beyond any real clock */
+/* A group number: what an unsigned long and a JSON integer both hold. */
+#define BUS_GROUP_MAX ((unsigned long long)ULONG_MAX > (unsigned long long)INT64_MAX ? \
+    (json_int_t)INT64_MAX : (json_int_t)ULONG_MAX)
 
 static const char *const type_names[] = {
 	[EV_MSG] = "msg", [EV_JOIN] = "join", [EV_LEAVE] = "leave",
@@ -188,6 +192,8 @@ char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev,
 	put_str(&w, "text", ev->text != NULL ? ev->text : "", ev->text != NULL ? ev->len : 0);
 	if (ev->via != NULL)
 		put_str(&w, "via", ev->via, strlen(ev->via));
+	if (ev->group != 0)
+		put_int(&w, "group", ev->group);
 	put(&w, "}", 2);
 	if (w.bad) {
 		free(w.p);
@@ -271,6 +277,19 @@ static const char *get_via(const json_t *o, struct bus_msg *m)
 	return NULL;
 }
 
+/* "group": the sender's number for the events of one action; absent (0) otherwise. */
+static const char *get_group(const json_t *o, struct bus_msg *m)
+{
+	json_int_t v;
+
+	if (json_object_get(o, "group") == NULL)
+		return NULL;
+	if (get_int(o, "group", 1, BUS_GROUP_MAX, &v) != NULL)
+		return "group: not a positive integer";
+	m->ev.group = (unsigned long)v;
+	return NULL;
+}
+
 static const char *get_text(const json_t *o, struct bus_msg *m)
 {
 	size_t n, outsz;
@@ -330,7 +349,8 @@ static const char *get_body(const json_t *o, struct bus_msg *m)
 	} else if (get_str(o, "other", &n) == NULL || n != 0) {
 		return "other: only for rename and priv";
 	}
-	if ((why = get_text(o, m)) != NULL || (why = get_via(o, m)) != NULL)
+	if ((why = get_text(o, m)) != NULL || (why = get_via(o, m)) != NULL ||
+	    (why = get_group(o, m)) != NULL)
 		return why;
 	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV && type != EV_TOPIC)
 		return "text: only for msg, priv and topic";

@@ -637,8 +637,8 @@ static void leave_in(struct bus_redis *b, const char *nm, const char *room)
 	if (room_check_name(room, strlen(room), r.name) != NULL)
 		return;
 	if (b->cfg.deliver != NULL)
-		b->cfg.deliver(b->cfg.arg, r.name, &(struct event){ .type = EV_LEAVE, .t = ev.t,
-		    .name = nm, .namelen = ev.namelen });
+		b->cfg.deliver(b->cfg.arg, b->id, r.name, &(struct event){ .type = EV_LEAVE,
+		    .t = ev.t, .name = nm, .namelen = ev.namelen });
 	publish_event(b, &ev);
 }
 
@@ -836,7 +836,7 @@ static void on_message(void *arg, const char *channel, size_t chlen, const char 
 		check_seq(b, r, m.server, m.seq);
 		b->stats.received++;
 		if (b->cfg.deliver != NULL)
-			b->cfg.deliver(b->cfg.arg, m.room, &m.ev);
+			b->cfg.deliver(b->cfg.arg, m.server, m.room, &m.ev);
 	}
 	bus_msg_clear(&m);
 }

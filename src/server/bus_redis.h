@@ -53,10 +53,11 @@ struct bus_redis_config {
 	int name_lease_ms, server_ttl_ms, refresh_ms;
 	int connect_timeout_ms, command_timeout_ms, backoff_min_ms, backoff_max_ms;
 	size_t queue_max, queue_max_bytes;
-	/* An event another server decided, for this server's members of room (ev->room is
-	 * NULL: look the room up by name; EV_PRIV: deliver to ev->other if local). Also
-	 * the leaves of a dead server's members. */
-	void (*deliver)(void *arg, const char *room, const struct event *ev);
+	/* An event server (its id) decided, for this server's members of room (ev->room
+	 * is NULL: look the room up by name; EV_PRIV: deliver to ev->other if local;
+	 * ev->group is server's number). Also the leaves of a dead server's members
+	 * (server: this one's id, ungrouped). */
+	void (*deliver)(void *arg, const char *server, const char *room, const struct event *ev);
 	/* A name this server held (claimed) was taken by another server during an outage. */
 	void (*name_lost)(void *arg, const char *key);
 	/* The command connection to Redis went down (false) or came back (true). */

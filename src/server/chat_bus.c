@@ -38,6 +38,10 @@ struct chat_bus {
 	int64_t roster_sent_ms;
 	bool told_down;
 	chat_bus_oper_fn oper;      /* applies the other servers' operator actions */
+	/* The last group of events from another server (its id and its number) and the
+	 * chat's number for it: the events of one action come one after another. */
+	char group_server[TC_REDIS_SERVER_ID_MAX + 1];
+	unsigned long group_theirs, group_ours;
 };
 
 struct chat_bus_wait {
@@ -444,12 +448,28 @@ static void topic_from(struct chat_bus *cb, const struct event *e, struct room *
 	chat_topic_told(cb->ch, r, by, e->t, e->text, e->len);
 }
 
-static void on_remote(void *arg, const char *room, const struct event *ev)
+/* The chat's group number for server's group theirs (0: none), so that the dialects
+ * see one action as they do here (event.h). */
+static unsigned long group_of(struct chat_bus *cb, const char *server, unsigned long theirs)
+{
+	if (theirs == 0)
+		return 0;
+	if (theirs != cb->group_theirs || strcmp(server, cb->group_server) != 0) {
+		snprintf(cb->group_server, sizeof(cb->group_server), "%s", server);
+		cb->group_theirs = theirs;
+		cb->group_ours = ++cb->ch->groups;
+	}
+	return cb->group_ours;
+}
+
+static void on_remote(void *arg, const char *server, const char *room,
+    const struct event *ev)
 {
 	struct chat_bus *cb = arg;
 	struct room *r = rooms_find(&cb->ch->rooms, room);
 	struct event e = *ev;
 
+	e.group = group_of(cb, server, ev->group);
 	switch (e.type) {
 	case EV_PRIV:
 		deliver_priv(cb, &e);

@@ -12,7 +12,8 @@
  *   an other) that names_check() keeps as it is; no other for the other types;
  * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
  *   sanitised again), and empty unless msg or priv;
- * - encoding the decoded event again and decoding that gives the same event.
+ * - encoding the decoded event again and decoding that gives the same event (its group
+ *   number too).
  * The same bytes as an operator action (tcpchat:oper, bus_oper_decode): names kept by
  * names_check() as they are, text valid UTF-8 without controls, and encoding the action
  * again then decoding it gives the same action.
@@ -75,7 +76,8 @@ static void check_again(const struct bus_msg *m)
 	FUZZ_CHECK(again.ev.type == m->ev.type && again.seq == m->seq && again.ev.t == m->ev.t &&
 	    strcmp(again.room, m->room) == 0 && strcmp(again.name, m->name) == 0 &&
 	    strcmp(again.other, m->other) == 0 && strcmp(again.server, m->server) == 0 &&
-	    again.ev.len == m->ev.len && memcmp(again.ev.text, m->ev.text, m->ev.len) == 0,
+	    again.ev.len == m->ev.len && memcmp(again.ev.text, m->ev.text, m->ev.len) == 0 &&
+	    again.ev.group == m->ev.group,
 	    "round trip changed the event", s, len);
 	bus_msg_clear(&again);
 	free(s);

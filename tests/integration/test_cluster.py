@@ -909,6 +909,86 @@ def test_client_gets_its_name_back_after_its_server_died():
         if s1.proc.poll() is None:
             s1.proc.kill()
         stop_all([s for s in (s2,) if s is not None], r)
+# --- one action of a remote user in several rooms: one IRC line --------------------
+
+def wait_subscribed(r, channel):
+    """Until Redis has a subscriber on channel."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        r.command("PUBSUB", "NUMSUB", channel)
+        if re.search(r":[1-9]\d*\r\n$", r.last):
+            return
+        if time.monotonic() > deadline:
+            fail("nobody subscribed to %s: %r" % (channel, r.last))
+        time.sleep(0.05)
+
+
+def one_action_cluster(r, servers):
+    """Two IRC servers on r (added to servers): dave on the second, in #lobby and #dev;
+    carol on the first, in both too (dave saw her come into each); erin (nc) on the
+    first, in lobby."""
+    from test_irc import irc_join, irc_server
+    s1 = irc_server("-r", "0", "--redis", r.url)
+    servers.append(s1)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    servers.append(s2)
+    d = irc_join(s2.irc, "dave")
+    d.cmd("JOIN #dev")
+    d.want(r"(@\S+ )?:dave!\S+ JOIN #dev")
+    # What is said in dev before Redis has the second server's subscription is not
+    # live there: wait for it, so that carol's coming into dev is.
+    wait_subscribed(r, "tcpchat:room:dev")
+    e = join(s1.port, "erin")
+    d.want(r"(@\S+ )?:erin!\S+ JOIN #lobby")
+    c = irc_join(s1.irc, "carol")
+    d.want(r"(@\S+ )?:carol!\S+ JOIN #lobby")
+    c.cmd("JOIN #dev")
+    c.want(r"(@\S+ )?:carol!\S+ JOIN #dev")
+    d.want(r"(@\S+ )?:carol!\S+ JOIN #dev")
+    return d, e, c
+
+
+def once_before_marker(d, e, pattern, what):
+    """d gets one line matching pattern; then, once erin (of the same server as the
+    action, so after it on Redis) speaks, no second one before her line."""
+    d.want(pattern)
+    e.line("marker")
+    lines = d.lines_until(r"(@\S+ )?:erin!\S+ PRIVMSG #lobby :?marker")
+    again = [ln for ln in lines if re.fullmatch(pattern, ln)]
+    if again:
+        fail("%s told twice to an IRC viewer of both rooms: %r" % (what, again))
+
+
+def test_remote_quit_in_two_rooms_is_one_quit():
+    """A user of another server in two rooms quits: an IRC viewer of both rooms here gets
+    one QUIT, as on her own server (the events of one action share a group across
+    Redis)."""
+    r = Redis()
+    servers = []
+    try:
+        d, e, c = one_action_cluster(r, servers)
+        c.cmd("QUIT :bye")
+        once_before_marker(d, e, r"(@\S+ )?:carol!\S+ QUIT .*", "carol's QUIT")
+        d.cmd("QUIT")
+        e.close()
+    finally:
+        stop_all(servers, r)
+
+
+def test_remote_rename_in_two_rooms_is_one_nick():
+    """Same for a rename: one NICK."""
+    r = Redis()
+    servers = []
+    try:
+        d, e, c = one_action_cluster(r, servers)
+        c.cmd("NICK carla")
+        c.want(r"(@\S+ )?:carol!\S+ NICK :?carla")
+        once_before_marker(d, e, r"(@\S+ )?:carol!\S+ NICK :?carla", "carol's NICK")
+        c.cmd("QUIT")
+        d.cmd("QUIT")
+        e.close()
+    finally:
+        stop_all(servers, r)
 
 
 if __name__ == "__main__":
@@ -927,4 +1007,6 @@ if __name__ == "__main__":
          test_oper_ban_across_servers, test_oper_purge_across_servers,
          test_oper_wall_across_servers,
          test_client_reconnects_to_another_server_keeps_rooms,
-         test_client_gets_its_name_back_after_its_server_died])
+         test_client_gets_its_name_back_after_its_server_died,
+         test_remote_quit_in_two_rooms_is_one_quit,
+         test_remote_rename_in_two_rooms_is_one_nick])

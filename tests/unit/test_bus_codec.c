@@ -225,6 +225,7 @@ static void the_encoder_writes_what_jansson_dumps(void **state)
 		ev.len = strlen(texts[i]);
 		ev.via = i % 2 ? "side" : NULL;
 		ev.type = i % 2 ? EV_MOVE_IN : EV_MSG;
+		ev.group = i % 3 == 0 ? 0 : i == 1 ? 9223372036854775807ul : 7 * i;
 		s = bus_codec_encode("host-1.a:b_c", 9223372036854775807ull - i, &ev, &len);
 		assert_non_null(s);
 		o = json_loadb(s, len, 0, NULL);
@@ -238,6 +239,46 @@ static void the_encoder_writes_what_jansson_dumps(void **state)
 	ev.text = "bad \xff";
 	ev.len = 5;
 	assert_null(bus_codec_encode("srv", 1, &ev, &(size_t){ 0 }));
+}
+
+/* The events of one action carry the sender's group number; ungrouped ones (and the
+ * events of servers that know no groups) have none. */
+static void groups_cross_when_set(void **state)
+{
+	struct event ev = { .type = EV_LEAVE, .t = 5, .room = &lobby, .name = "bob",
+	    .namelen = 3, .group = 42 };
+	struct bus_msg m;
+	char err[160];
+	size_t len;
+	char *s;
+
+	(void)state;
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.group, 42);
+	bus_msg_clear(&m);
+	ev.group = 0;
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.group, 0);
+	bus_msg_clear(&m);
+	ev = (struct event){ .type = EV_RENAME, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .other = "robert", .otherlen = 6, .group = 3 };
+	s = bus_codec_encode("srv", 4, &ev, &len);
+	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"rename\","
+	    "\"time\":9,\"utc\":\"1970-01-01T00:00:09Z\",\"room\":\"Lobby\","
+	    "\"name\":\"bob\",\"other\":\"robert\",\"text\":\"\",\"group\":3}");
+	free(s);
+	assert_int_equal(bus_codec_decode(HEAD "\"type\":\"leave\",\"room\":\"a\","
+	    "\"name\":\"b\",\"group\":9223372036854775807}",
+	    strlen(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\","
+	    "\"group\":9223372036854775807}"), &m, err, sizeof(err)), 0);
+	assert_true(m.ev.group == 9223372036854775807ul || sizeof(long) < 8);
+	bus_msg_clear(&m);
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":0}", "group");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":-1}", "group");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":\"1\"}",
+	    "group");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":1.5}", "group");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":null}", "group");
 }
 
 /* What other writers may send (spaces, escapes, keys of their own, in any order) is
@@ -413,6 +454,7 @@ int main(void)
 		cmocka_unit_test(operator_actions_round_trip),
 		cmocka_unit_test(operator_actions_refused),
 		cmocka_unit_test(the_encoder_writes_what_jansson_dumps),
+		cmocka_unit_test(groups_cross_when_set),
 		cmocka_unit_test(any_json_is_read_alike),
 		cmocka_unit_test(own_events_are_known_by_their_head),
 	};

@@ -25,10 +25,12 @@ struct node {
 	char histbuf[256];
 };
 
-static void on_deliver(void *arg, const char *room, const struct event *ev)
+static void on_deliver(void *arg, const char *server, const char *room,
+    const struct event *ev)
 {
 	struct node *n = arg;
 
+	assert_true(bus_server_id_ok(server));
 	assert_null(ev->room);
 	snprintf(n->got[n->delivered++ % 16], sizeof(n->got[0]), "%s %s %.*s %.*s %.*s",
 	    bus_type_name(ev->type), room, (int)ev->namelen, ev->name, (int)ev->otherlen,
