@@ -307,7 +307,8 @@ static const char *get_text(const json_t *o, struct bus_msg *m)
 	return NULL;
 }
 
-static const char *get_head(const json_t *o, struct bus_msg *m)
+/* "v" and "server", first in every message (an event or an operator action). */
+static const char *get_origin(const json_t *o, char server[TC_REDIS_SERVER_ID_MAX + 1])
 {
 	json_int_t v;
 	size_t n;
@@ -318,9 +319,17 @@ static const char *get_head(const json_t *o, struct bus_msg *m)
 	s = get_str(o, "server", &n);
 	if (s == NULL || n > TC_REDIS_SERVER_ID_MAX || strlen(s) != n)
 		return "server: not a server id";
-	memcpy(m->server, s, n + 1);
-	if (!bus_server_id_ok(m->server))
-		return "server: not a server id";
+	memcpy(server, s, n + 1);
+	return bus_server_id_ok(server) ? NULL : "server: not a server id";
+}
+
+static const char *get_head(const json_t *o, struct bus_msg *m)
+{
+	json_int_t v;
+	const char *why = get_origin(o, m->server);
+
+	if (why != NULL)
+		return why;
 	if (get_int(o, "seq", 1, INT64_MAX, &v) != NULL)
 		return "seq: not a positive integer";
 	m->seq = (uint64_t)v;
@@ -439,18 +448,11 @@ char *bus_oper_encode(const struct bus_oper *op, size_t *len)
 
 static const char *oper_head(const json_t *o, struct bus_oper *op)
 {
-	json_int_t v;
 	size_t n;
-	const char *s;
+	const char *s, *why = get_origin(o, op->server);
 
-	if (get_int(o, "v", BUS_CODEC_VERSION, BUS_CODEC_VERSION, &v) != NULL)
-		return "v: not version 1";
-	s = get_str(o, "server", &n);
-	if (s == NULL || n > TC_REDIS_SERVER_ID_MAX || strlen(s) != n)
-		return "server: not a server id";
-	memcpy(op->server, s, n + 1);
-	if (!bus_server_id_ok(op->server))
-		return "server: not a server id";
+	if (why != NULL)
+		return why;
 	s = get_str(o, "type", &n);
 	for (op->kind = 0; s != NULL && (size_t)op->kind < OPER_KINDS; op->kind++)
 		if (strcmp(oper_names[op->kind], s) == 0 && strlen(s) == n)
