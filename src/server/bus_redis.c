@@ -1203,8 +1203,9 @@ const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b)
 /* --- operator actions (tcpchat:oper) ------------------------------------------------ */
 
 /* Delete ARGV[1]'s messages (ASCII case folded) from every tcpchat:hist:* stream. */
+/* SCAN then XDEL: Redis 5 and 6 want effects replication for that (7 always has it). */
 static const char purge_lua[] =
-    "local n, cur = 0, '0' "
+    "redis.replicate_commands() local n, cur = 0, '0' "
     "repeat local r = redis.call('SCAN', cur, 'MATCH', 'tcpchat:hist:*', 'COUNT', 100) "
     "cur = r[1] "
     "for _, k in ipairs(r[2]) do "
