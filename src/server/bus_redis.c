@@ -193,6 +193,7 @@ struct bus_redis {
 	struct loop *loop;
 	struct bus_redis_config cfg;
 	char id[TC_REDIS_SERVER_ID_MAX + 1];
+	unsigned long reaped;       /* dead servers' members told gone (their leaves' group) */
 	char members_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
 	char heartbeat_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
 	struct redis_loop *cmd, *sub;
@@ -628,17 +629,22 @@ static void refresh_names(struct bus_redis *b)
 
 /* --- dead servers ------------------------------------------------------------------- */
 
-static void leave_in(struct bus_redis *b, const char *nm, const char *room)
+/* The leaves of one dead member, told in each of its rooms, share a group number, from
+ * a range of their own (the chat's groups count from 1 and never get there). */
+#define REAP_GROUP_BASE (1UL << 40)
+
+static void leave_in(struct bus_redis *b, const char *nm, const char *room,
+    unsigned long group)
 {
 	struct room r = { .name = "" };
 	struct event ev = { .type = EV_LEAVE, .t = time(NULL), .room = &r, .name = nm,
-	    .namelen = strlen(nm) };
+	    .namelen = strlen(nm), .group = group };
 
 	if (room_check_name(room, strlen(room), r.name) != NULL)
 		return;
 	if (b->cfg.deliver != NULL)
 		b->cfg.deliver(b->cfg.arg, b->id, r.name, &(struct event){ .type = EV_LEAVE,
-		    .t = ev.t, .name = nm, .namelen = ev.namelen });
+		    .t = ev.t, .name = nm, .namelen = ev.namelen, .group = group });
 	publish_event(b, &ev);
 }
 
@@ -647,13 +653,15 @@ static void leave_of_dead(struct bus_redis *b, const redisReply *name, const red
 {
 	char nm[NAME_MAX_BYTES + 1], room[ROOM_NAME_MAX_BYTES + 1];
 	const char *p;
+	unsigned long group;
 
 	if (name->type != REDIS_REPLY_STRING || rooms->type != REDIS_REPLY_STRING ||
 	    names_check(name->str, name->len, nm) != NULL)
 		return;
 	p = rooms->str;
+	group = REAP_GROUP_BASE + ++b->reaped;
 	while (room_list_next(&p, room))
-		leave_in(b, nm, room);
+		leave_in(b, nm, room, group);
 }
 
 static void on_reap_reply(struct redis_loop *rl, redisReply *r, void *arg)

@@ -20,6 +20,7 @@
 struct node {
 	struct bus_redis *b;
 	int delivered, ups, downs, lost, claims, hist;
+	unsigned long group;        /* of the last delivery */
 	enum bus_claim claim;
 	char got[16][160];          /* "type room name other text" of each delivery */
 	char histbuf[256];
@@ -32,6 +33,7 @@ static void on_deliver(void *arg, const char *server, const char *room,
 
 	assert_true(bus_server_id_ok(server));
 	assert_null(ev->room);
+	n->group = ev->group;
 	snprintf(n->got[n->delivered++ % 16], sizeof(n->got[0]), "%s %s %.*s %.*s %.*s",
 	    bus_type_name(ev->type), room, (int)ev->namelen, ev->name, (int)ev->otherlen,
 	    ev->other ? ev->other : "", (int)ev->len, ev->text ? ev->text : "");
@@ -343,6 +345,9 @@ static void dead_server(void **state)
 	assert_true(run_until(loop, &b.delivered, 2, 3000));
 	assert_string_equal(a.got[1], "leave lobby carol  ");
 	assert_string_equal(b.got[1], "leave lobby carol  ");
+	/* The reaper's own delivery and the other's from Redis: the leaves of one dead
+	 * member in each of its rooms are one group (one IRC QUIT). */
+	assert_true(a.group != 0 && a.group == b.group);
 	assert_int_equal(bus_redis_stats(a.b)->dead_servers + bus_redis_stats(b.b)->dead_servers, 1);
 	/* and the name is free once its lease ran out */
 	for (int i = 0; i < 30 && a.claim != BUS_CLAIM_OK; i++) {
