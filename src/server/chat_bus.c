@@ -23,6 +23,8 @@ struct ghost {
 	struct member m;            /* first: found by names_find as a member */
 	struct ghost *prev, *next;
 	int64_t touched_ms;         /* last changed (by an event or the roster) */
+	unsigned long roster_gen;   /* the roster answer that listed it last */
+	size_t roster_first, roster_last; /* its entries there (one member's come together) */
 };
 
 struct chat_bus {
@@ -36,6 +38,7 @@ struct chat_bus {
 	struct hist_req *hists;
 	uint64_t roster_timer, roster_req;
 	int64_t roster_sent_ms;
+	unsigned long roster_gen;   /* roster answers handled */
 	bool told_down;
 	chat_bus_oper_fn oper;      /* applies the other servers' operator actions */
 	/* The last group of events from another server (its id and its number) and the
@@ -512,29 +515,49 @@ static void on_remote(void *arg, const char *server, const char *room,
 
 /* --- the roster: every other server's members, for the rooms not subscribed -------- */
 
-/* Is name in the roster (in room, NULL: in any)? */
-static bool in_roster(const struct bus_roster_entry *es, size_t n, const char *name,
-    const char *room)
+/* Where this answer lists each ghost: its first and last entry (a member's rooms come
+ * one after another), so that each ghost is looked at in its own entries only: the
+ * roster is handled in time linear in its size, every TC_REDIS_REFRESH_MS. */
+static void roster_mark(struct chat_bus *cb, const struct bus_roster_entry *es, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (names_equal(es[i].name, name) && (room == NULL || names_equal(es[i].room, room)))
+	cb->roster_gen++;
+	for (size_t i = 0; i < n; i++) {
+		struct ghost *g = ghost_find(cb, es[i].name, strlen(es[i].name));
+
+		if (g == NULL)
+			continue;
+		if (g->roster_gen != cb->roster_gen) {
+			g->roster_gen = cb->roster_gen;
+			g->roster_first = i;
+		}
+		g->roster_last = i;
+	}
+}
+
+/* Does the answer list g in room? */
+static bool in_roster(const struct chat_bus *cb, const struct ghost *g,
+    const struct bus_roster_entry *es, const char *room)
+{
+	if (g->roster_gen != cb->roster_gen)
+		return false;
+	for (size_t i = g->roster_first; i <= g->roster_last; i++)
+		if (names_equal(es[i].name, g->m.name) && names_equal(es[i].room, room))
 			return true;
 	return false;
 }
 
 /* A ghost the roster is newer for: out of the rooms the roster does not list it in (or
  * gone, when not listed at all). */
-static void roster_trim(struct chat_bus *cb, struct ghost *g, const struct bus_roster_entry *es,
-    size_t n)
+static void roster_trim(struct chat_bus *cb, struct ghost *g, const struct bus_roster_entry *es)
 {
 	const struct membership *mb;
 
-	if (!in_roster(es, n, g->m.name, NULL)) {
+	if (g->roster_gen != cb->roster_gen) {
 		ghost_free(cb, g);
 		return;
 	}
 	for (mb = member_rooms(&g->m); mb != NULL; ) {
-		if (in_roster(es, n, g->m.name, mb->room->name)) {
+		if (in_roster(cb, g, es, mb->room->name)) {
 			mb = member_next_room(&g->m, mb);
 			continue;
 		}
@@ -553,10 +576,11 @@ static void on_roster(void *arg, const struct bus_roster_entry *es, size_t n, bo
 	if (!ok)
 		return;
 	/* What changed after the question was asked is newer than the answer. */
+	roster_mark(cb, es, n);
 	for (g = cb->ghosts; g != NULL; g = next) {
 		next = g->next;
 		if (g->touched_ms < cb->roster_sent_ms)
-			roster_trim(cb, g, es, n);
+			roster_trim(cb, g, es);
 	}
 	for (size_t i = 0; i < n; i++) {
 		g = ghost_find(cb, es[i].name, strlen(es[i].name));
