@@ -795,6 +795,27 @@ int client_conn_version(const struct client_conn *cc)
 	return cc->version;
 }
 
+size_t client_rooms_split(const char *list, char ***rooms)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	size_t n = 0;
+
+	*rooms = NULL;
+	for (char *r = strtok_r(copy, ",\n \t", &save); r != NULL; r = strtok_r(NULL, ",\n \t", &save)) {
+		*rooms = xreallocarray(*rooms, n + 1, sizeof(**rooms));
+		(*rooms)[n++] = xstrdup(r);
+	}
+	free(copy);
+	return n;
+}
+
+void client_rooms_free(char **rooms, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rooms[i]);
+	free(rooms);
+}
+
 void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n)
 {
 	list_free(&cc->want, &cc->nwant);

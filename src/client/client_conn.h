@@ -91,6 +91,10 @@ int client_conn_version(const struct client_conn *cc);
 /* The rooms to be in (--join, the remembered set): joined after the next WELCOME
  * (version 1: only the last). A reconnect rejoins the rooms we were in the same way. */
 void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n);
+/* Split a list of rooms ("lobby,dev", or one a line) into *rooms (malloc'd, each too);
+ * returns how many. client_rooms_free gives them back. */
+size_t client_rooms_split(const char *list, char ***rooms);
+void client_rooms_free(char **rooms, size_t n);
 /* Version 2: "/part ROOM" for one of our rooms, not the last. 0, or -1 (not sent). */
 int client_conn_part(struct client_conn *cc, const char *room);
 /* The rooms we are in (before the first WELCOME: the rooms wanted). */

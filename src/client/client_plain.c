@@ -326,6 +326,13 @@ int client_plain_run(const struct connect_options *opt)
 	client_conn_set_reconnect(p.cc, opt->reconnect);
 	if (opt->name != NULL)
 		client_conn_set_name(p.cc, opt->name);
+	if (opt->join != NULL) {
+		char **rooms;
+		size_t n = client_rooms_split(opt->join, &rooms);
+
+		client_conn_set_rooms(p.cc, rooms, n);
+		client_rooms_free(rooms, n);
+	}
 	p.fixed_name = opt->name != NULL;
 	p.need_name = !p.fixed_name;
 	if (!opt->listen)       /* --listen reads nothing: a bot under systemd, cron, nohup */

@@ -1276,17 +1276,6 @@ static void warn_locale(void)
 }
 
 /* Add each room of a comma-separated list (or one a line) to rooms. */
-static void split_rooms(const char *list, char ***rooms, size_t *n)
-{
-	char *copy = xstrdup(list), *save = NULL;
-
-	for (char *r = strtok_r(copy, ",\n \t", &save); r != NULL; r = strtok_r(NULL, ",\n \t", &save)) {
-		*rooms = xreallocarray(*rooms, *n + 1, sizeof(**rooms));
-		(*rooms)[(*n)++] = xstrdup(r);
-	}
-	free(copy);
-}
-
 /* The rooms to be in: --join, else the ones remembered from last time. */
 static size_t start_rooms(struct ctui *t, const struct connect_options *opt, char ***rooms)
 {
@@ -1298,11 +1287,11 @@ static size_t start_rooms(struct ctui *t, const struct connect_options *opt, cha
 	if (statedir_path(path, sizeof(path), NULL, "rooms", err, sizeof(err)) == 0)
 		t->rooms_path = xstrdup(path);
 	if (opt->join != NULL) {
-		split_rooms(opt->join, rooms, &n);
+		n = client_rooms_split(opt->join, rooms);
 	} else if (t->rooms_path != NULL &&
 	    statedir_read_file(t->rooms_path, 65536, &b, err, sizeof(err)) == 0) {
 		buf_putc(&b, '\0');
-		split_rooms(buf_data(&b), rooms, &n);
+		n = client_rooms_split(buf_data(&b), rooms);
 	}
 	buf_free(&b);
 	return n;
@@ -1318,9 +1307,7 @@ static void open_start_windows(struct ctui *t, const struct connect_options *opt
 	for (size_t i = 0; i < n; i++)
 		open_window(t, rooms[i], false);
 	client_conn_set_rooms(t->cc, rooms, n);
-	for (size_t i = 0; i < n; i++)
-		free(rooms[i]);
-	free(rooms);
+	client_rooms_free(rooms, n);
 }
 
 /* The loop (signals) and the link (TLS, the name, the keepalive). */

@@ -294,9 +294,38 @@ def test_degraded_old_style_server():
         srv.close()
 
 
+def test_join_several_rooms_lines_say_their_room():
+    """--join lobby,dev: in both (dialect version 2); lines of the room not current (the
+    last joined) start with [#room]; what is typed goes to the current one."""
+    s = Server()
+    c = None
+    try:
+        c = Plain(s.port, "-n", "bob", "--join", "lobby,dev")
+        c.expect(r"^\*\*\* You are bob, in room lobby$")
+        c.expect(r"^\*\*\* Now in room dev$")
+        amy = join(s.port, "amy")
+        amy.line("in the lobby")
+        c.expect(r"^\[#lobby\] \[" + TS + r"\]\[amy\]:in the lobby$")
+        dan = join(s.port, "dan")
+        dan.line("/join dev")
+        c.expect(r"^dan came from room lobby$")
+        dan.line("in dev")
+        c.expect(r"^\[" + TS + r"\]\[dan\]:in dev$")
+        c.send("hello dev")
+        dan.expect(r"\[" + TS + r"\]\[bob\]:hello dev\n")
+        c.close_stdin()
+        if c.wait() != 0:
+            fail("exit status %r" % c.proc.returncode)
+        c.check_clean()
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+
+
 if __name__ == "__main__":
     run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
          test_refused_name_then_next_line, test_refused_fixed_name_is_final,
          test_many_lines_all_delivered_in_order,
          test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
-         test_degraded_old_style_server])
+         test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room])
