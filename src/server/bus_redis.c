@@ -24,10 +24,16 @@ static const char refresh_lua[] =
     "local v = redis.call('GET', KEYS[1]) "
     "if v == false or v == ARGV[1] then "
     "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
-/* Release a name only if it is ours. */
+/* Claim a name's keys (one or two): all of them, or none if one is held; 1 or 0. */
+static const char claim_lua[] =
+    "for _, k in ipairs(KEYS) do if redis.call('EXISTS', k) == 1 then return 0 end end "
+    "for _, k in ipairs(KEYS) do redis.call('SET', k, ARGV[1], 'PX', ARGV[2]) end "
+    "return 1";
+/* Release a name's keys, each only if it is ours. */
 static const char release_lua[] =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-    "return 0";
+    "local n = 0 for _, k in ipairs(KEYS) do "
+    "if redis.call('GET', k) == ARGV[1] then n = n + redis.call('DEL', k) end end "
+    "return n";
 /* Take out every server whose heartbeat expired: atomic, so exactly one survivor gets
  * each dead server's members: { id, { name, room, ... }, ... }. */
 static const char reap_lua[] =
@@ -543,17 +549,52 @@ static uint64_t req_sent(struct req *q, int rc)
 
 /* --- names ----------------------------------------------------------------------- */
 
-static void name_key(const char *key, char out[KEY_MAX])
+/* The Redis keys of a name key (bus_redis.h): "<case>\t<look>" (either part may be
+ * empty, no tab is "<case>") -> tcpchat:name:<case>, tcpchat:look:<look>. Their count. */
+static int name_keys(const char *key, char out[2][KEY_MAX])
 {
-	snprintf(out, KEY_MAX, "tcpchat:name:%s", key);
+	const char *tab = strchr(key, '\t');
+	int n = 0, caselen = tab != NULL ? (int)(tab - key) : (int)strlen(key);
+
+	if (caselen > 0)
+		snprintf(out[n++], KEY_MAX, "tcpchat:name:%.*s", caselen, key);
+	if (tab != NULL && tab[1] != '\0')
+		snprintf(out[n++], KEY_MAX, "tcpchat:look:%s", tab + 1);
+	return n;
+}
+
+/* EVAL script over the n keys k, then the given ARGV (one or two). */
+static int eval_keys(struct bus_redis *b, redis_loop_reply_cb cb, void *arg,
+    const char *script, int n, char k[2][KEY_MAX], const char *argv2)
+{
+	const char *argv[7] = { "EVAL", script, n == 2 ? "2" : "1", k[0], k[1] };
+	size_t i = (size_t)(3 + n);
+
+	argv[i++] = b->id;
+	if (argv2 != NULL)
+		argv[i++] = argv2;
+	return redis_loop_commandv(b->cmd, cb, arg, (int)i, argv, NULL);
 }
 
 static int send_release(struct bus_redis *b, const char *key, redis_loop_reply_cb cb, void *arg)
 {
-	char k[KEY_MAX];
+	char k[2][KEY_MAX];
+	int n = name_keys(key, k);
 
-	name_key(key, k);
-	return redis_loop_command(b->cmd, cb, arg, "EVAL %s 1 %s %s", release_lua, k, b->id);
+	return n > 0 ? eval_keys(b, cb, arg, release_lua, n, k, NULL) : -1;
+}
+
+/* The Redis keys of a name key held (or not) here: each its own entry in b->names. */
+static void names_held(struct bus_redis *b, const char *key, bool held)
+{
+	char k[2][KEY_MAX];
+	int n = name_keys(key, k);
+
+	for (int i = 0; i < n; i++)
+		if (held)
+			sm_put(&b->names, k[i], "");
+		else
+			sm_del(&b->names, k[i]);
 }
 
 static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
@@ -563,10 +604,10 @@ static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
 	enum bus_claim res = BUS_CLAIM_TAKEN;
 
 	(void)rl;
-	if (r == NULL || (r->type == REDIS_REPLY_STATUS && strcmp(r->str, "OK") == 0)) {
+	if (r == NULL || (r->type == REDIS_REPLY_INTEGER && r->integer == 1)) {
 		res = r == NULL ? BUS_CLAIM_DOWN : BUS_CLAIM_OK;
 		if (!q->cancelled)
-			sm_put(&b->names, q->key, "");
+			names_held(b, q->key, true);
 		else if (r != NULL)
 			send_release(b, q->key, NULL, NULL);
 	}
@@ -577,23 +618,23 @@ static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
 
 uint64_t bus_redis_claim(struct bus_redis *b, const char *key, bus_redis_claim_cb cb, void *arg)
 {
-	char k[KEY_MAX];
+	char k[2][KEY_MAX], lease[16];
+	int n = name_keys(key, k);
 	struct req *q;
 
-	if (!redis_loop_up(b->cmd)) {
-		sm_put(&b->names, key, "");
+	if (!redis_loop_up(b->cmd) || n == 0) {
+		names_held(b, key, true);
 		return 0;
 	}
 	q = req_new(b, REQ_CLAIM, key, arg);
 	q->claim_cb = cb;
-	name_key(key, k);
-	return req_sent(q, redis_loop_command(b->cmd, on_claim_reply, q, "SET %s %s NX PX %d",
-	    k, b->id, b->cfg.name_lease_ms));
+	snprintf(lease, sizeof(lease), "%d", b->cfg.name_lease_ms);
+	return req_sent(q, eval_keys(b, on_claim_reply, q, claim_lua, n, k, lease));
 }
 
 void bus_redis_release(struct bus_redis *b, const char *key)
 {
-	sm_del(&b->names, key);
+	names_held(b, key, false);
 	send_release(b, key, NULL, NULL);
 }
 
@@ -616,14 +657,11 @@ static void on_refresh_reply(struct redis_loop *rl, redisReply *r, void *arg)
 
 static void refresh_names(struct bus_redis *b)
 {
-	char k[KEY_MAX];
-
-	SM_FOREACH(&b->names, e) {
+	SM_FOREACH(&b->names, e) {     /* each key a Redis key (names_held) */
 		struct req *q = req_new(b, REQ_REFRESH, e->key, NULL);
 
-		name_key(e->key, k);
 		req_sent(q, redis_loop_command(b->cmd, on_refresh_reply, q, "EVAL %s 1 %s %s %d",
-		    refresh_lua, k, b->id, b->cfg.name_lease_ms));
+		    refresh_lua, e->key, b->id, b->cfg.name_lease_ms));
 	}
 }
 
@@ -1144,8 +1182,9 @@ void bus_redis_leave(struct bus_redis *b)
 {
 	if (!redis_loop_up(b->cmd))
 		return;
-	SM_FOREACH(&b->names, e)
-		if (send_release(b, e->key, on_leave_reply, b) == 0)
+	SM_FOREACH(&b->names, e)       /* each a Redis key (names_held) */
+		if (redis_loop_command(b->cmd, on_leave_reply, b, "EVAL %s 1 %s %s", release_lua,
+		    e->key, b->id) == 0)
 			b->leaving++;
 	if (redis_loop_command(b->cmd, on_leave_reply, b, "SREM tcpchat:servers %s", b->id) == 0)
 		b->leaving++;

@@ -12,8 +12,11 @@
  *   history    messages are also XADDed to tcpchat:hist:<room> (MAXLEN ~ history);
  *              bus_redis_history reads the newest N. A topic event is SET as
  *              tcpchat:topic:<room> instead (bus_redis_topic reads it).
- *   names      bus_redis_claim: SET tcpchat:name:<key> <server-id> NX PX <lease>,
- *              refreshed every TC_REDIS_REFRESH_MS, deleted on bus_redis_release.
+ *   names      bus_redis_claim: a name key "<case>\t<look>" (names.h: the two keys
+ *              of a name) is tcpchat:name:<case> and tcpchat:look:<look>, both SET
+ *              <server-id> PX <lease> by one script if neither exists (both or
+ *              neither); each refreshed every TC_REDIS_REFRESH_MS, both deleted on
+ *              bus_redis_release (each only if ours).
  *   presence   a heartbeat key tcpchat:server:<id> (PX TC_REDIS_SERVER_TTL_MS), the
  *              set tcpchat:servers, and tcpchat:members:<id> (name -> room, kept from
  *              the events published). A server whose heartbeat expired is taken out
@@ -127,7 +130,8 @@ typedef void (*bus_redis_roster_cb)(void *arg, const struct bus_roster_entry *es
     bool ok);
 uint64_t bus_redis_roster(struct bus_redis *b, bus_redis_roster_cb cb, void *arg);
 
-/* Claim key (the name's folded form) for this server. cb runs later, once, with
+/* Claim key for this server: "<case key>\t<look-alike key>" (either part may be empty:
+ * not claimed; no tab: the case key alone). cb runs later, once, with
  * BUS_CLAIM_OK or BUS_CLAIM_TAKEN (or BUS_CLAIM_DOWN if Redis was lost meanwhile: the
  * name is then held locally and claimed again on reconnect). Returns a request id > 0,
  * or 0 when Redis is down: the name is held locally at once, cb never runs. */

@@ -172,9 +172,9 @@ struct member *chat_find_prefix(struct chat *ch, const char *arg, size_t len, si
 const char *chat_name_taken(const struct chat *ch, const struct member *m,
     const char *name, char *why, size_t whysz)
 {
-	struct member *holder = names_find(ch->names, name, strlen(name));
+	struct member *holder = names_find_other(ch->names, name, strlen(name), m);
 
-	if (holder == NULL || holder == m)
+	if (holder == NULL)
 		return NULL;
 	if (holder->remote && ch->claims != NULL && ch->claims->up(ch->cluster))
 		return NULL;            /* the claim in Redis decides */
@@ -393,10 +393,14 @@ void chat_say_in(struct chat *ch, struct member *m, const char *raw, size_t len,
  * gone (the cluster gave m the name). */
 static void take_name(struct chat *ch, struct member *m)
 {
-	struct member *holder = names_find(ch->names, m->name, m->namelen);
+	struct member *holder;
 
-	if (holder != NULL && holder != m && holder->remote && ch->claims != NULL)
-		ch->claims->forget(ch->cluster, holder);
+	/* Up to one holder per key (names.h). */
+	for (int i = 0; i < 2; i++) {
+		holder = names_find_other(ch->names, m->name, m->namelen, m);
+		if (holder != NULL && holder->remote && ch->claims != NULL)
+			ch->claims->forget(ch->cluster, holder);
+	}
 	names_add(ch->names, m->name, m);
 }
 

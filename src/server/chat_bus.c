@@ -213,49 +213,68 @@ static void room_unused(struct chat_bus *cb, const char *room)
 
 /* --- names ------------------------------------------------------------------------ */
 
-static char *name_key(const char *name)
+/* A name's two keys (names.h: case, look-alike); NULL for a part that cannot be made. */
+static void name_keys(const char *name, char *k[2])
 {
 	size_t n;
 
-	return spoof_skeleton(name, strlen(name), &n);
+	k[0] = spoof_skeleton(name, strlen(name), &n);
+	k[1] = spoof_lookalike(name, strlen(name), &n);
 }
 
-static void release(struct chat_bus *cb, const char *name, size_t len)
+/* name's key for Redis (bus_redis.h): "<case key>\t<look-alike key>", without the parts
+ * equal to the same kind of key of other when other is not NULL (a rename keeps those).
+ * NULL when no part is left. */
+static char *name_key(const char *name, const char *other)
+{
+	char *k[2], *o[2] = { NULL, NULL }, *out = NULL;
+
+	name_keys(name, k);
+	if (other != NULL)
+		name_keys(other, o);
+	for (int i = 0; i < 2; i++)
+		if (k[i] != NULL && o[i] != NULL && strcmp(k[i], o[i]) == 0) {
+			free(k[i]);
+			k[i] = NULL;
+		}
+	if (k[0] != NULL || k[1] != NULL) {
+		size_t len = (k[0] ? strlen(k[0]) : 0) + (k[1] ? strlen(k[1]) : 0) + 2;
+
+		out = xmalloc(len);
+		snprintf(out, len, "%s\t%s", k[0] ? k[0] : "", k[1] ? k[1] : "");
+	}
+	for (int i = 0; i < 2; i++) {
+		free(k[i]);
+		free(o[i]);
+	}
+	return out;
+}
+
+/* Release name's keys, but those it shares with keep (when not NULL). */
+static void release(struct chat_bus *cb, const char *name, size_t len, const char *keep)
 {
 	char nm[NAME_MAX_BYTES + 1], *key;
 
 	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
-	key = name_key(nm);
+	key = name_key(nm, keep);
 	if (key != NULL)
 		bus_redis_release(cb->b, key);
 	free(key);
 }
 
-static bool same_key(const char *a, const char *b)
-{
-	char *ka = name_key(a), *kb = name_key(b);
-	bool same = ka != NULL && kb != NULL && strcmp(ka, kb) == 0;
-
-	free(ka);
-	free(kb);
-	return same;
-}
-
-/* After a rename (its new name claimed before, chat_bus_claim_name): the old one is
- * free, unless the two are one name to Redis. */
+/* After a rename (its new name claimed before, chat_bus_claim_name): the old name's keys
+ * are free, but those the new name shares. */
 static void release_renamed(struct chat_bus *cb, const struct event *ev)
 {
-	char old[NAME_MAX_BYTES + 1], nm[NAME_MAX_BYTES + 1];
+	char nm[NAME_MAX_BYTES + 1];
 
-	snprintf(old, sizeof(old), "%.*s", (int)ev->namelen, ev->name);
 	snprintf(nm, sizeof(nm), "%.*s", (int)ev->otherlen, ev->other);
-	if (!same_key(old, nm))
-		release(cb, old, strlen(old));
+	release(cb, ev->name, ev->namelen, nm);
 }
 
 void chat_bus_release(struct chat_bus *cb, const char *name)
 {
-	release(cb, name, strlen(name));
+	release(cb, name, strlen(name), NULL);
 }
 
 /* --- the events decided here ------------------------------------------------------- */
@@ -273,7 +292,7 @@ static void on_local(void *arg, const struct event *ev)
 		room_used(cb, room);
 		break;
 	case EV_LEAVE:
-		release(cb, ev->name, ev->namelen);
+		release(cb, ev->name, ev->namelen, NULL);
 		room_unused(cb, room);
 		break;
 	case EV_MOVE_OUT:
@@ -741,10 +760,12 @@ static struct chat_bus_wait *wait_new(struct chat_bus *cb, const char *name,
 	return w;
 }
 
-/* Send w's claim; NULL (w freed) when there is nothing to wait for. */
-static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, bus_redis_claim_cb cb)
+/* Send w's claim (of the keys its name does not share with old, when not NULL); NULL
+ * (w freed) when there is nothing to wait for. */
+static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, const char *old,
+    bus_redis_claim_cb cb)
 {
-	char *key = name_key(w->name);
+	char *key = name_key(w->name, old);
 
 	w->id = key != NULL ? bus_redis_claim(w->cb->b, key, cb, w) : 0;
 	free(key);
@@ -758,7 +779,7 @@ static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, bus_redis_claim
 struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
     chat_bus_done done, void *arg)
 {
-	return wait_claim(wait_new(cb, name, done, arg), on_entry_claim);
+	return wait_claim(wait_new(cb, name, done, arg), NULL, on_entry_claim);
 }
 
 static void on_name_claim(void *arg, const char *key, enum bus_claim result)
@@ -770,16 +791,19 @@ static void on_name_claim(void *arg, const char *key, enum bus_claim result)
 struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
     const char *name, chat_bus_done done, void *arg)
 {
-	if (old != NULL && same_key(old, name))
-		return NULL;
-	return wait_claim(wait_new(cb, name, done, arg), on_name_claim);
+	char *key = name_key(name, old);
+
+	free(key);
+	if (key == NULL)
+		return NULL;            /* one name to Redis: nothing to claim */
+	return wait_claim(wait_new(cb, name, done, arg), old, on_name_claim);
 }
 
 void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
 {
 	bus_redis_cancel(cb->b, w->id);
 	if (w->history)
-		release(cb, w->name, strlen(w->name));   /* claimed for a user now gone */
+		release(cb, w->name, strlen(w->name), NULL);   /* claimed for a user now gone */
 	wait_free(w);
 }
 

@@ -1,4 +1,5 @@
 /* names.c: name rules and a case-insensitive hash table of names in use. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +48,23 @@ int names_equal(const char *a, const char *b)
 	return equal_n(a, b, strlen(b));
 }
 
-/* The table's key: the UTS #39 skeleton of the case-folded name (spoof.h), so that a
- * confusable of a name in use ("zеd" with a Cyrillic е next to "zed") is taken; an
- * ASCII-folded copy for bytes that are not UTF-8 (names_check never lets those in). */
-static char *names_key(const char *name, size_t len, size_t *keylen)
-{
-	char *k = spoof_skeleton(name, len, keylen);
+/* A name's two keys (spoof.h): the case key, so "ZED" is "zed" and a confusable of a
+ * name in use ("zеd" with a Cyrillic е next to "zed") is taken, and the look-alike key,
+ * so "AIice" (a capital i) is taken next to "Alice". Each kind has its own table: a key
+ * matches only the same kind of key. Bytes that are not UTF-8 (names_check never lets
+ * those in) get an ASCII-folded copy for both. */
+enum { NAMES_CASE, NAMES_LOOK, NAMES_KINDS };
 
-	if (k != NULL)
-		return k;
-	k = xmalloc(len + 1);
+struct names_keys {
+	char *key[NAMES_KINDS];
+	size_t len[NAMES_KINDS];
+	uint32_t hash[NAMES_KINDS];
+};
+
+static char *names_folded(const char *name, size_t len, size_t *keylen)
+{
+	char *k = xmalloc(len + 1);
+
 	for (size_t i = 0; i < len; i++)
 		k[i] = (char)fold((unsigned char)name[i]);
 	k[len] = '\0';
@@ -69,25 +77,51 @@ static uint32_t hash_n(const char *s, size_t n)
 	return hash_fnv32(HASH_FNV32_INIT, s, n, false);
 }
 
+static void names_keys(const char *name, size_t len, struct names_keys *ks)
+{
+	ks->key[NAMES_CASE] = spoof_skeleton(name, len, &ks->len[NAMES_CASE]);
+	ks->key[NAMES_LOOK] = ks->key[NAMES_CASE] != NULL ?
+	    spoof_lookalike(name, len, &ks->len[NAMES_LOOK]) : NULL;
+	for (int i = 0; i < NAMES_KINDS; i++) {
+		if (ks->key[i] == NULL)
+			ks->key[i] = names_folded(name, len, &ks->len[i]);
+		ks->hash[i] = hash_n(ks->key[i], ks->len[i]);
+	}
+}
+
+static void names_keys_free(struct names_keys *ks)
+{
+	for (int i = 0; i < NAMES_KINDS; i++)
+		free(ks->key[i]);
+}
+
 struct entry {
 	char *key;
 	size_t keylen;
 	uint32_t hash;
 	void *owner;
 	struct entry *next;
+	struct entry *twin;     /* the other key of the same name */
+};
+
+/* One kind of key: a hash table of entries. */
+struct names_table {
+	struct entry **slots;
+	size_t nslots, count;
 };
 
 struct names {
-	struct entry **slots;
-	size_t nslots, count;
+	struct names_table kind[NAMES_KINDS];
 };
 
 struct names *names_new(void)
 {
 	struct names *t = xcalloc(1, sizeof(*t));
 
-	t->nslots = 64;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	for (int i = 0; i < NAMES_KINDS; i++) {
+		t->kind[i].nslots = 64;
+		t->kind[i].slots = xcalloc(t->kind[i].nslots, sizeof(*t->kind[i].slots));
+	}
 	return t;
 }
 
@@ -97,29 +131,35 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-void names_free(struct names *t)
+static void table_free(struct names_table *tb)
 {
-	if (t == NULL)
-		return;
-	for (size_t i = 0; i < t->nslots; i++) {
-		struct entry *e = t->slots[i], *next;
+	for (size_t i = 0; i < tb->nslots; i++) {
+		struct entry *e = tb->slots[i], *next;
 
 		for (; e != NULL; e = next) {
 			next = e->next;
 			entry_free(e);
 		}
 	}
-	free(t->slots);
+	free(tb->slots);
+}
+
+void names_free(struct names *t)
+{
+	if (t == NULL)
+		return;
+	for (int i = 0; i < NAMES_KINDS; i++)
+		table_free(&t->kind[i]);
 	free(t);
 }
 
-static void grow(struct names *t)
+static void grow(struct names_table *tb)
 {
-	size_t nslots = t->nslots * 2;
+	size_t nslots = tb->nslots * 2;
 	struct entry **slots = xcalloc(nslots, sizeof(*slots));
 
-	for (size_t i = 0; i < t->nslots; i++) {
-		struct entry *e = t->slots[i], *next;
+	for (size_t i = 0; i < tb->nslots; i++) {
+		struct entry *e = tb->slots[i], *next;
 
 		for (; e != NULL; e = next) {
 			size_t h = e->hash & (nslots - 1);
@@ -129,72 +169,118 @@ static void grow(struct names *t)
 			slots[h] = e;
 		}
 	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
+	free(tb->slots);
+	tb->slots = slots;
+	tb->nslots = nslots;
 }
 
-/* The link that points at the entry with this key (or at the NULL ending its chain). */
-static struct entry **names_slot(const struct names *t, const char *key, size_t keylen,
-    uint32_t h)
+/* The link that points at the entry with key i of ks (or at the NULL ending its chain). */
+static struct entry **names_slot(const struct names *t, const struct names_keys *ks, int i)
 {
-	struct entry **pp = &t->slots[h & (t->nslots - 1)];
+	const struct names_table *tb = &t->kind[i];
+	struct entry **pp = &tb->slots[ks->hash[i] & (tb->nslots - 1)];
 
 	for (; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->hash == h && (*pp)->keylen == keylen &&
-		    memcmp((*pp)->key, key, keylen) == 0)
+		if ((*pp)->hash == ks->hash[i] && (*pp)->keylen == ks->len[i] &&
+		    memcmp((*pp)->key, ks->key[i], ks->len[i]) == 0)
 			break;
 	return pp;
 }
 
+/* The holder of either key (the case key's first), but except when skip; NULL if none. */
+static void *names_holder(const struct names *t, const char *name, size_t len, bool skip,
+    const void *except)
+{
+	struct names_keys ks;
+	void *owner = NULL;
+
+	names_keys(name, len, &ks);
+	for (int i = 0; i < NAMES_KINDS; i++) {
+		const struct entry *e = *names_slot(t, &ks, i);
+
+		if (e != NULL && (!skip || e->owner != except)) {
+			owner = e->owner;
+			break;
+		}
+	}
+	names_keys_free(&ks);
+	return owner;
+}
+
 void *names_find(const struct names *t, const char *name, size_t len)
 {
-	size_t keylen;
-	char *key = names_key(name, len, &keylen);
-	struct entry *e = *names_slot(t, key, keylen, hash_n(key, keylen));
+	return names_holder(t, name, len, false, NULL);
+}
 
-	free(key);
-	return e != NULL ? e->owner : NULL;
+void *names_find_other(const struct names *t, const char *name, size_t len,
+    const void *except)
+{
+	return names_holder(t, name, len, true, except);
+}
+
+static struct entry *table_put(struct names_table *tb, struct names_keys *ks, int i,
+    void *owner)
+{
+	struct entry *e;
+
+	if (tb->count >= tb->nslots)
+		grow(tb);
+	e = xmalloc(sizeof(*e));
+	*e = (struct entry){ .key = ks->key[i], .keylen = ks->len[i], .hash = ks->hash[i],
+	    .owner = owner, .next = tb->slots[ks->hash[i] & (tb->nslots - 1)] };
+	tb->slots[ks->hash[i] & (tb->nslots - 1)] = e;
+	tb->count++;
+	ks->key[i] = NULL;      /* the entry's now */
+	return e;
 }
 
 int names_add(struct names *t, const char *name, void *owner)
 {
-	size_t keylen;
-	char *key = names_key(name, strlen(name), &keylen);
-	uint32_t h = hash_n(key, keylen);
+	struct names_keys ks;
 	struct entry *e;
 
-	if (*names_slot(t, key, keylen, h) != NULL) {
-		free(key);
-		return -1;
-	}
-	if (t->count >= t->nslots)
-		grow(t);
-	e = xmalloc(sizeof(*e));
-	*e = (struct entry){ .key = key, .keylen = keylen, .hash = h, .owner = owner,
-	    .next = t->slots[h & (t->nslots - 1)] };
-	t->slots[h & (t->nslots - 1)] = e;
-	t->count++;
+	names_keys(name, strlen(name), &ks);
+	for (int i = 0; i < NAMES_KINDS; i++)
+		if (*names_slot(t, &ks, i) != NULL) {
+			names_keys_free(&ks);
+			return -1;
+		}
+	e = table_put(&t->kind[NAMES_CASE], &ks, NAMES_CASE, owner);
+	e->twin = table_put(&t->kind[NAMES_LOOK], &ks, NAMES_LOOK, owner);
+	e->twin->twin = e;
 	return 0;
+}
+
+/* Take e out of its table (kind i) and free it. */
+static void table_unlink(struct names_table *tb, struct entry *e)
+{
+	struct entry **pp = &tb->slots[e->hash & (tb->nslots - 1)];
+
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	entry_free(e);
+	tb->count--;
 }
 
 void names_del(struct names *t, const char *name)
 {
-	size_t keylen;
-	char *key = names_key(name, strlen(name), &keylen);
-	struct entry **pp = names_slot(t, key, keylen, hash_n(key, keylen));
+	struct names_keys ks;
+	struct entry *e = NULL;
+	int i;
 
-	free(key);
-	if (*pp != NULL) {
-		struct entry *e = *pp;
-
-		*pp = e->next;
-		entry_free(e);
-		t->count--;
-	}
+	names_keys(name, strlen(name), &ks);
+	for (i = 0; i < NAMES_KINDS && e == NULL; i++)
+		e = *names_slot(t, &ks, i);
+	names_keys_free(&ks);
+	if (e == NULL)
+		return;
+	i--;                    /* e's kind; its twin is of the other */
+	table_unlink(&t->kind[1 - i], e->twin);
+	table_unlink(&t->kind[i], e);
 }
 
 size_t names_count(const struct names *t)
 {
-	return t->count;
+	return t->kind[NAMES_CASE].count;
 }

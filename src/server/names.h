@@ -1,6 +1,8 @@
 /* names.h: what a valid name is (no invisible characters, no look-alike tricks:
- * spoof_check_name), and a table of names in use keyed by their UTS #39 skeleton
- * (spoof_skeleton): case-insensitive, and a name confusable with one in use is taken. */
+ * spoof_check_name), and a table of names in use keyed by their two keys (spoof.h): the
+ * case key (spoof_skeleton: case-insensitive, and a confusable of a name in use is taken)
+ * and the look-alike key (spoof_lookalike: "AIice", a capital i, is taken next to "Alice").
+ * A name is taken when either of its keys is the same kind of key of a name in use. */
 #ifndef NAMES_H
 #define NAMES_H
 
@@ -20,11 +22,15 @@ int names_equal(const char *a, const char *b);
 struct names;
 struct names *names_new(void);
 void names_free(struct names *t);
-/* Add name (the table keeps its key, not the string). 0, or -1 if it or a confusable
- * name is taken. names_find and names_del look a name up by the same key. */
+/* Add name (the table keeps its two keys, not the string). 0, or -1 if either key is
+ * taken (it, or a confusable name, is in use). names_find returns the holder of either
+ * key (of the case key first), names_find_other the same but never except;
+ * names_del removes both keys of the name its keys find (by the case key first). */
 int names_add(struct names *t, const char *name, void *owner);
 void names_del(struct names *t, const char *name);
 void *names_find(const struct names *t, const char *name, size_t len);
-size_t names_count(const struct names *t);
+void *names_find_other(const struct names *t, const char *name, size_t len,
+    const void *except);
+size_t names_count(const struct names *t); /* names (not keys) */
 
 #endif

@@ -217,7 +217,17 @@ static char *spoof_to_utf8(UChar *u, int32_t n, size_t *outlen)
 	return s;
 }
 
-char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen)
+/* NFKC alone: compatibility forms, case kept. */
+static int32_t spoof_nfkc(const UChar *src, int32_t n, UChar *dst, int32_t cap,
+    UErrorCode *st)
+{
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(st);
+
+	return U_FAILURE(*st) ? 0 : unorm2_normalize(nfkc, src, n, dst, cap, st);
+}
+
+/* fold(skeleton(norm(utf8))) in UTF-8; NULL when utf8 is not valid UTF-8. */
+static char *spoof_key(spoof_xform *norm, const char *utf8, size_t n, size_t *outlen)
 {
 	int32_t len;
 	UChar *u;
@@ -226,12 +236,22 @@ char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen)
 		return NULL;
 	u = spoof_from_utf8(utf8, n, &len);
 	if (u != NULL)
-		u = spoof_apply(spoof_nfkc_cf, u, &len);
+		u = spoof_apply(norm, u, &len);
 	if (u != NULL)
 		u = spoof_apply(spoof_skel, u, &len);
 	if (u != NULL)
 		u = spoof_apply(spoof_fold, u, &len);
 	return u != NULL ? spoof_to_utf8(u, len, outlen) : NULL;
+}
+
+char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen)
+{
+	return spoof_key(spoof_nfkc_cf, utf8, n, outlen);
+}
+
+char *spoof_lookalike(const char *utf8, size_t n, size_t *outlen)
+{
+	return spoof_key(spoof_nfkc, utf8, n, outlen);
 }
 
 /* --- bidi scopes in messages ------------------------------------------------------------ */

@@ -9,11 +9,16 @@
  *  - controls, unassigned code points, private use, line and paragraph separators;
  *  - a combining mark first, or right after a space;
  *  - any White_Space character but U+0020, and U+0020 first, last or twice in a row.
- * Two names are confusable when their keys (spoof_skeleton) are equal: the name table
- * keys names by it, so "zеd" (Cyrillic е) is taken while "zed" is in use, as are "ZED"
- * and "zed", "paypa1" and "paypal". Case is folded (NFKC_Casefold) before the skeleton and after,
- * so the key is case-insensitive; the price is that a capital I becomes an i before
- * the skeleton could map it to l, so "AIice" is a different key from "Alice".
+ * A name has two keys, and the name table (names.h) takes a name when either equals the
+ * same kind of key of a name in use:
+ *  - the case key (spoof_skeleton): the UTS #39 skeleton of NFKC_Casefold(name), folded;
+ *    case-insensitive, so "ZED" and "zed" are one name, as are "zеd" (Cyrillic е),
+ *    "paypa1" and "paypal";
+ *  - the look-alike key (spoof_lookalike): the skeleton of NFKC(name), case kept, then
+ *    folded, so a capital I is an l as it looks in most fonts: "AIice" is "Alice",
+ *    "Ivan" is "lvan".
+ * One key cannot be both: i and I are one letter to the first, I and l to the second,
+ * and one key would make i and l one ("ivan" and "lvan" are two names).
  *
  * Messages (spoof_bidi_fix): explicit bidi controls are kept, so right-to-left writers
  * can use them, but every embedding, override and isolate still open at the end of the
@@ -35,11 +40,14 @@
 
 /* NULL when the name (n bytes of UTF-8) is acceptable, else a one-line reason. */
 const char *spoof_check_name(const char *utf8, size_t n);
-/* The key confusable names share: the case-folded UTS #39 skeleton of the name's
- * NFKC_Casefold form (so fullwidth, ligature and math letters are their plain ones), in
- * UTF-8 (malloc'd, NUL-terminated; its length in *outlen when not NULL).
+/* The case key (above): the case-folded UTS #39 skeleton of the name's NFKC_Casefold
+ * form (so fullwidth, ligature and math letters are their plain ones), in UTF-8
+ * (malloc'd, NUL-terminated; its length in *outlen when not NULL).
  * NULL when utf8 is not valid UTF-8. */
 char *spoof_skeleton(const char *utf8, size_t n, size_t *outlen);
+/* The look-alike key (above): the skeleton of NFKC(name) with its case, then case-folded;
+ * as spoof_skeleton otherwise. */
+char *spoof_lookalike(const char *utf8, size_t n, size_t *outlen);
 /* Close what is open at the end of a message, in place: s holds n bytes in a buffer
  * of cap >= n + SPOOF_BIDI_GROWTH bytes. Returns the new length (no NUL is added).
  * Bytes that are not valid UTF-8 are left as they are. */

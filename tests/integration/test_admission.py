@@ -310,6 +310,44 @@ def test_names_cannot_impersonate():
         assert s.stop() == 0
 
 
+def refusal(port, name):
+    """The line a new nc user giving name is refused with (then asked again)."""
+    c = Client(port)
+    try:
+        c.expect_exact(BANNER)
+        c.line(name)
+        m = c.expect(r"\n?([^\n]*)\n\[ENTER YOUR NAME\]:$")
+        return m.group(1).decode()
+    finally:
+        c.close()
+
+
+def test_capital_i_is_a_lookalike():
+    """A name has a case key and a look-alike key: "AIice" (capital i) is "Alice"."""
+    s = Server()
+    try:
+        alice = join(s.port, "Alice")
+        line = refusal(s.port, "AIice")
+        if line != 'Name "AIice" is already taken (it looks like "Alice").':
+            fail("AIice: %r" % line)
+        ivan = join(s.port, "Ivan")
+        line = refusal(s.port, "ivan")            # case
+        if "taken" not in line:
+            fail("ivan: %r" % line)
+        line = refusal(s.port, "lvan")            # a capital I looks like an l
+        if 'it looks like "Ivan"' not in line:
+            fail("lvan: %r" % line)
+        # i and l are two letters: ivo and lvo are two names
+        ivo = join(s.port, "ivo")
+        lvo = join(s.port, "lvo")
+        lvo.line("hi")
+        alice.expect(r"\[lvo\]:hi\n")
+        ivo.expect(r"\[lvo\]:hi\n")
+        ivan.expect(r"\[lvo\]:hi\n")
+    finally:
+        assert s.stop() == 0
+
+
 # --- messages ---------------------------------------------------------------------------------
 
 def test_bidi_cannot_reorder_the_stamp():
@@ -365,5 +403,6 @@ if __name__ == "__main__":
     run([test_per_ip_limit_ipv4_and_ipv6, test_per_ip_rate, test_warnings_without_v,
          test_default_max_clients, test_bans_at_accept_across_restarts,
          test_http_irc_tls_first_lines, test_nc_piped_lines_still_work,
-         test_names_cannot_impersonate, test_bidi_cannot_reorder_the_stamp,
+         test_names_cannot_impersonate, test_capital_i_is_a_lookalike,
+         test_bidi_cannot_reorder_the_stamp,
          test_blank_runs_collapsed])

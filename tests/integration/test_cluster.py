@@ -244,6 +244,57 @@ def test_name_clash_across_servers():
         stop_all([s1, s2], r)
 
 
+def test_lookalike_clash_across_servers():
+    """A name's look-alike key (tcpchat:look:<key>) is claimed with its case key."""
+    r = Redis()
+    s1, s2 = node(r), node(r)
+    try:
+        a = join(s1.port, "Alice")
+        x = Client(s2.port)
+        x.expect_exact(BANNER)
+        x.line("AIice")                         # a capital i
+        x.expect(r'Name "AIice" is already taken[^\n]*\n\[ENTER YOUR NAME\]:')
+        # Refused by Redis alone: a look-alike key another server holds.
+        r.command("SET", "tcpchat:look:zoe", "other-server", "PX", "60000")
+        x.line("zoe")
+        x.expect(r'Name "zoe" is already taken\.\n\[ENTER YOUR NAME\]:')
+        # i and l are two letters: ivo here and lvo there.
+        ivo = join(s1.port, "ivo")
+        lvo = join(s2.port, "lvo")
+        # "Ivo" looks like lvo, on the other server.
+        ivo.line("/name Ivo")
+        ivo.expect(r'Name "Ivo" is already taken[^\n]*\n')
+        # Once lvo is gone, a rename that keeps the case key claims the look-alike key.
+        lvo.line("/name lvo2")
+        lvo.expect(r"lvo is now known as lvo2\n")
+        for _ in range(100):
+            ivo.line("/name Ivo")
+            m = ivo.expect(r"(ivo is now known as Ivo|already taken[^\n]*)\n")
+            if b"now known" in m.group(0):
+                break
+            time.sleep(0.05)
+        else:
+            fail("Ivo still taken after lvo renamed")
+        settle(ivo, lvo)
+        y = Client(s2.port)
+        y.expect_exact(BANNER)
+        y.line("lvo")                           # looks like Ivo (on s1)
+        y.expect(r'Name "lvo" is already taken[^\n]*\n\[ENTER YOUR NAME\]:')
+        ivo.close()                             # both its keys released
+        settle(lvo)
+        for _ in range(100):
+            y.line("lvo")
+            m = y.expect(r"(\]\[lvo\]:|already taken[^\n]*\n\[ENTER YOUR NAME\]:)$")
+            if b"][lvo]:" in m.group(0):
+                break
+            time.sleep(0.05)
+        else:
+            fail("lvo still taken after Ivo left")
+        a.close()
+    finally:
+        stop_all([s1, s2], r)
+
+
 def name_key_of(r, port, name):
     """The Redis key a name is claimed under (its folded form), seen while it is held."""
     c = join(port, name)
@@ -997,7 +1048,8 @@ if __name__ == "__main__":
         sys.exit(77)
     run([test_nc_transcript_exact_across_servers, test_client_protocol_across_servers,
          test_three_servers, test_shared_history_after_restart,
-         test_name_clash_across_servers, test_rename_clash_across_servers,
+         test_name_clash_across_servers, test_lookalike_clash_across_servers,
+         test_rename_clash_across_servers,
          test_irc_nick_claimed_across_servers,
          test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_slow_reader_does_not_slow_others, test_reuse_port,

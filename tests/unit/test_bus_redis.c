@@ -256,6 +256,41 @@ static const char *raw_cmd(struct redis_loop *rl, struct raw *w, const char *fmt
 	return w->last;
 }
 
+/* A name's two keys (chat_bus.c: "<case>\t<look-alike>"): claimed both or neither, a clash
+ * on either refuses; released both; a rename's claim of one part. */
+static void names_two_keys(void **state)
+{
+	struct node a, b;
+	struct raw w;
+	struct redis_loop *rl;
+
+	(void)state;
+	open_node(&a, "srv-a", 0, 0);
+	open_node(&b, "srv-b", 0, 0);
+	rl = raw_open(&w);
+	claim(&a, "tk-alice\ttk-alice", BUS_CLAIM_OK);     /* "tk-Alice" */
+	claim(&b, "tk-aiice\ttk-alice", BUS_CLAIM_TAKEN);  /* "tk-AIice": look-alike key */
+	assert_string_equal(raw_cmd(rl, &w, "GET %s%s", "tcpchat:name:", "tk-aiice"), "(none)");
+	assert_string_equal(raw_cmd(rl, &w, "GET %s%s", "tcpchat:look:", "tk-alice"), "srv-a");
+	claim(&a, "ivan\tlvan", BUS_CLAIM_OK);               /* "Ivan" */
+	claim(&b, "ivan\tivan", BUS_CLAIM_TAKEN);            /* "ivan": the case key */
+	assert_string_equal(raw_cmd(rl, &w, "GET %s%s", "tcpchat:look:", "ivan"), "(none)");
+	claim(&b, "lvan\tlvan", BUS_CLAIM_TAKEN);            /* "lvan": looks like Ivan */
+	claim(&b, "ivo\tivo", BUS_CLAIM_OK);                 /* i and l: two names */
+	claim(&a, "lvo\tlvo", BUS_CLAIM_OK);
+	bus_redis_release(a.b, "ivan\tlvan");
+	for (int i = 0; i < 300 && strcmp(raw_cmd(rl, &w, "GET %s%s", "tcpchat:look:", "lvan"),
+	    "(none)") != 0; i++)
+		run_until(loop, &subscribed_flag, 1, 10);
+	assert_string_equal(raw_cmd(rl, &w, "GET %s%s", "tcpchat:name:", "ivan"), "(none)");
+	claim(&b, "lvan\tlvan", BUS_CLAIM_OK);
+	claim(&b, "\tivan", BUS_CLAIM_OK);                   /* a part alone */
+	assert_string_equal(raw_cmd(rl, &w, "GET %s%s", "tcpchat:look:", "ivan"), "srv-b");
+	redis_loop_free(rl);
+	bus_redis_free(a.b);
+	bus_redis_free(b.b);
+}
+
 #define EV(seq, room) "{\"v\":1,\"server\":\"tool\",\"seq\":" #seq ",\"type\":\"msg\"," \
 	"\"time\":1,\"room\":\"" room "\",\"name\":\"t\",\"text\":\"x\"}"
 
@@ -552,6 +587,7 @@ int main(void)
 		cmocka_unit_test(delivery_between_servers),
 		cmocka_unit_test(shared_history),
 		cmocka_unit_test(names_across_servers),
+		cmocka_unit_test(names_two_keys),
 		cmocka_unit_test(gaps_and_garbage),
 		cmocka_unit_test(dead_server),
 		cmocka_unit_test(taken_for_dead_while_alive),

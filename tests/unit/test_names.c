@@ -90,12 +90,50 @@ static void confusables(void **state)
 	assert_null(names_check("a b", 3, out));
 }
 
+/* Two keys a name: "AIice" (a capital i) is taken next to "Alice" by the look-alike
+ * key, "Ivan" next to "ivan" by the case key, and "ivan" and "lvan" are two names. */
+static void two_keys(void **state)
+{
+	struct names *t = names_new();
+	int alice, ivan, lvan, ivan2;
+
+	(void)state;
+	assert_int_equal(names_add(t, "Alice", &alice), 0);
+	assert_int_equal(names_add(t, "AIice", NULL), -1);
+	assert_ptr_equal(names_find(t, "AIice", 5), &alice);
+	assert_int_equal(names_add(t, "ivan", &ivan), 0);
+	assert_int_equal(names_add(t, "Ivan", NULL), -1);
+	assert_int_equal(names_add(t, "lvan", &lvan), 0);   /* not a look-alike of ivan */
+	assert_ptr_equal(names_find(t, "ivan", 4), &ivan);
+	assert_ptr_equal(names_find(t, "lvan", 4), &lvan);
+	/* "Ivan" is ivan's by case and lvan's by look: taken by both, found by case first */
+	assert_ptr_equal(names_find(t, "Ivan", 4), &ivan);
+	assert_ptr_equal(names_find_other(t, "Ivan", 4, &ivan), &lvan);
+	assert_ptr_equal(names_find_other(t, "Ivan", 4, &lvan), &ivan);
+	assert_null(names_find_other(t, "ivan", 4, &ivan));
+	assert_int_equal(names_count(t), 3);
+	/* names_del takes both keys of the name it finds (by case key first) */
+	names_del(t, "Ivan");                       /* ivan's keys go, lvan's stay */
+	assert_null(names_find(t, "ivan", 4));
+	assert_ptr_equal(names_find(t, "lvan", 4), &lvan);
+	assert_int_equal(names_add(t, "Ivan", NULL), -1);   /* lvan's look-alike */
+	names_del(t, "lvan");
+	assert_int_equal(names_add(t, "Ivan", &ivan2), 0);
+	assert_int_equal(names_add(t, "lvan", NULL), -1);
+	assert_int_equal(names_add(t, "ivan", NULL), -1);
+	names_del(t, "Ivan");
+	assert_int_equal(names_add(t, "lvan", &lvan), 0);
+	assert_int_equal(names_count(t), 2);
+	names_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules),
 		cmocka_unit_test(table),
 		cmocka_unit_test(confusables),
+		cmocka_unit_test(two_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

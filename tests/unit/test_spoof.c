@@ -114,7 +114,8 @@ static void embedded_nul_is_refused(void **state)
 	assert_non_null(spoof_check_name("ze\0d", 4));
 }
 
-/* Two names and whether they are the same key. */
+/* Two names and whether they clash: their case keys (spoof_skeleton) or their look-alike
+ * keys (spoof_lookalike) are equal, as the name table has it. */
 static const struct {
 	const char *a, *b;
 	int same;
@@ -135,31 +136,61 @@ static const struct {
 	{ "ann marie", "annmarie", 0 },
 	{ "0", "O", 1 },
 	{ "1", "l", 1 },
-	/* Case is folded before the skeleton (so ALICE and alice are one key), which makes
-	 * a capital I an i: "AIice" is not caught as "Alice". See spoof.h. */
-	{ "I", "l", 0 },
+	/* A capital I looks like an l: the look-alike key keeps case for the skeleton. */
+	{ "I", "l", 1 },
+	{ "AIice", "Alice", 1 },           /* a capital i */
+	{ "Ivan", "ivan", 1 },             /* case, on the case key */
+	{ "Ivan", "lvan", 1 },
+	{ "ivan", "lvan", 0 },             /* i and l are not one letter */
+	{ "i", "l", 0 },
+	{ "ALICE", "alice", 1 },
 	{ "\xef\xbd\x9a\xef\xbd\x85\xef\xbd\x84", "zed", 1 }, /* fullwidth zed */
 	{ "\xef\xac\x81sh", "fish", 1 },      /* U+FB01 fi ligature */
 	{ "\xf0\x9d\x90\x9a" "da", "ada", 1 }, /* U+1D41A mathematical bold a */
 	{ "Zo\xc3\xab", "ZOE\xcc\x88", 1 },
 };
 
+typedef char *spoof_key_fn(const char *utf8, size_t n, size_t *outlen);
+
+static int same_key(spoof_key_fn *f, const char *a, const char *b)
+{
+	char *ka = f(a, strlen(a), NULL), *kb = f(b, strlen(b), NULL);
+	int same;
+
+	assert_non_null(ka);
+	assert_non_null(kb);
+	same = strcmp(ka, kb) == 0;
+	free(ka);
+	free(kb);
+	return same;
+}
+
 static void skeleton_table(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(skel_cases) / sizeof(skel_cases[0]); i++) {
-		char *a = spoof_skeleton(skel_cases[i].a, strlen(skel_cases[i].a), NULL);
-		char *b = spoof_skeleton(skel_cases[i].b, strlen(skel_cases[i].b), NULL);
+		const char *a = skel_cases[i].a, *b = skel_cases[i].b;
+		int c = same_key(spoof_skeleton, a, b), l = same_key(spoof_lookalike, a, b);
 
-		assert_non_null(a);
-		assert_non_null(b);
-		if ((strcmp(a, b) == 0) != skel_cases[i].same)
-			fail_msg("case %zu: '%s' -> '%s', '%s' -> '%s', expected %s", i,
-			    skel_cases[i].a, a, skel_cases[i].b, b,
-			    skel_cases[i].same ? "equal" : "different");
-		free(a);
-		free(b);
+		if ((c || l) != skel_cases[i].same)
+			fail_msg("case %zu: '%s', '%s': case keys %s, look-alike keys %s, "
+			    "expected %s", i, a, b, c ? "equal" : "differ", l ? "equal" : "differ",
+			    skel_cases[i].same ? "a clash" : "none");
 	}
+}
+
+/* Which key catches what: case on the case key only, a capital I on the look-alike key only. */
+static void two_keys(void **state)
+{
+	(void)state;
+	assert_true(same_key(spoof_skeleton, "Ivan", "ivan"));
+	assert_false(same_key(spoof_lookalike, "Ivan", "ivan"));
+	assert_true(same_key(spoof_lookalike, "AIice", "Alice"));
+	assert_false(same_key(spoof_skeleton, "AIice", "Alice"));
+	assert_true(same_key(spoof_lookalike, "ZED", "zed"));      /* no I: folded after */
+	assert_true(same_key(spoof_lookalike, "z\xd0\xb5" "d", "zed"));
+	assert_true(same_key(spoof_lookalike, "\xef\xbc\xa9van", "lvan")); /* fullwidth I */
+	assert_null(spoof_lookalike("z\xff", 2, NULL));
 }
 
 static void skeleton_length_and_invalid(void **state)
@@ -188,16 +219,22 @@ static void skeleton_cost(void **state)
 	double ns;
 
 	(void)state;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < rounds; i++) {
-		const char *n = names[i % 7];
+	for (int k = 0; k < 2; k++) {
+		spoof_key_fn *f = k == 0 ? spoof_skeleton : spoof_lookalike;
 
-		free(spoof_skeleton(n, strlen(n), NULL));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (int i = 0; i < rounds; i++) {
+			const char *n = names[i % 7];
+
+			free(f(n, strlen(n), NULL));
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+		    (double)(t1.tv_nsec - t0.tv_nsec)) / rounds;
+		print_message("%s: %.0f ns per name (this build)\n",
+		    k == 0 ? "spoof_skeleton" : "spoof_lookalike", ns);
+		assert_true(ns < 1e6); /* far less than a millisecond, even under ASan */
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / rounds;
-	print_message("spoof_skeleton: %.0f ns per name (this build)\n", ns);
-	assert_true(ns < 1e6); /* far less than a millisecond, even under ASan */
 }
 
 /* A message, what spoof_bidi_fix makes of it. */
@@ -273,6 +310,7 @@ int main(void)
 		cmocka_unit_test(names_table),
 		cmocka_unit_test(embedded_nul_is_refused),
 		cmocka_unit_test(skeleton_table),
+		cmocka_unit_test(two_keys),
 		cmocka_unit_test(skeleton_length_and_invalid),
 		cmocka_unit_test(skeleton_cost),
 		cmocka_unit_test(bidi_table),
