@@ -96,12 +96,12 @@ static void names_keys_free(struct names_keys *ks)
 }
 
 struct entry {
-	char *key;
-	size_t keylen;
-	uint32_t hash;
-	void *owner;
 	struct entry *next;
 	struct entry *twin;     /* the other key of the same name */
+	void *owner;
+	uint32_t hash;
+	uint32_t keylen;        /* keys are short: names are at most NAME_MAX_BYTES */
+	char key[];             /* one allocation an entry */
 };
 
 /* One kind of key: a hash table of entries. */
@@ -127,7 +127,6 @@ struct names *names_new(void)
 
 static void entry_free(struct entry *e)
 {
-	free(e->key);
 	free(e);
 }
 
@@ -225,12 +224,12 @@ static struct entry *table_put(struct names_table *tb, struct names_keys *ks, in
 
 	if (tb->count >= tb->nslots)
 		grow(tb);
-	e = xmalloc(sizeof(*e));
-	*e = (struct entry){ .key = ks->key[i], .keylen = ks->len[i], .hash = ks->hash[i],
+	e = xmalloc(sizeof(*e) + ks->len[i] + 1);
+	*e = (struct entry){ .keylen = (uint32_t)ks->len[i], .hash = ks->hash[i],
 	    .owner = owner, .next = tb->slots[ks->hash[i] & (tb->nslots - 1)] };
+	memcpy(e->key, ks->key[i], ks->len[i] + 1);
 	tb->slots[ks->hash[i] & (tb->nslots - 1)] = e;
 	tb->count++;
-	ks->key[i] = NULL;      /* the entry's now */
 	return e;
 }
 
@@ -248,6 +247,7 @@ int names_add(struct names *t, const char *name, void *owner)
 	e = table_put(&t->kind[NAMES_CASE], &ks, NAMES_CASE, owner);
 	e->twin = table_put(&t->kind[NAMES_LOOK], &ks, NAMES_LOOK, owner);
 	e->twin->twin = e;
+	names_keys_free(&ks);
 	return 0;
 }
 
