@@ -3,6 +3,7 @@
 Each test starts its own redis-server on a free port (no persistence) and stops it.
 Skipped (exit 77) when redis-server is not installed.
 """
+import contextlib
 import os
 import re
 import shutil
@@ -85,6 +86,19 @@ def node(r, *args):
     return Server("-v", "-r", "0", "--redis", r.url, *args)
 
 
+@contextlib.contextmanager
+def cluster(n, *args):
+    """A redis-server and n servers on it (node()); all stopped by PID on the way out."""
+    r = Redis()
+    servers = []
+    try:
+        for _ in range(n):
+            servers.append(node(r, *args))
+        yield r, servers
+    finally:
+        stop_all(servers, r)
+
+
 def settle(*clients, quiet=0.2):
     """Read until every client has been quiet for `quiet` seconds; what came is kept
     in each client's .log."""
@@ -135,12 +149,8 @@ def test_nc_transcript_exact_across_servers():
         want = script(one.port, one.port)
     finally:
         assert one.stop() == 0
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         got = script(s1.port, s2.port)
-    finally:
-        stop_all([s1, s2], r)
     if "psst" not in want[1] or "robert" not in want[0] or "in side" not in want[0]:
         fail("the one-server transcript is incomplete: %r" % want)
     for who, w, g in zip(("alice", "bob"), want, got):
@@ -150,9 +160,7 @@ def test_nc_transcript_exact_across_servers():
 
 
 def test_client_protocol_across_servers():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "alice")
         p = proto_join(s2.port, "pat")
         joined(a, "pat")
@@ -164,8 +172,6 @@ def test_client_protocol_across_servers():
         p.expect(r"PRIV\t[^\n]*alice[^\n]*secret\n")
         p.close()
         left(a, "pat")
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_three_servers():
@@ -192,9 +198,7 @@ def test_three_servers():
 # --- history, names --------------------------------------------------------------
 
 def test_shared_history_after_restart():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "alice")
         for i in range(3):
             a.line("old %d" % i)
@@ -214,14 +218,10 @@ def test_shared_history_after_restart():
             fail("history not replayed from Redis after a restart: %r" % replays[0])
         if replays[0] != replays[1]:
             fail("the two servers replay different histories: %r" % replays)
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_name_clash_across_servers():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "alice")
         x = Client(s2.port)
         x.expect_exact(BANNER)
@@ -240,15 +240,11 @@ def test_name_clash_across_servers():
         if sorted(got) != [False, True]:
             fail("a simultaneous name claim was given to %d users" % got.count(True))
         a.close()
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_lookalike_clash_across_servers():
     """A name's look-alike key (tcpchat:look:<key>) is claimed with its case key."""
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "Alice")
         x = Client(s2.port)
         x.expect_exact(BANNER)
@@ -291,8 +287,6 @@ def test_lookalike_clash_across_servers():
         else:
             fail("lvo still taken after Ivo left")
         a.close()
-    finally:
-        stop_all([s1, s2], r)
 
 
 def name_key_of(r, port, name):
@@ -309,9 +303,7 @@ def name_key_of(r, port, name):
 
 
 def test_rename_clash_across_servers():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         # A name held by another server that this one does not know of: refused.
         key = name_key_of(r, s1.port, "dave")
         r.command("SET", key, "other-server", "PX", "60000")
@@ -340,8 +332,6 @@ def test_rename_clash_across_servers():
         c.close()
         a.close()
         b.close()
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_irc_nick_claimed_across_servers():
@@ -437,9 +427,7 @@ def test_topic_across_servers():
 
 
 def test_whois_across_servers():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "alice")
         b = join(s2.port, "bob")
         settle(a, b)
@@ -456,8 +444,6 @@ def test_whois_across_servers():
         a.expect(r"No such user: nobody\n")
         a.close()
         b.close()
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_kill9_server():
@@ -493,9 +479,7 @@ def test_kill9_server():
 
 
 def test_redis_killed_and_restarted():
-    r = Redis()
-    s1, s2 = node(r), node(r)
-    try:
+    with cluster(2) as (r, (s1, s2)):
         a = join(s1.port, "alice")
         b = join(s2.port, "bob")
         joined(a, "bob")
@@ -523,8 +507,6 @@ def test_redis_killed_and_restarted():
         for s in (s1, s2):
             if s.stderr().count("redis: lost") != 1:
                 fail("the outage was not logged once: %r" % s.stderr())
-    finally:
-        stop_all([s1, s2], r)
 
 
 def test_slow_reader_does_not_slow_others():
