@@ -273,6 +273,16 @@ static int sent(struct redis_loop *rl, struct pending *p, int rc)
 	return -1;
 }
 
+/* Whether a command may be sent now: up, and the context is neither being freed nor
+ * disconnecting. While hiredis tears a context down it calls every pending callback
+ * with a NULL reply; a callback that sends a command then must be refused, not handed
+ * a context that is gone (issue 21, item 1). */
+static bool usable(const struct redis_loop *rl)
+{
+	return rl->up && rl->ac != NULL &&
+	    (rl->ac->c.flags & (REDIS_DISCONNECTING | REDIS_FREEING)) == 0;
+}
+
 int redis_loop_command(struct redis_loop *rl, redis_loop_reply_cb cb, void *arg,
     const char *fmt, ...)
 {
@@ -280,7 +290,7 @@ int redis_loop_command(struct redis_loop *rl, redis_loop_reply_cb cb, void *arg,
 	va_list ap;
 	int rc;
 
-	if (!rl->up || rl->subscriber)
+	if (!usable(rl) || rl->subscriber)
 		return -1;
 	p = new_pending(rl, cb, arg);
 	va_start(ap, fmt);
@@ -294,7 +304,7 @@ int redis_loop_commandv(struct redis_loop *rl, redis_loop_reply_cb cb, void *arg
 {
 	struct pending *p;
 
-	if (!rl->up || rl->subscriber)
+	if (!usable(rl) || rl->subscriber)
 		return -1;
 	p = new_pending(rl, cb, arg);
 	return sent(rl, p, redisAsyncCommandArgv(rl->ac, on_reply, p, argc, argv, argvlen));
@@ -325,7 +335,7 @@ static void on_sub_reply(redisAsyncContext *ac, void *r, void *priv)
 
 static int sub_command(struct redis_loop *rl, const char *verb, const char *channel)
 {
-	if (!rl->up)
+	if (!usable(rl))
 		return -1;
 	rl->subscriber = true;
 	return redisAsyncCommand(rl->ac, on_sub_reply, rl, "%s %s", verb, channel) == REDIS_OK
@@ -542,7 +552,7 @@ void redis_loop_free(struct redis_loop *rl)
 
 bool redis_loop_up(const struct redis_loop *rl)
 {
-	return rl->up;
+	return usable(rl);
 }
 
 unsigned long redis_loop_connects(const struct redis_loop *rl)

@@ -206,6 +206,8 @@ struct bus_redis {
 	struct broom *rooms;
 	struct broom priv;
 	struct strmap names;     /* keys held: claimed (or held during an outage) */
+	struct strmap unanswered;   /* name keys whose claim got no answer: it may have
+	                             * run in Redis all the same; released on reconnect */
 	struct strmap members;   /* local member name -> room */
 	struct req *reqs;
 	uint64_t next_req;
@@ -597,6 +599,10 @@ static void names_held(struct bus_redis *b, const char *key, bool held)
 			sm_del(&b->names, k[i]);
 }
 
+/* Only an integer 1 grants a claim. No answer (the link was lost or timed out before
+ * it came: NULL) or an error answer grants nothing and holds nothing: the caller
+ * refuses the name for now (BUS_CLAIM_DOWN); asked again while Redis is away, the name
+ * is held locally (bus_redis_claim), and a clash is resolved when Redis is back. */
 static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
 {
 	struct req *q = arg;
@@ -604,11 +610,18 @@ static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
 	enum bus_claim res = BUS_CLAIM_TAKEN;
 
 	(void)rl;
-	if (r == NULL || (r->type == REDIS_REPLY_INTEGER && r->integer == 1)) {
-		res = r == NULL ? BUS_CLAIM_DOWN : BUS_CLAIM_OK;
+	if (r == NULL)
+		sm_put(&b->unanswered, q->key, "");
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		if (r != NULL)
+			log_msg(LOG_WARN, "redis: a name claim failed: %s",
+			    r->type == REDIS_REPLY_ERROR ? r->str : "an unexpected answer");
+		res = BUS_CLAIM_DOWN;
+	} else if (r->integer == 1) {
+		res = BUS_CLAIM_OK;
 		if (!q->cancelled)
 			names_held(b, q->key, true);
-		else if (r != NULL)
+		else
 			send_release(b, q->key, NULL, NULL);
 	}
 	if (!q->cancelled && !b->freeing && q->claim_cb != NULL)
@@ -784,12 +797,31 @@ static void on_refresh(struct loop *loop, void *arg)
 	redis_loop_command(b->cmd, on_reap_reply, b, "EVAL %s 0 %s", reap_lua, b->id);
 }
 
+/* Claims that got no answer may have run in Redis when it came back from a stall:
+ * each key not held here since is released (only where Redis says it is ours), before
+ * any new claim is sent on the same connection. */
+static void release_unanswered(struct bus_redis *b)
+{
+	SM_FOREACH(&b->unanswered, e) {
+		char k[2][KEY_MAX];
+		int n = name_keys(e->key, k);
+		bool held = false;
+
+		for (int i = 0; i < n; i++)
+			held = held || sm_where(&b->names, k[i]) != NULL;
+		if (!held)
+			send_release(b, e->key, NULL, NULL);
+	}
+	sm_free(&b->unanswered);
+}
+
 /* Redis is back (or there for the first time): say who we are and who is here,
  * claim the names again, send what was queued. */
 static void cmd_up(void *arg)
 {
 	struct bus_redis *b = arg;
 
+	release_unanswered(b);
 	redis_loop_command(b->cmd, NULL, NULL, "SADD tcpchat:servers %s", b->id);
 	heartbeat(b);
 	write_members(b);
@@ -1224,6 +1256,7 @@ void bus_redis_free(struct bus_redis *b)
 	}
 	sm_free(&b->names);
 	sm_free(&b->members);
+	sm_free(&b->unanswered);
 	free(b);
 }
 

@@ -132,8 +132,9 @@ uint64_t bus_redis_roster(struct bus_redis *b, bus_redis_roster_cb cb, void *arg
 
 /* Claim key for this server: "<case key>\t<look-alike key>" (either part may be empty:
  * not claimed; no tab: the case key alone). cb runs later, once, with
- * BUS_CLAIM_OK or BUS_CLAIM_TAKEN (or BUS_CLAIM_DOWN if Redis was lost meanwhile: the
- * name is then held locally and claimed again on reconnect). Returns a request id > 0,
+ * BUS_CLAIM_OK or BUS_CLAIM_TAKEN, or BUS_CLAIM_DOWN when no answer came (Redis was
+ * lost or timed out meanwhile) or an error did: nothing is granted nor held then, the
+ * caller refuses the name for now. Returns a request id > 0,
  * or 0 when Redis is down: the name is held locally at once, cb never runs. */
 enum bus_claim { BUS_CLAIM_OK, BUS_CLAIM_TAKEN, BUS_CLAIM_DOWN };
 typedef void (*bus_redis_claim_cb)(void *arg, const char *key, enum bus_claim result);

@@ -475,6 +475,17 @@ static void rename_apply(struct chat *ch, struct member *m, const char *name)
 	}
 }
 
+const char *chat_claim_refusal(enum chat_claim res, const char *name, char *why,
+    size_t whysz)
+{
+	if (res == CHAT_CLAIM_TAKEN)
+		snprintf(why, whysz, "Name \"%s\" is already taken.", name);
+	else
+		snprintf(why, whysz, "Name \"%s\" could not be checked with the other servers "
+		    "just now; try again.", name);
+	return why;
+}
+
 /* A rename refused once its claim came back: an error that names the refused name
  * (event.h: the IRC dialect tells it as 433, the others as the error text). */
 static void rename_refused(struct member *m, const char *name, const char *reason)
@@ -486,7 +497,7 @@ static void rename_refused(struct member *m, const char *name, const char *reaso
 }
 
 /* The claim came back (ok: no other server holds the name). */
-static void rename_claimed(struct chat *ch, void *arg, bool ok)
+static void rename_claimed(struct chat *ch, void *arg, enum chat_claim res)
 {
 	struct member *m = arg;
 	char name[NAME_MAX_BYTES + 1], why[160];
@@ -495,13 +506,12 @@ static void rename_claimed(struct chat *ch, void *arg, bool ok)
 	memcpy(name, m->renaming->name, sizeof(name));
 	free(m->renaming);
 	m->renaming = NULL;
-	if (ok) {
+	if (res == CHAT_CLAIM_OK) {
 		reason = chat_name_taken(ch, m, name, why, sizeof(why));
 		if (reason != NULL)
 			ch->claims->release(ch->cluster, name);
 	} else {
-		snprintf(why, sizeof(why), "Name \"%s\" is already taken.", name);
-		reason = why;
+		reason = chat_claim_refusal(res, name, why, sizeof(why));
 	}
 	if (reason != NULL)
 		rename_refused(m, name, reason);

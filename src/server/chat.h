@@ -35,8 +35,15 @@ struct chat;
 struct chat_bus;
 struct chat_bus_wait;
 
-/* A claim of a name across the cluster came back (ok: no other server holds it). */
-typedef void (*chat_claim_done)(struct chat *ch, void *arg, bool ok);
+/* A claim of a name across the cluster came back: granted (no other server holds it),
+ * taken (another does), or unknown (no answer came: Redis was lost or stalled
+ * meanwhile). Only CHAT_CLAIM_OK lets the name be used. */
+enum chat_claim { CHAT_CLAIM_OK, CHAT_CLAIM_TAKEN, CHAT_CLAIM_UNKNOWN };
+typedef void (*chat_claim_done)(struct chat *ch, void *arg, enum chat_claim res);
+/* The words a refused claim is told in ("Name "x" is already taken." or that it
+ * could not be checked now); why holds them. */
+const char *chat_claim_refusal(enum chat_claim res, const char *name, char *why,
+    size_t whysz);
 
 /* --redis: how names are claimed across the cluster (chat_bus.c fills it in; the chat
  * knows no more of the cluster than this). claim: NULL when there is nothing to wait

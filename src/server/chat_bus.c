@@ -678,7 +678,13 @@ static void wait_free(struct chat_bus_wait *w)
 	free(w);
 }
 
-static void wait_done(struct chat_bus_wait *w, bool ok)
+static enum chat_claim claim_result(enum bus_claim result)
+{
+	return result == BUS_CLAIM_OK ? CHAT_CLAIM_OK
+	    : result == BUS_CLAIM_TAKEN ? CHAT_CLAIM_TAKEN : CHAT_CLAIM_UNKNOWN;
+}
+
+static void wait_done(struct chat_bus_wait *w, enum chat_claim res)
 {
 	struct chat *ch = w->cb->ch;
 	struct chat_bus *cb = w->cb;
@@ -688,7 +694,7 @@ static void wait_done(struct chat_bus_wait *w, bool ok)
 
 	w->subscribing = false;
 	wait_free(w);
-	done(ch, arg, ok);
+	done(ch, arg, res);
 	if (held)       /* after the entry took its own use: no unsubscribe between */
 		bus_redis_room_unused(cb->b, TC_DEFAULT_ROOM);
 }
@@ -701,7 +707,7 @@ static void on_entry_history(void *arg, const struct bus_msg *msgs, size_t n, bo
 	/* Still no local member in the room: its backlog is the stream's. */
 	if (ok && r->local == 0)
 		history_fill(w->cb, TC_DEFAULT_ROOM, msgs, n, r->msgs - w->msgs);
-	wait_done(w, true);
+	wait_done(w, CHAT_CLAIM_OK);
 }
 
 static void on_entry_poll(struct loop *loop, void *arg)
@@ -720,7 +726,7 @@ static void on_entry_poll(struct loop *loop, void *arg)
 	w->id = bus_redis_history(cb->b, TC_DEFAULT_ROOM, cb->ch->rooms.hist_max,
 	    on_entry_history, w);
 	if (w->id == 0)
-		wait_done(w, true);
+		wait_done(w, CHAT_CLAIM_OK);
 }
 
 static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
@@ -729,14 +735,14 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	struct chat_bus *cb = w->cb;
 
 	(void)key;
-	if (result == BUS_CLAIM_TAKEN) {
-		wait_done(w, false);
+	if (result != BUS_CLAIM_OK) {
+		wait_done(w, claim_result(result));
 		return;
 	}
 	w->history = true;
 	w->id = 0;
 	if (local_in(cb, TC_DEFAULT_ROOM) > 0) {
-		wait_done(w, true);
+		wait_done(w, CHAT_CLAIM_OK);
 		return;
 	}
 	/* The room's channel first, so nothing said after the history is missed. */
@@ -785,7 +791,7 @@ struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
 static void on_name_claim(void *arg, const char *key, enum bus_claim result)
 {
 	(void)key;
-	wait_done(arg, result != BUS_CLAIM_TAKEN);
+	wait_done(arg, claim_result(result));
 }
 
 struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,

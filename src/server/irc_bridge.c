@@ -242,7 +242,7 @@ static int enter_now(struct irc_link *l, const char *name)
 }
 
 /* --redis: the nick's claim came back (ok: no other server holds it). */
-static void enter_claimed(struct chat *ch, void *arg, bool ok)
+static void enter_claimed(struct chat *ch, void *arg, enum chat_claim res)
 {
 	struct irc_link *l = arg;
 	char name[NAME_MAX_BYTES + 1];
@@ -251,7 +251,7 @@ static void enter_claimed(struct chat *ch, void *arg, bool ok)
 	*l->wait = NULL;
 	snprintf(name, sizeof(name), "%s", l->s.name);
 	l->busy = true;
-	irc_session_entered(&l->s, ok ? enter_now(l, name) : 433);
+	irc_session_entered(&l->s, res == CHAT_CLAIM_OK ? enter_now(l, name) : 433);
 	finish(l, IRC_CONTINUE, false, now);
 	l->resume(ch, l->m);
 }

@@ -218,20 +218,18 @@ static bool is_hello(const struct session *s, const char *raw, size_t len)
 static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget);
 
 /* --redis: the claim of the name came back (ok: no other server holds it). */
-static void name_claimed(struct chat *ch, void *arg, bool ok)
+static void name_claimed(struct chat *ch, void *arg, enum chat_claim res)
 {
 	struct session *s = arg;
 	char name[NAME_MAX_BYTES + 1], why[160];
-	const char *reason = NULL;
+	const char *reason;
 
 	s->wait = NULL;
 	memcpy(name, s->m.name, sizeof(name));
-	if (!ok) {
-		snprintf(why, sizeof(why), "Name \"%s\" is already taken.", name);
-		reason = why;
-	} else {
+	if (res != CHAT_CLAIM_OK)
+		reason = chat_claim_refusal(res, name, why, sizeof(why));
+	else
 		reason = chat_name_taken(ch, &s->m, name, why, sizeof(why));
-	}
 	if (reason != NULL)
 		refuse_name(s, reason);
 	else

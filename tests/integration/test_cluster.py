@@ -509,6 +509,52 @@ def test_redis_killed_and_restarted():
                 fail("the outage was not logged once: %r" % s.stderr())
 
 
+def test_redis_stall_during_name_claims_refuses_and_survives():
+    """Issue 21, item 1: a join, a /name and an IRC NICK whose claims are pending when
+    Redis stalls past the command timeout. The server used to take the lost answer for
+    a granted claim and crash (SIGSEGV) on the dropped link; now each is refused as
+    not checkable, the server stays up, and the same names work once Redis is back."""
+    from test_irc import SERVER, Irc, irc_server, welcomed
+    r = Redis()
+    s = irc_server("-r", "0", "--redis", r.url)
+    try:
+        a = join(s.port, "alice")
+        b = Client(s.port)
+        b.expect_exact(BANNER)
+        i = Irc(s.irc)
+        os.kill(r.proc.pid, signal.SIGSTOP)
+        try:
+            b.line("bob")
+            a.line("/name alicia")
+            i.cmd("NICK ivy")
+            i.cmd("USER ivy 0 * :Ivy")
+            unknown = r'Name "%s" could not be checked with the other servers just now; try again\.'
+            b.expect((unknown % "bob") + r"\n\[ENTER YOUR NAME\]:", timeout=TIMEOUT)
+            a.expect(unknown % "alicia")
+            i.want(r":%s 433 \S+ ivy :.*" % re.escape(SERVER))
+            if s.proc.poll() is not None:
+                fail("the server died: %r" % s.stderr()[-2000:])
+        finally:
+            os.kill(r.proc.pid, signal.SIGCONT)
+        a.expect(r"The link to the other servers is back", timeout=TIMEOUT + 6)
+        b.line("bob")
+        b.expect(r"\]\[bob\]:$")
+        a.line("/name alicia")
+        a.expect(r"\[alicia\]:$")
+        i.cmd("NICK ivy")
+        i.want(r":%s 001 ivy :Welcome.*" % re.escape(SERVER))
+        welcomed(i, "ivy")
+        r.command("KEYS", "tcpchat:name:*")
+        for n in ("bob", "alicia", "ivy"):
+            if "tcpchat:name:" + n not in r.last:
+                fail("%s is not claimed in Redis after the stall: %r" % (n, r.last))
+        i.cmd("QUIT")
+        for c in (a, b):
+            c.close()
+    finally:
+        stop_all([s], r)
+
+
 def test_slow_reader_does_not_slow_others():
     r = Redis()
     s1, s2 = node(r, "-Q", "64"), node(r, "-Q", "64")
@@ -1034,6 +1080,7 @@ if __name__ == "__main__":
          test_rename_clash_across_servers,
          test_irc_nick_claimed_across_servers,
          test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
+         test_redis_stall_during_name_claims_refuses_and_survives,
          test_slow_reader_does_not_slow_others, test_reuse_port,
          test_irc_nick_refused_by_another_server, test_cluster_counters_in_stats_and_sigusr1,
          test_remote_user_in_several_rooms,

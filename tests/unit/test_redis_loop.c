@@ -195,6 +195,50 @@ static void command_timeout_on_stopped_redis(void **state)
 	loop_free(loop);
 }
 
+/* A reply callback that runs because the link was dropped (a command timed out) and
+ * sends again, as a name claim's answer publishing a join would: the link is down for
+ * it and its commands are refused. It used to get a freed context and crash (issue 21,
+ * item 1). */
+struct resend {
+	struct conn *c;
+	int tried, refused, seen_up;
+};
+
+static void on_reply_resend(struct redis_loop *rl, redisReply *r, void *arg)
+{
+	struct resend *rs = arg;
+
+	on_reply(rl, r, rs->c);
+	rs->tried++;
+	rs->seen_up += redis_loop_up(rl);
+	rs->refused += redis_loop_command(rl, NULL, NULL, "PUBLISH %s", "x y") == -1;
+	rs->refused += redis_loop_subscribe(rl, "news") == -1;
+}
+
+static void no_command_on_a_dropped_link(void **state)
+{
+	struct loop *loop = loop_new();
+	struct conn c;
+	struct redis_loop *rl;
+	struct resend rs = { .c = &c };
+
+	(void)state;
+	rl = open_conn(loop, &c, 0, 300);
+	kill(redis_test_pid, SIGSTOP);
+	assert_int_equal(redis_loop_command(rl, on_reply_resend, &rs, "GET %s", "k"), 0);
+	assert_int_equal(redis_loop_command(rl, on_reply_resend, &rs, "GET %s", "k"), 0);
+	assert_true(run_until(loop, &c.replies, 2, 3000));
+	assert_int_equal(c.nulls, 2);
+	assert_int_equal(rs.tried, 2);
+	assert_int_equal(rs.seen_up, 0);
+	assert_int_equal(rs.refused, 4);
+	kill(redis_test_pid, SIGCONT);
+	assert_true(run_until(loop, &c.ups, 2, 5000));
+	roundtrip(loop, rl, &c, "ECHO %s", "back", "back");
+	redis_loop_free(rl);
+	loop_free(loop);
+}
+
 static void free_with_commands_pending(void **state)
 {
 	struct loop *loop = loop_new();
@@ -236,6 +280,7 @@ int main(void)
 		cmocka_unit_test(commands_and_select),
 		cmocka_unit_test(pubsub_and_restart),
 		cmocka_unit_test(command_timeout_on_stopped_redis),
+		cmocka_unit_test(no_command_on_a_dropped_link),
 		cmocka_unit_test(free_with_commands_pending),
 		cmocka_unit_test(unreachable_is_retried),
 	};
