@@ -42,6 +42,7 @@
 
 #include "chat.h"
 #include "session.h"
+#include "text.h"
 #include "conn.h"
 #include "fuzz_check.h"
 #include "log.h"
@@ -85,7 +86,7 @@ static struct conn *new_conn(int64_t now_ms)
 {
 	struct conn *c = conn_new(NULL, "fuzz-peer", now_ms, &pending);
 
-	c->owner = session_new(c, now_ms);
+	c->owner = session_new(&ch, &front_text, NULL, c, now_ms);
 	session_greet(&ch, sess(c));
 	return c;
 }

@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "log.h"
 #include "session.h"
+#include "text.h"
 #include "tclimits.h"
 
 #define NCONN 4
@@ -72,7 +73,7 @@ static void start(int rate)
 	chat_init(&ch, 65536, rate, 1000);
 	for (int i = 0; i < NCONN; i++) {
 		c[i] = conn_new(NULL, "test-peer", 0, &pending);
-		c[i]->owner = session_new(c[i], 0);
+		c[i]->owner = session_new(&ch, &front_text, NULL, c[i], 0);
 		session_greet(&ch, sess(i));
 		snprintf(name, sizeof(name), "user%d\n", i);
 		feed(i, name, 0);

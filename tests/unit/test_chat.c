@@ -9,6 +9,7 @@
 
 #include "chat.h"
 #include "session.h"
+#include "text.h"
 #include "tclimits.h"
 
 static struct chat ch;
@@ -18,7 +19,7 @@ static struct conn *new_conn(void)
 {
 	struct conn *c = conn_new(NULL, "test", 0, &pending);
 
-	c->owner = session_new(c, 0);
+	c->owner = session_new(&ch, &front_text, NULL, c, 0);
 	return c;
 }
 

@@ -22,6 +22,7 @@
 #include "chat.h"
 #include "conn.h"
 #include "session.h"
+#include "text.h"
 #include "line.h"
 #include "log.h"
 #include "tclimits.h"
@@ -143,7 +144,7 @@ static int setup(void **state)
 	chat_init(&fx.ch, 4096, 0, 16);
 	for (int i = 0; i < NCONN; i++) {
 		fx.c[i] = conn_new(NULL, "test-peer", 1000, &pending);
-		fx.c[i]->owner = session_new(fx.c[i], 1000);
+		fx.c[i]->owner = session_new(&fx.ch, &front_text, NULL, fx.c[i], 1000);
 		session_greet(&fx.ch, sess(fx.c[i]));
 	}
 	drain();

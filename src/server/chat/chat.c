@@ -7,6 +7,7 @@
 
 #include "chat.h"
 #include "conn.h"
+#include "dialect.h"
 #include "duration.h"
 #include "log.h"
 #include "tclimits.h"
@@ -414,6 +415,21 @@ void chat_enter(struct chat *ch, struct member *m, const char *name)
 	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, NULL, time(NULL));
 }
 
+struct chat_bus_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
+    chat_claim_done done, void *arg)
+{
+	if (ch->claims == NULL)
+		return NULL;
+	member_set_name(m, name);       /* held while it waits (names.h: not yet in use) */
+	return ch->claims->enter(ch->cluster, name, done, arg);
+}
+
+void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w)
+{
+	if (w != NULL && ch->claims != NULL)
+		ch->claims->cancel(ch->cluster, w);
+}
+
 /* --redis: a rename waits for its new name's claim in Redis. */
 struct rename_wait {
 	struct chat_bus_wait *w;
@@ -646,7 +662,7 @@ void chat_tell_online(struct chat *ch, struct member *m)
 	size_t n = names_count(ch->names);
 	char text[24];
 
-	if (m->dialect != DIALECT_PROTO2 || m->state != MEMBER_CHATTING || m->remote ||
+	if (!dialect_of(m)->online || m->state != MEMBER_CHATTING || m->remote ||
 	    n == m->online_told || member_closing(m))
 		return;
 	m->online_told = n;

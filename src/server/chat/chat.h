@@ -54,6 +54,10 @@ const char *chat_claim_refusal(enum chat_claim res, const char *name, char *why,
  * have left). forget: a name Redis gave this server is still held here by a member of
  * another server, who is gone: drop it. */
 struct chat_claims {
+	/* A new member's name (enter: the default room is made ready too, its history
+	 * fetched), and a rename's (claim). */
+	struct chat_bus_wait *(*enter)(struct chat_bus *cb, const char *name,
+	    chat_claim_done done, void *arg);
 	struct chat_bus_wait *(*claim)(struct chat_bus *cb, const char *old, const char *name,
 	    chat_claim_done done, void *arg);
 	void (*release)(struct chat_bus *cb, const char *name);
@@ -132,6 +136,15 @@ const struct rooms *chat_rooms(const struct chat *ch);
 
 /* A member whose name was accepted enters the chat, in the default room. */
 void chat_enter(struct chat *ch, struct member *m, const char *name);
+/* Before chat_enter, in a cluster: claim name (checked, free here) for m across it.
+ * NULL when there is nothing to wait for (alone, or the cluster is away: m may enter
+ * now); else done runs once, later, unless chat_claim_cancel is called first. Every
+ * protocol module asks through here: none knows the cluster. */
+struct chat_bus_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
+    chat_claim_done done, void *arg);
+/* The member waiting on w is going away: done will not run, a name granted meanwhile
+ * is released. w may be NULL. */
+void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w);
 /* m is going away: tell its room, free its name. Safe to call more than once. */
 void chat_leave(struct chat *ch, struct member *m);
 

@@ -33,6 +33,8 @@ struct dialect {
 	bool echo_own;
 	/* A member may be in several rooms at once (/join adds a room, /part leaves). */
 	bool multi_room;
+	/* Shows how many people are in the chat (EV_ONLINE, chat_tell_online). */
+	bool online;
 	/* Rendered for each viewer, never shared (IRC: tags by the viewer's caps, one QUIT
 	 * for a leave told in several rooms). */
 	bool per_viewer;

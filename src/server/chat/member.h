@@ -17,7 +17,6 @@
 #include "ratewarn.h"
 
 struct conn;
-struct irc_link;
 struct room;
 struct rename_wait;
 
@@ -52,7 +51,8 @@ struct member {
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;           /* the current room: where its plain lines go */
 	struct membership *more;     /* rooms beyond home (multi-room dialects) */
-	struct irc_link *irc;        /* the IRC dialect's state (irc_bridge.h); NULL: not IRC */
+	void *link;                  /* its protocol module's state for it (net/front.h: the
+	                              * front's, which its dialect may read); NULL: none */
 	struct ratewarn renames;     /* renames have their own, slower rate */
 	struct ratewarn creates;     /* and so do the rooms it creates */
 	/* Moderation (cmd_oper.c). */

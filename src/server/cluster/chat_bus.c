@@ -867,7 +867,8 @@ static void claims_forget(struct chat_bus *cb, struct member *remote)
 }
 
 static const struct chat_claims claims = {
-	chat_bus_claim_name, chat_bus_release, chat_bus_cancel, claims_up, claims_forget
+	chat_bus_claim, chat_bus_claim_name, chat_bus_release, chat_bus_cancel, claims_up,
+	claims_forget
 };
 
 struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,

@@ -7,10 +7,10 @@
 
 #include "attention.h"
 #include "chat.h"
-#include "chat_bus.h"
 #include "cmd_oper.h"
 #include "conn.h"
 #include "irc_bridge.h"
+#include "session.h"
 #include "log.h"
 #include "opers.h"
 #include "tclimits.h"
@@ -62,34 +62,39 @@ static void peer_host(const char *peer, char *out, size_t outsz)
 		snprintf(out, outsz, "tcpchat");
 }
 
-struct irc_link *irc_bridge_attach(struct member *m, struct chat_bus_wait **wait,
-    void (*resume)(struct chat *ch, struct member *m))
+/* The front (front.h): a connection of an IRC listener speaks IRC from the start. */
+static void irc_attach(struct chat *ch, struct session *sess, void *arg)
 {
 	struct irc_link *l = xcalloc(1, sizeof(*l));
+	struct member *m = &sess->m;
 	char host[64];
 
+	(void)ch;
+	(void)arg;
 	peer_host(m->conn->peer, host, sizeof(host));
 	l->m = m;
-	l->wait = wait;
-	l->resume = resume;
+	l->sess = sess;
 	irc_session_init(&l->s, &bridge_cfg, &bridge_ops, l, host, time(NULL));
 	m->dialect = DIALECT_IRC;
-	return l;
+	m->link = l;
 }
 
-void irc_bridge_free(struct irc_link *l)
+static void irc_detach(struct session *sess)
 {
+	struct irc_link *l = sess->m.link;
+
 	if (l == NULL)
 		return;
 	irc_session_free(&l->s);
 	buf_free(&l->hist);
 	buf_free(&l->welcome);
 	free(l);
+	sess->m.link = NULL;
 }
 
 struct irc_link *irc_link_of(const struct member *m)
 {
-	return m->dialect == DIALECT_IRC ? m->irc : NULL;
+	return m->dialect == DIALECT_IRC ? m->link : NULL;
 }
 
 void irc_link_out(struct irc_link *l, const char *s, size_t n)
@@ -183,30 +188,43 @@ static void finish(struct irc_link *l, enum irc_status st, bool was_registered, 
 		conn_close(l->m->conn, "quit");
 }
 
-void irc_bridge_line(struct irc_link *l, const char *line, size_t len)
+static void irc_line(struct chat *ch, struct session *sess, const char *line, size_t len)
 {
+	struct irc_link *l = sess->m.link;
 	bool was = l->s.registered;
 	time_t now = time(NULL);
 	enum irc_status st;
 
+	(void)ch;
 	l->busy = true;
 	st = irc_session_line(&l->s, line, len, now);
 	finish(l, st, was, now);
 }
 
-void irc_bridge_too_long(struct irc_link *l)
+static void irc_too_long(struct chat *ch, struct session *sess)
 {
+	struct irc_link *l = sess->m.link;
+
+	(void)ch;
 	irc_session_too_long(&l->s);
 	flush_buf(l, &l->s.out);
 }
 
-void irc_bridge_tick(struct irc_link *l, time_t now)
+static void irc_tick(struct chat *ch, struct session *sess, time_t now)
 {
+	struct irc_link *l = sess->m.link;
 	enum irc_status st;
 
+	(void)ch;
 	l->busy = true;
 	st = irc_session_tick(&l->s, now);
 	finish(l, st, l->s.registered, now);
+}
+
+static size_t irc_line_max(const struct chat *ch)
+{
+	(void)ch;
+	return IRC_INPUT_MAX;
 }
 
 /* --- the chat interface ------------------------------------------------------------- */
@@ -248,12 +266,12 @@ static void enter_claimed(struct chat *ch, void *arg, enum chat_claim res)
 	char name[NAME_MAX_BYTES + 1];
 	time_t now = time(NULL);
 
-	*l->wait = NULL;
+	l->sess->wait = NULL;
 	snprintf(name, sizeof(name), "%s", l->s.name);
 	l->busy = true;
 	irc_session_entered(&l->s, res == CHAT_CLAIM_OK ? enter_now(l, name) : 433);
 	finish(l, IRC_CONTINUE, false, now);
-	l->resume(ch, l->m);
+	session_resume(ch, l->sess);
 }
 
 static int b_enter(void *ctx, const char *name)
@@ -262,11 +280,9 @@ static int b_enter(void *ctx, const char *name)
 
 	if (!b_name_free(ctx, name))
 		return 433;
-	if (bridge_chat->cluster != NULL) {
-		*l->wait = chat_bus_claim(bridge_chat->cluster, name, enter_claimed, l);
-		if (*l->wait != NULL)
-			return IRC_WAIT;
-	}
+	l->sess->wait = chat_claim_entry(bridge_chat, l->m, name, enter_claimed, l);
+	if (l->sess->wait != NULL)
+		return IRC_WAIT;
 	return enter_now(LINK(ctx), name);
 }
 
@@ -566,4 +582,9 @@ static const struct irc_chat bridge_ops = {
 	.away_of = b_away_of, .names = b_names, .topic_get = b_topic_get,
 	.topic_set = b_topic_set, .who = b_who, .whois = b_whois, .away = b_away,
 	.list = b_list, .kick = b_kick, .quit = b_quit, .oper = b_oper,
+};
+
+const struct front front_irc = {
+	.name = "irc", .attach = irc_attach, .line_max = irc_line_max, .line = irc_line,
+	.too_long = irc_too_long, .tick = irc_tick, .detach = irc_detach,
 };

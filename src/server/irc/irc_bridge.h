@@ -16,10 +16,11 @@
 #include <time.h>
 
 #include "buf.h"
+#include "front.h"
 #include "irc_session.h"
 
 struct chat;
-struct chat_bus_wait;
+struct session;
 struct member;
 
 struct irc_link {
@@ -33,24 +34,16 @@ struct irc_link {
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */
 	char reason[320];       /* its QUIT reason, for the others */
 	const char *part_reason; /* while it leaves a channel with PART: the reason */
-	/* The connection's session: while *wait is set (a nick claimed across the cluster)
-	 * it holds the input; resume when the claim came back. */
-	struct chat_bus_wait **wait;
-	void (*resume)(struct chat *ch, struct member *m);
+	/* The connection's session: while its wait is set (a nick claimed across the
+	 * cluster) it holds the input; resumed when the claim came back. */
+	struct session *sess;
 };
+
+/* The IRC module's input side (front.h): what an IRC listener's connections speak. */
+extern const struct front front_irc;
 
 /* Once, before the first IRC connection: the chat and the server's name. */
 void irc_bridge_setup(struct chat *ch, const char *server_name);
-/* m speaks IRC from now on: its link (m->irc), and how its session waits (above). */
-struct irc_link *irc_bridge_attach(struct member *m, struct chat_bus_wait **wait,
-    void (*resume)(struct chat *ch, struct member *m));
-void irc_bridge_free(struct irc_link *l);
-
-/* One line from the client (CRLF removed); one over IRC_INPUT_MAX bytes. */
-void irc_bridge_line(struct irc_link *l, const char *line, size_t len);
-void irc_bridge_too_long(struct irc_link *l);
-/* Once a second: PING after silence, the close when it goes unanswered. */
-void irc_bridge_tick(struct irc_link *l, time_t now);
 
 /* The link of a member speaking IRC. */
 struct irc_link *irc_link_of(const struct member *m);

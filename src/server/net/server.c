@@ -29,6 +29,7 @@
 #include "stats.h"
 #include "tclimits.h"
 #include "irc_bridge.h"
+#include "text.h"
 #include "tls.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -463,7 +464,7 @@ static void step_handshake(struct server *srv, struct conn *c)
 	}
 	if (r > 0) {
 		c->handshaking = false;
-		if (session_of(c)->m.irc == NULL)
+		if (session_greet_waits(session_of(c)))
 			c->greet_timer = loop_timer_add(srv->loop, TC_SNIFF_WAIT_MS, on_greet_timer, c);
 	}
 	update_events(srv, c);
@@ -625,6 +626,12 @@ static int listener_kind(const struct server *srv, int lfd)
 	return LISTEN_PLAIN;
 }
 
+/* What a listener's connections speak (front.h): one line per protocol module. */
+static const struct front *front_of(int kind)
+{
+	return kind & LISTEN_IRC ? &front_irc : &front_text;
+}
+
 static void add_conn(struct server *srv, struct transport *t, const char *peer,
     const struct addrkey *k, int kind)
 {
@@ -639,9 +646,7 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 	net_set_sndbuf(t->fd, TC_SNDBUF_BYTES);
 	if (t->fd >= srv->capconns)
 		grow_conns(srv, t->fd);
-	c->owner = session_new(c, now);
-	if (kind & LISTEN_IRC)          /* IRC from the start: no banner, no sniffing */
-		session_attach_irc(&srv->chat, c->owner);
+	c->owner = session_new(&srv->chat, front_of(kind), NULL, c, now);
 	c->handshaking = true;
 	c->server = srv;
 	srv->conns[t->fd] = c;
@@ -736,8 +741,7 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	}
 	if (buf_len(&c->out) == 0)
 		transport_idle(c->t);
-	if (session_of(c)->m.irc != NULL)
-		irc_bridge_tick(session_of(c)->m.irc, time(NULL));
+	session_tick(&srv->chat, session_of(c), time(NULL));
 	chat_tell_online(&srv->chat, &session_of(c)->m);
 	if (!session_named(session_of(c)) && limit > 0 && now - c->accepted_at >= limit)
 		name_timeout(srv, c);

@@ -1,8 +1,9 @@
 /*
- * session.h: the chat session of one local connection: its member (member.h) and
- * its input: the banner, naming (and the client dialect's hello), lines, commands,
- * the rate limit. The server feeds it the bytes its connection read (conn->in);
- * everything it says goes out through the member's dialect.
+ * session.h: the chat session of one local connection: its member (member.h), the
+ * framing of its input into lines, the rate limit, and the front (front.h) that says
+ * what the lines mean: text (nc and the client protocol) or IRC. The server feeds it
+ * the bytes its connection read (conn->in); everything it says goes out through the
+ * member's dialect.
  */
 #ifndef SESSION_H
 #define SESSION_H
@@ -12,37 +13,39 @@
 
 #include "chat.h"
 #include "conn.h"
+#include "front.h"
 #include "line.h"
 #include "member.h"
 
 struct session {
 	struct member m;         /* first: the hot part of a broadcast */
+	const struct front *front;
 	struct line_reader reader;
-	uint8_t name_tries;
-	bool greeted;            /* the banner was sent */
-	bool sniffed;            /* the first line was looked at (sniff.h) */
-	uint8_t pass_tries;      /* wrong server passwords (--password-file) */
-	bool locked;             /* the server password is still to be given */
+	bool greeted;            /* the front greeted (the banner was sent) */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
-	struct chat_bus_wait *wait; /* --redis: the name is being claimed; input waits */
+	struct chat_bus_wait *wait; /* the chat makes the input wait (a name claimed
+	                               across the cluster): chat_claim_entry */
 };
 
-struct session *session_new(struct conn *c, int64_t now_ms);
+/* A new connection's session, speaking front (attached: its link set up, with
+ * front_arg, the module's own setup: the IRC module's server name). */
+struct session *session_new(struct chat *ch, const struct front *front, void *front_arg,
+    struct conn *c, int64_t now_ms);
 void session_free(struct session *s);
-/* s speaks IRC from now on (an IRC listener's connection: no banner, no sniffing). */
-void session_attach_irc(struct chat *ch, struct session *s);
+
 static inline struct conn *session_conn(const struct session *s) { return s->m.conn; }
 static inline bool session_named(const struct session *s)
 {
 	return s->m.state == MEMBER_CHATTING;
 }
-
-/* A new connection: the banner and the name prompt (once; later calls do nothing).
- * The server waits up to TC_SNIFF_WAIT_MS for the peer's first bytes before it calls
- * this: a first line that is an HTTP request, an IRC registration or a TLS ClientHello
- * (sniff.h) is answered and closed by session_input without a banner. */
+/* Greet the connection (once; later calls do nothing). For a front that waits
+ * (greet_wait) the server calls this when TC_SNIFF_WAIT_MS passed without a decision;
+ * a first line that is another protocol's (an HTTP request, an IRC registration, a TLS
+ * ClientHello: sniff.h) is answered and closed by session_input without a greeting. */
 void session_greet(struct chat *ch, struct session *s);
+/* The front waits TC_SNIFF_WAIT_MS before it greets. */
+bool session_greet_waits(const struct session *s);
 /* Handle the complete lines buffered in the connection's input. Returns true when
  * s ran out of rate-limit tokens with lines left (the caller stops reading it). */
 bool session_input(struct chat *ch, struct session *s, int64_t now_ms);
@@ -57,9 +60,16 @@ long session_drain(struct chat *ch, struct session *s, long *budget);
 long session_input_end(struct chat *ch, struct session *s, long *budget);
 /* Milliseconds until s has a token again (rate limit). */
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
+/* Once a second: the front's keep-alives. */
+void session_tick(struct chat *ch, struct session *s, time_t now);
 /* The session ends: its member leaves the chat. */
 void session_leave(struct chat *ch, struct session *s);
 /* A wait (s->wait) ended: handle the lines that came meanwhile. */
 void session_resume(struct chat *ch, struct session *s);
+/* The session of a member that is local (every member a front handles is). */
+static inline struct session *session_of_member(struct member *m)
+{
+	return (struct session *)(void *)m;
+}
 
 #endif

@@ -202,4 +202,5 @@ const struct dialect dialect_proto2 = {
 	.entered = proto_entered,
 	.echo_own = true,
 	.multi_room = true,
+	.online = true,
 };
