@@ -24,6 +24,7 @@
 #define TC_READ_CHUNK            16384  /* bytes read from one client per loop pass */
 #define TC_HANGUP_READ_MAX       (1024 * 1024) /* bytes read from a peer that hung up, to handle or count as dropped */
 #define TC_NAME_MAX_CHARS        32     /* characters (code points) in a name */
+#define TC_NAME_MAX_MARKS        4      /* combining marks on a letter of a name (UTS #39) */
 #define TC_ROOM_MAX_CHARS        32     /* characters in a room name */
 #define TC_DEFAULT_RATE          20     /* messages per second per client, --rate-limit */
 #define TC_RATE_BURST_SECONDS    2      /* burst allowance: this many seconds of rate */

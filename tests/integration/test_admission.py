@@ -322,6 +322,31 @@ def refusal(port, name):
         c.close()
 
 
+def test_combining_marks_cannot_hide_in_a_name():
+    """UTS #39 5.4 (issue 21, item 11): a dot above an i (dotted or dotless) vanishes, so
+    "mı̇ke" next to "mike" is refused with the reason, as are a repeated mark and a mark
+    of another script; an accent used as accents are stays a name."""
+    s = Server()
+    try:
+        mike = join(s.port, "mike")
+        cases = {"m\u0131\u0307ke": "a dot above an i or a j (or a dotless one) looks like "
+                                   "the letter alone",
+                 "mi\u0307ke": "a dot above an i or a j (or a dotless one) looks like the "
+                              "letter alone",
+                 "zoe\u0308\u0308": "the same combining mark twice on one letter is not "
+                                    "allowed in names",
+                 "a\u0483bc": "a combining mark must be of the script of its letter"}
+        for name, why in cases.items():
+            line = refusal(s.port, name)
+            if line != why:
+                fail("%r: %r" % (name, line))
+        zoe = join(s.port, "zo\u00eb")
+        zoe.line("hi")
+        mike.expect(r"\[zo\xc3\xab\]:hi\n")
+    finally:
+        s.stop()
+
+
 def test_capital_i_is_a_lookalike():
     """A name has a case key and a look-alike key: "AIice" (capital i) is "Alice"."""
     s = Server()
@@ -404,5 +429,6 @@ if __name__ == "__main__":
          test_default_max_clients, test_bans_at_accept_across_restarts,
          test_http_irc_tls_first_lines, test_nc_piped_lines_still_work,
          test_names_cannot_impersonate, test_capital_i_is_a_lookalike,
+         test_combining_marks_cannot_hide_in_a_name,
          test_bidi_cannot_reorder_the_stamp,
          test_blank_runs_collapsed])

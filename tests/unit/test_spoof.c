@@ -108,6 +108,47 @@ static void names_table(void **state)
 	}
 }
 
+/* UTS #39 5.4 (issue 21, item 11): names that render as another through combining
+ * marks are refused; marks used as they are meant stay allowed. */
+static const struct {
+	const char *name;
+	int ok;
+} mark_cases[] = {
+	{ "m\xc4\xb1\xcc\x87ke", 0 },     /* mı̇ke: dotless i + dot above */
+	{ "t\xc4\xb1\xcc\x87m", 0 },      /* tı̇m */
+	{ "\xc8\xb7\xcc\x87" "ack", 0 },  /* ȷ̇ack: dotless j + dot above */
+	{ "adm\xc4\xb1\xcc\x87n", 0 },    /* admı̇n */
+	{ "al\xc4\xb1\xcc\x87" "ce", 0 }, /* alı̇ce */
+	{ "mi\xcc\x87ke", 0 },              /* mi̇ke: i + dot above */
+	{ "j\xcc\x87oe", 0 },               /* j + dot above */
+	{ "\xd1\x96\xcc\x87va", 0 },      /* Cyrillic і (soft-dotted) + dot above */
+	{ "zoe\xcc\x88\xcc\x88", 0 },     /* the same mark twice */
+	{ "zo\xc3\xab\xcc\x88", 0 },      /* ë then ¨ again: twice in NFD */
+	{ "a\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x86", 0 }, /* five marks on a */
+	{ "a\xd2\x83" "bc", 0 },            /* a Cyrillic titlo on a Latin letter */
+	{ "mike", 1 },
+	{ "zo\xc3\xab", 1 },                /* zoë */
+	{ "zoe\xcc\x88", 1 },               /* zoë, decomposed */
+	{ "\xc4\xb1" "lk", 1 },             /* ılk: a dotless i alone is a letter */
+	{ "\xc4\xb0stanbul", 1 },           /* İstanbul: capital I with dot above */
+	{ "a\xcc\x81\xcc\x82\xcc\x83\xcc\x84", 1 },  /* four marks */
+	{ "\xd0\xb0\xd2\x83", 1 },        /* а҃: the titlo on a Cyrillic letter */
+	{ "Nguy\xe1\xbb\x85n", 1 },        /* Nguyễn (e, circumflex, tilde) */
+	{ "\xe0\xa4\xa6\xe0\xa5\x87\xe0\xa4\xb5", 1 },   /* देव: Devanagari vowel sign */
+};
+
+static void combining_marks_uts39_5_4(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(mark_cases) / sizeof(mark_cases[0]); i++) {
+		const char *why = spoof_check_name(mark_cases[i].name, strlen(mark_cases[i].name));
+
+		if ((why == NULL) != mark_cases[i].ok)
+			fail_msg("case %zu (%s): expected %s, got %s", i, mark_cases[i].name,
+			    mark_cases[i].ok ? "accepted" : "refused", why ? why : "accepted");
+	}
+}
+
 static void embedded_nul_is_refused(void **state)
 {
 	(void)state;
@@ -308,6 +349,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(collapse_space),
 		cmocka_unit_test(names_table),
+		cmocka_unit_test(combining_marks_uts39_5_4),
 		cmocka_unit_test(embedded_nul_is_refused),
 		cmocka_unit_test(skeleton_table),
 		cmocka_unit_test(two_keys),

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
@@ -115,6 +116,83 @@ static const char *spoof_char_problem(UChar32 c, int first, int last, UChar32 pr
 	return NULL;
 }
 
+/* --- combining marks (UTS #39, section 5.4) ------------------------------------------ */
+
+#define SPOOF_DOT_ABOVE 0x0307
+#define SPOOF_NAME_BYTES (TC_NAME_MAX_CHARS * 4)   /* as names.h NAME_MAX_BYTES */
+
+/* Does a dot above c vanish into it (or into the dot it has)? i, j and the other
+ * soft-dotted letters, and the dotless i and j, which then look like i and j. */
+static bool spoof_hides_dot(UChar32 base)
+{
+	return u_hasBinaryProperty(base, UCHAR_SOFT_DOTTED) || base == 0x0131 ||
+	    base == 0x0237;
+}
+
+/* Is mark m written in the script of base? A mark of the Inherited or Common script
+ * goes with any letter; one of a script of its own only with a letter of it. */
+static bool spoof_mark_fits(UChar32 m, UChar32 base)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode scx[16], bs = uscript_getScript(base, &st);
+	int32_t n = uscript_getScriptExtensions(m, scx, 16, &st);
+
+	if (U_FAILURE(st) || n <= 0)
+		return true;
+	for (int32_t i = 0; i < n; i++)
+		if (scx[i] == USCRIPT_INHERITED || scx[i] == USCRIPT_COMMON || scx[i] == bs)
+			return true;
+	return bs == USCRIPT_COMMON || bs == USCRIPT_INHERITED;
+}
+
+/* One nonspacing or enclosing mark c after base and the marks before it in this run
+ * (count of them, the last one prev): why not, or NULL. */
+static const char *spoof_mark_problem(UChar32 c, UChar32 base, UChar32 prev, int count)
+{
+	if (c == prev)
+		return "the same combining mark twice on one letter is not allowed in names";
+	if (count >= TC_NAME_MAX_MARKS)
+		return "at most 4 combining marks on one letter in a name";
+	if (c == SPOOF_DOT_ABOVE && spoof_hides_dot(base))
+		return "a dot above an i or a j (or a dotless one) looks like the letter alone";
+	if (!spoof_mark_fits(c, base))
+		return "a combining mark must be of the script of its letter";
+	return NULL;
+}
+
+/* The rules of UTS #39 5.4 over the canonical decomposition (NFD) of the name, so that
+ * a precomposed letter counts with the marks typed after it. */
+static const char *spoof_marks_problem(const char *utf8, size_t n)
+{
+	UChar src[4 * SPOOF_NAME_BYTES + 8], dst[8 * SPOOF_NAME_BYTES + 16];
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+	int32_t len = 0, i = 0;
+	UChar32 c, base = -1, prev = -1;
+	const char *why = NULL;
+	int count = 0;
+
+	if (n > SPOOF_NAME_BYTES * 4)
+		return NULL;             /* longer than any name: refused for its length */
+	u_strFromUTF8(src, (int32_t)(sizeof(src) / sizeof(src[0])), &len, utf8, (int32_t)n, &st);
+	if (U_SUCCESS(st))
+		len = unorm2_normalize(nfd, src, len, dst, (int32_t)(sizeof(dst) / sizeof(dst[0])),
+		    &st);
+	if (U_FAILURE(st))
+		return NULL;             /* the character checks say what is wrong */
+	while (i < len && why == NULL) {
+		U16_NEXT(dst, i, len, c);
+		if ((U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_ME_MASK)) == 0) {
+			base = c, prev = -1, count = 0;
+			continue;
+		}
+		why = spoof_mark_problem(c, base, prev, count);
+		prev = c;
+		count++;
+	}
+	return why;
+}
+
 const char *spoof_check_name(const char *utf8, size_t n)
 {
 	int32_t i = 0, len = (int32_t)n;
@@ -136,7 +214,7 @@ const char *spoof_check_name(const char *utf8, size_t n)
 			return why;
 		prev = c;
 	}
-	return NULL;
+	return spoof_marks_problem(utf8, n);
 }
 
 /* --- skeletons ----------------------------------------------------------------------- */

@@ -8,6 +8,10 @@
  *    characters, Hangul fillers, ...), and U+2800 (a blank braille cell);
  *  - controls, unassigned code points, private use, line and paragraph separators;
  *  - a combining mark first, or right after a space;
+ *  - combining marks that hide or pile up (UTS #39 5.4, on the name's NFD): a dot above
+ *    on a soft-dotted letter (i, j, ...) or a dotless i or j, the same mark twice on one
+ *    letter, more than TC_NAME_MAX_MARKS on one letter, a mark of a script of its own
+ *    on a letter of another script;
  *  - any White_Space character but U+0020, and U+0020 first, last or twice in a row.
  * A name has two keys, and the name table (names.h) takes a name when either equals the
  * same kind of key of a name in use:
