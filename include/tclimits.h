@@ -80,6 +80,18 @@
 #define TC_DURATION_MAX          (366 * 86400) /* seconds, the longest ban or mute */
 #define TC_OPER_LINE_MAX         1024   /* bytes in one line of the oper or password file */
 #define TC_PASSWORD_MAX          128    /* bytes in a password (SHA-crypt's work grows with it) */
+#define TC_PASSWORD_HASH_MAX     512    /* bytes in a crypt hash */
+/* Password checks (pwcheck.h): off the loop, and what a guesser gets. */
+#define TC_PWCHECK_THREADS       2      /* worker threads running crypt_r */
+#define TC_PWCHECK_QUEUE         64     /* checks waiting for a worker; more are refused */
+#define TC_PWCHECK_PER_ADDR      4      /* checks at once from one address */
+#define TC_PWCHECK_FREE_FAILS    3      /* failures of an address before its answers wait */
+#define TC_PWCHECK_WINDOW_S      600    /* seconds an address's failures are remembered */
+#define TC_PWCHECK_DELAY_MS      250    /* the first wait, doubled with each failure */
+#define TC_PWCHECK_DELAY_MAX_MS  8000   /* the longest wait of an answer */
+#define TC_PWCHECK_SERVER_FAILS  50     /* failures a minute server-wide per doubling */
+#define TC_PWCHECK_LOG_PER_MINUTE 10    /* failure lines logged a minute */
+#define TC_PWCHECK_ADDRS         1024   /* addresses remembered */
 /* A crypt costs the server milliseconds: a failed /oper costs that many extra lines of
  * the rate limit (--rate-limit), so guessing is slow and cannot hog the server. */
 #define TC_OPER_FAIL_TOKENS      5      /* extra rate-limit tokens a failed /oper costs */
