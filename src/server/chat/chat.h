@@ -84,7 +84,7 @@ struct chat {
 	struct sniff_where where;
 	struct chat_stats stats;
 	long log_lines;         /* lines in the log file at start (chat_replay_log) */
-	/* Moderation (cmd_oper.c): NULL when not configured. */
+	/* Moderation (chat_oper.c): NULL when not configured. */
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
 	/* May m create a room? The budget of its address (server.c); NULL: yes. */
@@ -142,6 +142,9 @@ void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
 /* /part [ROOM]: a member of several rooms leaves one (the current one by default). */
 void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
+/* An operator's kick (chat_oper.c): m leaves r, one of its rooms but not its last, as
+ * after /part, told as a move-out in group (event.h; 0: none). */
+void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group);
 /* /say ROOM TEXT: say text in one of m's rooms. */
 void chat_say_in(struct chat *ch, struct member *m, const char *room, size_t len,
     const char *text, size_t tlen);

@@ -55,7 +55,7 @@ struct member {
 	struct irc_link *irc;        /* the IRC dialect's state (irc_bridge.h); NULL: not IRC */
 	struct ratewarn renames;     /* renames have their own, slower rate */
 	struct ratewarn creates;     /* and so do the rooms it creates */
-	/* Moderation (cmd_oper.c). */
+	/* Moderation (chat_oper.c). */
 	bool oper;                   /* /oper succeeded: an operator for this session */
 	bool clear_warned;           /* told once that /oper's password crossed in clear */
 	bool muted;                  /* messages refused until muted_until */

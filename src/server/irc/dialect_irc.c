@@ -104,6 +104,8 @@ static bool render_part(struct render *r)
 {
 	char why[IRC_CHANNEL_MAX + 32];
 
+	if (seen(r->l, r->ev))
+		return false;       /* the KICK said it */
 	if (r->ev->via == NULL) {
 		const char *reason = irc_bridge_part_reason(r->ev->name, r->ev->namelen);
 
@@ -115,6 +117,24 @@ static bool render_part(struct render *r)
 	}
 	snprintf(why, sizeof(why), "went to #%s", r->ev->via);
 	irc_putl(r->out, r->tags, r->src, "PART", r->chan, why, NULL);
+	return true;
+}
+
+/* An operator kicks name from the channel: KICK from the operator (other). The
+ * move-out of the same group that follows is not a PART too. */
+static bool render_kick(struct render *r)
+{
+	const struct event *ev = r->ev;
+	char name[NAME_MAX_BYTES + 1], nick[IRC_NICK_MAX + 1], *reason;
+
+	(void)seen(r->l, ev);
+	snprintf(name, sizeof(name), "%.*s", (int)ev->namelen, ev->name);
+	irc_name_to_nick(name, nick);
+	irc_bridge_source(ev->other, ev->otherlen, ev->other, ev->otherlen, r->src,
+	    sizeof(r->src));
+	reason = xstrndup(ev->text, ev->len);
+	irc_putl(r->out, r->tags, r->src, "KICK", r->chan, nick, reason, NULL);
+	free(reason);
 	return true;
 }
 
@@ -229,6 +249,7 @@ static bool render_event(struct render *r, const struct member *viewer)
 	case EV_ERR: return r->ev->other != NULL ? render_nick_refused(r) : render_notice(r);
 	case EV_BYE: return render_bye(r);
 	case EV_TOPIC: return render_topic(r);
+	case EV_KICK: return render_kick(r);
 	case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
 	}
 	return false;

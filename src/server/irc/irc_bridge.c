@@ -8,7 +8,7 @@
 #include "attention.h"
 #include "chat.h"
 #include "chat_bus.h"
-#include "cmd_oper.h"
+#include "chat_oper.h"
 #include "conn.h"
 #include "irc_bridge.h"
 #include "log.h"
@@ -492,48 +492,36 @@ static int b_list(void *ctx, irc_room_fn *each, void *arg)
 	return 0;
 }
 
-/* KICK: the KICK line to the IRC members of the room, then the member is put out of
- * the chat, as /kick does (it may come back). */
-static void kick_tell(struct irc_link *by, struct room *r, const char *nick, const char *reason)
+/* The numeric of a KICK refused (irc_session.h). */
+static int kick_numeric(enum chat_oper_status st)
 {
-	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
-	struct irc_link *l;
-	struct member *m;
-	struct buf line = { 0 };
-
-	irc_session_source(&by->s, src, sizeof(src));
-	irc_room_to_channel(r->name, chan);
-	irc_putl(&line, NULL, src, "KICK", chan, nick, reason, NULL);
-	ROOM_FOREACH(r, m, it)
-		if ((l = irc_link_of(m)) != NULL)
-			irc_link_out(l, buf_data(&line), buf_len(&line));
-	buf_free(&line);
+	switch (st) {
+	case CHAT_OPER_OK: return 0;
+	case CHAT_OPER_NOT_OPER: return 482;
+	case CHAT_OPER_NO_SUCH_ROOM: return 403;
+	default: return 441;    /* no such user, or not in that channel */
+	}
 }
 
+/* KICK: the chat's rule (chat_oper.h): the room's IRC members see the KICK line; the
+ * member leaves that channel, or is put out of the chat as /kick does. */
 static int b_kick(void *ctx, const char *room, const char *name, const char *reason)
 {
-	struct irc_link *l = LINK(ctx);
-	struct room *r = room_named(room);
+	struct irc_link *l = LINK(ctx), *wl;
 	struct member *who = member_named(name, strlen(name));
-	char nick[IRC_NICK_MAX + 1], msg[TC_BAN_REASON_MAX + NAME_MAX_BYTES + 64];
-	struct irc_link *wl;
+	struct chat_oper_result res;
+	size_t n = strlen(reason), tlen;
+	char *text = xmalloc(UTF8_CLEAN_MAX(n));
+	enum chat_oper_status st;
 
-	if (!l->m->oper)
-		return 482;
-	if (r == NULL)
-		return 403;
-	if (who == NULL || !member_in(who, r))
-		return 441;
-	irc_name_to_nick(who->name, nick);
-	kick_tell(l, r, nick, reason);
-	snprintf(msg, sizeof(msg), "You were kicked by %s: %.*s", l->m->name,
-	    (int)utf8_cut(reason, strlen(reason), TC_BAN_REASON_MAX), reason);
-	if ((wl = irc_link_of(who)) != NULL)
+	tlen = utf8_clean(UTF8_MESSAGE, reason, n, text, UTF8_CLEAN_MAX(n));
+	st = chat_oper_kick(bridge_chat, l->m, who, room, text, tlen, &res);
+	free(text);
+	if (st == CHAT_OPER_OK && res.remote)   /* its server applies it: say what was done */
+		irc_putl(&l->s.out, NULL, bridge_server, "NOTICE", l->s.nick, res.what, NULL);
+	else if (st == CHAT_OPER_OK && member_closing(who) && (wl = irc_link_of(who)) != NULL)
 		snprintf(wl->reason, sizeof(wl->reason), "Kicked by %s", l->s.nick);
-	log_msg(LOG_WARN, "operator %s kicked %s (%s) from IRC", l->m->name, who->name,
-	    who->conn != NULL ? who->conn->peer : "-");
-	chat_bye(who, msg, "kicked");
-	return 0;
+	return kick_numeric(st);
 }
 
 static void b_quit(void *ctx, const char *reason)
@@ -546,18 +534,11 @@ static void b_quit(void *ctx, const char *reason)
 
 static int b_oper(void *ctx, const char *name, const char *pass)
 {
-	struct member *m = ME(ctx);
-	size_t n = strlen(name) + strlen(pass) + 2;
-	char *arg;
-
-	if (bridge_chat->opers == NULL)
-		return 491;
-	arg = xmalloc(n);
-	snprintf(arg, n, "%s %s", name, pass);
-	cmd_oper_oper(bridge_chat, m, arg, n - 1);
-	explicit_bzero(arg, n);
-	free(arg);
-	return m->oper ? 0 : 464;
+	switch (chat_oper_login(bridge_chat, ME(ctx), name, pass)) {
+	case CHAT_OPER_OK: return 0;
+	case CHAT_OPER_NO_OPERS: return 491;
+	default: return 464;
+	}
 }
 
 static const struct irc_chat bridge_ops = {

@@ -114,6 +114,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 		return true;
 	case EV_WELCOME:
 	case EV_ONLINE:
+	case EV_KICK:           /* IRC's: the leave or move-out that follows says it */
 	case EV_COUNT:
 		break;
 	}

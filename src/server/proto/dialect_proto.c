@@ -122,6 +122,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_ERR:
 	case EV_BYE:
 	case EV_ONLINE:
+	case EV_KICK:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
@@ -138,8 +139,8 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 static bool render(const struct event *ev, struct buf *out, bool v2)
 {
 	buf_clear(out);
-	if (ev->type == EV_ONLINE && !v2)
-		return false;        /* version 2 only */
+	if ((ev->type == EV_ONLINE && !v2) || ev->type == EV_KICK)
+		return false;        /* version 2 only; IRC's (the leave that follows says it) */
 	buf_append_str(out, proto_type_name(record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;
