@@ -15,8 +15,9 @@
  * - encoding the decoded event again and decoding that gives the same event (its group
  *   number too).
  * The same bytes as an operator action (tcpchat:oper, bus_oper_decode): names kept by
- * names_check() as they are, text valid UTF-8 without controls, and encoding the action
- * again then decoding it gives the same action.
+ * names_check() as they are, a room (a kick's only) that room_check_name() keeps, text
+ * valid UTF-8 without controls, and encoding the action again then decoding it gives
+ * the same action.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,6 +94,9 @@ static void check_oper(const struct bus_oper *op)
 	    "oper: by", op->by, strlen(op->by));
 	FUZZ_CHECK(op->target[0] == '\0' || (names_check(op->target, strlen(op->target), out) ==
 	    NULL && strcmp(out, op->target) == 0), "oper: target", op->target, strlen(op->target));
+	FUZZ_CHECK(op->room[0] == '\0' || (op->kind == BUS_OPER_KICK &&
+	    room_check_name(op->room, strlen(op->room), out) == NULL), "oper: room", op->room,
+	    strlen(op->room));
 	FUZZ_CHECK(utf8_check(op->text, tl) == 0, "oper: text not UTF-8", op->text, tl);
 	for (size_t i = 0; i < tl; i++)
 		FUZZ_CHECK((unsigned char)op->text[i] >= 0x20 && op->text[i] != 0x7f,
@@ -104,7 +108,8 @@ static void check_oper(const struct bus_oper *op)
 	FUZZ_CHECK(memcmp(&again, op, sizeof(again)) == 0 || (again.kind == op->kind &&
 	    again.secs == op->secs && strcmp(again.server, op->server) == 0 &&
 	    strcmp(again.by, op->by) == 0 && strcmp(again.target, op->target) == 0 &&
-	    strcmp(again.addr, op->addr) == 0 && strcmp(again.text, op->text) == 0),
+	    strcmp(again.addr, op->addr) == 0 && strcmp(again.room, op->room) == 0 &&
+	    strcmp(again.text, op->text) == 0),
 	    "oper: round trip changed the action", s, len);
 	free(s);
 }

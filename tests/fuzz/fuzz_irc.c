@@ -149,7 +149,7 @@ static const char *const some_names[] = { "alice", "bob smith", "Jos\xc3\xa9",
 	"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80"
 	"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80" };
 
-static bool y_pass(void *c, const char *p) { (void)c; return p != NULL && p[0] == 'x'; }
+static int y_pass(void *c, const char *p) { (void)c; return p != NULL && p[0] == 'x' ? 0 : 464; }
 static bool y_free(void *c, const char *n) { (void)c; return strcmp(n, "taken") != 0; }
 static int y_name(void *c, const char *n) { (void)c; return strcmp(n, "taken") ? 0 : 433; }
 static int y_room(void *c, const char *r) { (void)c; return r[0] == 'x' ? 403 : 0; }
@@ -230,7 +230,7 @@ static int y_kick(void *c, const char *r, const char *n, const char *w)
 }
 
 static const struct irc_chat yes_chat = {
-	.password_ok = y_pass, .name_free = y_free, .enter = y_name, .rename = y_name,
+	.password = y_pass, .name_free = y_free, .enter = y_name, .rename = y_name,
 	.join = y_room, .part = y_part, .message = y_message, .away_of = y_away_of,
 	.names = y_names, .topic_get = y_topic_get, .topic_set = y_topic_set, .who = y_who,
 	.whois = y_whois, .away = y_away, .list = y_list, .kick = y_kick, .quit = y_quit,

@@ -728,7 +728,7 @@ class OperCluster:
     """Two servers on one Redis, each with the same oper file (admin) and its own state
     directory; alice (an operator) on the first."""
 
-    def __init__(self, d):
+    def __init__(self, d, irc=False):
         opers = os.path.join(d, "opers")
         h = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=OPER_PASSWORD.encode(),
                            capture_output=True, check=True).stdout.decode().strip()
@@ -739,8 +739,12 @@ class OperCluster:
         self.servers = []
         for i in (1, 2):
             env = dict(os.environ, STATE_DIRECTORY=os.path.join(d, "state%d" % i))
-            self.servers.append(Server("-v", "-r", "0", "--redis", self.r.url,
-                                       "--oper-file", opers, env=env))
+            args = ("-r", "0", "--redis", self.r.url, "--oper-file", opers)
+            if irc and i == 1:      # an IRC listener on the first (.irc)
+                from test_irc import irc_server
+                self.servers.append(irc_server(*args, env=env))
+            else:
+                self.servers.append(Server("-v", *args, env=env))
         self.s1, self.s2 = self.servers
 
     def alice(self):
@@ -776,6 +780,34 @@ def test_oper_kick_across_servers():
             left(a, "bob")
             logged_on(c.s2, r"warning: oper \"alice\" \(server [^)]+\): Kicked bob "
                       r"\(127\.0\.0\.1:\d+\): go away")
+        finally:
+            c.stop()
+
+
+def test_irc_kick_across_servers():
+    """Issue 20: an IRC operator's KICK of a user of another server goes through the
+    cluster (it was done here only: the KICK line and the log said kicked, and the user
+    stayed); that server puts the nc user out, as /kick does."""
+    from test_irc import SERVER, irc_join
+    with tempfile.TemporaryDirectory() as d:
+        c = OperCluster(d, irc=True)
+        try:
+            i = irc_join(c.s1.irc, "ivy")
+            i.cmd("OPER admin :" + OPER_PASSWORD)
+            i.want(r":%s 381 ivy .*" % re.escape(SERVER))
+            b = join(c.s2.port, "bob")
+            i.want(r"(@\S+ )?:bob!\S+ JOIN :?#lobby")
+            i.cmd("KICK #lobby bob :go away")
+            b.expect(r"You were kicked by ivy: go away\n")
+            b.expect_closed()
+            i.want(r":%s NOTICE ivy :Kicked bob \(on another server\) from room lobby: go "
+                   r"away" % re.escape(SERVER))
+            i.want(r"(@\S+ )?:bob!\S+ QUIT .*")
+            logged_on(c.s1, r"warning: oper \"ivy\" \(127\.0\.0\.1:\d+\): Kicked bob \(on "
+                      r"another server\) from room lobby: go away")
+            logged_on(c.s2, r"warning: oper \"ivy\" \(server [^)]+\): Kicked bob "
+                      r"\(127\.0\.0\.1:\d+\): go away")
+            i.cmd("QUIT")
         finally:
             c.stop()
 
@@ -1084,7 +1116,8 @@ if __name__ == "__main__":
          test_slow_reader_does_not_slow_others, test_reuse_port,
          test_irc_nick_refused_by_another_server, test_cluster_counters_in_stats_and_sigusr1,
          test_remote_user_in_several_rooms,
-         test_oper_kick_across_servers, test_oper_mute_across_servers,
+         test_oper_kick_across_servers, test_irc_kick_across_servers,
+         test_oper_mute_across_servers,
          test_oper_ban_across_servers, test_oper_purge_across_servers,
          test_oper_wall_across_servers,
          test_client_reconnects_to_another_server_keeps_rooms,

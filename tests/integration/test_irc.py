@@ -325,14 +325,19 @@ def test_ping_long_lines_and_history():
         srv.stop()
 
 
+def irc_oper_server(d):
+    """An IRC server with an oper file in d (account admin, PASSWORD)."""
+    opers = os.path.join(d, "opers")
+    with open(opers, "w") as f:
+        f.write("admin:%s\n" % crypt_hash(PASSWORD))
+    os.chmod(opers, 0o600)
+    env = dict(os.environ, STATE_DIRECTORY=os.path.join(d, "state"))
+    return irc_server("--oper-file", opers, env=env)
+
+
 def test_kick_by_operator():
     with tempfile.TemporaryDirectory() as d:
-        opers = os.path.join(d, "opers")
-        with open(opers, "w") as f:
-            f.write("admin:%s\n" % crypt_hash(PASSWORD))
-        os.chmod(opers, 0o600)
-        env = dict(os.environ, STATE_DIRECTORY=os.path.join(d, "state"))
-        srv = irc_server("--oper-file", opers, env=env)
+        srv = irc_oper_server(d)
         try:
             nc = join(srv.port, "carol")
             c = irc_join(srv.irc, "alice")
@@ -353,6 +358,51 @@ def test_kick_by_operator():
             c.cmd("KICK #lobby nobody")
             c.want(r":My\.Little\.Server 441 alice nobody #lobby :.*")
             c.cmd("QUIT")
+        finally:
+            srv.stop()
+
+
+def test_kick_from_one_of_two_channels():
+    """Issue 20: an IRC KICK of a member of two channels takes it out of that channel
+    only. The channel's IRC users and the member see the KICK line (no PART after it),
+    an nc user there the usual "left room" line; the member stays in its other
+    channel. Kicked from its last channel, it is put out of the chat as /kick does."""
+    with tempfile.TemporaryDirectory() as d:
+        srv = irc_oper_server(d)
+        try:
+            c = irc_join(srv.irc, "alice")
+            c.cmd("OPER admin :" + PASSWORD)
+            c.want(r":My\.Little\.Server 381 alice .*")
+            b = irc_join(srv.irc, "bob")
+            nc = join(srv.port, "carol")
+            nc.line("/join dev")
+            nc.expect(r"You are now in room dev")
+            for cl, nick in ((c, "alice"), (b, "bob")):
+                cl.cmd("JOIN #dev")
+                cl.want(r":%s!~%s@127\.0\.0\.1 JOIN #dev" % (nick, nick))
+            notice(nc, "bob joined room dev")
+            c.cmd("KICK #dev bob :off topic")
+            c.want(r":alice!~alice@127\.0\.0\.1 KICK #dev bob :?off topic")
+            b.want(r":alice!~alice@127\.0\.0\.1 KICK #dev bob :?off topic")
+            notice(nc, "bob left room dev")
+            b.cmd("PRIVMSG #lobby :still here")
+            c.want(r":bob!~bob@127\.0\.0\.1 PRIVMSG #lobby :?still here")
+            if any(" PART " in line for line in c.passed):
+                fail("a PART after the KICK: %r" % c.passed)
+            b.cmd("PRIVMSG #dev :let me in")
+            b.want(r":My\.Little\.Server 404 bob #dev :.*")
+            c.cmd("NAMES #dev")
+            names = c.want(r":My\.Little\.Server 353 alice = #dev :.*")
+            if "bob" in names.split(":")[-1].split():
+                fail("bob still in #dev: %r" % names)
+            c.cmd("KICK #dev bob")
+            c.want(r":My\.Little\.Server 441 alice bob #dev :.*")
+            c.cmd("KICK #lobby bob :out")
+            b.want(r":alice!~alice@127\.0\.0\.1 KICK #lobby bob :?out")
+            b.want(r"(:My\.Little\.Server )?ERROR :Closing Link: 127\.0\.0\.1 \(You were kicked by alice: out\)")
+            b.expect_closed()
+            c.cmd("QUIT")
+            nc.close()
         finally:
             srv.stop()
 
@@ -462,6 +512,7 @@ if __name__ == "__main__":
     run([test_registration_cap_and_numerics, test_motd_and_password,
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
          test_ping_long_lines_and_history, test_kick_by_operator,
+         test_kick_from_one_of_two_channels,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
          test_irc_over_tls, test_per_address_limit_answers_in_irc])

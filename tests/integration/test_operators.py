@@ -361,6 +361,56 @@ def test_motd_after_the_name_before_the_history():
         fail("a missing motd: %d %r" % (p.returncode, p.stderr))
 
 
+def yescrypt_hash(password):
+    """What the man page suggests (mkpasswd's yescrypt), at a cost (-R 8) that makes a
+    check take 150-350 ms as on the servers the issue measured."""
+    return subprocess.run(["mkpasswd", "-m", "yescrypt", "-R", "8", "--stdin"],
+                          input=password.encode(),
+                          capture_output=True, check=True).stdout.decode().strip()
+
+
+def test_password_guesses_are_checked_off_the_loop():
+    """Issue 21, item 7: four connections guessing an operator's yescrypt password at
+    once, and a message said right after them: the message reaches the others before
+    any guess is answered (the checks run beside the loop, not on it); a fifth guess
+    from the same address at once is told the server is busy; the failures are logged
+    as "wrong operator ..." with the address's count."""
+    with tempfile.TemporaryDirectory() as d:
+        opers = os.path.join(d, "opers")
+        with open(opers, "w") as f:
+            f.write("admin:%s\n" % yescrypt_hash(PASSWORD))
+        os.chmod(opers, 0o600)
+        s = Server("-v", "-r", "0", "--oper-file", opers)
+        try:
+            a, b = join(s.port, "alice"), join(s.port, "bob")
+            joined(a, "bob")
+            guessers = [join(s.port, "g%d" % i) for i in range(4)]
+            extra = join(s.port, "g4")
+            for g in guessers + [extra]:
+                g.quiet(0.2)
+            a.quiet(0.1)
+            b.quiet(0.1)
+            for g in guessers:
+                g.line("/oper admin guess")
+            a.line("ping")
+            b.expect(r"\]\[alice\]:ping\n")
+            for g in guessers:
+                if b"Wrong operator" in g.quiet(0.01):
+                    fail("a guess was answered before the message was delivered")
+            extra.line("/oper admin guess")
+            extra.expect(r"The server is busy checking passwords; try again\.\n" + prompt("g4"))
+            for i, g in enumerate(guessers):
+                g.expect(r"Wrong operator name or password\.\n" + prompt("g%d" % i))
+            err = s.stderr()
+            if len(re.findall(r"wrong operator admin from 127\.0\.0\.1:\d+ \(\d+ failed from "
+                              r"its address in 10 min\)", err)) != 4:
+                fail("the failures were not logged once each: %r" % err[-2000:])
+            if "guess" in err:
+                fail("a password reached the log")
+        finally:
+            s.stop()
+
+
 def test_password_prompt_three_tries():
     with tempfile.TemporaryDirectory() as d:
         pw = os.path.join(d, "password")
@@ -400,6 +450,7 @@ def test_password_prompt_three_tries():
 
 if __name__ == "__main__":
     run([test_oper_file_with_loose_permissions_is_refused,
+         test_password_guesses_are_checked_off_the_loop,
          test_oper_good_and_bad_password_never_logged, test_failed_oper_costs_extra_tokens,
          test_stats_for_operators, test_kick, test_ban_with_duration_survives_a_restart_then_unban,
          test_mute_and_unmute, test_wall_reaches_every_room, test_purge_survives_a_restart,

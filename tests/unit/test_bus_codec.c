@@ -371,6 +371,7 @@ static struct bus_oper oper_roundtrip(const struct bus_oper *op)
 	assert_string_equal(out.by, op->by);
 	assert_string_equal(out.target, op->target);
 	assert_string_equal(out.addr, op->addr);
+	assert_string_equal(out.room, op->room);
 	assert_int_equal(out.secs, op->secs);
 	assert_string_equal(out.text, op->text);
 	return out;
@@ -409,6 +410,41 @@ static void operator_actions_round_trip(void **state)
 	    "\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"maintenance at noon\"}");
 	free(s);
 	assert_string_equal(bus_oper_name(BUS_OPER_BANADDR), "banaddr");
+}
+
+/* A kick from one room (an IRC KICK) carries it; a message without "room" (from a
+ * server that knows none) is a kick out of the chat. */
+static void operator_kick_carries_its_room(void **state)
+{
+	struct bus_oper op = { .server = "s-1", .kind = BUS_OPER_KICK, .by = "op",
+	    .target = "bob", .room = "dev", .text = "off topic" };
+	static const char *const bad[] = {
+		"{\"v\":1,\"server\":\"s-1\",\"type\":\"mute\",\"by\":\"op\",\"target\":\"bob\","
+		"\"addr\":\"\",\"secs\":0,\"text\":\"\",\"room\":\"dev\"}",
+		"{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\",\"target\":\"bob\","
+		"\"addr\":\"\",\"secs\":0,\"text\":\"\",\"room\":\"#dev\"}",
+		"{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\",\"target\":\"bob\","
+		"\"addr\":\"\",\"secs\":0,\"text\":\"\",\"room\":\"\"}",
+		"{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\",\"target\":\"bob\","
+		"\"addr\":\"\",\"secs\":0,\"text\":\"\",\"room\":7}",
+	};
+	const char *old = "{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\","
+	    "\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"x\"}";
+	struct bus_oper out;
+	char err[128], *s;
+	size_t len;
+
+	(void)state;
+	oper_roundtrip(&op);
+	s = bus_oper_encode(&op, &len);
+	assert_string_equal(s, "{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\","
+	    "\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"off topic\",\"room\":\"dev\"}");
+	free(s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (bus_oper_decode(bad[i], strlen(bad[i]), &out, err, sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i]);
+	assert_int_equal(bus_oper_decode(old, strlen(old), &out, err, sizeof(err)), 0);
+	assert_string_equal(out.room, "");
 }
 
 #define OHEAD "{\"v\":1,\"server\":\"s-1\","
@@ -453,6 +489,7 @@ int main(void)
 		cmocka_unit_test(names_of_channels),
 		cmocka_unit_test(operator_actions_round_trip),
 		cmocka_unit_test(operator_actions_refused),
+		cmocka_unit_test(operator_kick_carries_its_room),
 		cmocka_unit_test(the_encoder_writes_what_jansson_dumps),
 		cmocka_unit_test(groups_cross_when_set),
 		cmocka_unit_test(any_json_is_read_alike),

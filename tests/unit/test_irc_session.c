@@ -62,10 +62,10 @@ static int self(void *ctx)
 	return (int)((struct fmember *)ctx - members);
 }
 
-static bool f_password_ok(void *ctx, const char *pass)
+static int f_password(void *ctx, const char *pass)
 {
 	(void)ctx;
-	return pass != NULL && strcmp(pass, server_password) == 0;
+	return pass != NULL && strcmp(pass, server_password) == 0 ? 0 : 464;
 }
 
 static bool f_name_free(void *ctx, const char *name)
@@ -284,7 +284,7 @@ static int f_oper(void *ctx, const char *name, const char *pass)
 }
 
 static const struct irc_chat fake = {
-	.password_ok = f_password_ok, .name_free = f_name_free, .enter = f_enter,
+	.password = f_password, .name_free = f_name_free, .enter = f_enter,
 	.rename = f_rename, .join = f_join, .part = f_part, .message = f_message,
 	.away_of = f_away_of, .names = f_names, .topic_get = f_topic_get,
 	.topic_set = f_topic_set, .who = f_who, .whois = f_whois, .away = f_away,

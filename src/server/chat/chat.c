@@ -373,6 +373,13 @@ void chat_part(struct chat *ch, struct member *m, const char *raw, size_t len)
 	leave_room(ch, m, r, EV_MOVE_OUT, NULL, time(NULL));
 }
 
+void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group)
+{
+	ch->group = group;
+	leave_room(ch, m, r, EV_MOVE_OUT, NULL, time(NULL));
+	ch->group = 0;
+}
+
 void chat_say_in(struct chat *ch, struct member *m, const char *raw, size_t len,
     const char *text, size_t tlen)
 {

@@ -34,6 +34,7 @@ struct chat_stats {
 struct chat;
 struct chat_bus;
 struct chat_bus_wait;
+struct pwcheck;
 
 /* A claim of a name across the cluster came back: granted (no other server holds it),
  * taken (another does), or unknown (no answer came: Redis was lost or stalled
@@ -88,9 +89,12 @@ struct chat {
 	struct sniff_where where;
 	struct chat_stats stats;
 	long log_lines;         /* lines in the log file at start (chat_replay_log) */
-	/* Moderation (cmd_oper.c): NULL when not configured. */
+	/* Moderation (chat_oper.c): NULL when not configured. */
 	struct opers *opers;    /* --oper-file */
 	char *motd;             /* --motd, sanitised lines ending in '\n' */
+	/* Passwords are checked off the loop through it (chat_check.h; server.c sets it);
+	 * NULL: at once. */
+	struct pwcheck *pwcheck;
 	/* May m create a room? The budget of its address (server.c); NULL: yes. */
 	bool (*may_create)(void *arg, const struct member *m);
 	/* The server's one-line summary (SIGUSR1, /stats): set by server.c. */
@@ -155,6 +159,9 @@ void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
 /* /part [ROOM]: a member of several rooms leaves one (the current one by default). */
 void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
+/* An operator's kick (chat_oper.c): m leaves r, one of its rooms but not its last, as
+ * after /part, told as a move-out in group (event.h; 0: none). */
+void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group);
 /* /say ROOM TEXT: say text in one of m's rooms. */
 void chat_say_in(struct chat *ch, struct member *m, const char *room, size_t len,
     const char *text, size_t tlen);

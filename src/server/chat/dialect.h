@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "event.h"
 
+struct chat;
 struct member;
 
 struct dialect {
@@ -29,6 +30,9 @@ struct dialect {
 	void (*prompt)(struct member *m, time_t now);
 	/* m pressed Enter. */
 	void (*entered)(struct member *m);
+	/* The chat answered what m's input waited for (a password check): go on with the
+	 * input that came meanwhile. */
+	void (*resume)(struct chat *ch, struct member *m);
 	/* The sender sees its own messages (the client shows them once, as sent). */
 	bool echo_own;
 	/* A member may be in several rooms at once (/join adds a room, /part leaves). */

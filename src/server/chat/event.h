@@ -33,6 +33,12 @@ enum event_type {
 	EV_ERR,         /* text */
 	EV_BYE,         /* text, then the connection closes */
 	EV_ONLINE,      /* text: how many people are in the chat (client dialect 2) */
+	EV_KICK,        /* other (an operator) kicks name from room: text (chat_oper.h);
+	                 * told to the local members of room. IRC shows a KICK line; the
+	                 * other dialects nothing: they see the leave or the move-out that
+	                 * follows (a move-out in the same group) */
+	EV_OPER,        /* your operator login was answered (chat_oper_login): text says
+	                 * how; other is the account when granted, NULL when refused */
 	EV_COUNT
 };
 

@@ -19,6 +19,7 @@
 struct conn;
 struct room;
 struct rename_wait;
+struct chat_check;
 
 struct member_link {            /* a place in a room's member list */
 	struct member_link *prev, *next;
@@ -55,7 +56,7 @@ struct member {
 	                              * front's, which its dialect may read); NULL: none */
 	struct ratewarn renames;     /* renames have their own, slower rate */
 	struct ratewarn creates;     /* and so do the rooms it creates */
-	/* Moderation (cmd_oper.c). */
+	/* Moderation (chat_oper.c). */
 	bool oper;                   /* /oper succeeded: an operator for this session */
 	bool clear_warned;           /* told once that /oper's password crossed in clear */
 	bool muted;                  /* messages refused until muted_until */
@@ -69,6 +70,8 @@ struct member {
 	char **ignored;              /* the names it ignores (their folded keys) */
 	size_t online_told;          /* the chat's head count last sent (ONLINE), 0 none */
 	struct rename_wait *renaming; /* --redis: a rename waiting for its claim (chat.c) */
+	struct chat_check *check;    /* a password being checked (chat_check.h): its input
+	                              * waits for the answer */
 };
 
 /* Events rendered once per dialect for a whole broadcast. */

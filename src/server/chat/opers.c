@@ -114,16 +114,24 @@ static const struct oper *opers_find(const struct opers *o, const char *name)
 	return NULL;
 }
 
-int opers_check(const struct opers *o, const char *name, const char *password)
+const char *opers_hash(const struct opers *o, const char *name, bool *known)
 {
 	const struct oper *op = opers_find(o, name);
 
-	if (op == NULL) {
-		if (o->n > 0) /* the same work as a real check */
-			(void)opers_verify(o->v[0].hash, password);
+	*known = op != NULL;
+	if (op != NULL)
+		return op->hash;
+	return o->n > 0 ? o->v[0].hash : NULL;    /* the same work as a real check */
+}
+
+int opers_check(const struct opers *o, const char *name, const char *password)
+{
+	bool known;
+	const char *hash = opers_hash(o, name, &known);
+
+	if (hash == NULL)
 		return 0;
-	}
-	return opers_verify(op->hash, password);
+	return opers_verify(hash, password) == 1 && known;
 }
 
 void opers_free(struct opers *o)

@@ -14,6 +14,7 @@
 #ifndef OPERS_H
 #define OPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tclimits.h"
@@ -40,6 +41,10 @@ void opers_free(struct opers *o);
 /* 1 when name is an operator account and password its password, else 0. Runs one crypt
  * whether or not the name exists, so the time taken does not tell which names do. */
 int opers_check(const struct opers *o, const char *name, const char *password);
+/* The hash to check name's password against: its own (*known true), or, for a name
+ * that is no account, another account's (*known false), so that the check costs the
+ * same and the time taken does not tell which names exist. NULL: no accounts. */
+const char *opers_hash(const struct opers *o, const char *name, bool *known);
 /* 1 when crypt_r(password, hash) is hash (compared in constant time), else 0; 0 for a
  * password longer than TC_PASSWORD_MAX bytes. */
 int opers_verify(const char *hash, const char *password);

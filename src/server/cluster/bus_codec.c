@@ -438,6 +438,8 @@ char *bus_oper_encode(const struct bus_oper *op, size_t *len)
 	bad |= set_str(o, "addr", op->addr, strlen(op->addr));
 	bad |= json_object_set_new(o, "secs", json_integer((json_int_t)op->secs));
 	bad |= set_str(o, "text", op->text, strlen(op->text));
+	if (op->room[0] != '\0')
+		bad |= set_str(o, "room", op->room, strlen(op->room));
 	if (!bad && (size_t)op->kind < OPER_KINDS)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -502,6 +504,16 @@ static const char *get_opt_name(const json_t *o, const char *key, char out[NAME_
 	return n == 0 ? NULL : get_name(o, key, out);
 }
 
+/* "room": the room a kick is from; absent ("") otherwise. */
+static const char *oper_room(const json_t *o, struct bus_oper *op)
+{
+	if (json_object_get(o, "room") == NULL)
+		return NULL;
+	if (op->kind != BUS_OPER_KICK || get_room(o, op->room) != NULL)
+		return "room: not a room name, or not a kick";
+	return NULL;
+}
+
 /* What each kind needs: a target, an address. */
 static const char *oper_fields(const json_t *o, struct bus_oper *op)
 {
@@ -509,6 +521,7 @@ static const char *oper_fields(const json_t *o, struct bus_oper *op)
 	    op->kind != BUS_OPER_WALL;
 	bool want_addr = op->kind == BUS_OPER_BANADDR || op->kind == BUS_OPER_UNBAN;
 	json_int_t v;
+	const char *why;
 
 	if (get_name(o, "by", op->by) != NULL || op->by[0] == '\0')
 		return "by: not a valid name";
@@ -516,6 +529,8 @@ static const char *oper_fields(const json_t *o, struct bus_oper *op)
 		return "target: not a valid name, or not for this action";
 	if (oper_addr(o, op) != NULL || want_addr != (op->addr[0] != '\0'))
 		return "addr: not an address, or not for this action";
+	if ((why = oper_room(o, op)) != NULL)
+		return why;
 	if (get_int(o, "secs", 0, BUS_TIME_MAX, &v) != NULL)
 		return "secs: not a duration";
 	op->secs = (int64_t)v;

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "event.h"
 #include "names.h"
 #include "room.h"
@@ -75,40 +76,18 @@ void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX]);
 #define BUS_PRIV_CHANNEL "tcpchat:priv"
 
 /* --- operator actions (tcpchat:oper, doc/PROTOCOL.md §3) ------------------------------
- * An operator action that reaches every server: published by the server where the
- * operator typed it on the one channel every server of the cluster subscribes to;
- * the server that holds the target (every server, for wall, purge and the bans)
- * applies it. One JSON object:
+ * An operator action (struct bus_oper, bus.h) that reaches every server: published by
+ * the server where the operator typed it on the one channel every server of the
+ * cluster subscribes to; the server that holds the target (every server, for wall,
+ * purge and the bans) applies it. One JSON object:
  *
  *   {"v":1,"server":"host-1234-9f2c","type":"kick","by":"op","target":"bob",
  *    "addr":"","secs":0,"text":"flooding"}
  *
- *   kick     target: the user; text: the reason
- *   mute     target; secs: how long, 0 until /unmute      unmute  target
- *   ban      target: the user, whose server bans its address; secs, text: the reason
- *   banaddr  addr: an address banned (addrkey text), every server adds it to its list;
- *            secs: the expiry (seconds since the epoch), 0 for good; text: the reason
- *   unban    addr: lifted on every server
- *   purge    target: the name whose messages every server purges from its history
- *   wall     text: the notice, to every server's users
+ * Then "room" when it has one (a kick from one room, an IRC KICK): absent otherwise,
+ * and read as "" when absent. The fields of each kind are in bus.h.
  */
-enum bus_oper_kind {
-	BUS_OPER_KICK, BUS_OPER_MUTE, BUS_OPER_UNMUTE, BUS_OPER_BAN, BUS_OPER_BANADDR,
-	BUS_OPER_UNBAN, BUS_OPER_PURGE, BUS_OPER_WALL
-};
 #define BUS_OPER_CHANNEL "tcpchat:oper"
-#define BUS_OPER_TEXT_MAX 512           /* bytes of a reason or a notice, after sanitising */
-#define BUS_OPER_ADDR_MAX 48            /* bytes of an address's text, with its NUL */
-
-struct bus_oper {
-	char server[TC_REDIS_SERVER_ID_MAX + 1];    /* who published it */
-	enum bus_oper_kind kind;
-	char by[NAME_MAX_BYTES + 1];                /* the operator */
-	char target[NAME_MAX_BYTES + 1];            /* "" when none */
-	char addr[BUS_OPER_ADDR_MAX];               /* "" when none */
-	int64_t secs;
-	char text[BUS_OPER_TEXT_MAX + 1];
-};
 
 /* The wire name of kind ("kick", ...). */
 const char *bus_oper_name(enum bus_oper_kind kind);

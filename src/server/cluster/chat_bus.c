@@ -5,6 +5,7 @@
 
 #include "bus_redis.h"
 #include "chat_bus.h"
+#include "chat_oper.h"
 #include "log.h"
 #include "spoof.h"
 #include "tclimits.h"
@@ -40,7 +41,6 @@ struct chat_bus {
 	int64_t roster_sent_ms;
 	unsigned long roster_gen;   /* roster answers handled */
 	bool told_down;
-	chat_bus_oper_fn oper;      /* applies the other servers' operator actions */
 	/* The last group of events from another server (its id and its number) and the
 	 * chat's number for it: the events of one action come one after another. */
 	char group_server[TC_REDIS_SERVER_ID_MAX + 1];
@@ -830,27 +830,32 @@ char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
 
 /* --- operator actions ------------------------------------------------------------- */
 
+/* Another server's operator action: the chat's rules apply it (chat_oper.h). */
 static void on_oper(void *arg, const struct bus_oper *op)
 {
 	struct chat_bus *cb = arg;
 
-	if (cb->oper != NULL)
-		cb->oper(cb->ch, op);
+	chat_oper_remote(cb->ch, op);
 }
 
-void chat_bus_oper(struct chat_bus *cb, struct bus_oper *op)
+/* This server's: to the others (bus.h). */
+static void bus_oper_out(void *arg, struct bus_oper *op)
 {
+	struct chat_bus *cb = arg;
+
 	bus_redis_oper(cb->b, op);
 }
 
-void chat_bus_on_oper(struct chat_bus *cb, chat_bus_oper_fn fn)
+static bool bus_purge_shared(void *arg, const char *name)
 {
-	cb->oper = fn;
+	struct chat_bus *cb = arg;
+
+	return bus_redis_purge(cb->b, name);
 }
 
-bool chat_bus_purge(struct chat_bus *cb, const char *name)
+static char *bus_stats(void *arg, char *out, size_t outsz)
 {
-	return bus_redis_purge(cb->b, name);
+	return chat_bus_stats_line(arg, out, outsz);
 }
 
 static bool claims_up(const struct chat_bus *cb)
@@ -886,7 +891,8 @@ struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *ur
 		return NULL;
 	}
 	cb->inner = bus_redis_bus(cb->b);
-	cb->bus = (struct bus){ on_local, cb };
+	cb->bus = (struct bus){ .publish = on_local, .arg = cb, .oper = bus_oper_out,
+	    .purge = bus_purge_shared, .stats_line = bus_stats };
 	ch->bus = &cb->bus;
 	ch->cluster = cb;
 	ch->claims = &claims;

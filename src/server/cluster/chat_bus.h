@@ -15,8 +15,9 @@
  *   - applies the topics set elsewhere (stored, and told to the room as an EV_TOPIC event);
  *   - tells the local users, once, when Redis goes away and when it is back;
  *   - carries the operator actions that reach every server (tcpchat:oper): publishes
- *     those of this server's operators (chat_bus_oper) and hands the others' to the
- *     function cmd_oper.c set (chat_bus_on_oper): the chat_bus knows no command.
+ *     those of this server's operators (bus.h: bus_oper) and hands the others' to the
+ *     chat's rules (chat_oper_remote); purges the shared history (bus_purge) and gives
+ *     its counters to /stats (bus_stats_line): the chat_bus knows no command.
  */
 #ifndef CHAT_BUS_H
 #define CHAT_BUS_H
@@ -63,13 +64,5 @@ void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w);
  * up, published 12, queued 0, dropped 0, received 9, own 12, gaps 0, bad 0, dead
  * servers 0, reannounced 0" into out (always NUL-terminated); returns out. */
 char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz);
-/* Operator actions across the cluster (bus_codec.h, struct bus_oper). Publish op (its
- * server is filled in; queued while Redis is away). */
-void chat_bus_oper(struct chat_bus *cb, struct bus_oper *op);
-/* What applies the actions the other servers publish; NULL: they are ignored. */
-typedef void (*chat_bus_oper_fn)(struct chat *ch, const struct bus_oper *op);
-void chat_bus_on_oper(struct chat_bus *cb, chat_bus_oper_fn fn);
-/* Delete name's messages from the shared history of every room (bus_redis_purge). */
-bool chat_bus_purge(struct chat_bus *cb, const char *name);
 
 #endif

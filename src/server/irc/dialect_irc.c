@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dialect.h"
+#include "session.h"
 #include "irc.h"
 #include "irc_bridge.h"
 #include "member.h"
@@ -104,6 +105,8 @@ static bool render_part(struct render *r)
 {
 	char why[IRC_CHANNEL_MAX + 32];
 
+	if (seen(r->l, r->ev))
+		return false;       /* the KICK said it */
 	if (r->ev->via == NULL) {
 		const char *reason = irc_bridge_part_reason(r->ev->name, r->ev->namelen);
 
@@ -115,6 +118,24 @@ static bool render_part(struct render *r)
 	}
 	snprintf(why, sizeof(why), "went to #%s", r->ev->via);
 	irc_putl(r->out, r->tags, r->src, "PART", r->chan, why, NULL);
+	return true;
+}
+
+/* An operator kicks name from the channel: KICK from the operator (other). The
+ * move-out of the same group that follows is not a PART too. */
+static bool render_kick(struct render *r)
+{
+	const struct event *ev = r->ev;
+	char name[NAME_MAX_BYTES + 1], nick[IRC_NICK_MAX + 1], *reason;
+
+	(void)seen(r->l, ev);
+	snprintf(name, sizeof(name), "%.*s", (int)ev->namelen, ev->name);
+	irc_name_to_nick(name, nick);
+	irc_bridge_source(ev->other, ev->otherlen, ev->other, ev->otherlen, r->src,
+	    sizeof(r->src));
+	reason = xstrndup(ev->text, ev->len);
+	irc_putl(r->out, r->tags, r->src, "KICK", r->chan, nick, reason, NULL);
+	free(reason);
 	return true;
 }
 
@@ -208,6 +229,16 @@ static bool render_topic(struct render *r)
 	return true;
 }
 
+/* OPER answered: 381, or 464 (wrong, or not checked now: the text says which). */
+static bool render_oper(struct render *r)
+{
+	int code = r->ev->other != NULL ? 381 : 464;
+
+	irc_numeric(r->out, irc_bridge_server(), code, r->l->s.nick, irc_numeric_text(code),
+	    NULL);
+	return true;
+}
+
 static bool render_event(struct render *r, const struct member *viewer)
 {
 	switch (r->ev->type) {
@@ -229,6 +260,8 @@ static bool render_event(struct render *r, const struct member *viewer)
 	case EV_ERR: return r->ev->other != NULL ? render_nick_refused(r) : render_notice(r);
 	case EV_BYE: return render_bye(r);
 	case EV_TOPIC: return render_topic(r);
+	case EV_KICK: return render_kick(r);
+	case EV_OPER: return render_oper(r);
 	case EV_MEMBERS: case EV_NAMEQ: case EV_ONLINE: case EV_COUNT: return false;
 	}
 	return false;
@@ -283,6 +316,7 @@ const struct dialect dialect_irc = {
 	.deliver = dialect_irc_deliver,
 	.prompt = dialect_irc_prompt,
 	.entered = dialect_irc_entered,
+	.resume = session_resume_member,
 	.echo_own = false,
 	.multi_room = true,
 	.per_viewer = true,

@@ -7,7 +7,8 @@
 
 #include "attention.h"
 #include "chat.h"
-#include "cmd_oper.h"
+#include "chat_check.h"
+#include "chat_oper.h"
 #include "conn.h"
 #include "irc_bridge.h"
 #include "session.h"
@@ -232,11 +233,40 @@ static size_t irc_line_max(const struct chat *ch)
 #define LINK(ctx) ((struct irc_link *)(ctx))
 #define ME(ctx) (LINK(ctx)->m)
 
-static bool b_password_ok(void *ctx, const char *pass)
+/* The server password's answer (chat_check.h). Checked at once (no checker: tests),
+ * it is the return value of b_password; else registration goes on from here. */
+static void pass_checked(struct chat *ch, struct member *m, enum pwcheck_result res,
+    const char *name)
 {
-	(void)ctx;
-	return pass != NULL && bridge_chat->password != NULL &&
-	    opers_verify(bridge_chat->password, pass) == 1;
+	struct irc_link *l = irc_link_of(m);
+	enum irc_status st;
+
+	(void)name;
+	if (l->pass_inline) {
+		l->pass_inline = false;
+		l->pass_right = res == PWCHECK_OK;
+		return;
+	}
+	l->busy = true;
+	st = irc_session_password_checked(&l->s, res == PWCHECK_OK);
+	finish(l, st, false, time(NULL));
+	(void)ch;
+}
+
+static int b_password(void *ctx, const char *pass)
+{
+	struct irc_link *l = LINK(ctx);
+
+	if (pass == NULL || bridge_chat->password == NULL)
+		return 464;
+	l->pass_inline = true;
+	l->pass_right = false;
+	chat_check_password(bridge_chat, l->m, "server password", bridge_chat->password, true,
+	    pass, NULL, pass_checked);
+	if (!l->pass_inline)            /* answered already */
+		return l->pass_right ? 0 : 464;
+	l->pass_inline = false;
+	return IRC_WAIT;
 }
 
 static bool b_name_free(void *ctx, const char *name)
@@ -508,48 +538,36 @@ static int b_list(void *ctx, irc_room_fn *each, void *arg)
 	return 0;
 }
 
-/* KICK: the KICK line to the IRC members of the room, then the member is put out of
- * the chat, as /kick does (it may come back). */
-static void kick_tell(struct irc_link *by, struct room *r, const char *nick, const char *reason)
+/* The numeric of a KICK refused (irc_session.h). */
+static int kick_numeric(enum chat_oper_status st)
 {
-	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
-	struct irc_link *l;
-	struct member *m;
-	struct buf line = { 0 };
-
-	irc_session_source(&by->s, src, sizeof(src));
-	irc_room_to_channel(r->name, chan);
-	irc_putl(&line, NULL, src, "KICK", chan, nick, reason, NULL);
-	ROOM_FOREACH(r, m, it)
-		if ((l = irc_link_of(m)) != NULL)
-			irc_link_out(l, buf_data(&line), buf_len(&line));
-	buf_free(&line);
+	switch (st) {
+	case CHAT_OPER_OK: return 0;
+	case CHAT_OPER_NOT_OPER: return 482;
+	case CHAT_OPER_NO_SUCH_ROOM: return 403;
+	default: return 441;    /* no such user, or not in that channel */
+	}
 }
 
+/* KICK: the chat's rule (chat_oper.h): the room's IRC members see the KICK line; the
+ * member leaves that channel, or is put out of the chat as /kick does. */
 static int b_kick(void *ctx, const char *room, const char *name, const char *reason)
 {
-	struct irc_link *l = LINK(ctx);
-	struct room *r = room_named(room);
+	struct irc_link *l = LINK(ctx), *wl;
 	struct member *who = member_named(name, strlen(name));
-	char nick[IRC_NICK_MAX + 1], msg[TC_BAN_REASON_MAX + NAME_MAX_BYTES + 64];
-	struct irc_link *wl;
+	struct chat_oper_result res;
+	size_t n = strlen(reason), tlen;
+	char *text = xmalloc(UTF8_CLEAN_MAX(n));
+	enum chat_oper_status st;
 
-	if (!l->m->oper)
-		return 482;
-	if (r == NULL)
-		return 403;
-	if (who == NULL || !member_in(who, r))
-		return 441;
-	irc_name_to_nick(who->name, nick);
-	kick_tell(l, r, nick, reason);
-	snprintf(msg, sizeof(msg), "You were kicked by %s: %.*s", l->m->name,
-	    (int)utf8_cut(reason, strlen(reason), TC_BAN_REASON_MAX), reason);
-	if ((wl = irc_link_of(who)) != NULL)
+	tlen = utf8_clean(UTF8_MESSAGE, reason, n, text, UTF8_CLEAN_MAX(n));
+	st = chat_oper_kick(bridge_chat, l->m, who, room, text, tlen, &res);
+	free(text);
+	if (st == CHAT_OPER_OK && res.remote)   /* its server applies it: say what was done */
+		irc_putl(&l->s.out, NULL, bridge_server, "NOTICE", l->s.nick, res.what, NULL);
+	else if (st == CHAT_OPER_OK && member_closing(who) && (wl = irc_link_of(who)) != NULL)
 		snprintf(wl->reason, sizeof(wl->reason), "Kicked by %s", l->s.nick);
-	log_msg(LOG_WARN, "operator %s kicked %s (%s) from IRC", l->m->name, who->name,
-	    who->conn != NULL ? who->conn->peer : "-");
-	chat_bye(who, msg, "kicked");
-	return 0;
+	return kick_numeric(st);
 }
 
 static void b_quit(void *ctx, const char *reason)
@@ -562,22 +580,13 @@ static void b_quit(void *ctx, const char *reason)
 
 static int b_oper(void *ctx, const char *name, const char *pass)
 {
-	struct member *m = ME(ctx);
-	size_t n = strlen(name) + strlen(pass) + 2;
-	char *arg;
-
-	if (bridge_chat->opers == NULL)
-		return 491;
-	arg = xmalloc(n);
-	snprintf(arg, n, "%s %s", name, pass);
-	cmd_oper_oper(bridge_chat, m, arg, n - 1);
-	explicit_bzero(arg, n);
-	free(arg);
-	return m->oper ? 0 : 464;
+	/* The answer comes as an EV_OPER event (381 or 464): nothing to say now. */
+	return chat_oper_login(bridge_chat, ME(ctx), name, pass) == CHAT_OPER_NO_OPERS ? 491 :
+	    IRC_SILENT;
 }
 
 static const struct irc_chat bridge_ops = {
-	.password_ok = b_password_ok, .name_free = b_name_free, .enter = b_enter,
+	.password = b_password, .name_free = b_name_free, .enter = b_enter,
 	.rename = b_rename, .join = b_join, .part = b_part, .message = b_message,
 	.away_of = b_away_of, .names = b_names, .topic_get = b_topic_get,
 	.topic_set = b_topic_set, .who = b_who, .whois = b_whois, .away = b_away,

@@ -29,6 +29,7 @@ struct irc_link {
 	bool busy;              /* its own line is being handled */
 	bool to_hist;           /* the line being rendered goes after the replies */
 	bool to_welcome;        /* the line being rendered goes after the welcome burst */
+	bool pass_inline, pass_right; /* a server password checked at once (b_password) */
 	struct buf hist;        /* history lines waiting for the replies */
 	struct buf welcome;     /* the default room's JOIN, waiting for the welcome burst */
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */

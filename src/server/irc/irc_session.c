@@ -126,18 +126,34 @@ static enum irc_status try_register(struct irc_session *s)
 {
 	int r;
 
-	if (s->registered || s->cap_hold || !s->have_user || s->nick[0] == '\0')
+	if (s->registered || s->cap_hold || !s->have_user || s->nick[0] == '\0' ||
+	    s->pass_checking)
 		return IRC_CONTINUE;
-	if (s->cfg->password &&
-	    !s->chat->password_ok(s->ctx, s->pass_given ? s->pass : NULL)) {
-		reply(s, 464, NULL, NULL);
-		irc_session_error(s, "Bad password");
-		return IRC_CLOSE;
+	if (s->cfg->password && !s->pass_ok) {
+		r = s->chat->password(s->ctx, s->pass_given ? s->pass : NULL);
+		explicit_bzero(s->pass, sizeof(s->pass));
+		if (r == IRC_WAIT) {
+			s->pass_checking = true;
+			return IRC_CONTINUE;
+		}
+		return irc_session_password_checked(s, r == 0);
 	}
 	r = s->chat->enter(s->ctx, s->name);
 	if (r != IRC_WAIT)
 		irc_session_entered(s, r);
 	return IRC_CONTINUE;
+}
+
+enum irc_status irc_session_password_checked(struct irc_session *s, bool ok)
+{
+	s->pass_checking = false;
+	if (!ok) {
+		reply(s, 464, NULL, NULL);
+		irc_session_error(s, "Bad password");
+		return IRC_CLOSE;
+	}
+	s->pass_ok = true;
+	return try_register(s);
 }
 
 void irc_session_entered(struct irc_session *s, int r)
@@ -733,7 +749,8 @@ static enum irc_status cmd_oper(struct irc_session *s, const struct irc_msg *m)
 {
 	int r = s->chat->oper != NULL ? s->chat->oper(s->ctx, m->params[0], m->params[1]) : 421;
 
-	reply(s, r == 0 ? 381 : r, r == 421 ? "OPER" : NULL, NULL);
+	if (r != IRC_SILENT)            /* else the answer comes later, from the chat */
+		reply(s, r == 0 ? 381 : r, r == 421 ? "OPER" : NULL, NULL);
 	return IRC_CONTINUE;
 }
 

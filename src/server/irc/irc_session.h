@@ -68,7 +68,9 @@ typedef void irc_room_fn(void *arg, const char *room, size_t members, const char
  * being claimed across the cluster; the wiring holds the client's input meanwhile). */
 #define IRC_WAIT (-2)
 struct irc_chat {
-	bool (*password_ok)(void *ctx, const char *pass);        /* pass NULL: none sent */
+	/* The server password (pass NULL: none sent): 0 right, 464 wrong, or IRC_WAIT: the
+	 * answer comes later, through irc_session_password_checked. */
+	int (*password)(void *ctx, const char *pass);
 	bool (*name_free)(void *ctx, const char *name);          /* for NICK before registering */
 	int (*enter)(void *ctx, const char *name);               /* registered: join the chat */
 	int (*rename)(void *ctx, const char *name);
@@ -94,7 +96,8 @@ struct irc_chat {
 	int (*list)(void *ctx, irc_room_fn *each, void *arg);
 	int (*kick)(void *ctx, const char *room, const char *name, const char *reason);
 	void (*quit)(void *ctx, const char *reason);             /* registered members only */
-	/* OPER name password: 0 (381), 464 wrong, 491 no operators here. NULL: 421. */
+	/* OPER name password: 0 (381), 464 wrong, 491 no operators here, IRC_SILENT when
+	 * the answer comes later through the chat (the IRC dialect's 381 or 464). NULL: 421. */
 	int (*oper)(void *ctx, const char *name, const char *pass);
 };
 
@@ -104,6 +107,7 @@ struct irc_session {
 	void *ctx;
 	struct buf out;                     /* lines for the client */
 	bool registered, cap_hold, pass_given, have_user, closed;
+	bool pass_ok, pass_checking;        /* the server password was right; is checked */
 	unsigned caps;                      /* enum irc_cap, enabled */
 	char nick[IRC_NICK_MAX + 1];        /* "" until NICK */
 	char name[NAME_MAX_BYTES + 1];      /* our name for nick */
@@ -121,6 +125,10 @@ void irc_session_free(struct irc_session *s);
 /* The answer of an enter that returned IRC_WAIT: 0 (registered: the welcome) or the
  * numeric that says why not. */
 void irc_session_entered(struct irc_session *s, int r);
+
+/* The answer of a password check that returned IRC_WAIT: registration goes on, or
+ * 464 and an ERROR (IRC_CLOSE: flush out, then close). */
+enum irc_status irc_session_password_checked(struct irc_session *s, bool ok);
 
 /* One line from the client (CRLF removed). IRC_CLOSE: flush out, then close. */
 enum irc_status irc_session_line(struct irc_session *s, const char *line, size_t n, time_t now);

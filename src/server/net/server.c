@@ -17,10 +17,12 @@
 #include "addrlimit.h"
 #include "chat.h"
 #include "chat_bus.h"
+#include "chat_check.h"
 #include "cmd_oper.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
+#include "pwcheck.h"
 #include "ratewarn.h"
 #include "server.h"
 #include "session.h"
@@ -920,6 +922,7 @@ static void server_free(struct server *srv)
 		if (c == NULL)
 			continue;
 		transport_close(c->t, false);
+		chat_check_cancel(&srv->chat, &session_of(c)->m);
 		session_free(session_of(c));
 		conn_free(c);
 	}
@@ -927,6 +930,7 @@ static void server_free(struct server *srv)
 	tls_ctx_free(srv->tls);
 	free(srv->conns);
 	buf_free(&srv->rbuf);
+	pwcheck_free(srv->chat.pwcheck);
 	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	addrlimit_free(srv->al);
@@ -1115,6 +1119,7 @@ static int server_setup(struct server *srv, char *err, size_t errsz)
 {
 	setup_chat(srv);
 	srv->loop = loop_new();
+	srv->chat.pwcheck = pwcheck_new(srv->loop);   /* passwords checked off the loop */
 	net_set_reuse_port(srv->opt->reuse_port);
 	setup_admission(srv);
 	spoof_init();

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_check.h"
+#include "loop.h"
 #include "session.h"
 #include "tclimits.h"
 #include "util.h"
@@ -120,7 +122,7 @@ static bool handle_input(struct chat *ch, struct session *s, bool limited, long 
 	size_t used;
 
 	while (!c->closing && buf_len(&c->in) > 0) {
-		if (s->wait != NULL)
+		if (s->wait != NULL || s->m.check != NULL)
 			return false;
 		if (limited && s->tokens < 1 && line_waiting(c))
 			return true;
@@ -193,8 +195,18 @@ long session_input_end(struct chat *ch, struct session *s, long *budget)
 
 void session_resume(struct chat *ch, struct session *s)
 {
+	/* What the answer cost (a wrong password) is charged before the next line. */
+	s->tokens -= s->m.penalty;
+	s->m.penalty = 0;
+	if (ch->rate_limit > 0)
+		refill(ch, s, loop_now_ms());
 	if (!s->m.conn->closing)
 		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
+}
+
+void session_resume_member(struct chat *ch, struct member *m)
+{
+	session_resume(ch, session_of_member(m));
 }
 
 long session_burst(const struct chat *ch)
@@ -206,5 +218,6 @@ void session_leave(struct chat *ch, struct session *s)
 {
 	chat_claim_cancel(ch, s->wait);
 	s->wait = NULL;
+	chat_check_cancel(ch, &s->m);
 	chat_leave(ch, &s->m);
 }

@@ -66,6 +66,8 @@ void session_tick(struct chat *ch, struct session *s, time_t now);
 void session_leave(struct chat *ch, struct session *s);
 /* A wait (s->wait) ended: handle the lines that came meanwhile. */
 void session_resume(struct chat *ch, struct session *s);
+/* The same, for a dialect's resume (dialect.h): the member is a session's. */
+void session_resume_member(struct chat *ch, struct member *m);
 /* The session of a member that is local (every member a front handles is). */
 static inline struct session *session_of_member(struct member *m)
 {

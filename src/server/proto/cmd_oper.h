@@ -1,5 +1,7 @@
 /* cmd_oper.h: the operator commands (/oper, /kick, /ban, /unban, /bans, /mute, /unmute,
- * /wall) and /topic. Handlers for cmd.c's table (names, usage and help in cmdlist.c).
+ * /wall, /purge, /stats) and /topic. Handlers for cmd.c's table (names, usage and help
+ * in cmdlist.c): they read the arguments and say the outcome in the nc and client
+ * lines; the rules are the chat's (chat_oper.h), shared with the IRC module.
  *
  * /oper NAME PASSWORD checks an account of the oper file (chat->opers, opers.h) and
  * makes the member an operator for its session; the password is never logged or echoed,

@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "dialect.h"
+#include "session.h"
 #include "member.h"
 #include "names.h"
 #include "proto.h"
@@ -112,8 +113,12 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 	case EV_TOPIC:
 		topic_news(ev, out);
 		return true;
+	case EV_OPER:
+		buf_append(out, ev->text, ev->len);
+		return true;
 	case EV_WELCOME:
 	case EV_ONLINE:
+	case EV_KICK:           /* IRC's: the leave or move-out that follows says it */
 	case EV_COUNT:
 		break;
 	}
@@ -212,5 +217,6 @@ const struct dialect dialect_nc = {
 	.deliver = nc_deliver,
 	.prompt = nc_prompt,
 	.entered = nc_entered,
+	.resume = session_resume_member,
 	.echo_own = false,
 };

@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "dialect.h"
+#include "session.h"
 #include "member.h"
 #include "proto.h"
 #include "room.h"
@@ -48,7 +49,7 @@ static enum proto_type record_of(enum event_type type)
 		[EV_WELCOME] = PROTO_WELCOME, [EV_ROOM] = PROTO_ROOM,
 		[EV_MEMBERS] = PROTO_MEMBERS, [EV_NAMEQ] = PROTO_NAMEQ,
 		[EV_INFO] = PROTO_INFO, [EV_ERR] = PROTO_ERR, [EV_BYE] = PROTO_BYE,
-		[EV_ONLINE] = PROTO_ONLINE, [EV_TOPIC] = PROTO_INFO,
+		[EV_ONLINE] = PROTO_ONLINE, [EV_TOPIC] = PROTO_INFO, [EV_OPER] = PROTO_INFO,
 	};
 
 	return map[type];
@@ -122,6 +123,8 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	case EV_ERR:
 	case EV_BYE:
 	case EV_ONLINE:
+	case EV_KICK:
+	case EV_OPER:
 	case EV_COUNT:
 		field(out, ev->text, ev->len);
 		break;
@@ -138,9 +141,11 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 static bool render(const struct event *ev, struct buf *out, bool v2)
 {
 	buf_clear(out);
-	if (ev->type == EV_ONLINE && !v2)
-		return false;        /* version 2 only */
-	buf_append_str(out, proto_type_name(record_of(ev->type)));
+	if ((ev->type == EV_ONLINE && !v2) || ev->type == EV_KICK)
+		return false;        /* version 2 only; IRC's (the leave that follows says it) */
+	/* A refused operator login is an error. */
+	buf_append_str(out, proto_type_name(ev->type == EV_OPER && ev->other == NULL ?
+	    PROTO_ERR : record_of(ev->type)));
 	fields(ev, out, v2);
 	return true;
 }
@@ -190,6 +195,7 @@ const struct dialect dialect_proto = {
 	.deliver = proto_deliver,
 	.prompt = proto_prompt,
 	.entered = proto_entered,
+	.resume = session_resume_member,
 	.echo_own = true,
 };
 
@@ -200,6 +206,7 @@ const struct dialect dialect_proto2 = {
 	.deliver = proto_deliver,
 	.prompt = proto_prompt,
 	.entered = proto_entered,
+	.resume = session_resume_member,
 	.echo_own = true,
 	.multi_room = true,
 	.online = true,

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_check.h"
 #include "cmd.h"
 #include "log.h"
-#include "opers.h"
 #include "proto.h"
 #include "session.h"
 #include "spoof.h"
@@ -102,12 +102,36 @@ static void ask_password(struct session *s, const char *why)
 	s->m.prompt_shown = true;
 }
 
-/* The line is the password (never logged or echoed); the client's hello may come first. */
+/* The server's answer about the password (chat_check.h). */
+static void password_checked(struct chat *ch, struct member *m, enum pwcheck_result res,
+    const char *name)
+{
+	struct session *s = session_of_member(m);
+	struct text_link *l = link_of(s);
+
+	(void)ch;
+	(void)name;
+	if (res == PWCHECK_OK) {
+		l->locked = false;
+		member_prompt(m, time(NULL));
+		return;
+	}
+	if (res == PWCHECK_BUSY) {
+		ask_password(s, "The server is busy checking passwords; try again.");
+		return;
+	}
+	m->penalty = TC_OPER_FAIL_TOKENS;
+	if (++l->pass_tries >= TC_PASSWORD_TRIES)
+		chat_bye(m, "Wrong password, goodbye.", "wrong password");
+	else
+		ask_password(s, "Wrong password.");
+}
+
+/* The line is the password (never logged or echoed); the client's hello may come
+ * first. It is checked off the loop; the input waits for the answer. */
 static void take_password(struct chat *ch, struct session *s, const char *raw, size_t len)
 {
-	struct text_link *l = link_of(s);
 	char pass[TC_PASSWORD_MAX + 2];
-	bool ok;
 
 	if (is_hello(s, raw, len)) {
 		member_hello(&s->m, hello_version(raw, len));
@@ -117,19 +141,9 @@ static void take_password(struct chat *ch, struct session *s, const char *raw, s
 	member_entered(&s->m);
 	snprintf(pass, sizeof(pass), "%.*s", (int)(len < sizeof(pass) - 1 ? len :
 	    sizeof(pass) - 1), raw);
-	ok = memchr(raw, '\0', len) == NULL && opers_verify(ch->password, pass) == 1;
+	chat_check_password(ch, &s->m, "server password", ch->password,
+	    memchr(raw, '\0', len) == NULL, pass, NULL, password_checked);
 	explicit_bzero(pass, sizeof(pass));
-	if (ok) {
-		l->locked = false;
-		member_prompt(&s->m, time(NULL));
-		return;
-	}
-	s->m.penalty = TC_OPER_FAIL_TOKENS;
-	log_msg(LOG_INFO, "wrong server password from %s", s->m.conn->peer);
-	if (++l->pass_tries >= TC_PASSWORD_TRIES)
-		chat_bye(&s->m, "Wrong password, goodbye.", "wrong password");
-	else
-		ask_password(s, "Wrong password.");
 }
 
 /* --- not a user: other protocols (sniff.h) ------------------------------------------ */
@@ -303,7 +317,8 @@ static void text_line(struct chat *ch, struct session *s, const char *raw, size_
 
 		chat_say(ch, m, t, n - (size_t)(t - ch->text));
 	}
-	member_prompt(m, time(NULL));
+	if (m->check == NULL)   /* else the prompt comes with the answer */
+		member_prompt(m, time(NULL));
 }
 
 static void text_too_long(struct chat *ch, struct session *s)
