@@ -310,7 +310,7 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 	} else {
 		const char *t = ch->text[0] == '/' ? ch->text + 1 : ch->text;
 
-		chat_say(ch, m, t, n - (size_t)(t - ch->text));
+		chat_say(ch, m, SAY_MSG, t, n - (size_t)(t - ch->text));
 	}
 	member_prompt(m, time(NULL));
 }
