@@ -35,9 +35,11 @@ static json_t *member_array(const struct proto_rec *rec)
 	return a;
 }
 
+/* The record word in lower case; every action record (ACTION, HISTACTION, PRIVACTION)
+ * is "action" (with "history" or "to" as its MSG, HIST or PRIV twin has them). */
 static void type_word(const struct proto_rec *rec, char *out, size_t outsz)
 {
-	const char *w = proto_type_name(rec->type);
+	const char *w = rec->action ? "ACTION" : proto_type_name(rec->type);
 	size_t i = 0;
 
 	for (; w[i] != '\0' && i + 1 < outsz; i++)

@@ -2,9 +2,11 @@
  * client_json.h: plain mode's --json output: one JSON object per record, on one line
  * (jansson does the encoding). Keys: "type" (the record word in lower case: "msg",
  * "hist", "join", "leave", "rename", "priv", "welcome", "room", "members", "info",
- * "err", "bye", "nameq", or "line" for a raw nc line), "time" (UTC, ISO 8601),
- * "room", "name", "text", and "history": true on replayed history; "to" (PRIV, RENAME),
- * "via" (the other room of a room switch), "members" (an array) where they apply.
+ * "err", "bye", "nameq", "action" for every action record, or "line" for a raw nc
+ * line), "time" (UTC, ISO 8601), "room", "name", "text" (of an action: what NAME does),
+ * and "history": true on replayed history (HIST, HISTACTION); "to" (PRIV, PRIVACTION,
+ * RENAME), "via" (the other room of a room switch), "members" (an array) where they
+ * apply.
  */
 #ifndef CLIENT_JSON_H
 #define CLIENT_JSON_H

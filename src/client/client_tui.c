@@ -37,10 +37,12 @@
 #define NOTE_SENDING "(sending)"
 #define NOTE_FAILED  "(not confirmed: Up brings it back)"
 
-/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us). */
+/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us,
+ * or their ACTION and PRIVACTION forms). */
 struct pend {
 	uint64_t id;          /* its entry on the screen */
 	int win;
+	bool action;          /* "/me": the echo is an action */
 	char *text;           /* the text the echo will carry */
 	char *typed;          /* the input line it came from (back on Up when it failed) */
 	int64_t deadline;
@@ -452,11 +454,12 @@ static void update_title(struct ctui *t)
 	}
 }
 
-/* Show a message: highlighted when it names us, "* name action" after /me. */
+/* Show a message: highlighted when it names us, "* name action" for an action (and for
+ * a message "* NAME ACTION" from NAME, as clients before the ACTION record sent it). */
 static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
     enum tui_kind kind, const struct render_view *v)
 {
-	const char *me = client_conn_name(t->cc), *action;
+	const char *me = client_conn_name(t->cc), *action = NULL;
 	bool live = rec->type == PROTO_MSG || rec->type == PROTO_PRIV, mention = false;
 
 	if (kind == TUI_MSG && render_mentions(v->text, me)) {
@@ -471,7 +474,8 @@ static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
 	}
 	if (live && kind != TUI_OWN)
 		activity(t, win, mention);
-	action = kind != TUI_PRIV ? render_action(v->name, v->text) : NULL;
+	if (kind != TUI_PRIV)
+		action = v->action ? v->text : render_action(v->name, v->text);
 	if (action != NULL)
 		tui_add_to(win, kind == TUI_MENTION ? TUI_MENTION : TUI_ACTION, v->time, NULL, action);
 	else
@@ -504,13 +508,15 @@ static void on_pend_tick(struct loop *loop, void *arg)
 		t->pend_timer = loop_timer_add(loop, PEND_TICK_MS, on_pend_tick, t);
 }
 
-static void pend_add(struct ctui *t, uint64_t id, int win, const char *text, const char *typed)
+static void pend_add(struct ctui *t, uint64_t id, int win, bool action, const char *text,
+    const char *typed)
 {
 	if (id == 0)
 		return;
 	t->pend = xreallocarray(t->pend, t->npend + 1, sizeof(*t->pend));
-	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .text = xstrdup(text),
-	    .typed = xstrdup(typed), .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
+	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .action = action,
+	    .text = xstrdup(text), .typed = xstrdup(typed),
+	    .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
 	tui_note(id, NOTE_SENDING, false);
 	if (t->pend_timer == 0)
 		t->pend_timer = loop_timer_add(t->loop, PEND_TICK_MS, on_pend_tick, t);
@@ -527,7 +533,8 @@ static bool confirmed(struct ctui *t, int win, const struct proto_rec *rec)
 	if (text == NULL || me == NULL || strcmp(rec->f[1], me) != 0)
 		return false;
 	for (size_t i = 0; i < t->npend; i++) {
-		if (t->pend[i].win == win && strcmp(t->pend[i].text, text) == 0) {
+		if (t->pend[i].win == win && t->pend[i].action == rec->action &&
+		    strcmp(t->pend[i].text, text) == 0) {
 			tui_note(t->pend[i].id, NULL, false);
 			(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
 			pend_drop(t, i);
@@ -743,35 +750,38 @@ static const char *own_command(const char *line, const char *word)
 /* Send prefix + text in lines of at most TC_DEFAULT_MAX_LINE bytes (the server's
  * default limit; it does not announce its own), cut at spaces, each with the prefix. */
 /* How the pieces of a line of ours are shown while the server has not echoed them:
- * in window win, to `to` (a private message) or to the room, each piece after head
- * ("* NAME " for /me). win < 0: not shown (the nc dialect never echoes). */
+ * in window win, to `to` (a private message) or to the room, as a message or an action
+ * ("* NAME piece"). win < 0: not shown (the nc dialect never echoes). */
 struct echo {
 	int win;
-	const char *to, *head, *typed;
+	bool action;
+	const char *to, *typed;
 };
 
 static void show_pending(struct ctui *t, const struct echo *e, const char *piece, size_t len)
 {
 	const char *me = client_conn_name(t->cc);
-	char *text = xmalloc(strlen(e->head) + len + 1), *who;
+	char *text, *shown, *who;
 	uint64_t id;
 
-	if (e->win < 0 || e->win >= t->win.n || me == NULL) {
-		free(text);
+	if (e->win < 0 || e->win >= t->win.n || me == NULL)
 		return;
-	}
-	sprintf(text, "%s%.*s", e->head, (int)len, piece);
+	text = xstrndup(piece, len);
+	shown = xmalloc(strlen(me) + len + 4);
+	sprintf(shown, "%s%s%s%s", e->action ? "* " : "", e->action ? me : "",
+	    e->action ? " " : "", text);
 	if (e->to != NULL) {
 		who = xmalloc(strlen(me) + strlen(e->to) + 8);
 		sprintf(who, "%s -> %s", me, e->to);
-		id = tui_add_to(e->win, TUI_PRIV, NULL, who, text);
+		id = tui_add_to(e->win, TUI_PRIV, NULL, who, shown);
 		free(who);
-	} else if (render_action(me, text) != NULL) {
-		id = tui_add_to(e->win, TUI_ACTION, NULL, NULL, render_action(me, text));
+	} else if (e->action) {
+		id = tui_add_to(e->win, TUI_ACTION, NULL, NULL, shown + 2);
 	} else {
 		id = tui_add_to(e->win, TUI_OWN, NULL, me, text);
 	}
-	pend_add(t, id, e->win, text, e->typed);
+	pend_add(t, id, e->win, e->action, text, e->typed);
+	free(shown);
 	free(text);
 }
 
@@ -821,52 +831,42 @@ static size_t msg_text_at(struct ctui *t, const char *line)
 	return (size_t)(rest - line) + best + (rest[best] == ' ');
 }
 
-/* A line for the server: messages and private messages too long for one line go as
- * several; "/me ACTION" goes as the message "* NAME ACTION". */
-/* What a plain line of the active window goes as: "/msg NAME " in a private window,
- * "/say ROOM " in a room window (version 2: the server's current room need not be
- * this one), else nothing. malloc'd. */
-static char *window_prefix(const struct ctui *t)
+/* What a plain line (action: "/me ACTION") of the active window goes as: in a private
+ * window "/msg NAME " ("/action NAME "), in a room window of version 2 (the server's
+ * current room need not be this one) "/say ROOM " ("/action #ROOM "), else nothing
+ * ("/me "). malloc'd. */
+static char *window_prefix(const struct ctui *t, bool action)
 {
 	const struct client_window *w = active_window(t);
-	char *p = xmalloc(strlen(w->name) + 8);
+	char *p = xmalloc(strlen(w->name) + 16);
 
 	if (w->priv)
-		sprintf(p, "/msg %s ", w->name);
+		sprintf(p, "%s %s ", action ? "/action" : "/msg", w->name);
 	else if (client_conn_version(t->cc) >= 2 && w->name[0] != '\0')
-		sprintf(p, "/say %s ", w->name);
+		sprintf(p, "%s%s ", action ? "/action #" : "/say ", w->name);
 	else
-		p[0] = '\0';
+		sprintf(p, "%s", action ? "/me " : "");
 	return p;
 }
 
+/* A line for the server: messages, private messages and actions too long for one line
+ * go as several. */
 static int send_text(struct ctui *t, const char *line)
 {
-	const char *action = own_command(line, "me"), *name = client_conn_name(t->cc);
-	char *win = window_prefix(t);
+	const char *action = own_command(line, "me");
 	const struct client_window *aw = active_window(t);
 	bool echoes = client_conn_version(t->cc) > 0;
-	struct echo e = { .win = echoes ? t->win.active : -1, .to = aw->priv ? aw->name : NULL,
-	    .head = "", .typed = line };
-	char head[512];
+	struct echo e = { .win = echoes ? t->win.active : -1, .action = action != NULL,
+	    .to = aw->priv ? aw->name : NULL, .typed = line };
 	int rc;
 
-	snprintf(head, sizeof(head), "* %s ", name ? name : "");
-	if (action != NULL)
-		e.head = head;
 	if (action != NULL || line[0] != '/') {
-		char *prefix = xmalloc(strlen(win) + strlen(name ? name : "") + 4);
+		char *prefix = window_prefix(t, action != NULL);
 
-		if (action != NULL)
-			sprintf(prefix, "%s* %s ", win, name ? name : "");
-		else
-			strcpy(prefix, win);
 		rc = send_pieces(t, prefix, action != NULL ? action : line, &e);
 		free(prefix);
-		free(win);
 		return rc;
 	}
-	free(win);
 	if (is_command(line, CMDLIST_MSG, false)) {
 		size_t at = msg_text_at(t, line);
 		const char *from = line + 4 + strspn(line + 4, " ");

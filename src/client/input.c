@@ -212,10 +212,11 @@ static void free_names(void)
 	names = NULL;
 }
 
-/* The server's commands and the client's own (/clear, /me, /r, /reconnect, /window). */
+/* The server's commands (/me among them) and the client's own (/clear, /r, /reconnect,
+ * /search, /window). */
 static char **command_words(void)
 {
-	static const char *const own[] = { "/clear", "/me", "/r", "/reconnect", "/search", "/window" };
+	static const char *const own[] = { "/clear", "/r", "/reconnect", "/search", "/window" };
 	char **words = cmdlist_words();
 	size_t n = 0;
 

@@ -11,9 +11,11 @@
 enum who { ANYONE, ME, MOVED };
 
 /* Templates: %0..%3 a field, %L the MEMBERS names (each as ", name", the first " name").
- * A NULL template shows nothing in that style. */
+ * A NULL template shows nothing in that style. An action record ("/me": ACTION,
+ * HISTACTION, PRIVACTION) matches only the rules of actions, shown "* NAME TEXT". */
 struct rule {
 	enum proto_type type;
+	bool action;
 	enum who who;
 	enum render_kind kind;
 	int time;             /* field with the time stamp (screen), -1 for none */
@@ -23,27 +25,39 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-	{ PROTO_MSG, ME, RENDER_OWN, 0, "%1", "%2", NULL },  /* the sender knows what it sent */
-	{ PROTO_MSG, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
-	{ PROTO_HIST, ME, RENDER_OWN, 0, "%1", "%2", "[%0][%1]:%2" },
-	{ PROTO_HIST, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
-	{ PROTO_PRIV, ME, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][to %2][private]:%3" },
-	{ PROTO_PRIV, ANYONE, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][%1][private]:%3" },
-	{ PROTO_JOIN, MOVED, RENDER_NOTICE, 0, NULL, "%1 came from #%2", "%1 came from room %2" },
-	{ PROTO_LEAVE, MOVED, RENDER_NOTICE, 0, NULL, "%1 went to #%2", "%1 went to room %2" },
-	{ PROTO_JOIN, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has joined", "%1 has joined our chat..." },
-	{ PROTO_LEAVE, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has left", "%1 has left our chat..." },
-	{ PROTO_RENAME, ANYONE, RENDER_NOTICE, 0, NULL, "%1 is now known as %2",
+	{ PROTO_MSG, false, ME, RENDER_OWN, 0, "%1", "%2", NULL },  /* the sender knows what it sent */
+	{ PROTO_MSG, false, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_HIST, false, ME, RENDER_OWN, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_HIST, false, ANYONE, RENDER_MSG, 0, "%1", "%2", "[%0][%1]:%2" },
+	{ PROTO_PRIV, false, ME, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][to %2][private]:%3" },
+	{ PROTO_PRIV, false, ANYONE, RENDER_PRIV, 0, "%1 -> %2", "%3", "[%0][%1][private]:%3" },
+	/* actions: as the nc dialect shows them, without a time in plain mode */
+	{ PROTO_MSG, true, ME, RENDER_OWN, 0, NULL, "%1 %2", NULL },
+	{ PROTO_MSG, true, ANYONE, RENDER_MSG, 0, NULL, "%1 %2", "* %1 %2" },
+	{ PROTO_HIST, true, ME, RENDER_OWN, 0, NULL, "%1 %2", "* %1 %2" },
+	{ PROTO_HIST, true, ANYONE, RENDER_MSG, 0, NULL, "%1 %2", "* %1 %2" },
+	{ PROTO_PRIV, true, ME, RENDER_PRIV, 0, "%1 -> %2", "* %1 %3", "[to %2][private] * %1 %3" },
+	{ PROTO_PRIV, true, ANYONE, RENDER_PRIV, 0, "%1 -> %2", "* %1 %3", "[private] * %1 %3" },
+	{ PROTO_JOIN, false, MOVED, RENDER_NOTICE, 0, NULL, "%1 came from #%2",
+	    "%1 came from room %2" },
+	{ PROTO_LEAVE, false, MOVED, RENDER_NOTICE, 0, NULL, "%1 went to #%2",
+	    "%1 went to room %2" },
+	{ PROTO_JOIN, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has joined",
+	    "%1 has joined our chat..." },
+	{ PROTO_LEAVE, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has left",
+	    "%1 has left our chat..." },
+	{ PROTO_RENAME, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 is now known as %2",
 	    "%1 is now known as %2" },
-	{ PROTO_WELCOME, ANYONE, RENDER_NOTICE, -1, NULL,
+	{ PROTO_WELCOME, false, ANYONE, RENDER_NOTICE, -1, NULL,
 	    "You are %0, in #%1. Type /help for commands.", "*** You are %0, in room %1" },
-	{ PROTO_ROOM, ANYONE, RENDER_NOTICE, -1, NULL, "Now in #%0", "*** Now in room %0" },
+	{ PROTO_ROOM, false, ANYONE, RENDER_NOTICE, -1, NULL, "Now in #%0", "*** Now in room %0" },
 	/* the screen shows its own member list (client_members), kept from these records */
-	{ PROTO_MEMBERS, ANYONE, RENDER_NOTICE, -1, NULL, NULL, "*** In the room:%L" },
-	{ PROTO_INFO, ANYONE, RENDER_INFO, -1, NULL, "%0", "%0" },
-	{ PROTO_ERR, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
-	{ PROTO_BYE, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
-	{ PROTO_NAMEQ, ANYONE, RENDER_ERROR, -1, NULL, "Name refused: %0", "*** Name refused: %0" },
+	{ PROTO_MEMBERS, false, ANYONE, RENDER_NOTICE, -1, NULL, NULL, "*** In the room:%L" },
+	{ PROTO_INFO, false, ANYONE, RENDER_INFO, -1, NULL, "%0", "%0" },
+	{ PROTO_ERR, false, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
+	{ PROTO_BYE, false, ANYONE, RENDER_ERROR, -1, NULL, "%0", "*** %0" },
+	{ PROTO_NAMEQ, false, ANYONE, RENDER_ERROR, -1, NULL, "Name refused: %0",
+	    "*** Name refused: %0" },
 };
 
 static const struct rule *find_rule(const struct proto_rec *rec, const char *me)
@@ -55,8 +69,8 @@ static const struct rule *find_rule(const struct proto_rec *rec, const char *me)
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		enum who w = rules[i].who;
 
-		if (rules[i].type == rec->type && (w == ANYONE || (w == ME && mine) ||
-		    (w == MOVED && moved)))
+		if (rules[i].type == rec->type && rules[i].action == rec->action &&
+		    (w == ANYONE || (w == ME && mine) || (w == MOVED && moved)))
 			return &rules[i];
 	}
 	return NULL;
@@ -106,6 +120,7 @@ bool render_record(const struct proto_rec *rec, enum render_style style, const c
 	if (tpl == NULL)
 		return false;
 	v->kind = r->kind;
+	v->action = r->action;
 	v->time = style == RENDER_SCREEN && r->time >= 0 ? rec->f[r->time] : NULL;
 	v->name = style == RENDER_SCREEN && r->name != NULL ? expand(r->name, rec) : NULL;
 	v->text = expand(tpl, rec);

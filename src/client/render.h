@@ -17,6 +17,8 @@ enum render_kind { RENDER_MSG, RENDER_OWN, RENDER_PRIV, RENDER_NOTICE, RENDER_IN
 
 struct render_view {
 	enum render_kind kind;
+	bool action;        /* an action record (ACTION, HISTACTION, PRIVACTION); on the
+	                     * screen a room's is "* " and text, text being "NAME TEXT" */
 	const char *time;   /* a field of the record, or NULL (RENDER_SCREEN only) */
 	char *name;         /* NULL, or the name column (RENDER_SCREEN only) */
 	char *text;         /* the text; in RENDER_PLAIN the whole line */
@@ -33,9 +35,10 @@ void render_view_free(struct render_view *v);
  * word (letters, digits, '_' and non-ASCII bytes make words). */
 bool render_mentions(const char *text, const char *me);
 
-/* "/me": the client sends the ordinary message "* NAME ACTION". When text is that for
- * its real sender (the server vouches for the name, so nobody can act in another's
- * name), returns "NAME ACTION" (a pointer into text), else NULL. */
+/* A message "* NAME ACTION" (how clients before the ACTION record sent "/me", and how
+ * a client of dialect version 1 sees an action): when text is that for its real sender
+ * (the server vouches for the name, so nobody can act in another's name), returns
+ * "NAME ACTION" (a pointer into text), to be shown as an action; else NULL. */
 const char *render_action(const char *sender, const char *text);
 
 #endif

@@ -54,6 +54,10 @@ const struct cmdlist_cmd cmdlist[CMDLIST_COUNT] = {
 	    "operators: uptime, connections, rooms, traffic, drops" },
 	{ CMDLIST_PING, "ping", NULL, CMDLIST_ANY, "/ping [TOKEN]",
 	    "the server answers PONG [TOKEN] (a client's keepalive)" },
+	{ CMDLIST_ME, "me", NULL, CMDLIST_REST, "/me TEXT",
+	    "an action: this room sees * NAME TEXT" },
+	{ CMDLIST_ACTION, "action", NULL, CMDLIST_REST, "/action #ROOM|NAME TEXT",
+	    "an action in ROOM, or to NAME alone" },
 };
 
 static bool is_word(const char *name, const char *s, size_t n)

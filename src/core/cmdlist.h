@@ -22,6 +22,8 @@ enum cmdlist_id {
 	CMDLIST_STATS,
 	/* The link: a client's keepalive. */
 	CMDLIST_PING,
+	/* Actions ("/me waves": * alice waves). */
+	CMDLIST_ME, CMDLIST_ACTION,
 	CMDLIST_COUNT
 };
 

@@ -11,25 +11,29 @@ struct kind {
 	int min_fields;   /* fields that must be present */
 	int fields;       /* fields kept (the last one may be empty) */
 	bool roomed;      /* version 2: the room comes first */
+	bool action;      /* the action form of its type (after the plain form, below) */
 };
 
 static const struct kind kinds[] = {
-	{ PROTO_HELLO_ANSWER, PROTO_HELLO, 1, 1, false },
-	{ "NAME?",    PROTO_NAMEQ,   0, 1, false },
-	{ "WELCOME",  PROTO_WELCOME, 2, 2, false },
-	{ "ROOM",     PROTO_ROOM,    1, 1, false },
-	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST, true },
-	{ "HIST",     PROTO_HIST,    3, 3, true },
-	{ "MSG",      PROTO_MSG,     3, 3, true },
-	{ "JOIN",     PROTO_JOIN,    2, 3, true },   /* TIME NAME [FROM-ROOM] */
-	{ "LEAVE",    PROTO_LEAVE,   2, 3, true },   /* TIME NAME [TO-ROOM] */
-	{ "RENAME",   PROTO_RENAME,  3, 3, true },
-	{ "PRIV",     PROTO_PRIV,    4, 4, false },
-	{ "INFO",     PROTO_INFO,    0, 1, false },
-	{ "ERR",      PROTO_ERR,     0, 1, false },
-	{ "BYE",      PROTO_BYE,     0, 1, false },
-	{ "MEMBERS+", PROTO_MEMBERS_MORE, 0, PROTO_FIELDS_LIST, true },
-	{ "ONLINE",   PROTO_ONLINE,  1, 1, false },
+	{ PROTO_HELLO_ANSWER, PROTO_HELLO, 1, 1, false, false },
+	{ "NAME?",    PROTO_NAMEQ,   0, 1, false, false },
+	{ "WELCOME",  PROTO_WELCOME, 2, 2, false, false },
+	{ "ROOM",     PROTO_ROOM,    1, 1, false, false },
+	{ "MEMBERS",  PROTO_MEMBERS, 0, PROTO_FIELDS_LIST, true, false },
+	{ "HIST",     PROTO_HIST,    3, 3, true, false },
+	{ "MSG",      PROTO_MSG,     3, 3, true, false },
+	{ "JOIN",     PROTO_JOIN,    2, 3, true, false },   /* TIME NAME [FROM-ROOM] */
+	{ "LEAVE",    PROTO_LEAVE,   2, 3, true, false },   /* TIME NAME [TO-ROOM] */
+	{ "RENAME",   PROTO_RENAME,  3, 3, true, false },
+	{ "PRIV",     PROTO_PRIV,    4, 4, false, false },
+	{ "INFO",     PROTO_INFO,    0, 1, false, false },
+	{ "ERR",      PROTO_ERR,     0, 1, false, false },
+	{ "BYE",      PROTO_BYE,     0, 1, false, false },
+	{ "MEMBERS+", PROTO_MEMBERS_MORE, 0, PROTO_FIELDS_LIST, true, false },
+	{ "ONLINE",   PROTO_ONLINE,  1, 1, false, false },
+	{ "ACTION",     PROTO_MSG,   3, 3, true, true },
+	{ "HISTACTION", PROTO_HIST,  3, 3, true, true },
+	{ "PRIVACTION", PROTO_PRIV,  4, 4, false, true },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -42,10 +46,10 @@ static const struct kind *find_kind(const char *word, size_t len)
 	return NULL;
 }
 
-static const struct kind *kind_of(enum proto_type type)
+static const struct kind *kind_of(enum proto_type type, bool action)
 {
 	for (size_t i = 0; i < NKINDS; i++)
-		if (kinds[i].type == type)
+		if (kinds[i].type == type && kinds[i].action == action)
 			return &kinds[i];
 	return NULL;
 }
@@ -86,6 +90,7 @@ void proto_parse_v(char *line, int version, struct proto_rec *rec)
 		return;
 	}
 	rec->type = k->type;
+	rec->action = k->action;
 	if (version >= 2 && k->roomed) {
 		if (p == NULL) {
 			rec->type = PROTO_INVALID;
@@ -123,18 +128,25 @@ const char *proto_members_next(const char **cursor, size_t *len)
 
 bool proto_roomed(enum proto_type type)
 {
-	const struct kind *k = kind_of(type);
+	const struct kind *k = kind_of(type, false);
 
 	return k != NULL && k->roomed;
 }
 
 const char *proto_type_name(enum proto_type type)
 {
-	const struct kind *k = kind_of(type);
+	const struct kind *k = kind_of(type, false);
 
 	if (k != NULL)
 		return k->word;
 	return type == PROTO_INVALID ? "(invalid)" : "(unknown)";
+}
+
+const char *proto_action_name(enum proto_type type)
+{
+	const struct kind *k = kind_of(type, true);
+
+	return k != NULL ? k->word : NULL;
 }
 
 enum proto_type proto_type_of(const char *word, size_t len)
@@ -146,14 +158,14 @@ enum proto_type proto_type_of(const char *word, size_t len)
 
 int proto_fields(enum proto_type type)
 {
-	const struct kind *k = kind_of(type);
+	const struct kind *k = kind_of(type, false);
 
 	return k != NULL ? k->fields : 0;
 }
 
 int proto_min_fields(enum proto_type type)
 {
-	const struct kind *k = kind_of(type);
+	const struct kind *k = kind_of(type, false);
 
 	return k != NULL ? k->min_fields : 0;
 }

@@ -8,6 +8,9 @@
  * PROTO_UNKNOWN (the client ignores them); known types with too few fields parse as
  * PROTO_INVALID. Extra trailing fields are ignored.
  *
+ * Actions (version 2): ACTION, HISTACTION and PRIVACTION are MSG, HIST and PRIV of an
+ * action ("/me waves": TEXT is "waves"); they parse as those types with action set.
+ *
  * The nc dialect helpers recognise the prompts and message lines of servers that do
  * not speak the client dialect (the degraded mode).
  */
@@ -69,6 +72,7 @@ struct proto_rec {
 	const char *f[PROTO_MAX_FIELDS];     /* NUL-terminated, inside the parsed line */
 	const char *list;                    /* PROTO_MEMBERS: the TAB-separated names */
 	const char *room;                    /* version 2, a room record: its room; else "" (never NULL) */
+	bool action;                         /* PROTO_MSG, PROTO_HIST, PROTO_PRIV: an action */
 };
 
 /* Parse one line (without its newline; a trailing '\r' is dropped). Modifies line. */
@@ -86,6 +90,9 @@ const char *proto_members_next(const char **cursor, size_t *len);
 
 /* The record's type word ("MSG", ...): what the server writes first, and for logs. */
 const char *proto_type_name(enum proto_type type);
+/* The word of the action form of type: "ACTION" (MSG), "HISTACTION" (HIST), "PRIVACTION"
+ * (PRIV); NULL for the other types. */
+const char *proto_action_name(enum proto_type type);
 
 /* The type whose word is word[0..len) (PROTO_UNKNOWN if none). */
 enum proto_type proto_type_of(const char *word, size_t len);

@@ -12,8 +12,9 @@
  *   an other) that names_check() keeps as it is; no other for the other types;
  * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
  *   sanitised again), and empty unless msg or priv;
- * - encoding the decoded event again and decoding that gives the same event (its group
- *   number too).
+ * - a kind (action, notice) on msg and priv only;
+ * - encoding the decoded event again and decoding that gives the same event (its kind
+ *   and group number too).
  * The same bytes as an operator action (tcpchat:oper, bus_oper_decode): names kept by
  * names_check() as they are, a room (a kick's only) that room_check_name() keeps, text
  * valid UTF-8 without controls, and encoding the action again then decoding it gives
@@ -59,6 +60,8 @@ static void check_fields(const struct bus_msg *m)
 		FUZZ_CHECK(names_check(m->other, strlen(m->other), out) == NULL &&
 		    strcmp(out, m->other) == 0, "other", m->other, strlen(m->other));
 	check_text(m);
+	FUZZ_CHECK(m->ev.kind == SAY_MSG || m->ev.type == EV_MSG || m->ev.type == EV_PRIV,
+	    "a kind on an event that says nothing", m->name, strlen(m->name));
 }
 
 static void check_again(const struct bus_msg *m)
@@ -78,7 +81,7 @@ static void check_again(const struct bus_msg *m)
 	    strcmp(again.room, m->room) == 0 && strcmp(again.name, m->name) == 0 &&
 	    strcmp(again.other, m->other) == 0 && strcmp(again.server, m->server) == 0 &&
 	    again.ev.len == m->ev.len && memcmp(again.ev.text, m->ev.text, m->ev.len) == 0 &&
-	    again.ev.group == m->ev.group,
+	    again.ev.group == m->ev.group && again.ev.kind == m->ev.kind,
 	    "round trip changed the event", s, len);
 	bus_msg_clear(&again);
 	free(s);

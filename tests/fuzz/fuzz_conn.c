@@ -157,8 +157,8 @@ static void check_record(void *arg, const struct chatlog_rec *rec)
 	time_t t = rec->t;
 	const char *room = rec->room, *kind = rec->kind, *name = rec->name, *text = rec->text;
 	/* The kinds the chat writes; only EVICT (a room dropped) has no name. */
-	static const char *const kinds[] = { "MSG", "JOIN", "LEAVE", "RENAME", "TOPIC",
-	    "PURGE", "EVICT" };
+	static const char *const kinds[] = { "MSG", "ACTION", "JOIN", "LEAVE", "RENAME",
+	    "TOPIC", "PURGE", "EVICT" };
 	bool known = false;
 	const char *fields[] = { room, kind, name, text };
 

@@ -156,10 +156,10 @@ static int y_room(void *c, const char *r) { (void)c; return r[0] == 'x' ? 403 : 
 static int y_part(void *c, const char *r, const char *w) { (void)c, (void)w; return y_room(c, r); }
 static void y_quit(void *c, const char *w) { (void)c, (void)w; }
 
-static int y_message(void *c, bool notice, const char *room, const char *name,
+static int y_message(void *c, enum say_kind kind, const char *room, const char *name,
     const char *text, size_t len)
 {
-	(void)c, (void)notice, (void)room, (void)name;
+	(void)c, (void)kind, (void)room, (void)name;
 	FUZZ_CHECK(fuzz_terminal_safe(text, len, ""), "unsafe text handed to the chat", text, len);
 	return 0;
 }

@@ -14,7 +14,8 @@
  * - the type is a known one, PROTO_UNKNOWN or PROTO_INVALID; a known type other than
  *   MEMBERS has exactly proto_fields(type) fields, each a TAB-free string inside the line,
  *   and its word (the bytes before the first TAB, less a trailing CR) is
- *   proto_type_name(type); an unknown word parses as PROTO_UNKNOWN;
+ *   proto_type_name(type), or proto_action_name(type) for an action; an unknown word
+ *   parses as PROTO_UNKNOWN;
  * - version 2: a room record's room is a TAB-free string inside the line, other
  *   records have the room "";
  * - walking MEMBERS yields non-empty TAB-free names inside the line, in order, and ends;
@@ -68,6 +69,7 @@ static void check_members(const struct proto_rec *rec, const char *line, size_t 
 static void check_word(const struct proto_rec *rec, const char *orig, size_t n)
 {
 	size_t wl = strcspn(orig, "\t");
+	const char *word = rec->action ? proto_action_name(rec->type) : proto_type_name(rec->type);
 
 	if (wl == n && n > 0 && orig[n - 1] == '\r')
 		wl--;
@@ -76,8 +78,8 @@ static void check_word(const struct proto_rec *rec, const char *orig, size_t n)
 		    orig, n);
 		return;
 	}
-	FUZZ_CHECK(strlen(proto_type_name(rec->type)) == wl &&
-	    memcmp(proto_type_name(rec->type), orig, wl) == 0, "type word mismatch", orig, n);
+	FUZZ_CHECK(word != NULL && strlen(word) == wl && memcmp(word, orig, wl) == 0,
+	    "type word mismatch", orig, n);
 }
 
 static void check_record(char *line, size_t n, int version)

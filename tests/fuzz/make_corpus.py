@@ -73,6 +73,10 @@ def seeds_conn(rng):
         b"again\n\xf5\x01/join lobby\n/list\n",
         "multiplex_names": b"\x05\x13eve\n\xf5\x01/name EVE\n/name \xc3\xa9ve\n\xf5\x02"
         b"/name \xc3\xa9VE\n/msg \xc3\xa9ve hi\n\xf5\x00/rooms\n" + b"y" * 70 + b"\n",
+        # actions: /me, /action to a room and to a name, //me (a message), each dialect
+        "actions": b"\x04\x14eve\n/me waves\n//me claps\n/me\n/action alice bows\n"
+        b"/action #lobby grins\n/action #nowhere x\n\xf5\x01/me nods\n/action eve winks\n"
+        b"\xf5\x00/me \x1b[31mred\t\n/history\n",
     }
 
 
@@ -87,6 +91,10 @@ RECORDS_V2 = (b"+TCPCHAT\t2\nWELCOME\teve\tlobby\nROOM\tdev\nMEMBERS\tdev\teve\t
               b"JOIN\tdev\t2026-12-01T09:30:00Z\tbob\nLEAVE\tdev\t2026-12-01T09:30:00Z\tbob\tlobby\n"
               b"RENAME\tdev\t2026-12-01T09:30:00Z\tbob\trob\nJOIN\tdev\nMSG\n"
               b"PRIV\t2026-12-01T09:30:00Z\trob\teve\tpsst\nINFO\tPONG\n")
+RECORDS_ACTIONS = (b"+TCPCHAT\t2\nWELCOME\teve\tlobby\n"
+                   b"ACTION\tdev\t2026-12-01T09:30:00Z\tbob\twaves\n"
+                   b"HISTACTION\tlobby\t2026-12-01T09:30:00Z\tx\tnods\n"
+                   b"PRIVACTION\t2026-12-01T09:30:00Z\trob\teve\twinks\nACTION\tdev\nPRIVACTION\n")
 NC = (b"[ENTER YOUR NAME]:[2026-01-02 03:04:05][eve]:\n[2026-01-02 03:04:05][bob]:hi: there\n"
       b"[2026-01-02 03:04:05][bob][private]:psst\nbob has joined our chat...\n"
       b"[2026-01-02 03:04:05][eve]:[2026-01-02 03:04:05][bob]:x\n[2026-01-02 03:04:05][]:\n"
@@ -98,6 +106,7 @@ def seeds_proto(rng):
         "records": b"\x00" + RECORDS,
         "records_own": b"\x01eve\n" + RECORDS,
         "records_v2": b"\x03eve\n" + RECORDS_V2,
+        "records_actions": b"\x03eve\n" + RECORDS_ACTIONS,
         "nc_lines": b"\x01eve\n" + NC,
         "escapes": b"\x00MSG\t" + ESCAPES.replace(b"\n", b"") + b"\tx\tyz\n" + UTF8_BAD + b"\n",
         "utf8": b"\x00INFO\t" + UTF8_OK + b"\nMEMBERS\t" + UTF8_BAD.replace(b" ", b"\t") + b"\n",

@@ -221,6 +221,16 @@ def proto_join(port, name):
     return c
 
 
+def proto2_join(port, name):
+    """proto_join in dialect version 2 (several rooms, the room in room records)."""
+    c = Client(port)
+    c.line("/TCPCHAT 2")
+    c.expect(r"\n\+TCPCHAT\t2\n")
+    c.line(name)
+    c.expect(r"WELCOME\t" + re.escape(name) + r"\t[^\n]*\n")
+    return c
+
+
 def run(tests):
     """Run test functions; print a ctest-friendly summary; exit non-zero on failure."""
     failed = 0

@@ -323,9 +323,51 @@ def test_join_several_rooms_lines_say_their_room():
         s.stop()
 
 
+def test_json_and_plain_actions():
+    """Issue 20 point 3: an action is "type":"action" in --json (replayed: "history":
+    true; private: "to"), and "* NAME TEXT" in plain mode; /me is the server's."""
+    s = Server()
+    c = p = None
+    try:
+        amy = join(s.port, "amy")
+        amy.line("/me was here")                    # in the history
+        c = Plain(s.port, "--json", "-n", "jay")
+        when = r'"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+        c.expect(r'^\{"type":"action",%s,"room":"lobby","name":"amy","text":"was here",'
+                 r'"history":true\}$' % when)
+        joined(amy, "jay")
+        amy.line("/me waves")
+        c.expect(r'^\{"type":"action",%s,"room":"lobby","name":"amy","text":"waves"\}$' % when)
+        amy.line("/action jay winks")
+        c.expect(r'^\{"type":"action",%s,"room":"lobby","name":"amy","to":"jay",'
+                 r'"text":"winks"\}$' % when)
+        c.send("/me nods")
+        amy.expect(r"\n\* jay nods\n")
+        c.expect(r'^\{"type":"action",%s,"room":"lobby","name":"jay","text":"nods"\}$' % when)
+        amy.line("//me claps")                      # a message, not an action
+        c.expect(r'^\{"type":"msg",%s,"room":"lobby","name":"amy","text":"/me claps"\}$' % when)
+        p = Plain(s.port, "-n", "pat")
+        p.expect(r"^\* amy was here$")              # history, as the nc line
+        amy.line("/me dances")
+        p.expect(r"^\* amy dances$")
+        amy.line("/action pat bows")
+        p.expect(r"^\[private\] \* amy bows$")
+        for x in (c, p):
+            x.close_stdin()
+            if x.wait() != 0:
+                fail("exit status %r" % x.proc.returncode)
+            x.check_clean()
+    finally:
+        for x in (c, p):
+            if x:
+                x.kill()
+        s.stop()
+
+
 if __name__ == "__main__":
     run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
          test_refused_name_then_next_line, test_refused_fixed_name_is_final,
          test_many_lines_all_delivered_in_order,
          test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
-         test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room])
+         test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room,
+         test_json_and_plain_actions])

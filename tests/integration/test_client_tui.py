@@ -250,7 +250,7 @@ def test_receiving_notices_private_errors_and_status():
     s = Server()
     t = None
     try:
-        t = start(s, height=40)       # /help (with the operator commands) fits
+        t = start(s, height=42)       # /help (with the operator commands and /me) fits
         t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 here, 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")

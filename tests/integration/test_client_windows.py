@@ -1,21 +1,11 @@
 """Issue 15: the full-screen client's windows (one per room and private conversation)
 over client dialect 2, driven through tmux as in test_client_tui.py."""
 import os
-import re
 import shutil
 import tempfile
 
-from tclib import TIMEOUT, Server, fail, proto_join, run
+from tclib import TIMEOUT, Server, fail, proto2_join, proto_join, run
 from test_client_tui import Tmux, start
-
-
-def _proto2_join(port, name):
-    c = proto_join.__globals__["Client"](port)
-    c.line("/TCPCHAT 2")
-    c.expect(r"\n\+TCPCHAT\t2\n")
-    c.line(name)
-    c.expect(r"WELCOME\t" + re.escape(name) + r"\t[^\n]*\n")
-    return c
 
 
 def test_windows_keys_commands_and_activity():
@@ -106,7 +96,7 @@ def test_rooms_remembered_and_join_option_and_time_format():
     state = tempfile.mkdtemp(prefix="tcpchat-state-")
     t = None
     try:
-        bob = _proto2_join(s.port, "bob")
+        bob = proto2_join(s.port, "bob")
         bob.line("/join dev")
         bob.expect(r"ROOM\tdev\n")
         t = Tmux(s.port, "--join", "dev,ops", "--time-format", "%H.%M.%S", name="alice",
@@ -173,10 +163,49 @@ def test_nick_pane_and_search():
         s.stop()
 
 
+def test_me_is_an_action_in_each_window():
+    """Issue 20 point 3: /me sends the server's action to the window's room (or, in a
+    private window, to its person), and action records show as "* NAME TEXT"."""
+    s = Server()
+    t = None
+    try:
+        bob = proto2_join(s.port, "bob")
+        t = start(s)
+        t.wait(r"\| 1:#lobby \| alice \| 2 here")
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"\| 2:#dev \| alice \|")
+        t.keys("M-1")
+        t.wait(r"\| 1:#lobby \|")
+        t.type("/me waves")                   # the lobby's window, not the server's #dev
+        t.keys("Enter")
+        bob.expect(r"\nACTION\tlobby\t[^\t]+\talice\twaves\n")
+        t.wait(r"^\d\d:\d\d \* alice waves$")
+        t.wait_gone(r"sending")              # the echo confirmed it
+        bob.line("/me nods")
+        t.wait(r"^\d\d:\d\d \* bob nods$")
+        bob.line("//me claps")               # a message that starts with /me
+        t.wait(r"<bob> /me claps$")
+        bob.line("/action alice winks")
+        t.wait(r"\[Act: 3!\]")
+        t.keys("M-3")
+        t.wait(r"\[bob -> alice\] \* bob winks$")
+        t.type("/me smiles")
+        t.keys("Enter")
+        bob.expect(r"\nPRIVACTION\t[^\t]+\talice\tbob\tsmiles\n")
+        t.wait(r"\[alice -> bob\] \* alice smiles$")
+        t.keys("C-d")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
         raise SystemExit(1)
     run([test_windows_keys_commands_and_activity,
          test_rooms_remembered_and_join_option_and_time_format,
-         test_nick_pane_and_search])
+         test_nick_pane_and_search, test_me_is_an_action_in_each_window])

@@ -15,7 +15,8 @@ import tempfile
 import threading
 import time
 
-from tclib import BANNER, TS, TIMEOUT, Client, Server, fail, join, joined, left, proto_join, run
+from tclib import (BANNER, TS, TIMEOUT, Client, Server, fail, join, joined, left, proto2_join,
+                   proto_join, run)
 
 REDIS = shutil.which("redis-server")
 
@@ -371,6 +372,54 @@ def test_irc_nick_claimed_across_servers():
         x.close()
     finally:
         stop_all([s1, s2], r)
+
+
+def test_action_across_servers():
+    """Issue 20 point 3: an action crosses Redis as an action ("kind":"action"): nc,
+    the client dialect and IRC on two servers see it each its own way, private ones
+    too, and the shared history replays it as one on a third server."""
+    from test_irc import SERVER, irc_join, irc_server
+    r = Redis()
+    s1 = node(r)
+    s2 = irc_server("-r", "0", "--redis", r.url)
+    s3 = None
+    try:
+        a = join(s1.port, "alice")
+        p = proto2_join(s2.port, "pat")
+        c = irc_join(s2.irc, "ivan")
+        joined(a, "pat")
+        joined(a, "ivan")
+        a.line("/me waves")
+        p.expect(r"(?:^|\n)ACTION\tlobby\t[^\t]+\talice\twaves\n")
+        c.want(r":alice!tcpchat@%s PRIVMSG #lobby :\x01ACTION waves\x01" % re.escape(SERVER))
+        c.cmd("PRIVMSG #lobby :\x01ACTION dances\x01")
+        a.expect(r"(?:^|\n)\* ivan dances\n\[" + TS + r"\]\[alice\]:")
+        p.line("/me nods")
+        a.expect(r"(?:^|\n)\* pat nods\n\[" + TS + r"\]\[alice\]:")
+        a.line("//me claps")
+        c.want(r":alice!tcpchat@%s PRIVMSG #lobby :/me claps" % re.escape(SERVER))
+        p.expect(r"(?:^|\n)MSG\tlobby\t[^\t]+\talice\t/me claps\n")
+        c.cmd("PRIVMSG alice :\x01ACTION winks\x01")
+        a.expect(r"(?:^|\n)\[private\] \* ivan winks\n")
+        a.line("/action pat bows")
+        p.expect(r"(?:^|\n)PRIVACTION\t[^\t]+\talice\tpat\tbows\n")
+        a.line("/action ivan bows")
+        c.want(r":alice!tcpchat@%s PRIVMSG ivan :\x01ACTION bows\x01" % re.escape(SERVER))
+        time.sleep(0.3)
+        r.command("XRANGE", "tcpchat:hist:lobby", "-", "+")
+        if r.last.count('"kind":"action"') < 3:
+            fail("the shared history lacks the actions: %r" % r.last)
+        s3 = node(r)                        # its first user gets the stream's history
+        z = Client(s3.port)
+        z.expect_exact(BANNER)
+        z.line("zed")
+        z.expect(r"\]\[zed\]:$")
+        if not re.search(rb"\* alice waves\n\* ivan dances\n\* pat nods\n"
+                         rb"\[" + TS.encode() + rb"\]\[alice\]:/me claps\n", z.skipped):
+            fail("history from Redis lost the actions: %r" % z.skipped)
+        c.cmd("QUIT")
+    finally:
+        stop_all([x for x in (s1, s2, s3) if x is not None], r)
 
 
 def test_topic_across_servers():
@@ -1110,7 +1159,7 @@ if __name__ == "__main__":
          test_three_servers, test_shared_history_after_restart,
          test_name_clash_across_servers, test_lookalike_clash_across_servers,
          test_rename_clash_across_servers,
-         test_irc_nick_claimed_across_servers,
+         test_irc_nick_claimed_across_servers, test_action_across_servers,
          test_topic_across_servers, test_whois_across_servers, test_kill9_server, test_redis_killed_and_restarted,
          test_redis_stall_during_name_claims_refuses_and_survives,
          test_slow_reader_does_not_slow_others, test_reuse_port,

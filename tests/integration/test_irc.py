@@ -9,7 +9,7 @@ import re
 import subprocess
 import tempfile
 
-from tclib import TS, Client, Server, fail, join, joined, left, notice, run
+from tclib import TS, Client, Server, fail, join, joined, left, notice, proto2_join, proto_join, run
 
 SERVER = "My.Little.Server"
 PASSWORD = "s3cret pass"
@@ -196,10 +196,10 @@ def test_channels_and_messages_with_nc_users():
         c.want(r":My\.Little\.Server 401 alice nobody :.*")
         c.cmd("PRIVMSG #nowhere :x")
         c.want(r":My\.Little\.Server 40[34] alice #nowhere :.*")
-        # /me <-> CTCP ACTION.
+        # /me <-> CTCP ACTION (test_action_is_one_event_everywhere has every dialect).
         c.cmd("PRIVMSG #lobby :\x01ACTION waves\x01")
-        nc.expect(r"\[alice\]:/me waves\n")
-        nc.line("//me smiles")  # an nc user's action: the text "/me smiles"
+        nc.expect(r"\n\* alice waves\n")
+        nc.line("/me smiles")  # an nc user's action
         c.want(r":carol!nc@127\.0\.0\.1 PRIVMSG #lobby :\x01ACTION smiles\x01")
         # PART: the IRC client sees its own PART, nc users the classic line.
         c.cmd("PART #dev :later")
@@ -296,7 +296,7 @@ def test_ping_long_lines_and_history():
     try:
         nc = join(srv.port, "carol")
         nc.line("one before")
-        nc.line("//me waved before")
+        nc.line("/me waved before")
         c = register(srv.irc, "alice", cap=True)
         welcomed(c, "alice")
         c.want(r"@time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z :carol!nc@127\.0\.0\.1 "
@@ -333,6 +333,103 @@ def irc_oper_server(d):
     os.chmod(opers, 0o600)
     env = dict(os.environ, STATE_DIRECTORY=os.path.join(d, "state"))
     return irc_server("--oper-file", opers, env=env)
+
+
+UTC = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+
+
+def exactly(cl, pattern):
+    """The next bytes cl receives are exactly what pattern (a regex) matches (ONLINE
+    records of the client dialect 2 aside: they come on their own timer)."""
+    cl.expect(pattern)
+    if not re.fullmatch(rb"(ONLINE\t\d+\n)*", cl.skipped):
+        fail("before %r came %r" % (pattern, cl.skipped))
+
+
+def nc_line(cl, line, me):
+    """An nc user at its prompt gets exactly: newline, the line, newline, its prompt."""
+    exactly(cl, r"\n" + re.escape(line) + r"\n\[" + TS + r"\]\[" + me + r"\]:")
+
+
+def test_action_is_one_event_everywhere():
+    """Issue 20 point 3: /me from nc, /me from the client dialect, and CTCP ACTION from
+    IRC are one event, which each dialect renders its own way: nc "* NAME TEXT" and a
+    prompt, the client dialect 2 an ACTION record (1: a MSG of "* NAME TEXT"), IRC a
+    CTCP ACTION; "//me" stays a message; private actions too; history keeps them."""
+    srv = irc_server()
+    try:
+        nc = join(srv.port, "carol")
+        v2 = proto2_join(srv.port, "dave")
+        v1 = proto_join(srv.port, "erin")
+        c = irc_join(srv.irc, "alice")
+        for name in ("dave", "erin", "alice"):
+            joined(nc, name)
+        v2.expect(r"JOIN\tlobby\t%s\talice\n" % UTC)
+        v1.expect(r"JOIN\t%s\talice\n" % TS)
+        # nc -> the others; the nc sender gets its prompt back.
+        nc.line("/me waves")
+        exactly(nc, r"\[" + TS + r"\]\[carol\]:")
+        exactly(v2, r"ACTION\tlobby\t%s\tcarol\twaves\n" % UTC)
+        exactly(v1, r"MSG\t%s\tcarol\t\* carol waves\n" % TS)
+        exactly(c, r":carol!nc@127\.0\.0\.1 PRIVMSG #lobby :\x01ACTION waves\x01\r\n")
+        # The client dialect -> the others; its own action comes back to it once.
+        v2.line("/me nods")
+        exactly(v2, r"ACTION\tlobby\t%s\tdave\tnods\n" % UTC)
+        nc_line(nc, "* dave nods", "carol")
+        exactly(v1, r"MSG\t%s\tdave\t\* dave nods\n" % TS)
+        exactly(c, r":dave!tcpchat@127\.0\.0\.1 PRIVMSG #lobby :\x01ACTION nods\x01\r\n")
+        v2.line("/action #lobby grins")         # a room named, as the terminal client does
+        exactly(v2, r"ACTION\tlobby\t%s\tdave\tgrins\n" % UTC)
+        nc_line(nc, "* dave grins", "carol")
+        exactly(v1, r"MSG\t%s\tdave\t\* dave grins\n" % TS)
+        exactly(c, r":dave!tcpchat@127\.0\.0\.1 PRIVMSG #lobby :\x01ACTION grins\x01\r\n")
+        # IRC -> the others.
+        c.cmd("PRIVMSG #lobby :\x01ACTION dances\x01")
+        nc_line(nc, "* alice dances", "carol")
+        exactly(v2, r"ACTION\tlobby\t%s\talice\tdances\n" % UTC)
+        exactly(v1, r"MSG\t%s\talice\t\* alice dances\n" % TS)
+        # "//me" is a message that starts with "/me", for everyone; so is IRC's text.
+        nc.line("//me claps")
+        exactly(nc, r"\[" + TS + r"\]\[carol\]:")
+        exactly(v2, r"MSG\tlobby\t%s\tcarol\t/me claps\n" % UTC)
+        exactly(v1, r"MSG\t%s\tcarol\t/me claps\n" % TS)
+        exactly(c, r":carol!nc@127\.0\.0\.1 PRIVMSG #lobby :/me claps\r\n")
+        c.cmd("PRIVMSG #lobby :/me too")
+        exactly(nc, r"\n\[" + TS + r"\]\[alice\]:/me too\n\[" + TS + r"\]\[carol\]:")
+        exactly(v2, r"MSG\tlobby\t%s\talice\t/me too\n" % UTC)
+        exactly(v1, r"MSG\t%s\talice\t/me too\n" % TS)
+        # Private actions, both ways.
+        c.cmd("PRIVMSG carol :\x01ACTION winks\x01")
+        nc_line(nc, "[private] * alice winks", "carol")
+        nc.line("/action alice bows")
+        exactly(nc, r"\[to alice\]\[private\] \* carol bows\n\[" + TS + r"\]\[carol\]:")
+        exactly(c, r":carol!nc@127\.0\.0\.1 PRIVMSG alice :\x01ACTION bows\x01\r\n")
+        v2.line("/action alice hugs")
+        exactly(v2, r"PRIVACTION\t%s\tdave\talice\thugs\n" % UTC)
+        exactly(c, r":dave!tcpchat@127\.0\.0\.1 PRIVMSG alice :\x01ACTION hugs\x01\r\n")
+        c.cmd("PRIVMSG dave :\x01ACTION smiles\x01")
+        exactly(v2, r"PRIVACTION\t%s\talice\tdave\tsmiles\n" % UTC)
+        c.cmd("PRIVMSG erin :\x01ACTION smiles\x01")
+        exactly(v1, r"PRIV\t%s\talice\terin\t\* alice smiles\n" % TS)
+        # The history keeps them as actions, for a newcomer of each dialect.
+        late = join(srv.port, "fred")
+        if not re.fullmatch(rb"\* carol waves\n\* dave nods\n\* dave grins\n\* alice dances\n"
+                            rb"\[[^]]+\]\[carol\]:/me claps\n\[[^]]+\]\[alice\]:/me too\n",
+                            late.skipped):
+            fail("nc history: %r" % late.skipped)
+        v2b = proto2_join(srv.port, "gina")
+        exactly(v2b, r"MEMBERS\tlobby\t[^\n]*\nHISTACTION\tlobby\t{0}\tcarol\twaves\n"
+                r"HISTACTION\tlobby\t{0}\tdave\tnods\nHISTACTION\tlobby\t{0}\tdave\tgrins\n"
+                r"HISTACTION\tlobby\t{0}\talice\tdances\nHIST\tlobby\t{0}\tcarol\t/me claps\n"
+                r"HIST\tlobby\t{0}\talice\t/me too\n".format(UTC))
+        d = register(srv.irc, "hank", cap=True)
+        welcomed(d, "hank")
+        d.want(r"@time=\S+ :carol!nc@127\.0\.0\.1 PRIVMSG #lobby :\x01ACTION waves\x01")
+        d.want(r"@time=\S+ :carol!nc@127\.0\.0\.1 PRIVMSG #lobby :/me claps")
+        for x in (c, d):
+            x.cmd("QUIT")
+    finally:
+        srv.stop()
 
 
 def test_kick_by_operator():
@@ -513,6 +610,10 @@ if __name__ == "__main__":
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
          test_ping_long_lines_and_history, test_kick_by_operator,
          test_kick_from_one_of_two_channels,
+
+
+         test_ping_long_lines_and_history, test_action_is_one_event_everywhere,
+         test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
          test_irc_over_tls, test_per_address_limit_answers_in_irc])

@@ -19,7 +19,7 @@ static void keeps_the_last_n(void **state)
 	for (int i = 0; i < 23; i++) {
 		int n = snprintf(text, sizeof(text), "m%d", i);
 
-		backlog_add(&h, i, "bob", 3, text, (size_t)n);
+		backlog_add(&h, i, SAY_MSG, "bob", 3, text, (size_t)n);
 	}
 	assert_int_equal(h.count, 5);
 	assert_string_equal(hentry_text(backlog_get(&h, 0)), "m18");
@@ -47,7 +47,7 @@ static void purge_keeps_the_rest_in_order(void **state)
 	for (int i = 0; i < 10; i++) {
 		int n = snprintf(text, sizeof(text), "m%d", i);
 
-		backlog_add(&h, i, i % 2 ? "eve" : "bob", 3, text, (size_t)n);
+		backlog_add(&h, i, SAY_MSG, i % 2 ? "eve" : "bob", 3, text, (size_t)n);
 	}
 	assert_int_equal(backlog_purge(&h, is_name, "eve"), 3);
 	assert_int_equal(h.count, 3);
@@ -58,7 +58,7 @@ static void purge_keeps_the_rest_in_order(void **state)
 	for (int i = 10; i < 16; i++) {
 		int n = snprintf(text, sizeof(text), "m%d", i);
 
-		backlog_add(&h, i, "bob", 3, text, (size_t)n);
+		backlog_add(&h, i, SAY_MSG, "bob", 3, text, (size_t)n);
 	}
 	assert_int_equal(h.count, 6);
 	assert_string_equal(hentry_text(backlog_get(&h, 0)), "m10");
@@ -75,7 +75,7 @@ static void bounded_by_bytes(void **state)
 	memset(big, 'x', sizeof(big));
 	backlog_init(&h, 1000, 5000);
 	for (int i = 0; i < 100; i++)
-		backlog_add(&h, i, "a", 1, big, sizeof(big));
+		backlog_add(&h, i, SAY_MSG, "a", 1, big, sizeof(big));
 	assert_true(h.bytes <= 5000);
 	assert_int_equal(h.count, 4);
 	backlog_free(&h);
@@ -87,7 +87,7 @@ static void zero_keeps_nothing(void **state)
 
 	(void)state;
 	backlog_init(&h, 0, 5000);
-	backlog_add(&h, 1, "a", 1, "x", 1);
+	backlog_add(&h, 1, SAY_MSG, "a", 1, "x", 1);
 	assert_int_equal(h.count, 0);
 	backlog_free(&h);
 }

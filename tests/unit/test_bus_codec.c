@@ -225,6 +225,7 @@ static void the_encoder_writes_what_jansson_dumps(void **state)
 		ev.len = strlen(texts[i]);
 		ev.via = i % 2 ? "side" : NULL;
 		ev.type = i % 2 ? EV_MOVE_IN : EV_MSG;
+		ev.kind = ev.type == EV_MSG ? (enum say_kind)(i % 3) : SAY_MSG;
 		ev.group = i % 3 == 0 ? 0 : i == 1 ? 9223372036854775807ul : 7 * i;
 		s = bus_codec_encode("host-1.a:b_c", 9223372036854775807ull - i, &ev, &len);
 		assert_non_null(s);
@@ -279,6 +280,50 @@ static void groups_cross_when_set(void **state)
 	    "group");
 	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":1.5}", "group");
 	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"group\":null}", "group");
+}
+
+/* Issue 20 point 3: what a msg or priv says crosses Redis: "kind":"action" (or
+ * "notice"), absent for a plain message; nothing else carries one. */
+static void kinds_cross(void **state)
+{
+	struct event ev = { .type = EV_MSG, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .text = "waves", .len = 5, .kind = SAY_ACTION };
+	struct bus_msg m;
+	size_t len;
+	char *s;
+
+	(void)state;
+	s = bus_codec_encode("srv", 4, &ev, &len);
+	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"msg\","
+	    "\"time\":9,\"utc\":\"1970-01-01T00:00:09Z\",\"room\":\"Lobby\","
+	    "\"name\":\"bob\",\"other\":\"\",\"text\":\"waves\",\"kind\":\"action\"}");
+	free(s);
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.kind, SAY_ACTION);
+	bus_msg_clear(&m);
+	ev = (struct event){ .type = EV_PRIV, .t = 9, .room = &lobby, .name = "bob",
+	    .namelen = 3, .other = "carol", .otherlen = 5, .text = "winks", .len = 5,
+	    .kind = SAY_ACTION };
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.kind, SAY_ACTION);
+	bus_msg_clear(&m);
+	ev.kind = SAY_NOTICE;
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.kind, SAY_NOTICE);
+	bus_msg_clear(&m);
+	ev.kind = SAY_MSG;
+	s = bus_codec_encode("srv", 4, &ev, &len);
+	assert_null(strstr(s, "kind"));
+	free(s);
+	m = roundtrip(&ev);
+	assert_int_equal(m.ev.kind, SAY_MSG);
+	bus_msg_clear(&m);
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"x\","
+	    "\"kind\":\"shout\"}", "kind");
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"x\","
+	    "\"kind\":1}", "kind");
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\",\"kind\":\"action\"}",
+	    "kind");
 }
 
 /* What other writers may send (spaces, escapes, keys of their own, in any order) is
@@ -492,6 +537,7 @@ int main(void)
 		cmocka_unit_test(operator_kick_carries_its_room),
 		cmocka_unit_test(the_encoder_writes_what_jansson_dumps),
 		cmocka_unit_test(groups_cross_when_set),
+		cmocka_unit_test(kinds_cross),
 		cmocka_unit_test(any_json_is_read_alike),
 		cmocka_unit_test(own_events_are_known_by_their_head),
 	};

@@ -4,7 +4,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "chat.h"
@@ -283,6 +285,113 @@ static void attention_commands(void **state)
 	done(a);
 }
 
+/* A client of dialect version v named name. */
+static struct conn *client(int v, const char *name)
+{
+	struct conn *c = new_conn();
+	char line[64];
+
+	session_greet(&ch, sess(c));
+	snprintf(line, sizeof(line), "/TCPCHAT %d\n%s\n", v, name);
+	feed(c, line);
+	out(c);
+	return c;
+}
+
+/* Issue 20 point 3: "/me TEXT" is one event that each dialect renders its own way: nc
+ * "* a waves" (no time) and the prompt, the client dialect 1 a MSG of "* a waves", 2 an
+ * ACTION record; "//me" stays a message; private actions and /action too. */
+static void actions_in_every_dialect(void **state)
+{
+	struct conn *a = named("a"), *b = named("b"), *p = client(1, "carol"),
+	    *q = client(2, "dave");
+
+	(void)state;
+	out(a), out(b), out(p);
+	feed(a, "/me waves\n");
+	assert_string_equal(out(a), "[T][a]:");
+	assert_string_equal(out(b), "\n* a waves\n[T][b]:");
+	assert_string_equal(out(p), "MSG\tT\ta\t* a waves\n");
+	assert_string_equal(out(q), "ACTION\tlobby\tU\ta\twaves\n");
+	feed(q, "/me nods\n");                   /* its own comes back once */
+	assert_string_equal(out(q), "ACTION\tlobby\tU\tdave\tnods\n");
+	assert_string_equal(out(b), "\n* dave nods\n[T][b]:");
+	feed(q, "/action #lobby grins\n");
+	assert_string_equal(out(q), "ACTION\tlobby\tU\tdave\tgrins\n");
+	assert_string_equal(out(p), "MSG\tT\tdave\t* dave nods\nMSG\tT\tdave\t* dave grins\n");
+	assert_string_equal(out(b), "\n* dave grins\n[T][b]:");
+	feed(a, "//me claps\n");
+	assert_string_equal(out(b), "\n[T][a]:/me claps\n[T][b]:");
+	assert_string_equal(out(q), "MSG\tlobby\tU\ta\t/me claps\n");
+	out(a), out(p);
+	feed(a, "/me\n");
+	assert_string_equal(out(a), "Usage: /me TEXT\n[T][a]:");
+	feed(a, "/action b bows\n");
+	assert_string_equal(out(a), "[to b][private] * a bows\n[T][a]:");
+	assert_string_equal(out(b), "\n[private] * a bows\n[T][b]:");
+	feed(q, "/action carol hugs\n");
+	assert_string_equal(out(q), "PRIVACTION\tU\tdave\tcarol\thugs\n");
+	assert_string_equal(out(p), "PRIV\tT\tdave\tcarol\t* dave hugs\n");
+	feed(q, "/action #nowhere x\n/action nobody x\n/action #lobby\n");
+	assert_string_equal(out(q), "ERR\tYou are not in that room.\nERR\tNo such user: nobody\n"
+	    "ERR\tUsage: /action #ROOM|NAME TEXT\n");
+	assert_string_equal(out(a), "");
+	done(q);
+	done(p);
+	done(b);
+	done(a);
+}
+
+/* Issue 20 point 3: the history and the log keep an action as an action (an ACTION
+ * record), through a restart and a compaction; a newcomer sees it as its dialect
+ * shows actions. */
+static void actions_kept_in_history_and_log(void **state)
+{
+	char path[] = "/tmp/test_chat_log.XXXXXX", err[256], text[1024];
+	int fd = mkstemp(path);
+	struct chat after;
+	struct conn *a, *n, *q;
+	const struct hentry *e;
+	FILE *f;
+	size_t len;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(chat_open_log(&ch, path, err, sizeof(err)), 0);
+	a = named("a");
+	feed(a, "hi\n/me waves\n");
+	assert_int_equal(chat_flush_log(&ch), 0);
+	n = named("n");             /* its history came before its prompt */
+	q = client(2, "dave");
+	out(n);
+	feed(n, "/history\n");
+	assert_string_equal(out(n), "[T][a]:hi\n* a waves\n[T][n]:");
+	feed(q, "/history 1\n");
+	assert_string_equal(out(q), "HISTACTION\tlobby\tU\ta\twaves\n");
+	assert_int_equal(chat_log_snapshot(&ch, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	text[len] = '\0';
+	fclose(f);
+	assert_non_null(strstr(text, "\tlobby\tMSG\ta\thi\n"));
+	assert_non_null(strstr(text, "\tlobby\tACTION\ta\twaves\n"));
+	chat_init(&after, 100, 0, 10);
+	assert_int_equal(chat_replay_log(&after, path, err, sizeof(err)), 0);
+	e = backlog_get(&rooms_find(&after.rooms, "lobby")->hist, 1);
+	assert_non_null(e);
+	assert_int_equal(e->kind, SAY_ACTION);
+	assert_string_equal(hentry_text(e), "waves");
+	assert_int_equal(backlog_get(&rooms_find(&after.rooms, "lobby")->hist, 0)->kind, SAY_MSG);
+	chat_free(&after);
+	done(q);
+	done(n);
+	done(a);
+	unlink(path);
+}
+
 /* Issue 11 item 12: a big room's MEMBERS list comes in records the client takes. */
 static void members_split_in_big_rooms(void **state)
 {
@@ -334,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(online_count_told_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(members_split_in_big_rooms, setup, teardown),
+		cmocka_unit_test_setup_teardown(actions_in_every_dialect, setup, teardown),
+		cmocka_unit_test_setup_teardown(actions_kept_in_history_and_log, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

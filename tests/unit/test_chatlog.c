@@ -290,6 +290,24 @@ static void replay_checks_every_field(void **state)
 	    "1796115917|dev|JOIN|carol|\n");
 }
 
+/* Issue 20 point 3: an action ("/me waves") is an ACTION record, held to MSG's rules:
+ * a name and non-blank text. */
+static void action_records_are_checked_like_messages(void **state)
+{
+	static const char log[] = "2026-12-01T09:05:17Z\t1796115917\tlobby\tACTION\talice\twaves\n"
+	    "2026-12-01T09:05:18Z\t1796115918\tlobby\tACTION\talice\t  \n"       /* blank */
+	    "2026-12-01T09:05:18Z\t1796115918\tlobby\tACTION\t\tno one\n"        /* no name */
+	    "1796115919\tlobby\tACTION\tbob\tnods\n";                            /* old form */
+	long skipped;
+
+	(void)state;
+	write_file(path, log, sizeof(log) - 1);
+	assert_int_equal(replay(path, &skipped), 2);
+	assert_int_equal(skipped, 2);
+	assert_string_equal(got, "1796115917|lobby|ACTION|alice|waves\n"
+	    "1796115919|lobby|ACTION|bob|nods\n");
+}
+
 /* Issue 11 item 7: one 12 MiB record got every joiner dropped. It is skipped, streamed. */
 static void over_long_record_is_skipped(void **state)
 {
@@ -470,6 +488,7 @@ int main(void)
 		T(glued_records_are_skipped_not_merged),
 		T(replay_checks_every_field),
 		T(over_long_record_is_skipped),
+		T(action_records_are_checked_like_messages),
 		T(records_carry_utc_time),
 		T(compaction_keeps_exactly_what_is_handed),
 		T(failed_compaction_keeps_the_log),

@@ -11,14 +11,19 @@
 #include "client_json.h"
 #include "proto.h"
 
-static char *json_of(const char *line, const char *room)
+static char *json_of_v(const char *line, const char *room, int version)
 {
 	char buf[256];
 	struct proto_rec rec;
 
 	strcpy(buf, line);
-	proto_parse(buf, &rec);
+	proto_parse_v(buf, version, &rec);
 	return client_json_record(&rec, room, 0);
+}
+
+static char *json_of(const char *line, const char *room)
+{
+	return json_of_v(line, room, 1);
 }
 
 static void times_are_utc(void **state)
@@ -75,11 +80,35 @@ static void records(void **state)
 	free(s);
 }
 
+/* Issue 20 point 3: every action record is "type":"action": replayed ones with
+ * "history": true, private ones with "to". */
+static void actions(void **state)
+{
+	char *s;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	s = json_of_v("ACTION\tdev\t2026-12-01T09:30:05Z\tbob\twaves", "lobby", 2);
+	assert_string_equal(s, "{\"type\":\"action\",\"time\":\"2026-12-01T09:30:05Z\","
+	    "\"room\":\"dev\",\"name\":\"bob\",\"text\":\"waves\"}");
+	free(s);
+	s = json_of_v("HISTACTION\tdev\t2026-12-01T09:30:05Z\tbob\tnods", "lobby", 2);
+	assert_string_equal(s, "{\"type\":\"action\",\"time\":\"2026-12-01T09:30:05Z\","
+	    "\"room\":\"dev\",\"name\":\"bob\",\"text\":\"nods\",\"history\":true}");
+	free(s);
+	s = json_of_v("PRIVACTION\t2026-12-01T09:30:05Z\tbob\teve\twinks", "lobby", 2);
+	assert_string_equal(s, "{\"type\":\"action\",\"time\":\"2026-12-01T09:30:05Z\","
+	    "\"room\":\"lobby\",\"name\":\"bob\",\"to\":\"eve\",\"text\":\"winks\"}");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times_are_utc),
 		cmocka_unit_test(records),
+		cmocka_unit_test(actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

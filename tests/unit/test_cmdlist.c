@@ -22,6 +22,7 @@ static void find_by_name_or_alias(void **state)
 	assert_int_equal(cmdlist_find("nick", 4)->id, CMDLIST_NAME);
 	assert_int_equal(cmdlist_find("WHO", 3)->id, CMDLIST_LIST);
 	assert_int_equal(cmdlist_find("Join", 4)->id, CMDLIST_JOIN);
+	assert_int_equal(cmdlist_find("ME", 2)->id, CMDLIST_ME);
 	assert_int_equal(cmdlist_find("quitx", 4)->id, CMDLIST_QUIT);
 	assert_null(cmdlist_find("qui", 3));
 	assert_null(cmdlist_find("", 0));
@@ -72,6 +73,8 @@ static void help_lines(void **state)
 		"  /names [ROOM]    who is in ROOM (default: this room)",
 		"  /stats           operators: uptime, connections, rooms, traffic, drops",
 		"  /ping [TOKEN]    the server answers PONG [TOKEN] (a client's keepalive)",
+		"  /me TEXT         an action: this room sees * NAME TEXT",
+		"  /action #ROOM|NAME TEXT an action in ROOM, or to NAME alone",
 	};
 	char line[128];
 
@@ -90,7 +93,7 @@ static void completion_words(void **state)
 	static const char *const want[] = { "/help", "/name", "/nick", "/list", "/who",
 	    "/rooms", "/join", "/msg", "/history", "/quit", "/topic", "/oper", "/kick", "/ban",
 	    "/unban", "/bans", "/mute", "/unmute", "/wall", "/purge", "/part", "/say", "/away", "/whois", "/ignore", "/unignore",
-	    "/names", "/stats", "/ping", NULL };
+	    "/names", "/stats", "/ping", "/me", "/action", NULL };
 	char **w = cmdlist_words();
 
 	(void)state;

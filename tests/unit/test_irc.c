@@ -260,7 +260,7 @@ static void check_lines(const char *out, size_t n, const char *prefix, const cha
 
 static void long_messages(void **state)
 {
-	struct buf out = { 0 }, text = { 0 }, me = { 0 };
+	struct buf out = { 0 }, text = { 0 };
 
 	(void)state;
 	for (int i = 0; i < 300; i++)
@@ -273,52 +273,47 @@ static void long_messages(void **state)
 	check_lines(buf_data(&out), buf_len(&out), ":alice!~a@host PRIVMSG #lobby :",
 	    buf_data(&text), false);
 	buf_clear(&out);
-	buf_append_str(&me, "/me ");
-	buf_append_str(&me, buf_data(&text));
-	irc_put_text(&out, NULL, "alice!~a@host", "PRIVMSG", "#lobby", buf_data(&me),
-	    buf_len(&me));
+	irc_put_action(&out, NULL, "alice!~a@host", "PRIVMSG", "#lobby", buf_data(&text),
+	    strlen(buf_data(&text)));
 	check_lines(buf_data(&out), buf_len(&out), ":alice!~a@host PRIVMSG #lobby :",
 	    buf_data(&text), true);
+	buf_clear(&out);
+	irc_put_text(&out, NULL, "s", "PRIVMSG", "#l", "/me x", 5);   /* text, not an action */
+	buf_putc(&out, '\0');
+	assert_string_equal(buf_data(&out), ":s PRIVMSG #l :/me x\r\n");
 	buf_clear(&out);
 	irc_put_text(&out, NULL, "s", "PRIVMSG", "#l", "hi", 2);
 	buf_putc(&out, '\0');
 	assert_string_equal(buf_data(&out), ":s PRIVMSG #l hi\r\n");
 	buf_free(&out);
 	buf_free(&text);
-	buf_free(&me);
 }
 
 static void ctcp(void **state)
 {
 	char out[64];
 	size_t len;
-	const char *body;
-	size_t blen;
 
 	(void)state;
 	assert_int_equal(irc_from_ctcp("hello", 5, out, sizeof(out), &len), IRC_TEXT_PLAIN);
 	assert_string_equal(out, "hello");
 	assert_int_equal(irc_from_ctcp("\x01" "ACTION waves\x01", 14, out, sizeof(out), &len),
 	    IRC_TEXT_ACTION);
-	assert_string_equal(out, "/me waves");
-	assert_int_equal(len, 9);
+	assert_string_equal(out, "waves");           /* an action: what is done */
+	assert_int_equal(len, 5);
 	assert_int_equal(irc_from_ctcp("\x01" "ACTION waves", 13, out, sizeof(out), &len),
 	    IRC_TEXT_ACTION);
-	assert_string_equal(out, "/me waves");
+	assert_string_equal(out, "waves");
 	assert_int_equal(irc_from_ctcp("\x01" "ACTION\x01", 8, out, sizeof(out), &len),
 	    IRC_TEXT_ACTION);
-	assert_string_equal(out, "/me");
+	assert_string_equal(out, "");
+	assert_int_equal(len, 0);
+	assert_int_equal(irc_from_ctcp("/me waves", 9, out, sizeof(out), &len), IRC_TEXT_PLAIN);
+	assert_string_equal(out, "/me waves");        /* text that starts with /me: a message */
 	assert_int_equal(irc_from_ctcp("\x01VERSION\x01", 9, out, sizeof(out), &len),
 	    IRC_TEXT_CTCP);
 	assert_int_equal(irc_from_ctcp("\x01" "ACTIONS\x01", 9, out, sizeof(out), &len),
 	    IRC_TEXT_CTCP);
-	assert_true(irc_is_action("/me waves", 9, &body, &blen));
-	assert_int_equal(blen, 5);
-	assert_memory_equal(body, "waves", 5);
-	assert_true(irc_is_action("/me", 3, &body, &blen));
-	assert_int_equal(blen, 0);
-	assert_false(irc_is_action("/meh", 4, &body, &blen));
-	assert_false(irc_is_action("me x", 4, &body, &blen));
 }
 
 static void channels(void **state)

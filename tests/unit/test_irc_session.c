@@ -39,6 +39,7 @@ static const char *server_password = "sesame";
 static char last_text[1024];    /* the last message the chat was given */
 static char last_target[64];
 static bool last_notice;
+static enum say_kind last_kind;
 static char last_quit[300];
 
 static int room_find(const char *name)
@@ -121,7 +122,7 @@ static int f_part(void *ctx, const char *room, const char *reason)
 	return 0;
 }
 
-static int f_message(void *ctx, bool notice, const char *room, const char *name,
+static int f_message(void *ctx, enum say_kind kind, const char *room, const char *name,
     const char *text, size_t len)
 {
 	struct fmember *m = ctx;
@@ -136,7 +137,8 @@ static int f_message(void *ctx, bool notice, const char *room, const char *name,
 	} else if (member_find(name) < 0) {
 		return 401;
 	}
-	last_notice = notice;
+	last_notice = kind == SAY_NOTICE;
+	last_kind = kind;
 	snprintf(last_target, sizeof(last_target), "%s", room != NULL ? room : name);
 	snprintf(last_text, sizeof(last_text), "%.*s", (int)len, text);
 	return 0;
@@ -730,8 +732,21 @@ static void privmsg(void **state)
 	assert_string_equal(last_target, "lobby");
 	assert_string_equal(last_text, "hello there");
 	assert_false(last_notice);
+	assert_int_equal(last_kind, SAY_MSG);
 	send_line(0, "PRIVMSG #lobby :\x01" "ACTION waves\x01");
-	assert_string_equal(last_text, "/me waves");
+	assert_string_equal(last_text, "waves");          /* an action, its text what is done */
+	assert_int_equal(last_kind, SAY_ACTION);
+	send_line(0, "PRIVMSG #lobby :/me claps");        /* text, not an action */
+	assert_string_equal(last_text, "/me claps");
+	assert_int_equal(last_kind, SAY_MSG);
+	send_line(0, "PRIVMSG bob[20]smith :\x01" "ACTION winks\x01");   /* a private action */
+	assert_string_equal(last_target, "bob smith");
+	assert_string_equal(last_text, "winks");
+	assert_int_equal(last_kind, SAY_ACTION);
+	last_text[0] = '\0';
+	send_line(0, "PRIVMSG #lobby :\x01" "ACTION  \x01");          /* does nothing: dropped */
+	expect(0, "");
+	assert_string_equal(last_text, "");
 	send_line(0, "PRIVMSG bob[20]smith :psst \x1b[31mred");
 	assert_string_equal(last_target, "bob smith");
 	assert_string_equal(last_text, "psst [31mred");    /* sanitised */

@@ -15,6 +15,12 @@ static void parse(const char *text, char *buf, size_t n, struct proto_rec *rec)
 	proto_parse(buf, rec);
 }
 
+static void parse2(const char *text, char *buf, size_t n, struct proto_rec *rec)
+{
+	snprintf(buf, n, "%s", text);
+	proto_parse_v(buf, 2, rec);
+}
+
 static void test_msg(void **state)
 {
 	char buf[256];
@@ -251,6 +257,40 @@ static void test_v2_rooms(void **state)
 	assert_false(proto_roomed(PROTO_WELCOME));
 }
 
+/* Issue 20 point 3: the action records of version 2 parse as their MSG, HIST and PRIV
+ * twins with action set; the plain ones have it clear. */
+static void test_v2_actions(void **state)
+{
+	char buf[256];
+	struct proto_rec r;
+
+	(void)state;
+	parse2("ACTION\tdev\t2026-12-01T09:30:00Z\tbob\twaves", buf, sizeof(buf), &r);
+	assert_int_equal(r.type, PROTO_MSG);
+	assert_true(r.action);
+	assert_string_equal(r.room, "dev");
+	assert_string_equal(r.f[1], "bob");
+	assert_string_equal(r.f[2], "waves");
+	parse2("HISTACTION\tdev\t2026-12-01T09:30:00Z\tbob\tnods", buf, sizeof(buf), &r);
+	assert_int_equal(r.type, PROTO_HIST);
+	assert_true(r.action);
+	assert_string_equal(r.f[2], "nods");
+	parse2("PRIVACTION\t2026-12-01T09:30:00Z\ta\tb\twinks", buf, sizeof(buf), &r);
+	assert_int_equal(r.type, PROTO_PRIV);
+	assert_true(r.action);
+	assert_string_equal(r.room, "");
+	assert_string_equal(r.f[3], "winks");
+	parse2("ACTION\tdev", buf, sizeof(buf), &r);
+	assert_int_equal(r.type, PROTO_INVALID);
+	parse2("MSG\tdev\t2026-12-01T09:30:00Z\tbob\t/me waves", buf, sizeof(buf), &r);
+	assert_false(r.action);
+	assert_string_equal(proto_action_name(PROTO_MSG), "ACTION");
+	assert_string_equal(proto_action_name(PROTO_HIST), "HISTACTION");
+	assert_string_equal(proto_action_name(PROTO_PRIV), "PRIVACTION");
+	assert_null(proto_action_name(PROTO_JOIN));
+	assert_string_equal(proto_type_name(PROTO_MSG), "MSG");
+}
+
 /* The table is the one definition: words, field counts and the hello agree. */
 static void test_table(void **state)
 {
@@ -287,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_random_lines),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_v2_rooms),
+		cmocka_unit_test(test_v2_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

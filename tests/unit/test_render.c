@@ -9,7 +9,8 @@
 
 #include "render.h"
 
-static const char *plain(const char *line, const char *me)
+/* The plain line of a record of dialect version `version`. */
+static const char *plain_v(const char *line, const char *me, int version)
 {
 	static char out[256];
 	char buf[256];
@@ -17,12 +18,22 @@ static const char *plain(const char *line, const char *me)
 	struct render_view v;
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	proto_parse(buf, &rec);
+	proto_parse_v(buf, version, &rec);
 	if (!render_record(&rec, RENDER_PLAIN, me, &v))
 		return NULL;
 	snprintf(out, sizeof(out), "%s", v.text);
 	render_view_free(&v);
 	return out;
+}
+
+static const char *plain(const char *line, const char *me)
+{
+	return plain_v(line, me, 1);
+}
+
+static const char *plain2(const char *line, const char *me)
+{
+	return plain_v(line, me, 2);
 }
 
 static void plain_lines(void **state)
@@ -69,6 +80,39 @@ static void screen_views(void **state)
 	assert_false(render_record(&rec, RENDER_SCREEN, "eve", &v));
 }
 
+/* Issue 20 point 3: an action record shows "* NAME TEXT" in plain mode (no time, as the
+ * nc line) and on the screen (an action of "NAME TEXT", without a name column). */
+static void action_records(void **state)
+{
+	char room[] = "ACTION\tlobby\tT\tbob\twaves";
+	char own[] = "ACTION\tlobby\tT\teve\twaves";
+	struct proto_rec rec;
+	struct render_view v;
+
+	(void)state;
+	assert_string_equal(plain2("ACTION\tlobby\tT\tbob\twaves", "eve"), "* bob waves");
+	assert_null(plain2("ACTION\tlobby\tT\teve\twaves", "eve"));   /* our own */
+	assert_string_equal(plain2("HISTACTION\tlobby\tT\teve\tnods", "eve"), "* eve nods");
+	assert_string_equal(plain2("PRIVACTION\tT\tbob\teve\twinks", "eve"),
+	    "[private] * bob winks");
+	assert_string_equal(plain2("PRIVACTION\tT\teve\tbob\twinks", "eve"),
+	    "[to bob][private] * eve winks");
+	assert_string_equal(plain2("MSG\tlobby\tT\tbob\t/me waves", "eve"), "[T][bob]:/me waves");
+	proto_parse_v(room, 2, &rec);
+	assert_true(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	assert_true(v.action);
+	assert_int_equal(v.kind, RENDER_MSG);
+	assert_string_equal(v.time, "T");
+	assert_null(v.name);
+	assert_string_equal(v.text, "bob waves");
+	render_view_free(&v);
+	proto_parse_v(own, 2, &rec);
+	assert_true(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	assert_true(v.action);
+	assert_int_equal(v.kind, RENDER_OWN);
+	render_view_free(&v);
+}
+
 static void mentions(void **state)
 {
 	(void)state;
@@ -104,6 +148,7 @@ int main(void)
 		cmocka_unit_test(screen_views),
 		cmocka_unit_test(mentions),
 		cmocka_unit_test(actions),
+		cmocka_unit_test(action_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,12 @@
-/* history.c: a ring of a room's recent messages. */
+/* backlog.c: a ring of a room's recent messages and actions. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "backlog.h"
+#include "names.h"
 #include "util.h"
+
+_Static_assert(NAME_MAX_BYTES <= UINT16_MAX, "a name's length fits hentry.namelen");
 
 void backlog_init(struct backlog *h, size_t max, size_t max_bytes)
 {
@@ -37,8 +40,8 @@ static void grow(struct backlog *h)
 	h->head = 0;
 }
 
-void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
-    const char *text, size_t textlen)
+void backlog_add(struct backlog *h, time_t t, enum say_kind kind, const char *name,
+    size_t namelen, const char *text, size_t textlen)
 {
 	struct hentry *e;
 
@@ -51,8 +54,9 @@ void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
 		grow(h);
 	e = xmalloc(sizeof(*e) + namelen + textlen + 2);
 	e->t = t;
-	e->namelen = (uint32_t)namelen;
+	e->namelen = (uint16_t)namelen;
 	e->textlen = (uint32_t)textlen;
+	e->kind = kind == SAY_ACTION ? SAY_ACTION : SAY_MSG;
 	memcpy(e->data, name, namelen);
 	e->data[namelen] = '\0';
 	memcpy(e->data + namelen + 1, text, textlen);

@@ -1,4 +1,4 @@
-/* backlog.h: a room's recent messages, bounded by count and by bytes. Pure. */
+/* backlog.h: a room's recent messages and actions, bounded by count and by bytes. Pure. */
 #ifndef BACKLOG_H
 #define BACKLOG_H
 
@@ -6,10 +6,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "event.h"
+
 struct hentry {
 	time_t t;
-	uint32_t namelen, textlen;
-	char data[];   /* name, NUL, text, NUL */
+	uint32_t textlen;
+	uint16_t namelen;     /* at most NAME_MAX_BYTES */
+	uint8_t kind;         /* enum say_kind: SAY_MSG or SAY_ACTION */
+	char data[];          /* name, NUL, text, NUL */
 };
 
 static inline const char *hentry_name(const struct hentry *e) { return e->data; }
@@ -26,8 +30,10 @@ struct backlog {
 };
 
 void backlog_init(struct backlog *h, size_t max, size_t max_bytes);
-void backlog_add(struct backlog *h, time_t t, const char *name, size_t namelen,
-    const char *text, size_t textlen);
+/* Keep what name said at t: an action stays an action; a notice is kept as a message
+ * (the history and the log know messages and actions). */
+void backlog_add(struct backlog *h, time_t t, enum say_kind kind, const char *name,
+    size_t namelen, const char *text, size_t textlen);
 /* i-th entry, 0 the oldest. */
 const struct hentry *backlog_get(const struct backlog *h, size_t i);
 /* Remove every entry whose name drop(name, arg) says to drop, keeping the order of the

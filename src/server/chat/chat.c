@@ -42,6 +42,12 @@ void chat_free(struct chat *ch)
 
 /* --- events ------------------------------------------------------------------------ */
 
+/* The log record of what is said: an action is an ACTION, the rest (notices too) MSG. */
+static const char *said_kind(enum say_kind kind)
+{
+	return kind == SAY_ACTION ? "ACTION" : "MSG";
+}
+
 static void record(struct chat *ch, const struct event *ev)
 {
 	const char *room = ev->room->name;
@@ -49,8 +55,10 @@ static void record(struct chat *ch, const struct event *ev)
 	switch (ev->type) {
 	case EV_MSG:
 		ev->room->active = ev->t;
-		backlog_add(&ev->room->hist, ev->t, ev->name, ev->namelen, ev->text, ev->len);
-		chatlog_add(&ch->log, ev->t, room, "MSG", ev->name, ev->text, ev->len);
+		backlog_add(&ev->room->hist, ev->t, ev->kind, ev->name, ev->namelen, ev->text,
+		    ev->len);
+		chatlog_add(&ch->log, ev->t, room, said_kind(ev->kind), ev->name, ev->text,
+		    ev->len);
 		break;
 	case EV_JOIN:
 	case EV_MOVE_IN:
@@ -234,7 +242,8 @@ static size_t history_to(struct member *m, struct room *r, size_t n)
 		const struct hentry *e = backlog_get(&r->hist, i);
 		const char *name = hentry_name(e);
 		struct event h = { .type = EV_HIST, .t = e->t, .room = r, .name = name,
-		    .namelen = strlen(name), .text = hentry_text(e), .len = e->textlen };
+		    .namelen = strlen(name), .text = hentry_text(e), .len = e->textlen,
+		    .kind = (enum say_kind)e->kind };
 
 		member_put(m, &h);
 	}
@@ -380,21 +389,21 @@ void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned 
 	ch->group = 0;
 }
 
+static void say(struct chat *ch, struct member *m, struct room *r, enum say_kind kind,
+    const char *text, size_t len);
+
 void chat_say_in(struct chat *ch, struct member *m, const char *raw, size_t len,
-    const char *text, size_t tlen)
+    enum say_kind kind, const char *text, size_t tlen)
 {
 	char name[ROOM_NAME_MAX_BYTES + 1];
 	struct room *r = room_check_name(raw, len, name) == NULL ?
 	    rooms_find(&ch->rooms, name) : NULL;
-	struct room *cur = m->room;
 
 	if (r == NULL || !member_in(m, r)) {
 		member_error(m, "You are not in that room.");
 		return;
 	}
-	m->room = r;
-	chat_say(ch, m, text, tlen);
-	m->room = cur;
+	say(ch, m, r, kind, text, tlen);
 }
 
 /* m takes its name in the table; a member of another server still there under it is
@@ -610,20 +619,28 @@ static bool refused_muted(struct member *m)
 	return reason != NULL;
 }
 
-void chat_say(struct chat *ch, struct member *m, const char *text, size_t len)
+/* m says text in r, one of its rooms. */
+static void say(struct chat *ch, struct member *m, struct room *r, enum say_kind kind,
+    const char *text, size_t len)
 {
-	struct event ev = room_event(EV_MSG, m, m->room, time(NULL));
+	struct event ev = room_event(EV_MSG, m, r, time(NULL));
 
 	if (refused_muted(m))
 		return;
 	m->active = ev.t;
 	ev.text = text;
 	ev.len = len;
-	ev.notice = ch->as_notice;
+	ev.kind = kind;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	if (member_echoes_own(m))
 		member_put(m, &ev);     /* the client shows its own message once, as sent */
+}
+
+void chat_say(struct chat *ch, struct member *m, enum say_kind kind, const char *text,
+    size_t len)
+{
+	say(ch, m, m->room, kind, text, len);
 }
 
 /* Who messages an away member is told so. */
@@ -636,7 +653,7 @@ static void away_notice(struct member *m, const struct member *to)
 }
 
 void chat_private(struct chat *ch, struct member *m, struct member *to,
-    const char *text, size_t len)
+    enum say_kind kind, const char *text, size_t len)
 {
 	struct event ev = room_event(EV_PRIV, m, m->room, time(NULL));
 
@@ -649,7 +666,7 @@ void chat_private(struct chat *ch, struct member *m, struct member *to,
 	ev.otherlen = to->namelen;
 	ev.text = text;
 	ev.len = len;
-	ev.notice = ch->as_notice;
+	ev.kind = kind;
 	ch->stats.msgs_in++;
 	emit(ch, &ev, m);
 	member_put(m, &ev);
@@ -769,12 +786,23 @@ size_t chat_purge(struct chat *ch, const char *name)
 /* --- the log ----------------------------------------------------------------------- */
 
 /* Replaying the log: each kind of record does what the live server did. */
-static void replay_msg(struct chat *ch, const struct chatlog_rec *rec)
+static void replay_said(struct chat *ch, const struct chatlog_rec *rec, enum say_kind kind)
 {
 	struct room *r = rooms_get_any(&ch->rooms, rec->room);
 
 	r->active = rec->t;
-	backlog_add(&r->hist, rec->t, rec->name, strlen(rec->name), rec->text, rec->textlen);
+	backlog_add(&r->hist, rec->t, kind, rec->name, strlen(rec->name), rec->text,
+	    rec->textlen);
+}
+
+static void replay_msg(struct chat *ch, const struct chatlog_rec *rec)
+{
+	replay_said(ch, rec, SAY_MSG);
+}
+
+static void replay_action(struct chat *ch, const struct chatlog_rec *rec)
+{
+	replay_said(ch, rec, SAY_ACTION);
 }
 
 static void replay_evict(struct chat *ch, const struct chatlog_rec *rec)
@@ -802,8 +830,8 @@ static void replay_one(void *arg, const struct chatlog_rec *rec)
 		const char *kind;
 		void (*apply)(struct chat *ch, const struct chatlog_rec *rec);
 	} kinds[] = {
-		{ "MSG", replay_msg }, { "EVICT", replay_evict }, { "PURGE", replay_purge },
-		{ "TOPIC", replay_topic },
+		{ "MSG", replay_msg }, { "ACTION", replay_action }, { "EVICT", replay_evict },
+		{ "PURGE", replay_purge }, { "TOPIC", replay_topic },
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -857,8 +885,8 @@ static bool snapshot_next(void *arg, struct chatlog_rec *rec)
 		sn->r = sn->r->next, sn->i = 0, sn->topic_done = false;
 	}
 	e = backlog_get(&sn->r->hist, sn->i++);
-	*rec = (struct chatlog_rec){ e->t, sn->r->name, "MSG", hentry_name(e), hentry_text(e),
-	    e->textlen };
+	*rec = (struct chatlog_rec){ e->t, sn->r->name, said_kind((enum say_kind)e->kind),
+	    hentry_name(e), hentry_text(e), e->textlen };
 	return true;
 }
 

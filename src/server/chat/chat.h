@@ -101,7 +101,6 @@ struct chat {
 	const char *(*stats_line)(void *arg, char *out, size_t outsz);
 	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
-	bool as_notice;         /* the message being said is an IRC NOTICE (irc_bridge.c) */
 	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
 	unsigned long groups;   /* the last group number given */
 };
@@ -152,8 +151,10 @@ void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w);
 /* m is going away: tell its room, free its name. Safe to call more than once. */
 void chat_leave(struct chat *ch, struct member *m);
 
-/* The actions. Text is sanitised. Refusals go to m alone. */
-void chat_say(struct chat *ch, struct member *m, const char *text, size_t len);
+/* The actions. Text is sanitised. Refusals go to m alone. What is said is a message,
+ * an IRC notice or an action ("/me TEXT": kind SAY_ACTION, text "TEXT"). */
+void chat_say(struct chat *ch, struct member *m, enum say_kind kind, const char *text,
+    size_t len);
 void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len);
 /* /join: switch to ROOM, or for a member of several rooms, add it (or talk in it). */
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
@@ -164,9 +165,9 @@ void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
 void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group);
 /* /say ROOM TEXT: say text in one of m's rooms. */
 void chat_say_in(struct chat *ch, struct member *m, const char *room, size_t len,
-    const char *text, size_t tlen);
+    enum say_kind kind, const char *text, size_t tlen);
 void chat_private(struct chat *ch, struct member *m, struct member *to,
-    const char *text, size_t len);
+    enum say_kind kind, const char *text, size_t len);
 void chat_members(struct chat *ch, struct member *m);
 /* The last n history lines of m's room (SIZE_MAX: all kept), or a note that there are none. */
 void chat_history(struct chat *ch, struct member *m, size_t n);

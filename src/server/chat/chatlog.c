@@ -7,9 +7,10 @@
  *
  * UTC-TIME is the time in UTC as YYYY-MM-DDTHH:MM:SSZ (ISO 8601, so `grep 2026-12-01`
  * finds a day); EPOCH is the same second since 1970, and the two must agree. ROOM is a
- * room name, KIND one word of A-Z (MSG, JOIN, LEAVE, RENAME today; EVICT, PURGE, TOPIC
- * and others may follow: replay passes any kind), NAME who did it (may be empty for a
- * kind without one), TEXT the rest of the line (the message; for RENAME the new name).
+ * room name, KIND one word of A-Z (MSG, ACTION, JOIN, LEAVE, RENAME today; EVICT, PURGE,
+ * TOPIC and others may follow: replay passes any kind), NAME who did it (may be empty for
+ * a kind without one), TEXT the rest of the line (the message; for ACTION what NAME did,
+ * "waves" for "/me waves"; for RENAME the new name).
  * No field holds a TAB, CR or LF. Logs written before the UTC-TIME field (five fields,
  * `EPOCH ROOM KIND NAME TEXT`) still replay.
  *
@@ -116,6 +117,7 @@ static const struct kind_rule {
 	bool text_name;   /* text is a valid name */
 } kind_rules[] = {
 	{ "MSG", true, false },
+	{ "ACTION", true, false },
 	{ "JOIN", false, false },
 	{ "LEAVE", false, false },
 	{ "RENAME", false, true },

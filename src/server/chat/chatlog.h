@@ -26,9 +26,10 @@
 struct chatlog_rec {
 	time_t t;             /* seconds since 1970, UTC */
 	const char *room;     /* canonical room name (room_check_name) */
-	const char *kind;     /* "MSG", "JOIN", "LEAVE", "RENAME", or any other A-Z word */
+	const char *kind;     /* "MSG", "ACTION", "JOIN", "LEAVE", "RENAME", or any other A-Z word */
 	const char *name;     /* a valid name (names_check), or "" for kinds without one */
-	const char *text;     /* sanitised text; for RENAME the new name */
+	const char *text;     /* sanitised text (ACTION: "waves" for "/me waves"); for RENAME
+	                       * the new name */
 	size_t textlen;       /* bytes of text */
 };
 
@@ -55,7 +56,8 @@ typedef bool (*chatlog_next_cb)(void *arg, struct chatlog_rec *rec);
  * A-Z) and its fields pass the live rules: ROOM as room_check_name, NAME as names_check
  * (or empty), TEXT sanitised like a live message and at most max_text bytes (the longest
  * text the server logs: 3 * max_line today, the sanitised form of a max_line line);
- * MSG needs a name and non-blank text, JOIN/LEAVE a name, RENAME a valid new name.
+ * MSG and ACTION need a name and non-blank text, JOIN/LEAVE a name, RENAME a valid new
+ * name.
  * Records of unknown kinds are handed out too. Anything else, an over-long line (never
  * read into memory whole) and a torn last line are skipped and counted in *skipped.
  * Returns the records handed out, or -1 with errbuf set (not a regular file, I/O). */

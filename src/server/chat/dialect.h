@@ -44,6 +44,16 @@ struct dialect {
 	bool per_viewer;
 };
 
+/* An action as a line of text, "* alice waves": the nc line, and the text of the
+ * record a client of version 1 gets (it knows no ACTION record). */
+static inline void dialect_action_line(struct buf *out, const struct event *ev)
+{
+	buf_append(out, "* ", 2);
+	buf_append(out, ev->name, ev->namelen);
+	buf_putc(out, ' ');
+	buf_append(out, ev->text, ev->len);
+}
+
 extern const struct dialect dialect_nc;
 extern const struct dialect dialect_proto;
 extern const struct dialect dialect_proto2;

@@ -13,6 +13,12 @@
 
 struct room;
 
+/* What is said (EV_MSG, EV_PRIV, EV_HIST): a message; an IRC NOTICE (IRC viewers get a
+ * NOTICE, the others a message); an action, "/me waves" (nc sees "* alice waves", the
+ * client an ACTION record, IRC a CTCP ACTION). The text of an action is what follows
+ * the name ("waves"). */
+enum say_kind { SAY_MSG, SAY_NOTICE, SAY_ACTION };
+
 enum event_type {
 	/* Room events: delivered to the members of a room, logged, published. */
 	EV_MSG,         /* name said text */
@@ -56,8 +62,7 @@ struct event {
 	size_t len;
 	const char *via;        /* the other room (NUL-terminated): where EV_MOVE_OUT went,
 	                         * where EV_MOVE_IN came from; NULL otherwise */
-	bool notice;            /* EV_MSG, EV_PRIV: sent as an IRC NOTICE (IRC viewers get a
-	                         * NOTICE, the others a message) */
+	enum say_kind kind;     /* EV_MSG, EV_PRIV, EV_HIST: what is said; SAY_MSG otherwise */
 	unsigned long group;    /* events of one action (a leave or a rename told in each of
 	                         * the member's rooms) share a number; 0: not grouped */
 };

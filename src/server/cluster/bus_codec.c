@@ -26,6 +26,11 @@ static const char *const type_names[] = {
 	[EV_RENAME] = "rename", [EV_PRIV] = "priv", [EV_TOPIC] = "topic",
 };
 
+/* "kind" of a msg or priv that is not a plain message; absent for one. */
+static const char *const kind_names[] = {
+	[SAY_NOTICE] = "notice", [SAY_ACTION] = "action",
+};
+
 const char *bus_type_name(enum event_type type)
 {
 	return event_is_room(type) ? type_names[type] : NULL;
@@ -190,6 +195,8 @@ char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev,
 	put_str(&w, "other", ev->other != NULL ? ev->other : "",
 	    ev->other != NULL ? ev->otherlen : 0);
 	put_str(&w, "text", ev->text != NULL ? ev->text : "", ev->text != NULL ? ev->len : 0);
+	if ((ev->type == EV_MSG || ev->type == EV_PRIV) && ev->kind != SAY_MSG)
+		put_str(&w, "kind", kind_names[ev->kind], strlen(kind_names[ev->kind]));
 	if (ev->via != NULL)
 		put_str(&w, "via", ev->via, strlen(ev->via));
 	if (ev->group != 0)
@@ -277,6 +284,27 @@ static const char *get_via(const json_t *o, struct bus_msg *m)
 	return NULL;
 }
 
+/* "kind": "action" or "notice" (msg, priv); absent for a plain message. */
+static const char *get_kind(const json_t *o, struct bus_msg *m)
+{
+	size_t n;
+	const char *s;
+
+	m->ev.kind = SAY_MSG;
+	if (json_object_get(o, "kind") == NULL)
+		return NULL;
+	s = get_str(o, "kind", &n);
+	if (m->ev.type != EV_MSG && m->ev.type != EV_PRIV)
+		return "kind: only for msg and priv";
+	for (int k = SAY_NOTICE; s != NULL && strlen(s) == n && k <= SAY_ACTION; k++) {
+		if (strcmp(s, kind_names[k]) == 0) {
+			m->ev.kind = (enum say_kind)k;
+			return NULL;
+		}
+	}
+	return "kind: not action or notice";
+}
+
 /* "group": the sender's number for the events of one action; absent (0) otherwise. */
 static const char *get_group(const json_t *o, struct bus_msg *m)
 {
@@ -358,8 +386,8 @@ static const char *get_body(const json_t *o, struct bus_msg *m)
 	} else if (get_str(o, "other", &n) == NULL || n != 0) {
 		return "other: only for rename and priv";
 	}
-	if ((why = get_text(o, m)) != NULL || (why = get_via(o, m)) != NULL ||
-	    (why = get_group(o, m)) != NULL)
+	if ((why = get_text(o, m)) != NULL || (why = get_kind(o, m)) != NULL ||
+	    (why = get_via(o, m)) != NULL || (why = get_group(o, m)) != NULL)
 		return why;
 	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV && type != EV_TOPIC)
 		return "text: only for msg, priv and topic";

@@ -7,8 +7,9 @@
  *   {"v":1,"server":"host-1234-9f2c","seq":42,"type":"msg","time":1764581400,
  *    "utc":"2025-12-01T09:30:00Z","room":"lobby","name":"alice","other":"","text":"hi"}
  *
- * Then "via" (a move's other room) and "group" (the sender's number shared by the
- * events of one action, event.h) when they have one.
+ * Then "kind" ("action" or "notice": what a msg or priv says, event.h; absent for a
+ * plain message), "via" (a move's other room) and "group" (the sender's number shared
+ * by the events of one action, event.h) when they have one.
  *
  * Decoding checks everything as if it came from a peer: the version, the server id's
  * characters, the type (room events only), the room and the names by the chat's own

@@ -105,12 +105,13 @@ static void history_fill(struct chat_bus *cb, const char *room, const struct bus
 		return;
 	backlog_init(&nb, cb->ch->rooms.hist_max, TC_HISTORY_MAX_BYTES);
 	for (size_t i = 0; i < n; i++)
-		backlog_add(&nb, msgs[i].ev.t, msgs[i].ev.name, msgs[i].ev.namelen,
-		    msgs[i].ev.text, msgs[i].ev.len);
+		backlog_add(&nb, msgs[i].ev.t, msgs[i].ev.kind, msgs[i].ev.name,
+		    msgs[i].ev.namelen, msgs[i].ev.text, msgs[i].ev.len);
 	for (size_t i = r->hist.count > extra ? r->hist.count - extra : 0; i < r->hist.count; i++) {
 		const struct hentry *e = backlog_get(&r->hist, i);
 
-		backlog_add(&nb, e->t, hentry_name(e), e->namelen, hentry_text(e), e->textlen);
+		backlog_add(&nb, e->t, (enum say_kind)e->kind, hentry_name(e), e->namelen,
+		    hentry_text(e), e->textlen);
 	}
 	backlog_free(&r->hist);
 	r->hist = nb;

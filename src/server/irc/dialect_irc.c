@@ -55,14 +55,21 @@ static bool is_viewer(const struct event *ev, const struct member *viewer)
 	return ev->namelen == viewer->namelen && memcmp(ev->name, viewer->name, ev->namelen) == 0;
 }
 
-static const char *verb(const struct event *ev)
+/* What is said, to target: a PRIVMSG, a NOTICE, or a PRIVMSG of a CTCP ACTION. */
+static void put_said(struct render *r, const char *target)
 {
-	return ev->notice ? "NOTICE" : "PRIVMSG";
+	const struct event *ev = r->ev;
+
+	if (ev->kind == SAY_ACTION)
+		irc_put_action(r->out, r->tags, r->src, "PRIVMSG", target, ev->text, ev->len);
+	else
+		irc_put_text(r->out, r->tags, r->src, ev->kind == SAY_NOTICE ? "NOTICE" : "PRIVMSG",
+		    target, ev->text, ev->len);
 }
 
 static bool render_msg(struct render *r)
 {
-	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->chan, r->ev->text, r->ev->len);
+	put_said(r, r->chan);
 	return true;
 }
 
@@ -73,8 +80,6 @@ static bool render_hist(struct render *r)
 	const struct event *ev = r->ev;
 	char stamp[32], *text;
 	size_t textsz = ev->len + sizeof(stamp) + 4;
-	const char *body;
-	size_t blen;
 	struct tm tm;
 	int n;
 
@@ -84,10 +89,8 @@ static bool render_hist(struct render *r)
 	gmtime_r(&ev->t, &tm);
 	strftime(stamp, sizeof(stamp), "[%Y-%m-%d %H:%M]", &tm);
 	text = xmalloc(textsz);
-	if (irc_is_action(ev->text, ev->len, &body, &blen))
-		n = snprintf(text, textsz, "%s * %.*s", stamp, (int)blen, body);
-	else
-		n = snprintf(text, textsz, "%s %.*s", stamp, (int)ev->len, ev->text);
+	n = snprintf(text, textsz, "%s %s%.*s", stamp, ev->kind == SAY_ACTION ? "* " : "",
+	    (int)ev->len, ev->text);
 	if (n >= (int)textsz)
 		n = (int)textsz - 1;
 	irc_put_text(r->out, NULL, r->src, "NOTICE", r->chan, text, (size_t)n);
@@ -189,8 +192,7 @@ static bool render_priv(struct render *r, const struct member *viewer)
 {
 	if (is_viewer(r->ev, viewer))
 		return false;       /* its own message: the IRC client shows it as sent */
-	irc_put_text(r->out, r->tags, r->src, verb(r->ev), r->l->s.nick, r->ev->text,
-	    r->ev->len);
+	put_said(r, r->l->s.nick);
 	return true;
 }
 

@@ -383,17 +383,6 @@ size_t irc_split(const char *s, size_t n, size_t max, size_t *skip)
 	return cut;
 }
 
-bool irc_is_action(const char *s, size_t n, const char **body, size_t *bodylen)
-{
-	size_t k = strlen(IRC_ME);
-
-	if (n < k || memcmp(s, IRC_ME, k) != 0 || (n > k && s[k] != ' '))
-		return false;
-	*body = s + k + (n > k);
-	*bodylen = n - k - (n > k);
-	return true;
-}
-
 static size_t text_room(const char *source, const char *command, const char *target, bool act)
 {
 	/* ":source COMMAND target :" and, for an action, "\x01ACTION " and "\x01" */
@@ -422,12 +411,11 @@ static void put_piece(struct buf *out, const char *tags, const char *source,
 	buf_free(&text);
 }
 
-void irc_put_text(struct buf *out, const char *tags, const char *source, const char *command,
-    const char *target, const char *text, size_t len)
+static void put_text(struct buf *out, const char *tags, const char *source,
+    const char *command, const char *target, const char *text, size_t len, bool act)
 {
 	const char *body = text;
 	size_t bodylen = len, room, skip;
-	bool act = irc_is_action(text, len, &body, &bodylen);
 
 	room = text_room(source, command, target, act);
 	do {
@@ -439,9 +427,20 @@ void irc_put_text(struct buf *out, const char *tags, const char *source, const c
 	} while (bodylen > 0);
 }
 
+void irc_put_text(struct buf *out, const char *tags, const char *source, const char *command,
+    const char *target, const char *text, size_t len)
+{
+	put_text(out, tags, source, command, target, text, len, false);
+}
+
+void irc_put_action(struct buf *out, const char *tags, const char *source,
+    const char *command, const char *target, const char *text, size_t len)
+{
+	put_text(out, tags, source, command, target, text, len, true);
+}
+
 enum irc_text irc_from_ctcp(const char *s, size_t n, char *out, size_t outsz, size_t *outlen)
 {
-	size_t k = strlen(IRC_ME) + 1;
 	const char *body;
 
 	*outlen = 0;
@@ -461,10 +460,9 @@ enum irc_text irc_from_ctcp(const char *s, size_t n, char *out, size_t outsz, si
 		return IRC_TEXT_CTCP;
 	body = s + 6 + (n > 6);
 	n -= 6 + (n > 6);
-	memcpy(out, IRC_ME " ", k);
-	memcpy(out + k, body, n);
-	*outlen = n > 0 ? k + n : k - 1;
-	out[*outlen] = '\0';
+	memcpy(out, body, n);
+	out[n] = '\0';
+	*outlen = n;
 	return IRC_TEXT_ACTION;
 }
 

@@ -86,23 +86,23 @@ void irc_time_tag(time_t t, char out[IRC_TIME_TAG_LEN]);
  * character when max >= 4. *skip is the number of bytes to skip after the piece. */
 size_t irc_split(const char *s, size_t n, size_t max, size_t *skip);
 
-/* A PRIVMSG or NOTICE of text (our text: "/me ..." becomes a CTCP ACTION) from source
- * to target, as many lines as it takes to keep each within IRC_LINE_MAX bytes. */
+/* A PRIVMSG or NOTICE of text from source to target, as many lines as it takes to keep
+ * each within IRC_LINE_MAX bytes. */
 void irc_put_text(struct buf *out, const char *tags, const char *source, const char *command,
     const char *target, const char *text, size_t len);
+/* The same for an action: each line a CTCP ACTION ("\x01ACTION waves\x01"). */
+void irc_put_action(struct buf *out, const char *tags, const char *source,
+    const char *command, const char *target, const char *text, size_t len);
 
 /* What a PRIVMSG or NOTICE text is, and our text for it (irc_from_ctcp). */
 enum irc_text {
 	IRC_TEXT_PLAIN,         /* a message: copied */
-	IRC_TEXT_ACTION,        /* CTCP ACTION: becomes "/me TEXT" */
+	IRC_TEXT_ACTION,        /* CTCP ACTION: what is done ("waves"), an action */
 	IRC_TEXT_CTCP,          /* another CTCP request or reply (VERSION, PING...): no text */
 };
-#define IRC_ME "/me"
 /* Our text for an IRC message text s[0..n): out (n + 4 bytes at least) is NUL-terminated.
  * The closing \x01 of a CTCP may be missing (clients send that too). */
 enum irc_text irc_from_ctcp(const char *s, size_t n, char *out, size_t outsz, size_t *outlen);
-/* Whether our text is an action; its body (after "/me" and one space) in *body. */
-bool irc_is_action(const char *s, size_t n, const char **body, size_t *bodylen);
 
 /* Channels and rooms: "#lobby" is room "lobby". The room name is checked by our rules
  * (room.c); NULL on success with the room in room, else the reason. */

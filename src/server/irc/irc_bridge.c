@@ -368,7 +368,7 @@ static int b_part(void *ctx, const char *room, const char *reason)
 	return 0;
 }
 
-static int b_message(void *ctx, bool notice, const char *room, const char *name,
+static int b_message(void *ctx, enum say_kind kind, const char *room, const char *name,
     const char *text, size_t len)
 {
 	struct member *m = ME(ctx), *to;
@@ -382,17 +382,13 @@ static int b_message(void *ctx, bool notice, const char *room, const char *name,
 			return 403;
 		if (!member_in(m, r))
 			return 404;
-		bridge_chat->as_notice = notice;
-		chat_say_in(bridge_chat, m, room, strlen(room), text, len);
-		bridge_chat->as_notice = false;
+		chat_say_in(bridge_chat, m, room, strlen(room), kind, text, len);
 		return 0;
 	}
 	to = chat_find(bridge_chat, name, strlen(name));
 	if (to == NULL)
 		return 401;
-	bridge_chat->as_notice = notice;
-	chat_private(bridge_chat, m, to, text, len);
-	bridge_chat->as_notice = false;
+	chat_private(bridge_chat, m, to, kind, text, len);
 	return 0;
 }
 

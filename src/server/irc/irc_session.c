@@ -464,24 +464,31 @@ static void away_notice(struct irc_session *s, const char *nick, const char *nam
 		irc_numeric(&s->out, s->cfg->server, 301, s->nick, nick, text, NULL);
 }
 
-/* Our text for the message text, sanitised; false for a CTCP that is not an action. */
-static bool our_text(const char *in, char **out, size_t *len)
+/* Our text for the message text, sanitised, and what it is (a CTCP ACTION is an action,
+ * in a PRIVMSG or a NOTICE); false for another CTCP, or an action that does nothing. */
+static bool our_text(const char *in, bool notice, char **out, size_t *len,
+    enum say_kind *kind)
 {
 	size_t n = strlen(in), rawlen;
 	char *raw = xmalloc(n + 4);
-	enum irc_text kind = irc_from_ctcp(in, n, raw, n + 4, &rawlen);
+	enum irc_text what = irc_from_ctcp(in, n, raw, n + 4, &rawlen);
 
 	*out = NULL;
-	if (kind != IRC_TEXT_CTCP) {
+	if (what != IRC_TEXT_CTCP) {
 		*out = xmalloc(UTF8_CLEAN_MAX(rawlen));
 		*len = utf8_clean(UTF8_MESSAGE, raw, rawlen, *out, UTF8_CLEAN_MAX(rawlen));
 	}
 	free(raw);
+	*kind = what == IRC_TEXT_ACTION ? SAY_ACTION : notice ? SAY_NOTICE : SAY_MSG;
+	if (*out != NULL && what == IRC_TEXT_ACTION && strspn(*out, " ") == *len) {
+		free(*out);
+		*out = NULL;
+	}
 	return *out != NULL;
 }
 
-static void message_to(struct irc_session *s, bool notice, const char *target,
-    const char *text, size_t len)
+static void message_to(struct irc_session *s, bool notice, enum say_kind kind,
+    const char *target, const char *text, size_t len)
 {
 	char room[ROOM_NAME_MAX_BYTES + 1], name[NAME_MAX_BYTES + 1];
 	bool chan = target[0] == '#';
@@ -493,7 +500,7 @@ static void message_to(struct irc_session *s, bool notice, const char *target,
 			reply(s, chan ? 403 : 401, target, NULL);
 		return;
 	}
-	r = s->chat->message(s->ctx, notice, chan ? room : NULL, chan ? NULL : name, text, len);
+	r = s->chat->message(s->ctx, kind, chan ? room : NULL, chan ? NULL : name, text, len);
 	if (r != 0 && !notice)
 		reply(s, r, target, NULL);
 	else if (r == 0 && !notice && !chan)
@@ -504,6 +511,7 @@ static enum irc_status message(struct irc_session *s, const struct irc_msg *m, b
 {
 	char copy[IRC_LINE_MAX], *save = NULL, *text;
 	size_t len;
+	enum say_kind kind;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		if (!notice)
@@ -517,10 +525,10 @@ static enum irc_status message(struct irc_session *s, const struct irc_msg *m, b
 			reply(s, 412, NULL, NULL);
 		return IRC_CONTINUE;
 	}
-	if (!our_text(m->params[1], &text, &len))
+	if (!our_text(m->params[1], notice, &text, &len, &kind))
 		return IRC_CONTINUE;
 	FOREACH_ITEM(m->params[0], copy, target, save)
-		message_to(s, notice, target, text, len);
+		message_to(s, notice, kind, target, text, len);
 	free(text);
 	return IRC_CONTINUE;
 }

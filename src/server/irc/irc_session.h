@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "event.h"
 #include "irc.h"
 
 enum irc_status { IRC_CONTINUE, IRC_CLOSE };
@@ -76,9 +77,10 @@ struct irc_chat {
 	int (*rename)(void *ctx, const char *name);
 	int (*join)(void *ctx, const char *room);
 	int (*part)(void *ctx, const char *room, const char *reason);
-	/* A message or notice to a room (name NULL) or to a name (room NULL); text is
-	 * sanitised (UTF8_MESSAGE), an action as "/me TEXT". */
-	int (*message)(void *ctx, bool notice, const char *room, const char *name,
+	/* A message, notice (NOTICE) or action (CTCP ACTION, in a PRIVMSG or a NOTICE; text
+	 * "waves" for "\x01ACTION waves\x01") to a room (name NULL) or to a name (room
+	 * NULL); text is sanitised (UTF8_MESSAGE). */
+	int (*message)(void *ctx, enum say_kind kind, const char *room, const char *name,
 	    const char *text, size_t len);
 	/* The away text of name (copied to text), NULL when here or unknown. */
 	const char *(*away_of)(void *ctx, const char *name, char *text, size_t textsz);

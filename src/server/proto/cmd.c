@@ -20,7 +20,7 @@
 
 typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
-static cmd_fn cmd_part, cmd_say, cmd_ping;
+static cmd_fn cmd_part, cmd_say, cmd_ping, cmd_me, cmd_action;
 static cmd_fn cmd_help, cmd_name, cmd_list, cmd_rooms, cmd_join, cmd_msg, cmd_history, cmd_quit;
 
 /* The handler of each command of cmdlist.h (names, usage and help live there). */
@@ -36,7 +36,8 @@ static cmd_fn *const handlers[CMDLIST_COUNT] = {
 	[CMDLIST_BAN] = cmd_oper_ban, [CMDLIST_UNBAN] = cmd_oper_unban,
 	[CMDLIST_BANS] = cmd_oper_bans, [CMDLIST_MUTE] = cmd_oper_mute,
 	[CMDLIST_UNMUTE] = cmd_oper_unmute, [CMDLIST_WALL] = cmd_oper_wall,
-	[CMDLIST_PURGE] = cmd_oper_purge, [CMDLIST_PING] = cmd_ping,
+	[CMDLIST_PURGE] = cmd_oper_purge, [CMDLIST_PING] = cmd_ping, [CMDLIST_ME] = cmd_me,
+	[CMDLIST_ACTION] = cmd_action,
 };
 
 static void cmd_help(struct chat *ch, struct member *m, const char *arg, size_t len)
@@ -88,7 +89,9 @@ static void cmd_part(struct chat *ch, struct member *m, const char *arg, size_t 
 	chat_part(ch, m, arg, len);
 }
 
-static void cmd_say(struct chat *ch, struct member *m, const char *arg, size_t len)
+/* "ROOM TEXT": kind said in ROOM, one of m's rooms. */
+static void say_in(struct chat *ch, struct member *m, enum say_kind kind, const char *arg,
+    size_t len, const char *usage)
 {
 	const char *sp = memchr(arg, ' ', len);
 	const char *text = sp;
@@ -97,14 +100,21 @@ static void cmd_say(struct chat *ch, struct member *m, const char *arg, size_t l
 	if (sp != NULL)
 		line_trim(&text, &tlen);
 	if (sp == NULL || tlen == 0) {
-		member_error(m, "Usage: /say ROOM TEXT");
+		member_error(m, usage);
 		return;
 	}
-	chat_say_in(ch, m, arg, (size_t)(sp - arg), text, tlen);
+	chat_say_in(ch, m, arg, (size_t)(sp - arg), kind, text, tlen);
 }
 
-/* NAME may contain spaces: the longest run of words that names someone. */
-static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len)
+static void cmd_say(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	say_in(ch, m, SAY_MSG, arg, len, "Usage: /say ROOM TEXT");
+}
+
+/* "NAME TEXT": kind said to NAME alone. NAME may contain spaces: the longest run of
+ * words that names someone. */
+static void say_to(struct chat *ch, struct member *m, enum say_kind kind, const char *arg,
+    size_t len, const char *usage)
 {
 	size_t namelen = 0, scan = len < NAME_MAX_BYTES + 1 ? len : NAME_MAX_BYTES + 1;
 	struct member *to = chat_find_prefix(ch, arg, len, &namelen);
@@ -123,10 +133,32 @@ static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t l
 	len -= namelen;
 	line_trim(&arg, &len);
 	if (len == 0) {
-		member_error(m, "Usage: /msg NAME TEXT");
+		member_error(m, usage);
 		return;
 	}
-	chat_private(ch, m, to, arg, len);
+	chat_private(ch, m, to, kind, arg, len);
+}
+
+static void cmd_msg(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	say_to(ch, m, SAY_MSG, arg, len, "Usage: /msg NAME TEXT");
+}
+
+/* "/me TEXT": an action in m's room. */
+static void cmd_me(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	chat_say(ch, m, SAY_ACTION, arg, len);
+}
+
+/* "/action #ROOM TEXT": an action in one of m's rooms; "/action NAME TEXT": privately. */
+static void cmd_action(struct chat *ch, struct member *m, const char *arg, size_t len)
+{
+	static const char usage[] = "Usage: /action #ROOM|NAME TEXT";
+
+	if (arg[0] == '#')
+		say_in(ch, m, SAY_ACTION, arg + 1, len - 1, usage);
+	else
+		say_to(ch, m, SAY_ACTION, arg, len, usage);
 }
 
 static void cmd_history(struct chat *ch, struct member *m, const char *arg, size_t len)

@@ -48,6 +48,29 @@ static void members(const struct event *ev, const struct member *viewer, struct 
 	}
 }
 
+/* A private message: "[ts][from][private]:text", to its sender "[ts][to NAME][private]:text";
+ * a private action: "[private] * from does", to its sender "[to NAME][private] * from does". */
+static void private_line(const struct event *ev, const struct member *viewer, struct buf *out)
+{
+	bool sent = names_equal(viewer->name, ev->name);
+
+	if (ev->kind == SAY_ACTION) {
+		if (sent) {
+			buf_append_str(out, "[to ");
+			buf_append(out, ev->other, ev->otherlen);
+			buf_putc(out, ']');
+		}
+		buf_append_str(out, "[private] ");
+		dialect_action_line(out, ev);
+	} else if (sent) {
+		stamp_line(out, ev->t, ev->other, ev->otherlen, "][to ", "][private]:", ev->text,
+		    ev->len);
+	} else {
+		stamp_line(out, ev->t, ev->name, ev->namelen, "][", "][private]:", ev->text,
+		    ev->len);
+	}
+}
+
 static void topic_news(const struct event *ev, struct buf *out)
 {
 	char news[ROOM_TOPIC_NEWS_MAX];
@@ -64,7 +87,10 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 	switch (ev->type) {
 	case EV_MSG:
 	case EV_HIST:
-		stamp_line(out, ev->t, ev->name, ev->namelen, "][", "]:", ev->text, ev->len);
+		if (ev->kind == SAY_ACTION)     /* "* alice waves", without a time */
+			dialect_action_line(out, ev);
+		else
+			stamp_line(out, ev->t, ev->name, ev->namelen, "][", "]:", ev->text, ev->len);
 		return true;
 	case EV_JOIN:
 	case EV_LEAVE:
@@ -89,12 +115,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 		buf_append(out, ev->other, ev->otherlen);
 		return true;
 	case EV_PRIV:
-		if (names_equal(viewer->name, ev->name))
-			stamp_line(out, ev->t, ev->other, ev->otherlen, "][to ", "][private]:",
-			    ev->text, ev->len);
-		else
-			stamp_line(out, ev->t, ev->name, ev->namelen, "][", "][private]:",
-			    ev->text, ev->len);
+		private_line(ev, viewer, out);
 		return true;
 	case EV_ROOM:
 		snprintf(line, sizeof(line), "You are now in room %s (%zu here).",

@@ -2,7 +2,8 @@
  * (doc/PROTOCOL.md; the record words come from proto.h, shared with the client).
  * Version 1 is one room at a time, times in the server's local time; version 2 puts
  * the room of every room record right after its type word, times in UTC (ISO 8601),
- * and lets a member be in several rooms. */
+ * lets a member be in several rooms, and has action records (ACTION, HISTACTION,
+ * PRIVACTION; version 1 gets an action as a MSG, HIST or PRIV of "* NAME TEXT"). */
 #include <string.h>
 
 #include "conn.h"
@@ -73,6 +74,17 @@ static void member_fields(const struct room *r, struct buf *out, bool v2)
 	}
 }
 
+/* What is said: the text; an action to version 1, the line "* NAME TEXT". */
+static void said_field(struct buf *out, const struct event *ev, bool v2)
+{
+	if (ev->kind == SAY_ACTION && !v2) {
+		buf_putc(out, '\t');
+		dialect_action_line(out, ev);
+	} else {
+		field(out, ev->text, ev->len);
+	}
+}
+
 static void fields(const struct event *ev, struct buf *out, bool v2)
 {
 	switch (ev->type) {
@@ -81,7 +93,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 		room_field(out, ev->room, v2);
 		stamp(out, ev->t, v2);
 		field(out, ev->name, ev->namelen);
-		field(out, ev->text, ev->len);
+		said_field(out, ev, v2);
 		break;
 	case EV_JOIN:
 	case EV_LEAVE:
@@ -101,7 +113,7 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 		field(out, ev->name, ev->namelen);
 		field(out, ev->other, ev->otherlen);
 		if (ev->type == EV_PRIV)
-			field(out, ev->text, ev->len);
+			said_field(out, ev, v2);
 		break;
 	case EV_WELCOME:
 	case EV_ROOM:
@@ -138,14 +150,25 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 	}
 }
 
+/* The record's word: version 2 tells an action by its own (ACTION for MSG, ...). */
+static const char *word(const struct event *ev, bool v2)
+{
+	enum proto_type type = record_of(ev->type);
+	const char *action = proto_action_name(type);
+
+	if (ev->type == EV_OPER && ev->other == NULL)
+		return proto_type_name(PROTO_ERR);  /* a refused operator login is an error */
+	if (v2 && ev->kind == SAY_ACTION && action != NULL)
+		return action;
+	return proto_type_name(type);
+}
+
 static bool render(const struct event *ev, struct buf *out, bool v2)
 {
 	buf_clear(out);
 	if ((ev->type == EV_ONLINE && !v2) || ev->type == EV_KICK)
 		return false;        /* version 2 only; IRC's (the leave that follows says it) */
-	/* A refused operator login is an error. */
-	buf_append_str(out, proto_type_name(ev->type == EV_OPER && ev->other == NULL ?
-	    PROTO_ERR : record_of(ev->type)));
+	buf_append_str(out, word(ev, v2));
 	fields(ev, out, v2);
 	return true;
 }

@@ -315,7 +315,7 @@ static void text_line(struct chat *ch, struct session *s, const char *raw, size_
 	} else {
 		const char *t = ch->text[0] == '/' ? ch->text + 1 : ch->text;
 
-		chat_say(ch, m, t, n - (size_t)(t - ch->text));
+		chat_say(ch, m, SAY_MSG, t, n - (size_t)(t - ch->text));
 	}
 	if (m->check == NULL)   /* else the prompt comes with the answer */
 		member_prompt(m, time(NULL));
