@@ -22,7 +22,7 @@ static const struct kind kinds[] = {
 	{ "HIST",     PROTO_HIST,    3, 3, true },
 	{ "MSG",      PROTO_MSG,     3, 3, true },
 	{ "JOIN",     PROTO_JOIN,    2, 3, true },   /* TIME NAME [FROM-ROOM] */
-	{ "LEAVE",    PROTO_LEAVE,   2, 3, true },   /* TIME NAME [TO-ROOM] */
+	{ "LEAVE",    PROTO_LEAVE,   2, 4, true },   /* TIME NAME [TO-ROOM [REASON]] */
 	{ "RENAME",   PROTO_RENAME,  3, 3, true },
 	{ "PRIV",     PROTO_PRIV,    4, 4, false },
 	{ "INFO",     PROTO_INFO,    0, 1, false },

@@ -1,7 +1,6 @@
 """Issue 15: the full-screen client's windows (one per room and private conversation)
 over client dialect 2, driven through tmux as in test_client_tui.py."""
 import os
-import re
 import shutil
 import tempfile
 
@@ -10,12 +9,7 @@ from test_client_tui import Tmux, start
 
 
 def _proto2_join(port, name):
-    c = proto_join.__globals__["Client"](port)
-    c.line("/TCPCHAT 2")
-    c.expect(r"\n\+TCPCHAT\t2\n")
-    c.line(name)
-    c.expect(r"WELCOME\t" + re.escape(name) + r"\t[^\n]*\n")
-    return c
+    return proto_join(port, name, 2)
 
 
 def test_windows_keys_commands_and_activity():
@@ -173,10 +167,41 @@ def test_nick_pane_and_search():
         s.stop()
 
 
+def test_part_and_quit_reasons_in_the_client():
+    """Issue 20: the client shows the reason of a leave, and gives one with
+    /part ROOM REASON and /quit REASON."""
+    s = Server()
+    t = None
+    try:
+        bob = _proto2_join(s.port, "bob")
+        bob.line("/join dev")
+        bob.expect(r"ROOM\tdev\n")
+        t = start(s)
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"\| 2:#dev \| alice \| 2 here")
+        t.type("/part dev see you later")
+        t.keys("Enter")
+        bob.expect(r"LEAVE\tdev\t[^\t]+\talice\t\tsee you later\n")
+        t.wait(r"\| 1:#lobby \|")
+        bob.line("/quit gone fishing")
+        t.wait(r"bob has left \(Quit: gone fishing\)$")
+        carol = _proto2_join(s.port, "carol")
+        t.wait(r"carol has joined$")
+        t.type("/quit so long")
+        t.keys("Enter")
+        carol.expect(r"LEAVE\tlobby\t[^\t]+\talice\t\tQuit: so long\n")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
         raise SystemExit(1)
     run([test_windows_keys_commands_and_activity,
          test_rooms_remembered_and_join_option_and_time_format,
-         test_nick_pane_and_search])
+         test_nick_pane_and_search, test_part_and_quit_reasons_in_the_client])

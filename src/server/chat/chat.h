@@ -94,13 +94,24 @@ struct chat {
 	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
 	bool as_notice;         /* the message being said is an IRC NOTICE (irc_bridge.c) */
-	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
-	unsigned long groups;   /* the last group number given */
+	unsigned long groups;   /* the last group number given (event.h) */
 };
 
 /* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing
  * bidi controls spoof_bidi_fix may add, and a NUL. */
 #define CHAT_TEXT_BYTES(max_line) (3 * (max_line) + 1 + SPOOF_BIDI_GROWTH)
+/* Bytes of a sanitised reason (chat_reason) and its NUL. */
+#define CHAT_REASON_BYTES CHAT_TEXT_BYTES(TC_REASON_MAX)
+
+/* Sanitise len bytes a peer sent as every message is: UTF8_MESSAGE (controls dropped,
+ * invalid bytes U+FFFD), blank runs cut, then cut to max bytes, then the bidi controls
+ * still open closed. out holds CHAT_TEXT_BYTES(len) bytes (outsz). Returns the length;
+ * out is NUL-terminated. */
+size_t chat_clean(const char *raw, size_t len, size_t max, char *out, size_t outsz);
+/* A leave's or a part's reason: len bytes from a peer, trimmed, sanitised as a message
+ * and cut to TC_REASON_MAX bytes (before the closing bidi controls) into out. Returns
+ * its length, 0 when there is none (raw NULL or blank). */
+size_t chat_reason(const char *raw, size_t len, char out[CHAT_REASON_BYTES]);
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
 void chat_free(struct chat *ch);
@@ -132,16 +143,19 @@ const struct rooms *chat_rooms(const struct chat *ch);
 
 /* A member whose name was accepted enters the chat, in the default room. */
 void chat_enter(struct chat *ch, struct member *m, const char *name);
-/* m is going away: tell its room, free its name. Safe to call more than once. */
-void chat_leave(struct chat *ch, struct member *m);
+/* m is going away: tell its rooms, with reason (NULL: none; chat_reason applies), free
+ * its name. Safe to call more than once (the first call's reason is told). */
+void chat_leave(struct chat *ch, struct member *m, const char *reason);
 
 /* The actions. Text is sanitised. Refusals go to m alone. */
 void chat_say(struct chat *ch, struct member *m, const char *text, size_t len);
 void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len);
 /* /join: switch to ROOM, or for a member of several rooms, add it (or talk in it). */
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
-/* /part [ROOM]: a member of several rooms leaves one (the current one by default). */
-void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
+/* /part [ROOM [REASON]]: a member of several rooms leaves one (the current one by
+ * default), with reason (NULL: none; chat_reason applies). */
+void chat_part(struct chat *ch, struct member *m, const char *room, size_t len,
+    const char *reason);
 /* /say ROOM TEXT: say text in one of m's rooms. */
 void chat_say_in(struct chat *ch, struct member *m, const char *room, size_t len,
     const char *text, size_t tlen);

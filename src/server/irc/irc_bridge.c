@@ -126,23 +126,6 @@ void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t 
 	    l != NULL ? l->s.user : m->dialect == DIALECT_NC ? "nc" : "tcpchat", host);
 }
 
-const char *irc_bridge_reason(const char *name, size_t len)
-{
-	struct member *m = member_named(name, len);
-	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
-
-	return l != NULL && l->reason[0] != '\0' ? l->reason : "Quit";
-}
-
-const char *irc_bridge_part_reason(const char *name, size_t len)
-{
-	struct member *m = member_named(name, len);
-	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
-
-	return l != NULL && l->part_reason != NULL && l->part_reason[0] != '\0' ?
-	    l->part_reason : NULL;
-}
-
 /* --- the line ------------------------------------------------------------------------ */
 
 static void flush_buf(struct irc_link *l, struct buf *b)
@@ -302,21 +285,19 @@ static int b_part(void *ctx, const char *room, const char *reason)
 {
 	struct irc_link *l = LINK(ctx);
 	struct room *r = room_named(room);
-	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
+	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1], why[CHAT_REASON_BYTES];
 
 	if (r == NULL)
 		return 403;
 	if (!member_in(l->m, r))
 		return 442;
-	l->part_reason = reason;
-	chat_part(bridge_chat, l->m, room, strlen(room));
-	l->part_reason = NULL;
+	chat_part(bridge_chat, l->m, room, strlen(room), reason);
 	if (member_in(l->m, r))
 		return IRC_SILENT;         /* its last room: told why */
 	irc_session_source(&l->s, src, sizeof(src));
 	irc_room_to_channel(room, chan);
-	if (reason != NULL && reason[0] != '\0')
-		irc_putl(&l->s.out, NULL, src, "PART", chan, reason, NULL);
+	if (chat_reason(reason, strlen(reason), why) > 0)
+		irc_putl(&l->s.out, NULL, src, "PART", chan, why, NULL);   /* as the others see it */
 	else
 		irc_putl(&l->s.out, NULL, src, "PART", chan, NULL);
 	return 0;
@@ -516,7 +497,6 @@ static int b_kick(void *ctx, const char *room, const char *name, const char *rea
 	struct room *r = room_named(room);
 	struct member *who = member_named(name, strlen(name));
 	char nick[IRC_NICK_MAX + 1], msg[TC_BAN_REASON_MAX + NAME_MAX_BYTES + 64];
-	struct irc_link *wl;
 
 	if (!l->m->oper)
 		return 482;
@@ -528,8 +508,6 @@ static int b_kick(void *ctx, const char *room, const char *name, const char *rea
 	kick_tell(l, r, nick, reason);
 	snprintf(msg, sizeof(msg), "You were kicked by %s: %.*s", l->m->name,
 	    (int)utf8_cut(reason, strlen(reason), TC_BAN_REASON_MAX), reason);
-	if ((wl = irc_link_of(who)) != NULL)
-		snprintf(wl->reason, sizeof(wl->reason), "Kicked by %s", l->s.nick);
 	log_msg(LOG_WARN, "operator %s kicked %s (%s) from IRC", l->m->name, who->name,
 	    who->conn != NULL ? who->conn->peer : "-");
 	chat_bye(who, msg, "kicked");
@@ -538,10 +516,7 @@ static int b_kick(void *ctx, const char *room, const char *name, const char *rea
 
 static void b_quit(void *ctx, const char *reason)
 {
-	struct irc_link *l = LINK(ctx);
-
-	snprintf(l->reason, sizeof(l->reason), "%s", reason);
-	chat_leave(bridge_chat, l->m);
+	chat_leave(bridge_chat, ME(ctx), reason);
 }
 
 static int b_oper(void *ctx, const char *name, const char *pass)

@@ -31,8 +31,6 @@ struct irc_link {
 	struct buf hist;        /* history lines waiting for the replies */
 	struct buf welcome;     /* the default room's JOIN, waiting for the welcome burst */
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */
-	char reason[320];       /* its QUIT reason, for the others */
-	const char *part_reason; /* while it leaves a channel with PART: the reason */
 	/* The connection's session: while *wait is set (a nick claimed across the cluster)
 	 * it holds the input; resume when the claim came back. */
 	struct chat_bus_wait **wait;
@@ -60,10 +58,6 @@ const char *irc_bridge_server(void);
  * rename the new one), a stand-in for someone not here. */
 void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,
     char *out, size_t outsz);
-/* The QUIT reason of the member called name ("Quit" when it gave none). */
-const char *irc_bridge_reason(const char *name, size_t len);
-/* The reason of the PART the member called name is making, NULL when none. */
-const char *irc_bridge_part_reason(const char *name, size_t len);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

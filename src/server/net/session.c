@@ -10,9 +10,7 @@
 #include "opers.h"
 #include "proto.h"
 #include "session.h"
-#include "spoof.h"
 #include "tclimits.h"
-#include "utf8.h"
 #include "util.h"
 
 static const char banner[] =
@@ -297,10 +295,7 @@ static void handle_line(struct chat *ch, struct session *s, const char *raw, siz
 		return;
 	}
 	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
-	n = utf8_clean(UTF8_MESSAGE, raw, len, ch->text, 3 * len + 1);
-	n = spoof_collapse_space(ch->text, n, TC_MSG_MAX_SPACE_RUN);
-	n = spoof_bidi_fix(ch->text, n, CHAT_TEXT_BYTES(ch->max_line) - 1);
-	ch->text[n] = '\0';
+	n = chat_clean(raw, len, SIZE_MAX, ch->text, CHAT_TEXT_BYTES(ch->max_line));
 	if (is_blank(ch->text, n)) {
 		member_prompt(m, time(NULL));
 		return;
@@ -487,5 +482,5 @@ void session_leave(struct chat *ch, struct session *s)
 	if (s->wait != NULL)
 		chat_bus_cancel(ch->cluster, s->wait);
 	s->wait = NULL;
-	chat_leave(ch, &s->m);
+	chat_leave(ch, &s->m, NULL);
 }
