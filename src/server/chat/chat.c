@@ -46,8 +46,9 @@ size_t chat_clean(const char *raw, size_t len, size_t max, char *out, size_t out
 {
 	size_t n = utf8_clean(UTF8_MESSAGE, raw, len, out, outsz - SPOOF_BIDI_GROWTH);
 
-	n = spoof_collapse_space(out, n, TC_MSG_MAX_SPACE_RUN);
 	n = spoof_bidi_fix(out, utf8_cut(out, n, max), outsz - 1);
+	/* Blank runs last: a stray pop the fix removes may have split one. */
+	n = spoof_collapse_space(out, n, TC_MSG_MAX_SPACE_RUN);
 	out[n] = '\0';
 	return n;
 }

@@ -104,9 +104,10 @@ struct chat {
 #define CHAT_REASON_BYTES CHAT_TEXT_BYTES(TC_REASON_MAX)
 
 /* Sanitise len bytes a peer sent as every message is: UTF8_MESSAGE (controls dropped,
- * invalid bytes U+FFFD), blank runs cut, then cut to max bytes, then the bidi controls
- * still open closed. out holds CHAT_TEXT_BYTES(len) bytes (outsz). Returns the length;
- * out is NUL-terminated. */
+ * invalid bytes U+FFFD), cut to max bytes, the bidi controls still open closed (stray
+ * ones removed), then blank runs cut. out holds CHAT_TEXT_BYTES(len) bytes (outsz).
+ * Returns the length; out is NUL-terminated. Sanitising the result again changes
+ * nothing (for the same max). */
 size_t chat_clean(const char *raw, size_t len, size_t max, char *out, size_t outsz);
 /* A leave's or a part's reason: len bytes from a peer, trimmed, sanitised as a message
  * and cut to TC_REASON_MAX bytes (before the closing bidi controls) into out. Returns
