@@ -37,6 +37,7 @@
 #define TC_ADDR_ROOM_CREATES_PER_MINUTE 30 /* new rooms the clients of one address may create per minute */
 #define TC_AWAY_MAX              200    /* bytes of an /away text */
 #define TC_IGNORE_MAX            32     /* names one member may /ignore */
+#define TC_REASON_MAX            300    /* bytes of a leave's or a part's reason (/quit, /part, IRC QUIT and PART) once sanitised; longer are cut */
 
 /* --- server: output and slow readers ------------------------------------------ */
 #define TC_DEFAULT_MAX_QUEUE_KIB 8192   /* KiB of output queued per client (hard), --max-queue */

@@ -825,15 +825,15 @@ void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n)
 		set_str(&cc->want_room, rooms[n - 1]);
 }
 
-int client_conn_part(struct client_conn *cc, const char *room)
+int client_conn_part(struct client_conn *cc, const char *room, const char *reason)
 {
 	char *line;
 	int rc;
 
 	if (cc->version < 2 || cc->nrooms < 2 || list_find(cc->rooms, cc->nrooms, room) < 0)
 		return -1;
-	line = xmalloc(strlen(room) + 8);
-	sprintf(line, "/part %s", room);
+	line = xmalloc(strlen(room) + strlen(reason) + 8);
+	sprintf(line, "/part %s%s%s", room, reason[0] != '\0' ? " " : "", reason);
 	rc = client_conn_send(cc, line);
 	free(line);
 	if (rc == 0)

@@ -95,8 +95,9 @@ void client_conn_set_rooms(struct client_conn *cc, char *const *rooms, size_t n)
  * returns how many. client_rooms_free gives them back. */
 size_t client_rooms_split(const char *list, char ***rooms);
 void client_rooms_free(char **rooms, size_t n);
-/* Version 2: "/part ROOM" for one of our rooms, not the last. 0, or -1 (not sent). */
-int client_conn_part(struct client_conn *cc, const char *room);
+/* Version 2: "/part ROOM [REASON]" for one of our rooms, not the last (reason "": none).
+ * 0, or -1 (not sent). */
+int client_conn_part(struct client_conn *cc, const char *room, const char *reason);
 /* The rooms we are in (before the first WELCOME: the rooms wanted). */
 size_t client_conn_rooms(const struct client_conn *cc, char *const **rooms);
 /* Milliseconds until the next reconnect attempt (LINK_WAITING). */

@@ -58,6 +58,7 @@ static void fill(json_t *o, const struct proto_rec *rec)
 		break;
 	case PROTO_JOIN: case PROTO_LEAVE:
 		set_str(o, "name", f[1]), set_str(o, "via", rec->nf > 2 ? f[2] : NULL);
+		set_str(o, "reason", rec->nf > 3 ? f[3] : NULL);
 		break;
 	case PROTO_RENAME:
 		set_str(o, "name", f[1]), set_str(o, "to", f[2]);

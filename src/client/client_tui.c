@@ -706,10 +706,11 @@ static const struct client_conn_ops tui_conn_ops = {
 
 /* --- from the user -------------------------------------------------------------------- */
 
-static void quit(struct ctui *t)
+/* Leave; line is the "/quit [REASON]" typed, or NULL (a key, a signal, a hang-up). */
+static void quit(struct ctui *t, const char *line)
 {
 	if (client_conn_state(t->cc) == LINK_ONLINE || client_conn_state(t->cc) == LINK_DEGRADED) {
-		client_conn_send(t->cc, "/quit");
+		client_conn_send(t->cc, line != NULL ? line : "/quit");
 		client_conn_flush(t->cc);
 	}
 	t->quitting = true;
@@ -898,29 +899,42 @@ static void window_command(struct ctui *t, const char *arg)
 		select_window(t, (int)n - 1);
 }
 
-/* "/part [ROOM]": leave ROOM (default: the active window's); a private window closes. */
-static void part_command(struct ctui *t, const char *arg)
+/* Leave room (the others are told reason, "" for none). */
+static void part_room(struct ctui *t, const char *room, const char *reason)
 {
-	const struct client_window *w = active_window(t);
-	const char *room = !blank(arg) ? arg : w->name;
 	int i = client_windows_find(&t->win, room, false);
 
-	if (blank(arg) && w->priv) {
-		close_window(t, t->win.active);
-		return;
-	}
 	if (client_conn_version(t->cc) < 2) {
 		tui_add(TUI_ERROR, NULL, NULL, "This server keeps one room at a time: /join ROOM "
 		    "switches to another.");
 		return;
 	}
-	if (client_conn_part(t->cc, room) != 0) {
+	if (client_conn_part(t->cc, room, reason) != 0) {
 		tui_add(TUI_ERROR, NULL, NULL, i < 0 ? "You are not in that room." :
 		    "That is your last room: /join another one first.");
 		return;
 	}
 	if (i >= 0)
 		close_window(t, i);
+}
+
+/* "/part [ROOM [REASON]]": leave ROOM (default: the active window's); a private window
+ * closes. Room names hold no space: the first word is the room, the rest the reason. */
+static void part_command(struct ctui *t, const char *arg)
+{
+	const struct client_window *w = active_window(t);
+	size_t n;
+	char *room;
+
+	arg += strspn(arg, " ");
+	n = strcspn(arg, " ");
+	if (n == 0 && w->priv) {
+		close_window(t, t->win.active);
+		return;
+	}
+	room = xstrndup(n > 0 ? arg : w->name, n > 0 ? n : strlen(w->name));
+	part_room(t, room, arg + n + strspn(arg + n, " "));
+	free(room);
 }
 
 /* "/join ROOM": a room we are in already just comes forward; else the server is asked,
@@ -1002,7 +1016,7 @@ static void send_one(struct ctui *t, const char *line)
 	if (blank(line))
 		return;
 	if (is_command(line, CMDLIST_QUIT, false)) {
-		quit(t);
+		quit(t, line);
 		return;
 	}
 	if (st != LINK_DEGRADED && !client_conn_has_name(t->cc)) {
@@ -1017,7 +1031,7 @@ static void send_one(struct ctui *t, const char *line)
 		    "windows, Tab completes, Up/Down/Ctrl+R input history, "
 		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
 		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
-		    "/part [ROOM], /r TEXT, /reconnect. Server commands:");
+		    "/part [ROOM [REASON]], /r TEXT, /reconnect. Server commands:");
 	if (st == LINK_NAME_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
@@ -1072,7 +1086,7 @@ static void on_input(char *line, void *arg)
 	struct ctui *t = arg;
 
 	if (line == NULL) {   /* Ctrl+D on an empty line */
-		quit(t);
+		quit(t, NULL);
 		return;
 	}
 	tui_scroll_bottom();
@@ -1179,7 +1193,7 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 	(void)loop;
 	(void)fd;
 	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
-		quit(t);
+		quit(t, NULL);
 		return;
 	}
 	/* The input window is asked for again for every key: a key (F2, a resize) may
@@ -1234,7 +1248,7 @@ static void on_signal(struct loop *loop, int signo, void *arg)
 	if (signo == SIGINT && interrupt(t))
 		return;
 	t->status = signo == SIGINT ? 0 : 128 + signo;
-	quit(t);
+	quit(t, NULL);
 }
 
 static void before_sleep(struct loop *loop, void *arg)

@@ -7,8 +7,9 @@
 #include "render.h"
 #include "util.h"
 
-/* ME: the rule applies when f[1] is our own name; MOVED: when f[2] (a room) is there. */
-enum who { ANYONE, ME, MOVED };
+/* ME: the rule applies when f[1] is our own name; MOVED: when f[2] (a room) is there;
+ * SAID: when f[3] (a leave's or a part's reason) is. */
+enum who { ANYONE, ME, MOVED, SAID };
 
 /* Templates: %0..%3 a field, %L the MEMBERS names (each as ", name", the first " name").
  * A NULL template shows nothing in that style. An action record ("/me": ACTION,
@@ -44,6 +45,8 @@ static const struct rule rules[] = {
 	    "%1 went to room %2" },
 	{ PROTO_JOIN, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has joined",
 	    "%1 has joined our chat..." },
+	{ PROTO_LEAVE, false, SAID, RENDER_NOTICE, 0, NULL, "%1 has left (%3)",
+	    "%1 has left our chat... (%3)" },
 	{ PROTO_LEAVE, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 has left",
 	    "%1 has left our chat..." },
 	{ PROTO_RENAME, false, ANYONE, RENDER_NOTICE, 0, NULL, "%1 is now known as %2",
@@ -65,12 +68,14 @@ static const struct rule *find_rule(const struct proto_rec *rec, const char *me)
 	bool mine = me != NULL && rec->nf > 1 && strcmp(rec->f[1], me) == 0;
 	bool moved = (rec->type == PROTO_JOIN || rec->type == PROTO_LEAVE) && rec->nf > 2 &&
 	    rec->f[2][0] != '\0';
+	bool said = rec->type == PROTO_LEAVE && rec->nf > 3 && rec->f[3][0] != '\0';
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		enum who w = rules[i].who;
 
 		if (rules[i].type == rec->type && rules[i].action == rec->action &&
-		    (w == ANYONE || (w == ME && mine) || (w == MOVED && moved)))
+		    (w == ANYONE || (w == ME && mine) || (w == MOVED && moved) ||
+		    (w == SAID && said)))
 			return &rules[i];
 	}
 	return NULL;

@@ -23,7 +23,7 @@ static const struct kind kinds[] = {
 	{ "HIST",     PROTO_HIST,    3, 3, true, false },
 	{ "MSG",      PROTO_MSG,     3, 3, true, false },
 	{ "JOIN",     PROTO_JOIN,    2, 3, true, false },   /* TIME NAME [FROM-ROOM] */
-	{ "LEAVE",    PROTO_LEAVE,   2, 3, true, false },   /* TIME NAME [TO-ROOM] */
+	{ "LEAVE",    PROTO_LEAVE,   2, 4, true, false },   /* TIME NAME [TO-ROOM [REASON]] */
 	{ "RENAME",   PROTO_RENAME,  3, 3, true, false },
 	{ "PRIV",     PROTO_PRIV,    4, 4, false, false },
 	{ "INFO",     PROTO_INFO,    0, 1, false, false },

@@ -56,7 +56,7 @@ enum proto_type {
 	PROTO_HIST,    /* TIME NAME TEXT */
 	PROTO_MSG,     /* TIME NAME TEXT */
 	PROTO_JOIN,    /* TIME NAME */
-	PROTO_LEAVE,   /* TIME NAME */
+	PROTO_LEAVE,   /* TIME NAME [TO-ROOM [REASON]] (the reason: version 2) */
 	PROTO_RENAME,  /* TIME OLD NEW */
 	PROTO_PRIV,    /* TIME FROM TO TEXT */
 	PROTO_INFO,    /* TEXT */

@@ -11,7 +11,8 @@
  * - a room that room_check_name() keeps as it is; a name (and, for rename and priv,
  *   an other) that names_check() keeps as it is; no other for the other types;
  * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
- *   sanitised again), and empty unless msg or priv;
+ *   sanitised again), and empty unless msg, priv or topic, or a leave's or a part's
+ *   reason (a move_out without via) within CHAT_REASON_BYTES, trimmed;
  * - a kind (action, notice) on msg and priv only;
  * - encoding the decoded event again and decoding that gives the same event (its kind
  *   and group number too).
@@ -25,10 +26,17 @@
 #include <string.h>
 
 #include "bus_codec.h"
+#include "chat.h"
 #include "fuzz_check.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A leave's or a part's reason (the event's text). */
+static bool is_reason(const struct bus_msg *m)
+{
+	return m->ev.type == EV_LEAVE || (m->ev.type == EV_MOVE_OUT && m->ev.via == NULL);
+}
 
 static void check_text(const struct bus_msg *m)
 {
@@ -39,8 +47,12 @@ static void check_text(const struct bus_msg *m)
 	FUZZ_CHECK(utf8_check(t, m->ev.len) == 0, "text not valid UTF-8", t, m->ev.len);
 	for (size_t i = 0; i < m->ev.len; i++)
 		FUZZ_CHECK((unsigned char)t[i] >= 0x20 && t[i] != 0x7f, "control in text", t, m->ev.len);
-	FUZZ_CHECK(m->ev.len == 0 || m->ev.type == EV_MSG || m->ev.type == EV_PRIV,
-	    "text on an event without text", t, m->ev.len);
+	FUZZ_CHECK(m->ev.len == 0 || m->ev.type == EV_MSG || m->ev.type == EV_PRIV ||
+	    m->ev.type == EV_TOPIC || is_reason(m), "text on an event without text", t,
+	    m->ev.len);
+	if (m->ev.len > 0 && is_reason(m))
+		FUZZ_CHECK(m->ev.len < CHAT_REASON_BYTES && t[0] != ' ' && t[m->ev.len - 1] != ' ',
+		    "reason too long or not trimmed", t, m->ev.len);
 }
 
 static void check_fields(const struct bus_msg *m)

@@ -211,11 +211,11 @@ def join(port, name, host="127.0.0.1"):
     return c
 
 
-def proto_join(port, name):
-    """Connect in the client dialect; returns the Client after WELCOME."""
+def proto_join(port, name, version=1):
+    """Connect in the client dialect (version 1 or 2); returns the Client after WELCOME."""
     c = Client(port)
-    c.line("/TCPCHAT 1")
-    c.expect(r"\n\+TCPCHAT\t1\n")
+    c.line("/TCPCHAT %d" % version)
+    c.expect(r"\n\+TCPCHAT\t%d\n" % version)
     c.line(name)
     c.expect(r"WELCOME\t" + re.escape(name) + r"\t[^\n]*\n")
     return c
@@ -263,5 +263,6 @@ def joined(cl, name):
     return notice(cl, name + " has joined our chat...")
 
 
-def left(cl, name):
-    return notice(cl, name + " has left our chat...")
+def left(cl, name, reason=None):
+    """The classic leave line, or with the reason given: 'bob has left our chat... (why)'."""
+    return notice(cl, name + " has left our chat..." + (" (%s)" % reason if reason else ""))

@@ -202,10 +202,42 @@ def test_me_is_an_action_in_each_window():
         s.stop()
 
 
+def test_part_and_quit_reasons_in_the_client():
+    """Issue 20: the client shows the reason of a leave, and gives one with
+    /part ROOM REASON and /quit REASON."""
+    s = Server()
+    t = None
+    try:
+        bob = proto2_join(s.port, "bob")
+        bob.line("/join dev")
+        bob.expect(r"ROOM\tdev\n")
+        t = start(s)
+        t.type("/join dev")
+        t.keys("Enter")
+        t.wait(r"\| 2:#dev \| alice \| 2 here")
+        t.type("/part dev see you later")
+        t.keys("Enter")
+        bob.expect(r"LEAVE\tdev\t[^\t]+\talice\t\tsee you later\n")
+        t.wait(r"\| 1:#lobby \|")
+        bob.line("/quit gone fishing")
+        t.wait(r"bob has left \(Quit: gone fishing\)$")
+        carol = proto2_join(s.port, "carol")
+        t.wait(r"carol has joined$")
+        t.type("/quit so long")
+        t.keys("Enter")
+        carol.expect(r"LEAVE\tlobby\t[^\t]+\talice\t\tQuit: so long\n")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
 if __name__ == "__main__":
     if shutil.which("tmux") is None:
         print("tmux not installed")
         raise SystemExit(1)
     run([test_windows_keys_commands_and_activity,
          test_rooms_remembered_and_join_option_and_time_format,
-         test_nick_pane_and_search, test_me_is_an_action_in_each_window])
+         test_nick_pane_and_search, test_me_is_an_action_in_each_window,
+         test_part_and_quit_reasons_in_the_client])

@@ -754,7 +754,7 @@ def test_remote_user_in_several_rooms():
         b.line("/join lobby")
         wait_counts(b, {"lobby": 2}, "bob back in lobby, with carol")
         c.cmd("QUIT :bye")
-        left(b, "carol")
+        left(b, "carol", "Quit: bye")
         wait_counts(b, {"lobby": 1}, "carol gone")
         b.close()
     finally:
@@ -1135,6 +1135,39 @@ def test_remote_quit_in_two_rooms_is_one_quit():
         stop_all(servers, r)
 
 
+def test_quit_reason_across_servers():
+    """Issue 20: the reason of a leave (and of a part) crosses Redis with it: a remote
+    IRC QUIT shows its reason instead of "Quit", once, sanitised, to IRC, nc and client
+    users of the other server; an nc user's /quit reason crosses too."""
+    from test_irc import UTC
+    r = Redis()
+    servers = []
+    try:
+        d, e, c = one_action_cluster(r, servers)
+        s2 = servers[1]
+        f = join(s2.port, "fred")
+        d.want(r"(@\S+ )?:fred!\S+ JOIN #lobby")
+        g = proto_join(s2.port, "gil", 2)
+        d.want(r"(@\S+ )?:gil!\S+ JOIN #lobby")
+        joined(f, "gil")
+        c.cmd("PART #dev :off \x1b[2Jto\x01 lunch")
+        d.want(r"(@\S+ )?:carol!\S+ PART #dev " + re.escape(":off [2Jto lunch"))
+        c.cmd("QUIT :gone \x1b]0;x\x07fishing\x01")
+        once_before_marker(d, e, r"(@\S+ )?:carol!\S+ QUIT " +
+                           re.escape(":Quit: gone ]0;xfishing"), "carol's QUIT")
+        left(f, "carol", "Quit: gone ]0;xfishing")
+        g.expect(r"(?:^|\n)LEAVE\tlobby\t" + UTC + r"\tcarol\t\tQuit: gone \]0;xfishing\n")
+        e.line("/quit so long")
+        e.expect(r"Goodbye!\n")
+        d.want(r"(@\S+ )?:erin!\S+ QUIT :Quit: so long")
+        left(f, "erin", "Quit: so long")
+        d.cmd("QUIT")
+        f.close()
+        g.close()
+    finally:
+        stop_all(servers, r)
+
+
 def test_remote_rename_in_two_rooms_is_one_nick():
     """Same for a rename: one NICK."""
     r = Redis()
@@ -1172,4 +1205,4 @@ if __name__ == "__main__":
          test_client_reconnects_to_another_server_keeps_rooms,
          test_client_gets_its_name_back_after_its_server_died,
          test_remote_quit_in_two_rooms_is_one_quit,
-         test_remote_rename_in_two_rooms_is_one_nick])
+         test_remote_rename_in_two_rooms_is_one_nick, test_quit_reason_across_servers])

@@ -204,7 +204,7 @@ def test_channels_and_messages_with_nc_users():
         # PART: the IRC client sees its own PART, nc users the classic line.
         c.cmd("PART #dev :later")
         c.want(r":alice!~alice@127\.0\.0\.1 PART #dev :?later")
-        notice(nc2, "alice left room dev")
+        notice(nc2, "alice left room dev (later)")   # issue 20: the reason reaches nc users
         c.cmd("PART #dev")
         c.want(r":My\.Little\.Server 442 alice #dev :.*")
         # QUIT: one classic leave line for nc users, one QUIT for IRC users.
@@ -223,7 +223,7 @@ def test_channels_and_messages_with_nc_users():
         b.want(r":alice!~alice@127\.0\.0\.1 QUIT :Quit: gone fishing")
         if b"QUIT" in b.quiet(0.3):
             fail("two QUIT lines for one leave")
-        left(nc, "alice")
+        left(nc, "alice", "Quit: gone fishing")
         b.cmd("QUIT")
         left(nc, "bob")
     finally:
@@ -605,6 +605,61 @@ def test_per_address_limit_answers_in_irc():
         srv.stop()
 
 
+UTC = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+
+
+def test_part_and_quit_reasons_reach_everyone_sanitised():
+    """Issue 20: an IRC user's PART and QUIT reasons reach nc users, client users and the
+    other IRC users, sanitised like a message (no ESC, no \\x01); version 1 records and
+    a plain disconnect stay as they were; nc and client users give reasons too."""
+    srv = irc_server()
+    try:
+        nc = join(srv.port, "carol")
+        v2 = proto_join(srv.port, "dave", 2)     # reasons ride version 2's LEAVE
+        joined(nc, "dave")
+        v1 = proto_join(srv.port, "erin")
+        joined(nc, "erin")
+        b = irc_join(srv.irc, "bob")
+        joined(nc, "bob")
+        a = irc_join(srv.irc, "alice")
+        joined(nc, "alice")
+        b.want(r":alice!~alice@127\.0\.0\.1 JOIN #lobby")
+        a.cmd("JOIN #dev")
+        a.want(r":My\.Little\.Server 366 alice #dev .*")
+        # PART with ESC and \x01 in the reason: the same clean words for everyone.
+        a.cmd("PART #lobby :bye \x1b[31mall\x01 of you")
+        a.want(re.escape(":alice!~alice@127.0.0.1 PART #lobby :bye [31mall of you"))
+        b.want(re.escape(":alice!~alice@127.0.0.1 PART #lobby :bye [31mall of you"))
+        notice(nc, "alice left room lobby (bye [31mall of you)")
+        v2.expect(r"(?:^|\n)LEAVE\tlobby\t" + UTC + r"\talice\t\tbye \[31mall of you\n")
+        v1.expect(r"LEAVE\t" + TS + r"\talice\n")        # version 1: as it always was
+        a.cmd("JOIN #lobby")
+        notice(nc, "alice joined room lobby")
+        # QUIT: the reason as IRC tells a user's words ("Quit: ..."), instead of "Quit".
+        a.cmd("QUIT :gone \x1b]0;pwned\x07fishing\x01")
+        b.want(re.escape(":alice!~alice@127.0.0.1 QUIT :Quit: gone ]0;pwnedfishing"))
+        left(nc, "alice", "Quit: gone ]0;pwnedfishing")
+        v2.expect(r"(?:^|\n)LEAVE\tlobby\t" + UTC + r"\talice\t\tQuit: gone \]0;pwnedfishing\n")
+        v1.expect(r"LEAVE\t" + TS + r"\talice\n")
+        # A client user parts with a reason; a plain disconnect stays the classic line.
+        v2.line("/join dev")
+        v2.expect(r"ROOM\tdev\n")
+        v2.line("/part lobby brb")
+        notice(nc, "dave left room lobby (brb)")
+        b.want(r":dave!\S+ PART #lobby :?brb")
+        v1.close()
+        left(nc, "erin")
+        b.want(r":erin!\S+ QUIT :?Quit")
+        # An nc user quits with a reason.
+        nc.line("/quit so long")
+        nc.expect(r"Goodbye!\n")
+        b.want(r":carol!nc@127\.0\.0\.1 QUIT :Quit: so long")
+        b.cmd("QUIT")
+        v2.close()
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     run([test_registration_cap_and_numerics, test_motd_and_password,
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
@@ -616,4 +671,5 @@ if __name__ == "__main__":
          test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
-         test_irc_over_tls, test_per_address_limit_answers_in_irc])
+         test_irc_over_tls, test_per_address_limit_answers_in_irc,
+         test_part_and_quit_reasons_reach_everyone_sanitised])

@@ -126,10 +126,10 @@ def test_irssi_with_nc_users():
         irssi.type("/topic #dev all about dev")
         notice(dave, "alice set the topic of dev: all about dev")
         irssi.wait_log("#dev", r"alice changed the topic of #dev to: all about dev")
-        # /quit: the classic leave line for each nc user.
+        # /quit: the leave line for each nc user, with the reason (issue 20).
         irssi.type("/quit see you")
-        left(carol, "alice")
-        left(dave, "alice")
+        left(carol, "alice", "Quit: see you")
+        left(dave, "alice", "Quit: see you")
         irssi.wait_screen(r"IRSSI-EXIT=0")
         if "ERROR" in srv.stderr() or "runtime error" in srv.stderr():
             fail("server errors: %r" % srv.stderr()[-2000:])

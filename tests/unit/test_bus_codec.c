@@ -522,6 +522,54 @@ static void operator_actions_refused(void **state)
 	assert_string_equal(op.text, "a[2Jb");
 }
 
+/* Issue 20: a leave's or a part's reason crosses as "reason" ("text" stays empty, so a
+ * server that knows no reasons still takes the leave), and is sanitised again. */
+static void reasons_cross_with_leaves_and_parts(void **state)
+{
+	struct event ev = { .type = EV_LEAVE, .t = 5, .room = &lobby, .name = "bob",
+	    .namelen = 3, .text = "Quit: gone \"fishing\"", .len = 20, .group = 8 };
+	static const char leave[] = HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\","
+	    "\"reason\":\" \\u001b[31mred\\u0001 alert\\u0007\"}";
+	struct bus_msg m;
+	char err[160];
+	size_t len;
+	char *s;
+
+	(void)state;
+	s = bus_codec_encode("srv", 4, &ev, &len);
+	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"leave\","
+	    "\"time\":5,\"utc\":\"1970-01-01T00:00:05Z\",\"room\":\"Lobby\","
+	    "\"name\":\"bob\",\"other\":\"\",\"text\":\"\",\"group\":8,"
+	    "\"reason\":\"Quit: gone \\\"fishing\\\"\"}");
+	free(s);
+	m = roundtrip(&ev);
+	assert_string_equal(m.ev.text, "Quit: gone \"fishing\"");
+	assert_int_equal(m.ev.group, 8);
+	bus_msg_clear(&m);
+	ev = (struct event){ .type = EV_MOVE_OUT, .t = 5, .room = &lobby, .name = "bob",
+	    .namelen = 3, .text = "see you", .len = 7 };     /* a part: no via */
+	m = roundtrip(&ev);
+	assert_null(m.ev.via);
+	assert_string_equal(m.ev.text, "see you");
+	bus_msg_clear(&m);
+	assert_int_equal(bus_codec_decode(leave, strlen(leave), &m, err, sizeof(err)), 0);
+	assert_string_equal(m.ev.text, "[31mred alert");
+	assert_int_equal(m.ev.len, 13);
+	bus_msg_clear(&m);
+	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\",\"reason\":\"x\"}",
+	    "reason");
+	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"hi\","
+	    "\"reason\":\"x\"}", "reason");
+	refused(HEAD "\"type\":\"move_out\",\"room\":\"a\",\"name\":\"b\",\"via\":\"c\","
+	    "\"reason\":\"x\"}", "reason");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"reason\":7}",
+	    "reason");
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"reason\":\"a\\u0000b\"}",
+	    NULL);                  /* jansson refuses the NUL */
+	refused(HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\",\"text\":\"x\"}",
+	    "text");                /* a reason is not text */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +586,7 @@ int main(void)
 		cmocka_unit_test(the_encoder_writes_what_jansson_dumps),
 		cmocka_unit_test(groups_cross_when_set),
 		cmocka_unit_test(kinds_cross),
+		cmocka_unit_test(reasons_cross_with_leaves_and_parts),
 		cmocka_unit_test(any_json_is_read_alike),
 		cmocka_unit_test(own_events_are_known_by_their_head),
 	};

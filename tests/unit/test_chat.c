@@ -246,6 +246,50 @@ static void client_dialect_2_several_rooms(void **state)
 	done(a);
 }
 
+/* Issue 20: a leave's and a part's reason reach every dialect, sanitised like a message
+ * and cut to TC_REASON_MAX; without one, the classic lines stay as they were. */
+static void leave_and_part_reasons(void **state)
+{
+	struct conn *a = named("a"), *b = named("b"), *c = named("c"), *p = new_conn(),
+	    *q = new_conn();
+	char big[TC_REASON_MAX + 100], said[CHAT_REASON_BYTES];
+
+	(void)state;
+	session_greet(&ch, sess(p));
+	feed(p, "/TCPCHAT 1\nbot\n");
+	session_greet(&ch, sess(q));
+	feed(q, "/TCPCHAT 2\ncarol\n/join dev\n");
+	out(a), out(b), out(c), out(p), out(q);
+	feed(b, "/quit gone fishing\n");
+	assert_string_equal(out(b), "Goodbye!\n");
+	assert_string_equal(out(a), "\nb has left our chat... (Quit: gone fishing)\n[T][a]:");
+	assert_string_equal(out(p), "LEAVE\tT\tb\n");       /* version 1: as it always was */
+	assert_string_equal(out(q), "LEAVE\tlobby\tU\tb\t\tQuit: gone fishing\n");
+	chat_leave(&ch, &sess(c)->m, " \x1b[31mred\x01 alert\x1b]0;pwned\x07\t");
+	assert_string_equal(out(a), "\nc has left our chat... ([31mred alert]0;pwned)\n[T][a]:");
+	assert_string_equal(out(q), "LEAVE\tlobby\tU\tc\t\t[31mred alert]0;pwned\n");
+	feed(q, "/part lobby see you\n");
+	assert_string_equal(out(a), "\ncarol left room lobby (see you)\n[T][a]:");
+	assert_string_equal(out(p), "LEAVE\tT\tc\nLEAVE\tT\tcarol\n");
+	feed(q, "/join lobby\n");
+	out(a), out(q);
+	chat_part(&ch, &sess(q)->m, "lobby", 5, "\x1b[2J\x01" "bye\x01");
+	assert_string_equal(out(a), "\ncarol left room lobby ([2Jbye)\n[T][a]:");
+	feed(q, "/join lobby\n/part lobby   \n");            /* blank: no reason */
+	out(q);
+	assert_string_equal(out(a), "\ncarol joined room lobby\ncarol left room lobby\n[T][a]:");
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(chat_reason(big, sizeof(big), said), TC_REASON_MAX);
+	assert_int_equal(chat_reason(NULL, 0, said), 0);
+	done(q);
+	assert_string_equal(out(a), "");                      /* q was only in dev */
+	done(p);
+	assert_string_equal(out(a), "\nbot has left our chat...\n[T][a]:");
+	done(c);
+	done(b);
+	done(a);
+}
+
 /* /away, /whois, /ignore, /names. */
 static void attention_commands(void **state)
 {
@@ -442,6 +486,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
 		cmocka_unit_test_setup_teardown(online_count_told_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(leave_and_part_reasons, setup, teardown),
 		cmocka_unit_test_setup_teardown(members_split_in_big_rooms, setup, teardown),
 		cmocka_unit_test_setup_teardown(actions_in_every_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(actions_kept_in_history_and_log, setup, teardown),

@@ -62,6 +62,10 @@ static void records(void **state)
 	free(s);
 	s = json_of("LEAVE\t2026-12-01 09:30:05\tbob\tdev", "lobby");
 	assert_non_null(strstr(s, "\"name\":\"bob\",\"via\":\"dev\""));
+	assert_null(strstr(s, "\"reason\""));
+	free(s);
+	s = json_of("LEAVE\t2026-12-01 09:30:05\tbob\t\tQuit: bye", "lobby");
+	assert_non_null(strstr(s, "\"name\":\"bob\",\"reason\":\"Quit: bye\"}"));
 	free(s);
 	s = json_of("WELCOME\tbob\tlobby", NULL);
 	assert_non_null(strstr(s, "\"room\":\"lobby\",\"name\":\"bob\""));

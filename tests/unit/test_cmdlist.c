@@ -40,6 +40,9 @@ static void argument_kinds(void **state)
 	assert_false(cmdlist_args_ok(&cmdlist[CMDLIST_NAME], "", 0));
 	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_TOPIC], "", 0));
 	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_TOPIC], "a b", 3));
+	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_QUIT], "", 0));         /* [REASON] */
+	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_QUIT], "gone fishing", 12));
+	assert_true(cmdlist_args_ok(&cmdlist[CMDLIST_PART], "dev see you", 11)); /* ROOM REASON */
 }
 
 /* The exact /help text the server has always sent. */
@@ -53,7 +56,7 @@ static void help_lines(void **state)
 		"  /join ROOM       go to ROOM, creating it if needed",
 		"  /msg NAME TEXT   a private message to NAME",
 		"  /history [N]     the last N messages of this room (default: all kept)",
-		"  /quit            leave the chat",
+		"  /quit [REASON]   leave the chat (the others see REASON)",
 		"  /topic [TEXT]    show or set this room's topic",
 		"  /oper NAME PASSWORD become an operator",
 		"  /kick NAME [REASON] operators: disconnect NAME",
@@ -64,7 +67,7 @@ static void help_lines(void **state)
 		"  /unmute NAME     operators: let NAME speak again",
 		"  /wall TEXT       operators: a notice to every room",
 		"  /purge NAME      operators: remove NAME's messages from the history",
-		"  /part [ROOM]     leave ROOM, when you are in several (client, IRC)",
+		"  /part [ROOM [REASON]] leave ROOM, when you are in several (client, IRC)",
 		"  /say ROOM TEXT   say TEXT in ROOM, one of yours",
 		"  /away [TEXT]     mark yourself away (TEXT shown to who messages you); alone: back",
 		"  /whois NAME      NAME's rooms, idle time, away text, connected since",

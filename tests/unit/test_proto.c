@@ -63,8 +63,13 @@ static void test_extra_fields_ignored(void **state)
 	assert_string_equal(r.f[1], "bob");
 	assert_string_equal(r.f[2], "lobby");
 	parse("LEAVE\t2026-01-02 03:04:05\tbob", buf, sizeof(buf), &r);
-	assert_int_equal(r.nf, 3);                 /* no room: a real leave */
+	assert_int_equal(r.nf, 4);                 /* no room: a real leave; no reason */
 	assert_string_equal(r.f[2], "");
+	assert_string_equal(r.f[3], "");
+	parse("LEAVE\t2026-01-02 03:04:05\tbob\t\tQuit: gone fishing\tfuture", buf, sizeof(buf), &r);
+	assert_int_equal(r.nf, 4);                 /* TIME NAME [TO-ROOM [REASON]] */
+	assert_string_equal(r.f[2], "");
+	assert_string_equal(r.f[3], "Quit: gone fishing");
 	parse("PRIV\tT\ta\tb\ttext\textra", buf, sizeof(buf), &r);
 	assert_int_equal(r.type, PROTO_PRIV);
 	assert_string_equal(r.f[3], "text");

@@ -319,6 +319,33 @@ static void test_sanitize_cases(void **state)
 	}
 }
 
+/* fuzz_bus (issue 20): a reason whose stray bidi pop sat between two runs of blanks came
+ * out with a run of four (the pop was removed after the runs were cut), so the server
+ * that received it, sanitising it again, told another reason than its sender. Blank
+ * runs are cut last now, messages included; and a reason cut at its limit with bidi
+ * openers open is the same once sanitised again. */
+static void test_clean_cuts_blank_runs_last(void **state)
+{
+	static const char raw[] = "a  \xe2\x80\xac  b";    /* U+202C closes nothing */
+	char out[CHAT_TEXT_BYTES(sizeof(raw))], once[CHAT_REASON_BYTES], again[CHAT_REASON_BYTES];
+	char big[TC_REASON_MAX + 64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(chat_clean(raw, sizeof(raw) - 1, SIZE_MAX, out, sizeof(out)), 5);
+	assert_string_equal(out, "a   b");
+	memset(big, 'x', sizeof(big));
+	for (size_t i = TC_REASON_MAX - 30; i + 3 <= sizeof(big); i += 4)
+		memcpy(big + i, "\xe2\x80\xae", 3);                   /* U+202E opens */
+	n = chat_reason(big, sizeof(big), once);
+	assert_true(n > TC_REASON_MAX && n < CHAT_REASON_BYTES);  /* closers after the cut */
+	assert_int_equal(chat_reason(once, n, again), n);
+	assert_memory_equal(once, again, n);
+	n = chat_reason(raw, sizeof(raw) - 1, once);
+	assert_int_equal(chat_reason(once, n, again), n);
+	assert_string_equal(again, "a   b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_huge_line_not_buffered, setup, teardown),
 		cmocka_unit_test(test_line_limit_boundaries),
 		cmocka_unit_test(test_sanitize_cases),
+		cmocka_unit_test(test_clean_cuts_blank_runs_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,6 +48,9 @@ static void plain_lines(void **state)
 	assert_string_equal(plain("LEAVE\tT\tbob", NULL), "bob has left our chat...");
 	assert_string_equal(plain("JOIN\tT\tbob\tlobby", NULL), "bob came from room lobby");
 	assert_string_equal(plain("LEAVE\tT\tbob\tdev", "bob"), "bob went to room dev");
+	assert_string_equal(plain("LEAVE\tT\tbob\t\tQuit: gone fishing", NULL),
+	    "bob has left our chat... (Quit: gone fishing)");     /* a reason (version 2) */
+	assert_string_equal(plain("LEAVE\tT\tbob\t\t", NULL), "bob has left our chat...");
 	assert_string_equal(plain("WELCOME\teve\tlobby", NULL), "*** You are eve, in room lobby");
 	assert_string_equal(plain("MEMBERS\ta\tb c", NULL), "*** In the room: a, b c");
 	assert_string_equal(plain("MEMBERS", NULL), "*** In the room:");
@@ -61,6 +64,7 @@ static void screen_views(void **state)
 	char buf[] = "PRIV\tT\tbob\teve\tpsst";
 	char own[] = "MSG\tT\teve\thi";
 	char members[] = "MEMBERS\ta";
+	char said[] = "LEAVE\tT\tbob\t\tsee you";
 	struct proto_rec rec;
 	struct render_view v;
 
@@ -78,6 +82,11 @@ static void screen_views(void **state)
 	render_view_free(&v);
 	proto_parse(members, &rec);
 	assert_false(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	proto_parse(said, &rec);
+	assert_true(render_record(&rec, RENDER_SCREEN, "eve", &v));
+	assert_int_equal(v.kind, RENDER_NOTICE);
+	assert_string_equal(v.text, "bob has left (see you)");
+	render_view_free(&v);
 }
 
 /* Issue 20 point 3: an action record shows "* NAME TEXT" in plain mode (no time, as the

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "dialect.h"
 #include "duration.h"
+#include "line.h"
 #include "log.h"
 #include "tclimits.h"
 #include "utf8.h"
@@ -40,6 +41,31 @@ void chat_free(struct chat *ch)
 	free(ch->password);
 }
 
+/* --- text from peers ---------------------------------------------------------------- */
+
+size_t chat_clean(const char *raw, size_t len, size_t max, char *out, size_t outsz)
+{
+	size_t n = utf8_clean(UTF8_MESSAGE, raw, len, out, outsz - SPOOF_BIDI_GROWTH);
+
+	n = spoof_bidi_fix(out, utf8_cut(out, n, max), outsz - 1);
+	/* Blank runs last: a stray pop the fix removes may have split one. */
+	n = spoof_collapse_space(out, n, TC_MSG_MAX_SPACE_RUN);
+	out[n] = '\0';
+	return n;
+}
+
+size_t chat_reason(const char *raw, size_t len, char out[CHAT_REASON_BYTES])
+{
+	const char *p = out;
+	size_t n = raw == NULL ? 0 : chat_clean(raw, utf8_cut(raw, len, TC_REASON_MAX),
+	    TC_REASON_MAX, out, CHAT_REASON_BYTES);
+
+	line_trim(&p, &n);      /* no blank at either end (a TAB is a space by now) */
+	memmove(out, p, n);
+	out[n] = '\0';
+	return n;
+}
+
 /* --- events ------------------------------------------------------------------------ */
 
 /* The log record of what is said: an action is an ACTION, the rest (notices too) MSG. */
@@ -65,8 +91,9 @@ static void record(struct chat *ch, const struct event *ev)
 		chatlog_add(&ch->log, ev->t, room, "JOIN", ev->name, "", 0);
 		break;
 	case EV_LEAVE:
-	case EV_MOVE_OUT:
-		chatlog_add(&ch->log, ev->t, room, "LEAVE", ev->name, "", 0);
+	case EV_MOVE_OUT:       /* with its reason, if any */
+		chatlog_add(&ch->log, ev->t, room, "LEAVE", ev->name, ev->len > 0 ? ev->text : "",
+		    ev->len);
 		break;
 	case EV_RENAME:
 		chatlog_add(&ch->log, ev->t, room, "RENAME", ev->name, ev->other, ev->otherlen);
@@ -275,19 +302,36 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 	member_prompt(m, now);
 }
 
-static void leave_room(struct chat *ch, struct member *m, struct room *r,
-    enum event_type how, const char *to, time_t now)
+/* m leaves r: ev (an EV_LEAVE or EV_MOVE_OUT of m, with its other room, reason and
+ * group) is told to the others there. */
+static void leave_room(struct chat *ch, struct member *m, struct room *r, struct event *ev)
 {
-	struct event ev;
-
 	if (r == NULL)
 		return;
 	room_remove(r, m);
-	ev = room_event(how, m, r, now);
-	ev.via = to;
-	ev.group = ch->group;
-	emit(ch, &ev, m);
+	ev->room = r;
+	emit(ch, ev, m);
 	rooms_tidy(&ch->rooms, r);
+}
+
+/* The reason (NUL-terminated, or NULL) as the event tells it (chat_reason), in why. */
+static size_t reason_told(const char *reason, char why[CHAT_REASON_BYTES])
+{
+	return chat_reason(reason, reason != NULL ? strlen(reason) : 0, why);
+}
+
+/* An EV_MOVE_OUT of m from r: to the room it went to, or (to NULL) a part, with its
+ * reason (NULL: none). */
+static void move_out(struct chat *ch, struct member *m, struct room *r, const char *to,
+    const char *reason)
+{
+	char why[CHAT_REASON_BYTES];
+	struct event ev = room_event(EV_MOVE_OUT, m, r, time(NULL));
+
+	ev.via = to;
+	ev.text = why;
+	ev.len = reason_told(reason, why);
+	leave_room(ch, m, r, &ev);
 }
 
 /* Find room name, or create it within m's budget of new rooms; at TC_MAX_ROOMS the
@@ -359,11 +403,12 @@ void chat_join(struct chat *ch, struct member *m, const char *raw, size_t len)
 		return;
 	}
 	snprintf(from, sizeof(from), "%s", m->room != NULL ? m->room->name : TC_DEFAULT_ROOM);
-	leave_room(ch, m, m->room, EV_MOVE_OUT, r->name, now);
+	move_out(ch, m, m->room, r->name, NULL);
 	enter_room(ch, m, r, EV_MOVE_IN, from, now);
 }
 
-void chat_part(struct chat *ch, struct member *m, const char *raw, size_t len)
+void chat_part(struct chat *ch, struct member *m, const char *raw, size_t len,
+    const char *reason)
 {
 	char name[ROOM_NAME_MAX_BYTES + 1];
 	const char *why = len > 0 ? room_check_name(raw, len, name) : NULL;
@@ -379,14 +424,18 @@ void chat_part(struct chat *ch, struct member *m, const char *raw, size_t len)
 		member_error(m, why);
 		return;
 	}
-	leave_room(ch, m, r, EV_MOVE_OUT, NULL, time(NULL));
+	move_out(ch, m, r, NULL, reason);
 }
 
 void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group)
 {
-	ch->group = group;
-	leave_room(ch, m, r, EV_MOVE_OUT, NULL, time(NULL));
-	ch->group = 0;
+	char why[CHAT_REASON_BYTES];
+	struct event ev = room_event(EV_MOVE_OUT, m, r, time(NULL));
+
+	ev.text = why;
+	ev.len = reason_told(NULL, why);
+	ev.group = group;
+	leave_room(ch, m, r, &ev);
 }
 
 static void say(struct chat *ch, struct member *m, struct room *r, enum say_kind kind,
@@ -452,7 +501,22 @@ struct rename_wait {
 	char name[NAME_MAX_BYTES + 1];
 };
 
-void chat_leave(struct chat *ch, struct member *m)
+/* m leaves the chat: an EV_LEAVE with the reason in each of its rooms, all of one
+ * group (one action, event.h). */
+static void leave_rooms(struct chat *ch, struct member *m, const char *reason,
+    unsigned long group)
+{
+	char why[CHAT_REASON_BYTES];
+	struct event ev = room_event(EV_LEAVE, m, NULL, time(NULL));
+
+	ev.text = why;
+	ev.len = reason_told(reason, why);
+	ev.group = group;
+	while (member_rooms(m) != NULL)
+		leave_room(ch, m, member_rooms(m)->room, &ev);
+}
+
+void chat_leave(struct chat *ch, struct member *m, const char *reason)
 {
 	if (m->renaming != NULL) {
 		if (ch->claims != NULL)
@@ -462,10 +526,7 @@ void chat_leave(struct chat *ch, struct member *m)
 	}
 	if (m->state != MEMBER_CHATTING)
 		return;
-	ch->group = ++ch->groups;       /* one leave, told in each room */
-	while (member_rooms(m) != NULL)
-		leave_room(ch, m, member_rooms(m)->room, EV_LEAVE, NULL, time(NULL));
-	ch->group = 0;
+	leave_rooms(ch, m, reason, ++ch->groups);
 	names_del(ch->names, m->name);
 	m->state = MEMBER_NAMING;
 }

@@ -101,13 +101,25 @@ struct chat {
 	const char *(*stats_line)(void *arg, char *out, size_t outsz);
 	void *stats_arg;
 	char *password;         /* --password-file: the crypt hash asked before the name */
-	unsigned long group;    /* the group of the events being emitted (event.h), 0 none */
-	unsigned long groups;   /* the last group number given */
+	unsigned long groups;   /* the last group number given (event.h) */
 };
 
 /* Bytes of ch->text: the sanitised line (3 bytes per input byte at most), the closing
  * bidi controls spoof_bidi_fix may add, and a NUL. */
 #define CHAT_TEXT_BYTES(max_line) (3 * (max_line) + 1 + SPOOF_BIDI_GROWTH)
+/* Bytes of a sanitised reason (chat_reason) and its NUL. */
+#define CHAT_REASON_BYTES CHAT_TEXT_BYTES(TC_REASON_MAX)
+
+/* Sanitise len bytes a peer sent as every message is: UTF8_MESSAGE (controls dropped,
+ * invalid bytes U+FFFD), cut to max bytes, the bidi controls still open closed (stray
+ * ones removed), then blank runs cut. out holds CHAT_TEXT_BYTES(len) bytes (outsz).
+ * Returns the length; out is NUL-terminated. Sanitising the result again changes
+ * nothing (for the same max). */
+size_t chat_clean(const char *raw, size_t len, size_t max, char *out, size_t outsz);
+/* A leave's or a part's reason: len bytes from a peer, trimmed, sanitised as a message
+ * and cut to TC_REASON_MAX bytes (before the closing bidi controls) into out. Returns
+ * its length, 0 when there is none (raw NULL or blank). */
+size_t chat_reason(const char *raw, size_t len, char out[CHAT_REASON_BYTES]);
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history);
 void chat_free(struct chat *ch);
@@ -148,8 +160,9 @@ struct chat_bus_wait *chat_claim_entry(struct chat *ch, struct member *m, const 
 /* The member waiting on w is going away: done will not run, a name granted meanwhile
  * is released. w may be NULL. */
 void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w);
-/* m is going away: tell its room, free its name. Safe to call more than once. */
-void chat_leave(struct chat *ch, struct member *m);
+/* m is going away: tell its rooms, with reason (NULL: none; chat_reason applies), free
+ * its name. Safe to call more than once (the first call's reason is told). */
+void chat_leave(struct chat *ch, struct member *m, const char *reason);
 
 /* The actions. Text is sanitised. Refusals go to m alone. What is said is a message,
  * an IRC notice or an action ("/me TEXT": kind SAY_ACTION, text "TEXT"). */
@@ -158,8 +171,10 @@ void chat_say(struct chat *ch, struct member *m, enum say_kind kind, const char 
 void chat_rename(struct chat *ch, struct member *m, const char *name, size_t len);
 /* /join: switch to ROOM, or for a member of several rooms, add it (or talk in it). */
 void chat_join(struct chat *ch, struct member *m, const char *room, size_t len);
-/* /part [ROOM]: a member of several rooms leaves one (the current one by default). */
-void chat_part(struct chat *ch, struct member *m, const char *room, size_t len);
+/* /part [ROOM [REASON]]: a member of several rooms leaves one (the current one by
+ * default), with reason (NULL: none; chat_reason applies). */
+void chat_part(struct chat *ch, struct member *m, const char *room, size_t len,
+    const char *reason);
 /* An operator's kick (chat_oper.c): m leaves r, one of its rooms but not its last, as
  * after /part, told as a move-out in group (event.h; 0: none). */
 void chat_part_room(struct chat *ch, struct member *m, struct room *r, unsigned long group);

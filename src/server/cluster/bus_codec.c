@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bus_codec.h"
+#include "chat.h"
 #include "tstamp.h"
 #include "utf8.h"
 #include "util.h"
@@ -167,6 +168,15 @@ static void put_str(struct wbuf *w, const char *key, const char *s, size_t n)
 	w->p[w->n++] = '"';
 }
 
+/* A leave's or a part's (a move_out without via) reason is the event's text, and
+ * "reason" on the wire ("text" stays for msg, priv and topic, so that a server that
+ * knows no reasons takes the leave and ignores the field). */
+static bool has_reason(const struct event *ev)
+{
+	return (ev->type == EV_LEAVE || (ev->type == EV_MOVE_OUT && ev->via == NULL)) &&
+	    ev->len > 0;
+}
+
 static size_t wire_size(const char *server, const struct event *ev)
 {
 	size_t strings = strlen(server) + strlen(ev->room->name) + ev->namelen +
@@ -179,6 +189,7 @@ char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev,
 {
 	struct wbuf w = { 0 };
 	char when[32];
+	bool reason = has_reason(ev);
 
 	if (!event_is_room(ev->type) || ev->room == NULL)
 		return NULL;
@@ -194,13 +205,16 @@ char *bus_codec_encode(const char *server, uint64_t seq, const struct event *ev,
 	put_str(&w, "name", ev->name != NULL ? ev->name : "", ev->name != NULL ? ev->namelen : 0);
 	put_str(&w, "other", ev->other != NULL ? ev->other : "",
 	    ev->other != NULL ? ev->otherlen : 0);
-	put_str(&w, "text", ev->text != NULL ? ev->text : "", ev->text != NULL ? ev->len : 0);
+	put_str(&w, "text", ev->text != NULL && !reason ? ev->text : "",
+	    ev->text != NULL && !reason ? ev->len : 0);
 	if ((ev->type == EV_MSG || ev->type == EV_PRIV) && ev->kind != SAY_MSG)
 		put_str(&w, "kind", kind_names[ev->kind], strlen(kind_names[ev->kind]));
 	if (ev->via != NULL)
 		put_str(&w, "via", ev->via, strlen(ev->via));
 	if (ev->group != 0)
 		put_int(&w, "group", ev->group);
+	if (reason)
+		put_str(&w, "reason", ev->text, ev->len);
 	put(&w, "}", 2);
 	if (w.bad) {
 		free(w.p);
@@ -318,6 +332,26 @@ static const char *get_group(const json_t *o, struct bus_msg *m)
 	return NULL;
 }
 
+/* "reason": why a leave or a part (a move_out without via) was made; absent otherwise.
+ * Sanitised again as the chat does it (chat_reason), into the event's text. */
+static const char *get_reason(const json_t *o, struct bus_msg *m)
+{
+	size_t n;
+	const char *s;
+
+	if (json_object_get(o, "reason") == NULL)
+		return NULL;
+	s = get_str(o, "reason", &n);
+	if (s == NULL || n > BUS_CODEC_TEXT_MAX || memchr(s, '\0', n) != NULL)
+		return "reason: not a string, too long or has a NUL";
+	if (m->ev.type != EV_LEAVE && (m->ev.type != EV_MOVE_OUT || m->via[0] != '\0'))
+		return "reason: only for leave and part";
+	free(m->text);
+	m->text = xmalloc(CHAT_REASON_BYTES);
+	m->ev.len = chat_reason(s, n, m->text);
+	return NULL;
+}
+
 static const char *get_text(const json_t *o, struct bus_msg *m)
 {
 	size_t n, outsz;
@@ -391,7 +425,7 @@ static const char *get_body(const json_t *o, struct bus_msg *m)
 		return why;
 	if (m->ev.len != 0 && type != EV_MSG && type != EV_PRIV && type != EV_TOPIC)
 		return "text: only for msg, priv and topic";
-	return NULL;
+	return get_reason(o, m);
 }
 
 static void point_event(struct bus_msg *m)

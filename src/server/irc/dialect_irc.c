@@ -104,6 +104,12 @@ static bool render_join(struct render *r)
 	return true;
 }
 
+/* A part's or a leave's reason (the event's text, sanitised by the chat), NULL if none. */
+static const char *reason_of(const struct event *ev)
+{
+	return ev->len > 0 ? ev->text : NULL;
+}
+
 static bool render_part(struct render *r)
 {
 	char why[IRC_CHANNEL_MAX + 32];
@@ -111,12 +117,8 @@ static bool render_part(struct render *r)
 	if (seen(r->l, r->ev))
 		return false;       /* the KICK said it */
 	if (r->ev->via == NULL) {
-		const char *reason = irc_bridge_part_reason(r->ev->name, r->ev->namelen);
-
-		if (reason != NULL)
-			irc_putl(r->out, r->tags, r->src, "PART", r->chan, reason, NULL);
-		else
-			irc_putl(r->out, r->tags, r->src, "PART", r->chan, NULL);
+		/* without a reason the parameters end after the channel */
+		irc_putl(r->out, r->tags, r->src, "PART", r->chan, reason_of(r->ev), NULL);
 		return true;
 	}
 	snprintf(why, sizeof(why), "went to #%s", r->ev->via);
@@ -144,10 +146,11 @@ static bool render_kick(struct render *r)
 
 static bool render_quit(struct render *r)
 {
+	const char *reason = reason_of(r->ev);
+
 	if (seen(r->l, r->ev))
 		return false;
-	irc_putl(r->out, r->tags, r->src, "QUIT",
-	    irc_bridge_reason(r->ev->name, r->ev->namelen), NULL);
+	irc_putl(r->out, r->tags, r->src, "QUIT", reason != NULL ? reason : "Quit", NULL);
 	return true;
 }
 

@@ -132,23 +132,6 @@ void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t 
 	    l != NULL ? l->s.user : m->dialect == DIALECT_NC ? "nc" : "tcpchat", host);
 }
 
-const char *irc_bridge_reason(const char *name, size_t len)
-{
-	struct member *m = member_named(name, len);
-	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
-
-	return l != NULL && l->reason[0] != '\0' ? l->reason : "Quit";
-}
-
-const char *irc_bridge_part_reason(const char *name, size_t len)
-{
-	struct member *m = member_named(name, len);
-	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
-
-	return l != NULL && l->part_reason != NULL && l->part_reason[0] != '\0' ?
-	    l->part_reason : NULL;
-}
-
 /* --- the line ------------------------------------------------------------------------ */
 
 static void flush_buf(struct irc_link *l, struct buf *b)
@@ -348,21 +331,19 @@ static int b_part(void *ctx, const char *room, const char *reason)
 {
 	struct irc_link *l = LINK(ctx);
 	struct room *r = room_named(room);
-	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1];
+	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1], why[CHAT_REASON_BYTES];
 
 	if (r == NULL)
 		return 403;
 	if (!member_in(l->m, r))
 		return 442;
-	l->part_reason = reason;
-	chat_part(bridge_chat, l->m, room, strlen(room));
-	l->part_reason = NULL;
+	chat_part(bridge_chat, l->m, room, strlen(room), reason);
 	if (member_in(l->m, r))
 		return IRC_SILENT;         /* its last room: told why */
 	irc_session_source(&l->s, src, sizeof(src));
 	irc_room_to_channel(room, chan);
-	if (reason != NULL && reason[0] != '\0')
-		irc_putl(&l->s.out, NULL, src, "PART", chan, reason, NULL);
+	if (chat_reason(reason, strlen(reason), why) > 0)
+		irc_putl(&l->s.out, NULL, src, "PART", chan, why, NULL);   /* as the others see it */
 	else
 		irc_putl(&l->s.out, NULL, src, "PART", chan, NULL);
 	return 0;
@@ -549,7 +530,7 @@ static int kick_numeric(enum chat_oper_status st)
  * member leaves that channel, or is put out of the chat as /kick does. */
 static int b_kick(void *ctx, const char *room, const char *name, const char *reason)
 {
-	struct irc_link *l = LINK(ctx), *wl;
+	struct irc_link *l = LINK(ctx);
 	struct member *who = member_named(name, strlen(name));
 	struct chat_oper_result res;
 	size_t n = strlen(reason), tlen;
@@ -561,17 +542,12 @@ static int b_kick(void *ctx, const char *room, const char *name, const char *rea
 	free(text);
 	if (st == CHAT_OPER_OK && res.remote)   /* its server applies it: say what was done */
 		irc_putl(&l->s.out, NULL, bridge_server, "NOTICE", l->s.nick, res.what, NULL);
-	else if (st == CHAT_OPER_OK && member_closing(who) && (wl = irc_link_of(who)) != NULL)
-		snprintf(wl->reason, sizeof(wl->reason), "Kicked by %s", l->s.nick);
 	return kick_numeric(st);
 }
 
 static void b_quit(void *ctx, const char *reason)
 {
-	struct irc_link *l = LINK(ctx);
-
-	snprintf(l->reason, sizeof(l->reason), "%s", reason);
-	chat_leave(bridge_chat, l->m);
+	chat_leave(bridge_chat, ME(ctx), reason);
 }
 
 static int b_oper(void *ctx, const char *name, const char *pass)

@@ -54,10 +54,6 @@ const char *irc_bridge_server(void);
  * rename the new one), a stand-in for someone not here. */
 void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,
     char *out, size_t outsz);
-/* The QUIT reason of the member called name ("Quit" when it gave none). */
-const char *irc_bridge_reason(const char *name, size_t len);
-/* The reason of the PART the member called name is making, NULL when none. */
-const char *irc_bridge_part_reason(const char *name, size_t len);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

@@ -333,11 +333,12 @@ static enum irc_status cmd_pong(struct irc_session *s, const struct irc_msg *m)
 
 static enum irc_status cmd_quit(struct irc_session *s, const struct irc_msg *m)
 {
-	char reason[300];
+	const char *words = m->nparams > 0 ? m->params[0] : "";
+	char reason[IRC_LINE_MAX];      /* the words whole: the chat cuts them */
 
-	snprintf(reason, sizeof(reason), "Quit: %s", m->nparams > 0 ? m->params[0] : "");
-	if (s->registered)
-		s->chat->quit(s->ctx, reason);
+	snprintf(reason, sizeof(reason), "Quit: %s", words);
+	if (s->registered)      /* the others see the words as IRC shows them, or "Quit" */
+		s->chat->quit(s->ctx, words[0] != '\0' ? reason : "");
 	irc_session_error(s, reason);
 	return IRC_CLOSE;
 }

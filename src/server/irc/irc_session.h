@@ -97,7 +97,9 @@ struct irc_chat {
 	int (*away)(void *ctx, const char *text);                /* NULL: back */
 	int (*list)(void *ctx, irc_room_fn *each, void *arg);
 	int (*kick)(void *ctx, const char *room, const char *name, const char *reason);
-	void (*quit)(void *ctx, const char *reason);             /* registered members only */
+	/* QUIT (the others are told reason, "" for none), a ping timeout: registered
+	 * members only. */
+	void (*quit)(void *ctx, const char *reason);
 	/* OPER name password: 0 (381), 464 wrong, 491 no operators here, IRC_SILENT when
 	 * the answer comes later through the chat (the IRC dialect's 381 or 464). NULL: 421. */
 	int (*oper)(void *ctx, const char *name, const char *pass);

@@ -219,5 +219,5 @@ void session_leave(struct chat *ch, struct session *s)
 	chat_claim_cancel(ch, s->wait);
 	s->wait = NULL;
 	chat_check_cancel(ch, &s->m);
-	chat_leave(ch, &s->m);
+	chat_leave(ch, &s->m, NULL);
 }

@@ -16,7 +16,10 @@
 #include "line.h"
 #include "names.h"
 #include "options.h"
+#include "tclimits.h"
 #include "utf8.h"
+
+#define CMD_QUIT_WORDS "Quit: "    /* before the words of a /quit */
 
 typedef void cmd_fn(struct chat *ch, struct member *m, const char *arg, size_t len);
 
@@ -84,9 +87,16 @@ static void cmd_join(struct chat *ch, struct member *m, const char *arg, size_t 
 	chat_join(ch, m, arg, len);
 }
 
+/* "/part [ROOM [REASON]]": room names hold no space, so the first word is the room. */
 static void cmd_part(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	chat_part(ch, m, arg, len);
+	const char *sp = memchr(arg, ' ', len);
+	size_t rl = sp != NULL ? (size_t)(sp - arg) : len;
+	char reason[TC_REASON_MAX + 1];
+
+	snprintf(reason, sizeof(reason), "%.*s",
+	    (int)utf8_cut(arg + rl, len - rl, TC_REASON_MAX), arg + rl);
+	chat_part(ch, m, arg, rl, reason);
 }
 
 /* "ROOM TEXT": kind said in ROOM, one of m's rooms. */
@@ -192,9 +202,15 @@ static void cmd_ping(struct chat *ch, struct member *m, const char *arg, size_t 
 	member_info(m, line);
 }
 
+/* "/quit [REASON]": the others are told "Quit: REASON", as IRC tells a user's own words
+ * (so they never pass for the server's, like "Ping timeout"). */
 static void cmd_quit(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	(void)ch, (void)arg, (void)len;
+	char reason[sizeof(CMD_QUIT_WORDS) + TC_REASON_MAX];
+
+	snprintf(reason, sizeof(reason), CMD_QUIT_WORDS "%.*s",
+	    (int)utf8_cut(arg, len, TC_REASON_MAX), arg);
+	chat_leave(ch, m, len > 0 ? reason : NULL);
 	chat_bye(m, "Goodbye!", "quit");
 }
 

@@ -79,6 +79,16 @@ static void topic_news(const struct event *ev, struct buf *out)
 	buf_append_str(out, news);
 }
 
+/* " (reason)" after a leave or a part that gave one; nothing otherwise (the classic line). */
+static void reason(const struct event *ev, struct buf *out)
+{
+	if (ev->len == 0)
+		return;
+	buf_append(out, " (", 2);
+	buf_append(out, ev->text, ev->len);
+	buf_putc(out, ')');
+}
+
 static bool nc_render(const struct event *ev, const struct member *viewer, struct buf *out)
 {
 	char line[96];
@@ -96,6 +106,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 	case EV_LEAVE:
 		buf_append(out, ev->name, ev->namelen);
 		buf_append_str(out, ev->type == EV_JOIN ? PROTO_NC_JOINED : PROTO_NC_LEFT);
+		reason(ev, out);
 		return true;
 	case EV_MOVE_IN:
 	case EV_MOVE_OUT:
@@ -104,6 +115,7 @@ static bool nc_render(const struct event *ev, const struct member *viewer, struc
 			buf_append_str(out, ev->type == EV_MOVE_IN ? PROTO_NC_ENTERED :
 			    PROTO_NC_PARTED);
 			buf_append_str(out, ev->room->name);
+			reason(ev, out);
 			return true;
 		}
 		buf_append_str(out, ev->type == EV_MOVE_IN ? PROTO_NC_CAME_FROM : PROTO_NC_WENT_TO);

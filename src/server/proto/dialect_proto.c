@@ -104,6 +104,10 @@ static void fields(const struct event *ev, struct buf *out, bool v2)
 		field(out, ev->name, ev->namelen);
 		if (ev->via != NULL)    /* a room switch: the other room, a third field */
 			field(out, ev->via, strlen(ev->via));
+		else if (v2 && ev->len > 0)
+			field(out, "", 0);  /* no other room, but a reason follows */
+		if (v2 && ev->len > 0)  /* a leave's or a part's reason (version 2 only) */
+			field(out, ev->text, ev->len);
 		break;
 	case EV_RENAME:
 	case EV_PRIV:

@@ -302,10 +302,7 @@ static void text_line(struct chat *ch, struct session *s, const char *raw, size_
 		return;
 	}
 	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
-	n = utf8_clean(UTF8_MESSAGE, raw, len, ch->text, 3 * len + 1);
-	n = spoof_collapse_space(ch->text, n, TC_MSG_MAX_SPACE_RUN);
-	n = spoof_bidi_fix(ch->text, n, CHAT_TEXT_BYTES(ch->max_line) - 1);
-	ch->text[n] = '\0';
+	n = chat_clean(raw, len, SIZE_MAX, ch->text, CHAT_TEXT_BYTES(ch->max_line));
 	if (is_blank(ch->text, n)) {
 		member_prompt(m, time(NULL));
 		return;
