@@ -84,6 +84,8 @@
 #define TC_OPER_FAIL_TOKENS      5      /* extra rate-limit tokens a failed /oper costs */
 #define TC_PASSWORD_TRIES        3      /* wrong server passwords (--password-file) before the close */
 #define TC_TOPIC_MAX             300    /* bytes in a room's topic */
+#define TC_TOPICS_SAVE_MS        1000   /* milliseconds between two writes of the topics file; changes in between wait for the next */
+#define TC_TOPICS_FILE_MAX_BYTES (1024 * 1024) /* bytes, the largest topics file read */
 #define TC_MOTD_MAX_BYTES        4096   /* bytes of the --motd file read */
 #define TC_MOTD_LINE_MAX         300    /* bytes in one line of the --motd text; longer are cut */
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */

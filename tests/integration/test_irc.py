@@ -253,9 +253,12 @@ def test_names_topic_who_whois_away_list():
         notice(nc, "alice set the topic of lobby: all things chat")
         c.cmd("TOPIC #lobby")
         c.want(r":My\.Little\.Server 332 alice #lobby :all things chat")
-        c.want(r":My\.Little\.Server 333 alice #lobby alice \d+")
+        c.want(r":My\.Little\.Server 333 alice #lobby alice!~alice@127\.0\.0\.1 \d+")
         nc.line("/topic by nc")
         c.want(r":bob\[20\]smith!nc@127\.0\.0\.1 TOPIC #lobby :by nc")
+        c.cmd("TOPIC #lobby")
+        c.want(r":My\.Little\.Server 332 alice #lobby :by nc")
+        c.want(r":My\.Little\.Server 333 alice #lobby bob\[20\]smith!nc@127\.0\.0\.1 \d+")
         c.cmd("WHO #lobby")
         who = c.lines_until(r":My\.Little\.Server 315 alice #lobby ")
         if not any(" 352 alice #lobby nc 127.0.0.1 My.Little.Server bob[20]smith H" in x
@@ -445,6 +448,33 @@ def test_irc_over_tls():
             srv.stop()
 
 
+def test_topic_setter_kept_across_a_restart():
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, STATE_DIRECTORY=d)
+        srv = irc_server(env=env)
+        try:
+            c = irc_join(srv.irc, "alice")
+            c.cmd("TOPIC #lobby :kept with its setter")
+            c.want(r":alice!~alice@127\.0\.0\.1 TOPIC #lobby :kept with its setter")
+            c.cmd("QUIT")
+        finally:
+            srv.stop()
+        with open(os.path.join(d, "topics"), "a") as f:     # one without its setter's mask
+            f.write("dev\t1796115917\tbob smith\t\tno mask kept\n")
+        srv = irc_server(env=env)
+        try:
+            c = register(srv.irc, "carol")
+            c.want(r":My\.Little\.Server 332 carol #lobby :kept with its setter")
+            c.want(r":My\.Little\.Server 333 carol #lobby alice!~alice@127\.0\.0\.1 \d+")
+            c.cmd("JOIN #dev")
+            c.want(r":My\.Little\.Server 332 carol #dev :no mask kept")
+            c.want(r":My\.Little\.Server 333 carol #dev "
+                   r"bob\[20\]smith!tcpchat@My\.Little\.Server 1796115917")
+            c.cmd("QUIT")
+        finally:
+            srv.stop()
+
+
 def test_per_address_limit_answers_in_irc():
     srv = irc_server("--max-per-ip", "1")
     try:
@@ -464,4 +494,5 @@ if __name__ == "__main__":
          test_ping_long_lines_and_history, test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
-         test_irc_over_tls, test_per_address_limit_answers_in_irc])
+         test_irc_over_tls, test_topic_setter_kept_across_a_restart,
+         test_per_address_limit_answers_in_irc])

@@ -762,6 +762,7 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		total += buf_len(&c->out);
 	}
 	check_total_queue(srv, total);
+	topics_flush(&srv->chat.topics, &srv->chat.rooms, false);
 	if (++srv->ticks % SWEEP_TICKS == 0)
 		addrlimit_sweep(srv->al, now);
 	if (log_enabled(LOG_DEBUG) && (total > 0 || trimmed > 0))
@@ -1015,6 +1016,29 @@ static int load_bans(struct server *srv, char *err, size_t errsz)
 	return 0;
 }
 
+/* The topics from the state directory (topics.h), after the log's: the newest of each
+ * room's wins. A file that cannot be read is reported and left alone until a topic
+ * changes (topics are not worth refusing to start over). */
+static void load_topics(struct server *srv)
+{
+	char path[4096], why[512];
+	size_t skipped = 0;
+
+	if (statedir_path(path, sizeof(path), srv->opt->state_dir, "topics", why,
+	    sizeof(why)) != 0) {
+		log_msg(LOG_WARN, "topics kept in memory only: %s", why);
+		return;
+	}
+	topics_free(&srv->chat.topics);
+	topics_init(&srv->chat.topics, path);
+	if (topics_load(&srv->chat.topics, &srv->chat.rooms, &skipped, why, sizeof(why)) != 0)
+		log_msg(LOG_ERROR, "topics not loaded: %s", why);
+	if (skipped > 0)
+		log_msg(LOG_WARN, "%s: %zu bad line%s skipped", path, skipped,
+		    skipped == 1 ? "" : "s");
+	topics_flush(&srv->chat.topics, &srv->chat.rooms, true);
+}
+
 static void setup_admission(struct server *srv)
 {
 	const struct serve_options *opt = srv->opt;
@@ -1030,9 +1054,10 @@ static int add_irc_listeners(struct server *srv, char *err, size_t errsz)
 {
 	const struct serve_options *opt = srv->opt;
 
+	/* Always: it also says who sets a topic as IRC shows it, kept for a later IRC port. */
+	irc_bridge_setup(&srv->chat, opt->server_name);
 	if (opt->irc_port < 0 && (opt->irc_tls_port < 0 || srv->tls == NULL))
 		return 0;
-	irc_bridge_setup(&srv->chat, opt->server_name);
 	if (opt->irc_port >= 0 && add_listeners(srv, opt->irc_port, LISTEN_IRC, err, errsz) != 0)
 		return -1;
 	if (srv->tls != NULL && opt->irc_tls_port >= 0 &&
@@ -1072,6 +1097,7 @@ static int setup_state(struct server *srv, char *err, size_t errsz)
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
 		return -1;
+	load_topics(srv);
 	return 0;
 }
 
@@ -1155,6 +1181,7 @@ int server_main(const struct serve_options *opt)
 		rc = 1;
 	}
 	report_held(&srv);
+	topics_flush(&srv.chat.topics, &srv.chat.rooms, true);
 	close_listeners(&srv);
 	/* The loop runs once more, for Redis alone: without the pass that flushes clients
 	 * (it stops the loop at once while shutting down). */
