@@ -94,6 +94,9 @@
 /* --- TLS ----------------------------------------------------------------------- */
 #define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener (--tls-port), and of connect --tls */
 #define TC_TLS_HANDSHAKE_MS      10000  /* milliseconds from accept to a finished TLS handshake */
+/* A refusal at accept on a TLS port is told inside TLS, after a handshake: that many at
+ * once bound what a flood from a banned address costs; past it they are closed unsaid. */
+#define TC_REFUSALS_TLS_MAX      64     /* refused connections in their TLS handshake at once */
 #define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
 #define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
 

@@ -475,17 +475,56 @@ def test_topic_setter_kept_across_a_restart():
             srv.stop()
 
 
+REFUSED = (b"ERROR :Closing Link: 127.0.0.1 "
+           b"(too many connections from your address (at most 1 at once))\r\n")
+
+
 def test_per_address_limit_answers_in_irc():
     srv = irc_server("--max-per-ip", "1")
     try:
         c = irc_join(srv.irc, "alice")
         second = Irc(srv.irc)
         data = second.expect_closed()
-        if not data.startswith(b"ERROR :Closing Link: ") or not data.endswith(b"\r\n"):
+        if data != REFUSED:
             fail("refused IRC connection: %r" % data)
         c.cmd("QUIT")
     finally:
         srv.stop()
+
+
+def test_refusal_over_tls_is_an_irc_line_inside_tls():
+    import socket
+    import ssl
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, STATE_DIRECTORY=d)
+        srv = Server("--tls", "--tls-port", "0", "--irc-tls-port", "0", "--max-per-ip", "1",
+                     "--server-name", SERVER, env=env)
+        try:
+            lines = [srv.proc.stdout.readline().decode() for _ in range(3)]
+            m = re.match(r"Listening for IRC over TLS on the port :(\d+)\n$", lines[-1])
+            if not m:
+                fail("no IRC TLS port line: %r" % lines)
+            keep = join(srv.port, "alice")      # the address's one seat
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            raw = socket.create_connection(("127.0.0.1", int(m.group(1))), timeout=10)
+            try:
+                tls = ctx.wrap_socket(raw)
+            except ssl.SSLError as e:
+                fail("the refusal was not inside TLS: %s" % e)
+            data = b""
+            while True:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            tls.close()
+            if data != REFUSED:
+                fail("refused IRC-over-TLS connection got %r" % data)
+            keep.close()
+        finally:
+            srv.stop()
 
 
 if __name__ == "__main__":
@@ -495,4 +534,4 @@ if __name__ == "__main__":
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
          test_irc_over_tls, test_topic_setter_kept_across_a_restart,
-         test_per_address_limit_answers_in_irc])
+         test_per_address_limit_answers_in_irc, test_refusal_over_tls_is_an_irc_line_inside_tls])

@@ -68,6 +68,14 @@ static void peer_host(const char *peer, char *out, size_t outsz)
 		snprintf(out, outsz, "tcpchat");
 }
 
+void irc_bridge_refusal(const char *peer, const char *reason, struct buf *out)
+{
+	char host[64];
+
+	peer_host(peer, host, sizeof(host));
+	irc_put_closing(out, NULL, host, reason);
+}
+
 struct irc_link *irc_bridge_attach(struct member *m, struct chat_bus_wait **wait,
     void (*resume)(struct chat *ch, struct member *m))
 {

@@ -44,12 +44,7 @@ static void reply(struct irc_session *s, int code, const char *p1, const char *p
 
 void irc_session_error(struct irc_session *s, const char *reason)
 {
-	char text[TC_IRC_LINE_MAX];
-
-	/* Cut to fit (the line is cut to TC_IRC_LINE_MAX again when it is put). */
-	if (snprintf(text, sizeof(text), "Closing Link: %s (%s)", s->host, reason) < 0)
-		text[0] = '\0';
-	irc_putl(&s->out, NULL, s->cfg->server, "ERROR", text, NULL);
+	irc_put_closing(&s->out, s->cfg->server, s->host, reason);
 	s->closed = true;
 }
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "loop.h"
 #include "net.h"
 #include "ratewarn.h"
+#include "refusal.h"
 #include "server.h"
 #include "session.h"
 #include "spoof.h"
@@ -63,6 +63,7 @@ struct server {
 	struct conn *ready;       /* input held inside a transport, poll cannot see it */
 	struct buf rbuf;         /* the read buffer connections borrow (see read_conn) */
 	struct addrlimit *al;    /* per-address limits, counted from accept */
+	struct refusals *refusals; /* refused connections still being told why (TLS) */
 	struct ratewarn warn_full, warn_addr; /* operator warnings: chat full, address limits */
 	unsigned ticks;          /* housekeeping ticks */
 	struct stats stats;      /* for SIGUSR1's summary */
@@ -524,17 +525,22 @@ static void pause_accept(struct server *srv, int err)
 
 /* --- admission: bans, the client limit, per-address limits ----------------------- */
 
-/* One line to a connection that is refused, then close: nothing was allocated for it.
- * An IRC client is told in an IRC ERROR line. */
-static void refuse(int fd, const char *line, int kind)
+/* One line to a connection that is refused, then close, in its listener's transport
+ * (inside TLS on a TLS port) and dialect (an IRC ERROR line on an IRC port): no session
+ * is made for it (refusal.h). */
+static void refuse(struct server *srv, int fd, const char *peer, const char *line, int kind)
 {
-	char msg[TC_BAN_REASON_MAX + 160];
-	int n = snprintf(msg, sizeof(msg), kind == LISTEN_IRC ? "ERROR :Closing Link: %s\r\n" :
-	    "%s\n", line);
+	struct buf msg = { 0 };
 
-	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
-	    MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(fd);
+	if (kind & LISTEN_IRC) {
+		irc_bridge_refusal(peer, line, &msg);
+	} else {
+		buf_append_str(&msg, line);
+		buf_putc(&msg, '\n');
+	}
+	refusals_add(srv->refusals, fd, peer, kind & LISTEN_TLS ? srv->tls : NULL,
+	    buf_data(&msg), buf_len(&msg));
+	buf_free(&msg);
 }
 
 /* A refusal the operator hears about without -v, rate-limited (TC_WARN_PER_MINUTE of a
@@ -559,7 +565,7 @@ static void refuse_full(struct server *srv, int fd, const char *peer, int kind)
 
 	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
 	    srv->nconns, srv->opt->max_clients);
-	refuse(fd, msg, kind);
+	refuse(srv, fd, peer, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_full, peer, "chat is full");
 }
@@ -586,7 +592,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 
 	if (b != NULL) {
 		ban_line(b, msg, sizeof(msg));
-		refuse(fd, msg, kind);
+		refuse(srv, fd, peer, msg, kind);
 		srv->stats.refused++;
 		log_msg(LOG_INFO, "refused %s: banned", peer);
 		return true;
@@ -599,7 +605,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 	if (v == ADDRLIMIT_OK)
 		return false;
 	addrlimit_reason(srv->al, v, msg, sizeof(msg));
-	refuse(fd, msg, kind);
+	refuse(srv, fd, peer, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_addr, peer, msg);
 	return true;
@@ -927,6 +933,7 @@ static void server_free(struct server *srv)
 	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	addrlimit_free(srv->al);
+	refusals_free(srv->refusals);
 	loop_free(srv->loop);
 }
 
@@ -1045,6 +1052,7 @@ static void setup_admission(struct server *srv)
 
 	srv->al = addrlimit_new((unsigned)opt->max_per_ip, (unsigned)opt->max_per_ip_rate,
 	    TC_DEFAULT_ADDR_BURST, (size_t)opt->max_clients + TC_ADDRLIMIT_IDLE_ENTRIES);
+	srv->refusals = refusals_new(srv->loop);
 	ratewarn_init(&srv->warn_full, TC_WARN_PER_MINUTE);
 	ratewarn_init(&srv->warn_addr, TC_WARN_PER_MINUTE);
 }
