@@ -71,7 +71,7 @@ complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-port -x -a '89
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-only -d 'listen for TLS only, no plain listener (implies --tls)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F -d 'PEM certificate, then its chain (default: a self-signed one in the state directory)'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l tls-key -r -F -d 'PEM key of --tls-cert (default: in the --tls-cert file)'
-complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l state-dir -x -a '(__fish_complete_directories)' -d 'directory of the generated certificate and key (default: see FILES in tcpchat(1))'
+complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l state-dir -x -a '(__fish_complete_directories)' -d 'where the server keeps its certificate, bans and topics (default: see FILES in tcpchat(1))'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l oper-file -r -F -d 'operator accounts, NAME:HASH lines (chmod 600); enables /oper'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l motd -r -F -d 'text shown to each user after the name is accepted'
 complete -c tcpchat -n '__fish_seen_subcommand_from serve' -l password-file -r -F -d 'a server password (one crypt hash, chmod 600) asked before the name'

@@ -98,6 +98,8 @@
 #define TC_OPER_FAIL_TOKENS      5      /* extra rate-limit tokens a failed /oper costs */
 #define TC_PASSWORD_TRIES        3      /* wrong server passwords (--password-file) before the close */
 #define TC_TOPIC_MAX             300    /* bytes in a room's topic */
+#define TC_TOPICS_SAVE_MS        1000   /* milliseconds between two writes of the topics file; changes in between wait for the next */
+#define TC_TOPICS_FILE_MAX_BYTES (1024 * 1024) /* bytes, the largest topics file read */
 #define TC_MOTD_MAX_BYTES        4096   /* bytes of the --motd file read */
 #define TC_MOTD_LINE_MAX         300    /* bytes in one line of the --motd text; longer are cut */
 #define TC_MSG_BIDI_MAX_DEPTH    16     /* nested bidi embeddings and isolates in one message */
@@ -106,6 +108,9 @@
 /* --- TLS ----------------------------------------------------------------------- */
 #define TC_DEFAULT_TLS_PORT      8990   /* TCP port of the TLS listener (--tls-port), and of connect --tls */
 #define TC_TLS_HANDSHAKE_MS      10000  /* milliseconds from accept to a finished TLS handshake */
+/* A refusal at accept on a TLS port is told inside TLS, after a handshake: that many at
+ * once bound what a flood from a banned address costs; past it they are closed unsaid. */
+#define TC_REFUSALS_TLS_MAX      64     /* refused connections in their TLS handshake at once */
 #define TC_TLS_CERT_DAYS         3650   /* days a generated self-signed certificate is valid */
 #define TC_KNOWN_HOSTS_MAX_BYTES (1024 * 1024) /* bytes, the largest known_hosts file read */
 

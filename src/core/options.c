@@ -52,7 +52,7 @@ static const char serve_help[] =
 "      --tls-only           listen for TLS only, no plain listener (implies --tls)\n"
 "      --tls-cert FILE      PEM certificate, then its chain (default: a self-signed one in the state directory)\n"
 "      --tls-key FILE       PEM key of --tls-cert (default: in the --tls-cert file)\n"
-"      --state-dir DIR      directory of the generated certificate and key (default: see FILES in tcpchat(1))\n"
+"      --state-dir DIR      where the server keeps its certificate, bans and topics (default: see FILES in tcpchat(1))\n"
 "      --oper-file FILE     operator accounts, NAME:HASH lines (chmod 600); enables /oper\n"
 "      --motd FILE          text shown to each user after the name is accepted\n"
 "      --password-file FILE  a server password (one crypt hash, chmod 600) asked before the name\n"

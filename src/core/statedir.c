@@ -91,14 +91,20 @@ int statedir_path(char *out, size_t n, const char *override, const char *file,
 int statedir_read_file(const char *path, size_t max, struct buf *out, char *errbuf,
     size_t errsz)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	size_t total = 0;
+	struct stat st;
 	ssize_t r;
 
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 1;
 		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(errbuf, errsz, "%s: not a regular file", path);
+		close(fd);
 		return -1;
 	}
 	do {

@@ -28,8 +28,9 @@ int statedir_dir(char *out, size_t n, const char *override, char *errbuf, size_t
 int statedir_path(char *out, size_t n, const char *override, const char *file,
     char *errbuf, size_t errsz);
 
-/* Append the whole of path to out, refusing files over max bytes. 0; 1 when the file
- * does not exist (out untouched); -1 with a reason in errbuf. */
+/* Append the whole of path to out, refusing files over max bytes and anything but a
+ * regular file (a FIFO or a device is never waited on). 0; 1 when the file does not
+ * exist (out untouched); -1 with a reason in errbuf. */
 int statedir_read_file(const char *path, size_t max, struct buf *out, char *errbuf,
     size_t errsz);
 

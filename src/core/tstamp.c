@@ -27,3 +27,17 @@ void tstamp_format_utc(time_t t, char out[TSTAMP_UTC_LEN + 1])
 	    strftime(out, TSTAMP_UTC_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) != TSTAMP_UTC_LEN)
 		memcpy(out, "0000-00-00T00:00:00Z", TSTAMP_UTC_LEN + 1);
 }
+
+long long tstamp_parse_epoch(const char *s, size_t n)
+{
+	long long v = 0;
+
+	if (n == 0 || n > TSTAMP_EPOCH_DIGITS)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= TSTAMP_EPOCH_MAX ? v : -1;
+}

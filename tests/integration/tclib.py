@@ -50,6 +50,12 @@ class Server:
 
     def __init__(self, *args, binary=None, env=None, classic=False):
         self.errfile = tempfile.TemporaryFile()
+        # A state directory of its own unless the test gives one: what a server keeps
+        # (bans, topics) never reaches the next test, nor the user's ~/.local/state.
+        base = env if env is not None else os.environ
+        if "--state-dir" not in args and "STATE_DIRECTORY" not in base:
+            self.state = tempfile.TemporaryDirectory(prefix="tcpchat-state-")
+            env = dict(base, STATE_DIRECTORY=self.state.name)
         if classic:
             with socket.socket() as so:
                 so.bind(("127.0.0.1", 0))

@@ -253,9 +253,12 @@ def test_names_topic_who_whois_away_list():
         notice(nc, "alice set the topic of lobby: all things chat")
         c.cmd("TOPIC #lobby")
         c.want(r":My\.Little\.Server 332 alice #lobby :all things chat")
-        c.want(r":My\.Little\.Server 333 alice #lobby alice \d+")
+        c.want(r":My\.Little\.Server 333 alice #lobby alice!~alice@127\.0\.0\.1 \d+")
         nc.line("/topic by nc")
         c.want(r":bob\[20\]smith!nc@127\.0\.0\.1 TOPIC #lobby :by nc")
+        c.cmd("TOPIC #lobby")
+        c.want(r":My\.Little\.Server 332 alice #lobby :by nc")
+        c.want(r":My\.Little\.Server 333 alice #lobby bob\[20\]smith!nc@127\.0\.0\.1 \d+")
         c.cmd("WHO #lobby")
         who = c.lines_until(r":My\.Little\.Server 315 alice #lobby ")
         if not any(" 352 alice #lobby nc 127.0.0.1 My.Little.Server bob[20]smith H" in x
@@ -592,13 +595,44 @@ def test_irc_over_tls():
             srv.stop()
 
 
+def test_topic_setter_kept_across_a_restart():
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, STATE_DIRECTORY=d)
+        srv = irc_server(env=env)
+        try:
+            c = irc_join(srv.irc, "alice")
+            c.cmd("TOPIC #lobby :kept with its setter")
+            c.want(r":alice!~alice@127\.0\.0\.1 TOPIC #lobby :kept with its setter")
+            c.cmd("QUIT")
+        finally:
+            srv.stop()
+        with open(os.path.join(d, "topics"), "a") as f:     # one without its setter's mask
+            f.write("dev\t1796115917\tbob smith\t\tno mask kept\n")
+        srv = irc_server(env=env)
+        try:
+            c = register(srv.irc, "carol")
+            c.want(r":My\.Little\.Server 332 carol #lobby :kept with its setter")
+            c.want(r":My\.Little\.Server 333 carol #lobby alice!~alice@127\.0\.0\.1 \d+")
+            c.cmd("JOIN #dev")
+            c.want(r":My\.Little\.Server 332 carol #dev :no mask kept")
+            c.want(r":My\.Little\.Server 333 carol #dev "
+                   r"bob\[20\]smith!tcpchat@My\.Little\.Server 1796115917")
+            c.cmd("QUIT")
+        finally:
+            srv.stop()
+
+
+REFUSED = (b"ERROR :Closing Link: 127.0.0.1 "
+           b"(too many connections from your address (at most 1 at once))\r\n")
+
+
 def test_per_address_limit_answers_in_irc():
     srv = irc_server("--max-per-ip", "1")
     try:
         c = irc_join(srv.irc, "alice")
         second = Irc(srv.irc)
         data = second.expect_closed()
-        if not data.startswith(b"ERROR :Closing Link: ") or not data.endswith(b"\r\n"):
+        if data != REFUSED:
             fail("refused IRC connection: %r" % data)
         c.cmd("QUIT")
     finally:
@@ -660,6 +694,41 @@ def test_part_and_quit_reasons_reach_everyone_sanitised():
         srv.stop()
 
 
+def test_refusal_over_tls_is_an_irc_line_inside_tls():
+    import socket
+    import ssl
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, STATE_DIRECTORY=d)
+        srv = Server("--tls", "--tls-port", "0", "--irc-tls-port", "0", "--max-per-ip", "1",
+                     "--server-name", SERVER, env=env)
+        try:
+            lines = [srv.proc.stdout.readline().decode() for _ in range(3)]
+            m = re.match(r"Listening for IRC over TLS on the port :(\d+)\n$", lines[-1])
+            if not m:
+                fail("no IRC TLS port line: %r" % lines)
+            keep = join(srv.port, "alice")      # the address's one seat
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            raw = socket.create_connection(("127.0.0.1", int(m.group(1))), timeout=10)
+            try:
+                tls = ctx.wrap_socket(raw)
+            except ssl.SSLError as e:
+                fail("the refusal was not inside TLS: %s" % e)
+            data = b""
+            while True:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            tls.close()
+            if data != REFUSED:
+                fail("refused IRC-over-TLS connection got %r" % data)
+            keep.close()
+        finally:
+            srv.stop()
+
+
 if __name__ == "__main__":
     run([test_registration_cap_and_numerics, test_motd_and_password,
          test_channels_and_messages_with_nc_users, test_names_topic_who_whois_away_list,
@@ -671,5 +740,6 @@ if __name__ == "__main__":
          test_kick_by_operator,
          test_nc_port_points_irc_clients_at_the_irc_port,
          test_irc_port_needs_no_banner_and_tls_option_needs_tls, test_nick_change_and_notice,
-         test_irc_over_tls, test_per_address_limit_answers_in_irc,
+         test_irc_over_tls, test_topic_setter_kept_across_a_restart,
+         test_per_address_limit_answers_in_irc, test_refusal_over_tls_is_an_irc_line_inside_tls,
          test_part_and_quit_reasons_reach_everyone_sanitised])

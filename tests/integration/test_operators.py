@@ -325,6 +325,88 @@ def test_topic_shown_to_joiners_and_kept_across_restart():
             assert s.stop() == 0
 
 
+def test_topic_kept_in_the_state_directory_without_log():
+    with tempfile.TemporaryDirectory() as d:
+        state = os.path.join(d, "state")
+        log = os.path.join(d, "chat.log")
+        s = Server("--state-dir", state)        # no -l: the state directory keeps it
+        try:
+            a = join(s.port, "alice")
+            a.line("/topic kept without a log")
+            reply(a, "alice", re.escape("alice set the topic of lobby: kept without a log"))
+            a.line("/join dev")
+            a.expect(r"You are now in room dev")
+            a.line("/topic dev talk")
+            reply(a, "alice", re.escape("alice set the topic of dev: dev talk"))
+        finally:
+            assert s.stop() == 0
+        path = os.path.join(state, "topics")
+        if os.stat(path).st_mode & 0o077:
+            fail("topics file mode %o" % os.stat(path).st_mode)
+        with open(path) as f:
+            text = f.read()
+        if not re.search(r"^lobby\t\d+\talice\talice!nc@127\.0\.0\.1\tkept without a log$",
+                         text, re.M):
+            fail("topics file: %r" % text)
+        s = Server("--state-dir", state)
+        try:
+            if "Topic: kept without a log\n" not in newcomer(s.port, "bob"):
+                fail("the topic did not survive a restart without -l")
+            c = join(s.port, "carol")
+            c.line("/join dev")
+            c.expect(r"Topic: dev talk\n")
+        finally:
+            assert s.stop() == 0
+        # With -l too: the newest wins, the log's or the file's.
+        s = Server("--state-dir", state, "-l", log)
+        try:
+            a = join(s.port, "alice")
+            a.line("/topic from the log run")
+            reply(a, "alice", re.escape("alice set the topic of lobby: from the log run"))
+        finally:
+            assert s.stop() == 0
+        time.sleep(1.1)                         # a newer second
+        s = Server("--state-dir", state)
+        try:
+            a = join(s.port, "alice")
+            a.line("/topic newer, set without the log")
+            reply(a, "alice", re.escape("alice set the topic of lobby: newer, set without the log"))
+        finally:
+            assert s.stop() == 0
+        s = Server("--state-dir", state, "-l", log)
+        try:
+            got = newcomer(s.port, "dan")
+            if "Topic: newer, set without the log\n" not in got:
+                fail("the newer topic of the file lost to the log's: %r" % got)
+        finally:
+            assert s.stop() == 0
+
+
+def test_hostile_topics_file():
+    with tempfile.TemporaryDirectory() as d:
+        state = os.path.join(d, "state")
+        os.mkdir(state, 0o700)
+        with open(os.path.join(state, "topics"), "wb") as f:
+            f.write(b"# hand-made\n"
+                    b"lobby\t100\tmallory\t\t\x1b[2Jcleared \xff screen\x07\r\n"
+                    b"bad room\t100\tx\t\tnever\n"
+                    b"dev\t100\tx\t:evil!x@y 333 z\tinjected\n"
+                    + b"x" * 100000 + b"\n")
+        s = Server("-v", "--state-dir", state)
+        try:
+            got = newcomer(s.port, "bob")
+            if "Topic: [2Jcleared \ufffd screen\n" not in got:
+                fail("topic from a hostile file: %r" % got)
+        finally:
+            assert s.stop() == 0
+        if "3 bad lines skipped" not in s.stderr():
+            fail("no warning for the bad lines: %r" % s.stderr())
+        with open(os.path.join(state, "topics"), "rb") as f:
+            text = f.read()
+        if b"evil" in text or b"never" in text or b"\x1b" in text:
+            fail("bad lines kept: %r" % text)
+
+
 def test_topic_needs_an_operator_when_there_is_an_oper_file():
     with tempfile.TemporaryDirectory() as d:
         s = Setup(d).server()
@@ -455,5 +537,6 @@ if __name__ == "__main__":
          test_stats_for_operators, test_kick, test_ban_with_duration_survives_a_restart_then_unban,
          test_mute_and_unmute, test_wall_reaches_every_room, test_purge_survives_a_restart,
          test_topic_shown_to_joiners_and_kept_across_restart,
+         test_topic_kept_in_the_state_directory_without_log, test_hostile_topics_file,
          test_topic_needs_an_operator_when_there_is_an_oper_file,
          test_motd_after_the_name_before_the_history, test_password_prompt_three_tries])

@@ -382,6 +382,123 @@ def test_junk_plain_text_and_reset():
         s.stop()
 
 
+def tls_said(port, source="127.0.0.1"):
+    """Connect with Python's ssl from source, finish the handshake, and return what the
+    server said inside TLS before it closed (its handshake fails on plain text)."""
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
+                                   source_address=(source, 0))
+    try:
+        tls = ctx.wrap_socket(raw)
+    except ssl.SSLError as e:
+        raw.close()
+        fail("TLS handshake failed (plain text from the server?): %s" % e)
+    data = b""
+    try:
+        while True:
+            chunk = tls.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except (ssl.SSLError, ConnectionResetError) as e:
+        fail("no clean end after %r: %s" % (data, e))
+    tls.close()
+    return data
+
+
+def write_bans(state, *addrs):
+    os.makedirs(state, mode=0o700, exist_ok=True)
+    with open(os.path.join(state, "bans"), "w") as f:
+        f.write("# tcpchat bans\n")
+        for a in addrs:
+            f.write("%s\t0\t%d\toper\tgo away\n" % (a, int(time.time())))
+
+
+BANNED = b"You are banned from this server permanently: go away.\n"
+
+
+def test_refusals_said_inside_tls():
+    with tempfile.TemporaryDirectory() as d:
+        state = os.path.join(d, "state")
+        write_bans(state, "127.0.0.2")
+        s = TlsServer("--max-per-ip", "1", state=state)
+        try:
+            got = tls_said(s.tls_port, "127.0.0.2")
+            if got != BANNED:
+                fail("banned TLS peer got %r" % got)
+            t = s_client(s.tls_port, "-bind", "127.0.0.2:0")
+            t.expect(re.escape(BANNED.decode()))
+            t.close()
+            plain = Client.__new__(Client)             # the plain port: plain text still
+            plain.sock = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT,
+                                                  source_address=("127.0.0.2", 0))
+            plain.buf, plain.closed = b"", False
+            if plain.expect_closed() != BANNED:
+                fail("the plain port's refusal changed")
+            # --max-per-ip 1: a second connection from 127.0.0.1, on the TLS port
+            a = tls_join(ncat(s.tls_port), "alice")
+            got = tls_said(s.tls_port)
+            if got != b"too many connections from your address (at most 1 at once)\n":
+                fail("second TLS connection got %r" % got)
+            a.line("still here")
+            a.close()
+        finally:
+            s.stop()
+        if "refused 127.0.0.1" not in s.stderr():
+            fail("the refusal was not logged: %r" % s.stderr())
+
+
+def test_refusals_in_handshake_are_bounded():
+    held = 64           # TC_REFUSALS_TLS_MAX
+    with tempfile.TemporaryDirectory() as d:
+        state = os.path.join(d, "state")
+        write_bans(state, "127.0.0.2")
+        s = TlsServer(state=state)
+        socks = []
+        try:
+            for _ in range(held):
+                socks.append(socket.create_connection(("127.0.0.1", s.tls_port),
+                                                      timeout=TIMEOUT,
+                                                      source_address=("127.0.0.2", 0)))
+            wait_for(lambda: s.stderr().count("refused 127.0.0.2") >= held,
+                     "every connection accepted, each waiting for its ClientHello")
+            for so in socks:        # nothing said yet: each waits for its handshake
+                so.settimeout(0.01)
+                try:
+                    fail("a refusal before its handshake got %r" % so.recv(100))
+                except socket.timeout:
+                    pass
+                except ConnectionResetError:
+                    fail("a refusal in its handshake was reset early")
+            try:                    # reset at once: maybe before connect() returns
+                extra = socket.create_connection(("127.0.0.1", s.tls_port), timeout=TIMEOUT,
+                                                 source_address=("127.0.0.2", 0))
+                with extra:
+                    if extra.recv(100) != b"":
+                        fail("a refusal past the bound said something")
+            except ConnectionResetError:
+                pass
+            for so in socks[:4]:    # four end: four more may wait for their handshake
+                so.close()
+
+            def said():
+                try:
+                    return tls_said(s.tls_port, "127.0.0.2")
+                except (AssertionError, OSError):   # reset: the four not yet seen gone
+                    return None
+            if wait_for(said, "a refusal inside TLS once there is room again") != BANNED:
+                fail("no refusal inside TLS once there was room again")
+            a = tls_join(ncat(s.tls_port), "alice")     # the others are served meanwhile
+            a.close()
+        finally:
+            for so in socks:
+                so.close()
+            s.stop()
+
+
 FLOOD_LINES = 30000
 
 
@@ -579,6 +696,7 @@ if __name__ == "__main__":
     try:
         run([test_ncat_and_s_client_chat_with_nc, test_cert_chain_and_tls_only,
              test_sighup_reload, test_handshake_deadline, test_junk_plain_text_and_reset,
+             test_refusals_said_inside_tls, test_refusals_in_handshake_are_bounded,
              test_tls_slow_reader_and_flood, test_client_plain_trust,
              test_client_tui_first_use_prompt, test_usage_errors])
     finally:

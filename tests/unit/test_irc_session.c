@@ -179,7 +179,7 @@ static int f_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	if (rooms[r].topic[0] == '\0')
 		return 331;
 	snprintf(topic, topicsz, "%s", rooms[r].topic);
-	snprintf(setter, settersz, "%s", rooms[r].setter);
+	snprintf(setter, settersz, "%s!~u@192.0.2.7", rooms[r].setter);    /* the setter's mask */
 	*when = 1000;
 	return 0;
 }
@@ -642,7 +642,7 @@ static void join_names_topic(void **state)
 	assert_string_equal(rooms[0].topic, "release on friday");
 	send_line(1, "TOPIC #lobby");
 	expect(1, ":My.Little.Server 332 bob[20]smith #lobby :release on friday\r\n"
-	    ":My.Little.Server 333 bob[20]smith #lobby foo 1000\r\n");
+	    ":My.Little.Server 333 bob[20]smith #lobby foo!~u@192.0.2.7 1000\r\n");
 	send_line(0, "TOPIC #ops :x");
 	expect(0, ":My.Little.Server 442 foo #ops :You're not on that channel\r\n");
 	send_line(0, "TOPIC");
@@ -651,7 +651,7 @@ static void join_names_topic(void **state)
 	connect_as(2, "carol");
 	send_line(2, "JOIN #lobby");
 	expect(2, ":My.Little.Server 332 carol #lobby :release on friday\r\n"
-	    ":My.Little.Server 333 carol #lobby foo 1000\r\n"
+	    ":My.Little.Server 333 carol #lobby foo!~u@192.0.2.7 1000\r\n"
 	    ":My.Little.Server 353 carol = #lobby :foo @bob[20]smith carol\r\n"
 	    ":My.Little.Server 366 carol #lobby :End of /NAMES list\r\n");
 

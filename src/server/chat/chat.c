@@ -12,7 +12,6 @@
 #include "line.h"
 #include "log.h"
 #include "tclimits.h"
-#include "utf8.h"
 #include "util.h"
 
 void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
@@ -26,6 +25,7 @@ void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
 	ch->rate_limit = rate_limit;
 	ch->text = xmalloc(CHAT_TEXT_BYTES(max_line));
 	bans_init(&ch->bans, NULL);
+	topics_init(&ch->topics, NULL);
 	ch->replay = SIZE_MAX;
 }
 
@@ -37,6 +37,7 @@ void chat_free(struct chat *ch)
 	render_cache_free(&ch->rc);
 	free(ch->text);
 	bans_free(&ch->bans);
+	topics_free(&ch->topics);
 	free(ch->motd);
 	free(ch->password);
 }
@@ -359,6 +360,7 @@ static struct room *new_room(struct chat *ch, struct member *m, const char *name
 		}
 		log_msg(LOG_INFO, "room %s dropped to make space for %s", victim, name);
 		chatlog_add(&ch->log, time(NULL), victim, "EVICT", "", "", 0);
+		topics_changed(&ch->topics, &ch->rooms);
 	}
 	return rooms_get(&ch->rooms, name);
 }
@@ -767,24 +769,20 @@ void chat_each_member(struct chat *ch, void (*fn)(struct member *m, void *arg), 
 				fn(m, arg);
 }
 
-static void topic_store(struct room *r, const char *by, time_t t, const char *text, size_t len)
+/* Store, log and keep a topic; src is who set it as "nick!user@host" ("" unknown). */
+static void topic_keep(struct chat *ch, struct room *r, const char *by, const char *src,
+    time_t t, const char *text, size_t len)
 {
-	snprintf(r->topic_by, sizeof(r->topic_by), "%s", by);
-	r->topic_at = t;
-	free(r->topic);
-	r->topic = NULL;
-	if (len > TC_TOPIC_MAX)
-		len = utf8_cut(text, len, TC_TOPIC_MAX);
-	if (len > 0)
-		r->topic = xstrndup(text, len);
+	room_set_topic(r, by, src, t, text, len);
+	chatlog_add(&ch->log, t, r->name, "TOPIC", by,
+	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+	topics_changed(&ch->topics, &ch->rooms);
 }
 
 void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
     const char *text, size_t len)
 {
-	topic_store(r, by, t, text, len);
-	chatlog_add(&ch->log, t, r->name, "TOPIC", by,
-	    r->topic != NULL ? r->topic : "", r->topic != NULL ? strlen(r->topic) : 0);
+	topic_keep(ch, r, by, "", t, text, len);
 }
 
 static struct event topic_event(struct room *r, const char *by)
@@ -807,11 +805,14 @@ void chat_topic_told(struct chat *ch, struct room *r, const char *by, time_t t,
 void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char *text,
     size_t len)
 {
+	char src[ROOM_TOPIC_SRC_MAX + 1] = "";
 	struct event ev;
 
-	chat_topic_told(ch, r, by, time(NULL), text, len);
+	if (ch->source_of != NULL)
+		ch->source_of(by, strlen(by), src, sizeof(src));
+	topic_keep(ch, r, by, src, time(NULL), text, len);
 	ev = topic_event(r, by);
-	bus_publish(ch->bus, &ev);      /* the other servers (--redis) */
+	emit(ch, &ev, NULL);            /* and to the other servers (--redis) */
 }
 
 struct purge_who {
@@ -881,7 +882,7 @@ static void replay_purge(struct chat *ch, const struct chatlog_rec *rec)
 
 static void replay_topic(struct chat *ch, const struct chatlog_rec *rec)
 {
-	topic_store(rooms_get_any(&ch->rooms, rec->room), rec->name, rec->t, rec->text,
+	room_set_topic(rooms_get_any(&ch->rooms, rec->room), rec->name, "", rec->t, rec->text,
 	    rec->textlen);
 }
 
@@ -926,7 +927,7 @@ static bool snapshot_topic(struct snapshot *sn, struct chatlog_rec *rec)
 	sn->topic_done = true;
 	if (sn->r->topic == NULL)
 		return false;
-	*rec = (struct chatlog_rec){ time(NULL), sn->r->name, "TOPIC", sn->r->topic_by,
+	*rec = (struct chatlog_rec){ sn->r->topic_at, sn->r->name, "TOPIC", sn->r->topic_by,
 	    sn->r->topic, strlen(sn->r->topic) };
 	return true;
 }

@@ -20,6 +20,7 @@
 #include "room.h"
 #include "sniff.h"
 #include "spoof.h"
+#include "topics.h"
 
 /* Work counted, for tests and /stats: what a command costs, not how long it took. */
 struct chat_bus;
@@ -84,6 +85,12 @@ struct chat {
 	/* The ban list: loaded from the state directory and checked at accept by
 	 * server.c; operator commands add and remove (then bans_save). */
 	struct bans bans;
+	/* The topics file of the state directory (topics.h): loaded by server.c after the
+	 * log's replay, written when a topic changes. */
+	struct topics topics;
+	/* "nick!user@host" of the local member called name, kept with a topic it sets
+	 * (IRC's 333); irc_bridge.c sets it. NULL: not known. */
+	void (*source_of)(const char *name, size_t len, char *out, size_t outsz);
 	/* Where this server is served, for the replies to other protocols (sniff.h): the
 	 * plain port is set by server.c; tls_port and irc_port stay 0 until served. */
 	struct sniff_where where;
@@ -203,10 +210,11 @@ const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz);
 /* Remove name's messages from every room's history, and log a PURGE record per room so
  * the replay after a restart drops them too. Returns the messages removed. */
 size_t chat_purge(struct chat *ch, const char *name);
-/* Set room r's topic (empty text clears it), logged as a TOPIC record, told to the
- * room's members as an EV_TOPIC event and handed to the bus. chat_topic_told: the same
- * for a topic set on another server (--redis) at t, not handed on; chat_topic_from:
- * stored and logged only (a topic fetched from Redis, told to nobody). */
+/* Set room r's topic (empty text clears it), logged as a TOPIC record, kept in the
+ * topics file, told to the room's members as an EV_TOPIC event and handed to the bus.
+ * chat_topic_told: the same for a topic set on another server (--redis) at t, not
+ * handed on; chat_topic_from: stored, logged and kept only (a topic fetched from
+ * Redis, told to nobody). */
 void chat_topic_from(struct chat *ch, struct room *r, const char *by, time_t t,
     const char *text, size_t len);
 void chat_topic_told(struct chat *ch, struct room *r, const char *by, time_t t,

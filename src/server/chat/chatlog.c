@@ -37,8 +37,7 @@
 #include "util.h"
 
 #define ISO_LEN TSTAMP_UTC_LEN      /* "2026-12-01T09:05:17Z" */
-#define EPOCH_MAX 253402300799LL    /* 9999-12-31T23:59:59Z: the last second ISO_LEN shows */
-#define EPOCH_MAX_DIGITS 12
+#define EPOCH_MAX_DIGITS TSTAMP_EPOCH_DIGITS
 #define NFIELDS 6                   /* the current format; the old one has 5 */
 /* The longest record line but its text, LF included. */
 #define REC_OVERHEAD (ISO_LEN + EPOCH_MAX_DIGITS + ROOM_NAME_MAX_BYTES + \
@@ -81,21 +80,6 @@ static int split_fields(const char *s, size_t n, struct field *f, int max)
 		s += len + 1;
 		n -= len + 1;
 	}
-}
-
-/* EPOCH: 1..EPOCH_MAX_DIGITS digits, at most EPOCH_MAX. -1 if malformed. */
-static long long parse_epoch(struct field f)
-{
-	long long v = 0;
-
-	if (f.n == 0 || f.n > EPOCH_MAX_DIGITS)
-		return -1;
-	for (size_t i = 0; i < f.n; i++) {
-		if (f.p[i] < '0' || f.p[i] > '9')
-			return -1;
-		v = v * 10 + (f.p[i] - '0');
-	}
-	return v <= EPOCH_MAX ? v : -1;
 }
 
 static bool valid_kind(struct field f)
@@ -151,7 +135,7 @@ static int parse_times(struct scratch *sc, const struct field *f, int nf, time_t
 
 	if (nf != NFIELDS && nf != NFIELDS - 1)
 		return -1;
-	v = parse_epoch(f[iso ? 1 : 0]);
+	v = tstamp_parse_epoch(f[iso ? 1 : 0].p, f[iso ? 1 : 0].n);
 	if (v < 0)
 		return -1;
 	*t = (time_t)v;

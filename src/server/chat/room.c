@@ -6,6 +6,7 @@
 
 #include "names.h"
 #include "room.h"
+#include "utf8.h"
 #include "util.h"
 
 void rooms_init(struct rooms *rs, size_t hist_max)
@@ -189,6 +190,20 @@ void room_remove(struct room *r, struct member *m)
 
 		m->room = other != NULL ? other->room : NULL;
 	}
+}
+
+void room_set_topic(struct room *r, const char *by, const char *src, time_t t,
+    const char *text, size_t len)
+{
+	snprintf(r->topic_by, sizeof(r->topic_by), "%s", by);
+	snprintf(r->topic_src, sizeof(r->topic_src), "%s", src);
+	r->topic_at = t;
+	free(r->topic);
+	r->topic = NULL;
+	if (len > TC_TOPIC_MAX)
+		len = utf8_cut(text, len, TC_TOPIC_MAX);
+	if (len > 0)
+		r->topic = xstrndup(text, len);
 }
 
 void room_topic_news(const struct room *r, const char *by, size_t bylen, char *out,

@@ -11,6 +11,9 @@
 #include "tclimits.h"
 
 #define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
+/* Bytes of who set a topic as IRC shows it, "nick!user@host" (nick, a '~' user name of
+ * up to 15 bytes, an address). */
+#define ROOM_TOPIC_SRC_MAX (TC_IRC_NICK_MAX + 96)
 
 struct room {
 	char name[ROOM_NAME_MAX_BYTES + 1];
@@ -20,7 +23,8 @@ struct room {
 	time_t active;                /* time of its newest message (or its creation) */
 	char *topic;                  /* /topic, sanitised; NULL: none */
 	char topic_by[NAME_MAX_BYTES + 1]; /* who set it ("" unknown) */
-	time_t topic_at;              /* when */
+	char topic_src[ROOM_TOPIC_SRC_MAX + 1]; /* the same as "nick!user@host" ("" unknown) */
+	time_t topic_at;              /* when it was set or cleared (0: never) */
 	struct room *next;
 };
 
@@ -66,6 +70,11 @@ static inline struct member *room_member(const struct member_link *l)
 #define ROOM_FOREACH(r, m, l) \
 	for (const struct member_link *l = (r)->members.next; \
 	     l != &(r)->members && ((m) = room_member(l), 1); l = l->next)
+
+/* Set r's topic (cut to TC_TOPIC_MAX bytes at a character; empty text clears it), set
+ * by by ("nick!user@host": src, "" when unknown) at t. text is sanitised already. */
+void room_set_topic(struct room *r, const char *by, const char *src, time_t t,
+    const char *text, size_t len);
 
 /* The news of a topic change, as told to the room and written to the log:
  * "alice set the topic of lobby: text" or "alice cleared the topic of lobby."

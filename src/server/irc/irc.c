@@ -227,6 +227,17 @@ void irc_putl(struct buf *out, const char *tags, const char *source, const char 
 	irc_put(out, tags, source, command, n, params);
 }
 
+void irc_put_closing(struct buf *out, const char *server, const char *host,
+    const char *reason)
+{
+	char text[TC_IRC_LINE_MAX];
+
+	/* Cut to fit (the line is cut to TC_IRC_LINE_MAX again when it is put). */
+	if (snprintf(text, sizeof(text), "Closing Link: %s (%s)", host, reason) < 0)
+		text[0] = '\0';
+	irc_putl(out, NULL, server, "ERROR", text, NULL);
+}
+
 void irc_numeric(struct buf *out, const char *server, int code, const char *target, ...)
 {
 	const char *params[IRC_MAX_PARAMS];

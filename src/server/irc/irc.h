@@ -63,6 +63,11 @@ void irc_put(struct buf *out, const char *tags, const char *source, const char *
 /* The same with the parameters listed after command, ending with NULL. */
 void irc_putl(struct buf *out, const char *tags, const char *source, const char *command, ...);
 
+/* "[:server ]ERROR :Closing Link: host (reason)", the last line to a client the server
+ * closes; server NULL: no source (a connection refused at accept, as ircds write it). */
+void irc_put_closing(struct buf *out, const char *server, const char *host,
+    const char *reason);
+
 /* A numeric reply: ":server NNN target params...": the parameters end with NULL; the
  * last one is the text (irc_numeric_text(code) for the usual one). target is the
  * client's nick, "*" before it has one. */

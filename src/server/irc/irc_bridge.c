@@ -25,12 +25,18 @@ static char bridge_created[64];
 
 static const struct irc_chat bridge_ops;
 
+static void topic_source(const char *name, size_t len, char *out, size_t outsz)
+{
+	irc_bridge_source(name, len, name, len, out, outsz);
+}
+
 void irc_bridge_setup(struct chat *ch, const char *server_name)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 
 	bridge_chat = ch;
+	ch->source_of = topic_source;   /* who sets a topic, for 333 */
 	if (server_name != NULL)
 		snprintf(bridge_server, sizeof(bridge_server), "%s", server_name);
 	else if (gethostname(bridge_server, sizeof(bridge_server)) != 0 || bridge_server[0] == '\0')
@@ -61,6 +67,14 @@ static void peer_host(const char *peer, char *out, size_t outsz)
 		snprintf(out, outsz, "%.*s", (int)n, peer);
 	if (out[0] == '\0')
 		snprintf(out, outsz, "tcpchat");
+}
+
+void irc_bridge_refusal(const char *peer, const char *reason, struct buf *out)
+{
+	char host[64];
+
+	peer_host(peer, host, sizeof(host));
+	irc_put_closing(out, NULL, host, reason);
 }
 
 /* The front (front.h): a connection of an IRC listener speaks IRC from the start. */
@@ -408,7 +422,11 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 	if (r->topic == NULL)
 		return 331;
 	snprintf(topic, topicsz, "%s", r->topic);
-	snprintf(setter, settersz, "%s", r->topic_by[0] != '\0' ? r->topic_by : "tcpchat");
+	if (r->topic_src[0] != '\0')
+		snprintf(setter, settersz, "%s", r->topic_src);
+	else    /* set before a restart without IRC, or on another server: a stand-in */
+		irc_source(r->topic_by[0] != '\0' ? r->topic_by : "tcpchat", "tcpchat",
+		    bridge_server, setter, settersz);
 	*when = r->topic_at;
 	return 0;
 }

@@ -50,6 +50,9 @@ void irc_bridge_setup(struct chat *ch, const char *server_name);
 struct irc_link *irc_link_of(const struct member *m);
 /* The server's name (every source prefix). */
 const char *irc_bridge_server(void);
+/* The line to an IRC client refused at accept (peer "ADDR:PORT"): "ERROR :Closing
+ * Link: ADDR (reason)", appended to out. */
+void irc_bridge_refusal(const char *peer, const char *reason, struct buf *out);
 /* "nick!user@host" of the member called name (lookup: the name it has now, for a
  * rename the new one), a stand-in for someone not here. */
 void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,

@@ -44,12 +44,7 @@ static void reply(struct irc_session *s, int code, const char *p1, const char *p
 
 void irc_session_error(struct irc_session *s, const char *reason)
 {
-	char text[TC_IRC_LINE_MAX];
-
-	/* Cut to fit (the line is cut to TC_IRC_LINE_MAX again when it is put). */
-	if (snprintf(text, sizeof(text), "Closing Link: %s (%s)", s->host, reason) < 0)
-		text[0] = '\0';
-	irc_putl(&s->out, NULL, s->cfg->server, "ERROR", text, NULL);
+	irc_put_closing(&s->out, s->cfg->server, s->host, reason);
 	s->closed = true;
 }
 
@@ -393,7 +388,7 @@ static void names_of(struct irc_session *s, const char *chan, const char *room)
 
 static void topic_of(struct irc_session *s, const char *chan, const char *room, bool asked)
 {
-	char topic[IRC_LINE_MAX], setter[NAME_MAX_BYTES + 1], nick[IRC_NICK_MAX + 1], when[24];
+	char topic[IRC_LINE_MAX], setter[IRC_NICK_MAX + 160], when[24];
 	time_t t = 0;
 	int r = s->chat->topic_get(s->ctx, room, topic, sizeof(topic), setter, sizeof(setter), &t);
 
@@ -404,9 +399,8 @@ static void topic_of(struct irc_session *s, const char *chan, const char *room, 
 		return;
 	}
 	irc_numeric(&s->out, s->cfg->server, 332, s->nick, chan, topic, NULL);
-	irc_name_to_nick(setter, nick);
 	snprintf(when, sizeof(when), "%lld", (long long)t);
-	irc_numeric(&s->out, s->cfg->server, 333, s->nick, chan, nick, when, NULL);
+	irc_numeric(&s->out, s->cfg->server, 333, s->nick, chan, setter, when, NULL);
 }
 
 /* The room of channel chan; 403 written when it is not one. */

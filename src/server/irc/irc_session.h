@@ -85,7 +85,8 @@ struct irc_chat {
 	/* The away text of name (copied to text), NULL when here or unknown. */
 	const char *(*away_of)(void *ctx, const char *name, char *text, size_t textsz);
 	int (*names)(void *ctx, const char *room, irc_name_fn *each, void *arg);
-	/* The topic (copied to topic), who set it and when: 0, 331 when none, or an error. */
+	/* The topic (copied to topic), who set it (as "nick!user@host", the 333 reply) and
+	 * when: 0, 331 when none, or an error. */
 	int (*topic_get)(void *ctx, const char *room, char *topic, size_t topicsz,
 	    char *setter, size_t settersz, time_t *when);
 	int (*topic_set)(void *ctx, const char *room, const char *topic);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "net.h"
 #include "pwcheck.h"
 #include "ratewarn.h"
+#include "refusal.h"
 #include "server.h"
 #include "session.h"
 #include "spoof.h"
@@ -66,6 +66,7 @@ struct server {
 	struct conn *ready;       /* input held inside a transport, poll cannot see it */
 	struct buf rbuf;         /* the read buffer connections borrow (see read_conn) */
 	struct addrlimit *al;    /* per-address limits, counted from accept */
+	struct refusals *refusals; /* refused connections still being told why (TLS) */
 	struct ratewarn warn_full, warn_addr; /* operator warnings: chat full, address limits */
 	unsigned ticks;          /* housekeeping ticks */
 	struct stats stats;      /* for SIGUSR1's summary */
@@ -527,17 +528,22 @@ static void pause_accept(struct server *srv, int err)
 
 /* --- admission: bans, the client limit, per-address limits ----------------------- */
 
-/* One line to a connection that is refused, then close: nothing was allocated for it.
- * An IRC client is told in an IRC ERROR line. */
-static void refuse(int fd, const char *line, int kind)
+/* One line to a connection that is refused, then close, in its listener's transport
+ * (inside TLS on a TLS port) and dialect (an IRC ERROR line on an IRC port): no session
+ * is made for it (refusal.h). */
+static void refuse(struct server *srv, int fd, const char *peer, const char *line, int kind)
 {
-	char msg[TC_BAN_REASON_MAX + 160];
-	int n = snprintf(msg, sizeof(msg), kind == LISTEN_IRC ? "ERROR :Closing Link: %s\r\n" :
-	    "%s\n", line);
+	struct buf msg = { 0 };
 
-	(void)send(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
-	    MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(fd);
+	if (kind & LISTEN_IRC) {
+		irc_bridge_refusal(peer, line, &msg);
+	} else {
+		buf_append_str(&msg, line);
+		buf_putc(&msg, '\n');
+	}
+	refusals_add(srv->refusals, fd, peer, kind & LISTEN_TLS ? srv->tls : NULL,
+	    buf_data(&msg), buf_len(&msg));
+	buf_free(&msg);
 }
 
 /* A refusal the operator hears about without -v, rate-limited (TC_WARN_PER_MINUTE of a
@@ -562,7 +568,7 @@ static void refuse_full(struct server *srv, int fd, const char *peer, int kind)
 
 	snprintf(msg, sizeof(msg), "Chat is full (%d of %d clients), try again later.",
 	    srv->nconns, srv->opt->max_clients);
-	refuse(fd, msg, kind);
+	refuse(srv, fd, peer, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_full, peer, "chat is full");
 }
@@ -589,7 +595,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 
 	if (b != NULL) {
 		ban_line(b, msg, sizeof(msg));
-		refuse(fd, msg, kind);
+		refuse(srv, fd, peer, msg, kind);
 		srv->stats.refused++;
 		log_msg(LOG_INFO, "refused %s: banned", peer);
 		return true;
@@ -602,7 +608,7 @@ static bool refused_addr(struct server *srv, int fd, const char *peer,
 	if (v == ADDRLIMIT_OK)
 		return false;
 	addrlimit_reason(srv->al, v, msg, sizeof(msg));
-	refuse(fd, msg, kind);
+	refuse(srv, fd, peer, msg, kind);
 	srv->stats.refused++;
 	warn_refused(&srv->warn_addr, peer, msg);
 	return true;
@@ -768,6 +774,7 @@ static void on_housekeeping(struct loop *loop, void *arg)
 		total += buf_len(&c->out);
 	}
 	check_total_queue(srv, total);
+	topics_flush(&srv->chat.topics, &srv->chat.rooms, false);
 	if (++srv->ticks % SWEEP_TICKS == 0)
 		addrlimit_sweep(srv->al, now);
 	if (log_enabled(LOG_DEBUG) && (total > 0 || trimmed > 0))
@@ -934,6 +941,7 @@ static void server_free(struct server *srv)
 	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	addrlimit_free(srv->al);
+	refusals_free(srv->refusals);
 	loop_free(srv->loop);
 }
 
@@ -1023,12 +1031,36 @@ static int load_bans(struct server *srv, char *err, size_t errsz)
 	return 0;
 }
 
+/* The topics from the state directory (topics.h), after the log's: the newest of each
+ * room's wins. A file that cannot be read is reported and left alone until a topic
+ * changes (topics are not worth refusing to start over). */
+static void load_topics(struct server *srv)
+{
+	char path[4096], why[512];
+	size_t skipped = 0;
+
+	if (statedir_path(path, sizeof(path), srv->opt->state_dir, "topics", why,
+	    sizeof(why)) != 0) {
+		log_msg(LOG_WARN, "topics kept in memory only: %s", why);
+		return;
+	}
+	topics_free(&srv->chat.topics);
+	topics_init(&srv->chat.topics, path);
+	if (topics_load(&srv->chat.topics, &srv->chat.rooms, &skipped, why, sizeof(why)) != 0)
+		log_msg(LOG_ERROR, "topics not loaded: %s", why);
+	if (skipped > 0)
+		log_msg(LOG_WARN, "%s: %zu bad line%s skipped", path, skipped,
+		    skipped == 1 ? "" : "s");
+	topics_flush(&srv->chat.topics, &srv->chat.rooms, true);
+}
+
 static void setup_admission(struct server *srv)
 {
 	const struct serve_options *opt = srv->opt;
 
 	srv->al = addrlimit_new((unsigned)opt->max_per_ip, (unsigned)opt->max_per_ip_rate,
 	    TC_DEFAULT_ADDR_BURST, (size_t)opt->max_clients + TC_ADDRLIMIT_IDLE_ENTRIES);
+	srv->refusals = refusals_new(srv->loop);
 	ratewarn_init(&srv->warn_full, TC_WARN_PER_MINUTE);
 	ratewarn_init(&srv->warn_addr, TC_WARN_PER_MINUTE);
 }
@@ -1038,9 +1070,10 @@ static int add_irc_listeners(struct server *srv, char *err, size_t errsz)
 {
 	const struct serve_options *opt = srv->opt;
 
+	/* Always: it also says who sets a topic as IRC shows it, kept for a later IRC port. */
+	irc_bridge_setup(&srv->chat, opt->server_name);
 	if (opt->irc_port < 0 && (opt->irc_tls_port < 0 || srv->tls == NULL))
 		return 0;
-	irc_bridge_setup(&srv->chat, opt->server_name);
 	if (opt->irc_port >= 0 && add_listeners(srv, opt->irc_port, LISTEN_IRC, err, errsz) != 0)
 		return -1;
 	if (srv->tls != NULL && opt->irc_tls_port >= 0 &&
@@ -1080,6 +1113,7 @@ static int setup_state(struct server *srv, char *err, size_t errsz)
 	    (chat_replay_log(&srv->chat, opt->log_path, err, errsz) != 0 ||
 	    chat_open_log(&srv->chat, opt->log_path, err, errsz) != 0))
 		return -1;
+	load_topics(srv);
 	return 0;
 }
 
@@ -1164,6 +1198,7 @@ int server_main(const struct serve_options *opt)
 		rc = 1;
 	}
 	report_held(&srv);
+	topics_flush(&srv.chat.topics, &srv.chat.rooms, true);
 	close_listeners(&srv);
 	/* The loop runs once more, for Redis alone: without the pass that flushes clients
 	 * (it stops the loop at once while shutting down). */
