@@ -67,7 +67,7 @@ static void a_long_away_text_is_cut_at_a_character(void **state)
 	assert_non_null(away);
 	assert_true(strlen(away) <= TC_AWAY_MAX);
 	assert_true(strlen(away) > TC_AWAY_MAX - 3);
-	assert_int_equal(fx_first_unsafe(away, strlen(away), 0), strlen(away));
+	assert_int_equal(first_unsafe(away, strlen(away), 0), strlen(away));
 	fx_done(b);
 }
 

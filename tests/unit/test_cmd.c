@@ -258,7 +258,7 @@ static void msg_work_is_bounded_by_the_name_limit(void **state)
 
 static void assert_safe(const char *s, int tab)
 {
-	size_t n = strlen(s), bad = fx_first_unsafe(s, n, tab);
+	size_t n = strlen(s), bad = first_unsafe(s, n, tab);
 
 	if (bad != n)
 		fail_msg("unsafe bytes at %zu: \"%.60s\"", bad, s + (bad > 30 ? bad - 30 : 0));
@@ -273,8 +273,8 @@ static void unknown_command_cut_keeps_utf8(void **state)
 	const char *out;
 
 	(void)state;
-	fx_feed(eve, "/\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"
-	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5 x\n");
+	assert_false(fx_feed(eve, "/\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"
+	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5 x\n"));
 	out = fx_raw(eve);
 	assert_non_null(strstr(out, "Unknown command: /"));
 	assert_safe(out, 0);
@@ -292,7 +292,7 @@ static void no_such_user_cut_keeps_utf8(void **state)
 	for (int i = 0; i < 22; i++)
 		strcat(line, "\xe6\x97\xa5");
 	strcat(line, " hi\n");
-	fx_feed(eve, line);
+	assert_false(fx_feed(eve, line));
 	out = fx_raw(eve);
 	assert_non_null(strstr(out, "No such user: "));
 	assert_safe(out, 0);

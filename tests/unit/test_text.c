@@ -333,10 +333,10 @@ static void controls_not_forwarded(void **state)
 	fx_out(alice), fx_out(bob), fx_out(eve);
 	assert_false(fx_feed_at(eve, in, sizeof(in) - 1, 1000));
 	out = fx_raw(alice);
-	assert_int_equal(fx_first_unsafe(out, strlen(out), 0), strlen(out));
+	assert_int_equal(first_unsafe(out, strlen(out), 0), strlen(out));
 	assert_non_null(strstr(out, "[eve]:a[2Jz 31m \xef\xbf\xbd ]52;c;eA== t ab\n"));
 	out = fx_raw(bob);
-	assert_int_equal(fx_first_unsafe(out, strlen(out), 1), strlen(out));
+	assert_int_equal(first_unsafe(out, strlen(out), 1), strlen(out));
 	assert_non_null(strstr(out, "\teve\ta[2Jz 31m \xef\xbf\xbd ]52;c;eA== t ab\n"));
 	fx_out(eve);
 	fx_done(eve);
