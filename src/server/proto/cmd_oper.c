@@ -1,4 +1,7 @@
-/* cmd_oper.c: the operator commands and /topic (see cmd_oper.h). */
+/* cmd_oper.c: the operator commands and /topic (see cmd_oper.h).
+ * Tested by tests/integration/test_operators.py (and test_cluster.py across servers);
+ * no unit test: its rules are moving to chat/chat_oper.c with its own unit test
+ * (test_chat_oper.c, issue 20), leaving here the thin command layer. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
