@@ -481,9 +481,9 @@ if __name__ == "__main__":
     run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
          test_refused_name_then_next_line, test_refused_fixed_name_is_final,
          test_many_lines_all_delivered_in_order,
-         test_no_name_at_all, test_unreachable_server,
          test_devnull_stdin_to_a_closed_port_fails,
-         test_devnull_stdin_with_a_name_joins_then_quits, test_server_shutdown_is_reported,
+         test_devnull_stdin_with_a_name_joins_then_quits,
          test_listen_reads_nothing_and_runs_until_the_server_closes,
          test_reconnect_keeps_a_relay_alive, test_no_history_and_json,
+         test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
          test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room])

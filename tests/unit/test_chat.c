@@ -154,6 +154,63 @@ static void too_long_and_commands(void **state)
 	done(a);
 }
 
+/* Issue 11 item 8 (folded from test_attack_review.c): renames had no rate of their own
+ * and ignored --announce-max. */
+static void renames_have_their_own_rate(void **state)
+{
+	struct conn *a = named("user0");
+	char line[32];
+
+	(void)state;
+	for (int i = 0; i < TC_RENAMES_PER_MINUTE; i++) {
+		snprintf(line, sizeof(line), "/name r%d\n", i);
+		feed(a, line);
+		assert_null(strstr(out(a), "Too many renames"));
+	}
+	feed(a, "/name one-too-many\n");
+	assert_non_null(strstr(out(a), "Too many renames"));
+	done(a);
+}
+
+static void renames_follow_announce_max(void **state)
+{
+	struct conn *c[4];
+	char name[16];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "user%d", i);
+		c[i] = named(name);
+	}
+	for (int i = 0; i < 4; i++)
+		out(c[i]);
+	ch.announce_max = 2;                      /* the lobby has 4 members */
+	feed(c[0], "/name quiet\n");
+	assert_null(strstr(out(c[1]), "is now known as"));
+	assert_non_null(strstr(out(c[0]), "is now known as quiet"));   /* the renamer is told */
+	for (int i = 3; i >= 0; i--)
+		done(c[i]);
+}
+
+/* Issue 11 item 9 (folded from test_attack_review.c): one user emptied the room table
+ * by creating rooms. */
+static void room_creation_has_a_budget(void **state)
+{
+	struct conn *a = named("user0");
+	char line[32];
+
+	(void)state;
+	for (int i = 0; i <= TC_ROOM_CREATES_PER_MINUTE; i++) {
+		snprintf(line, sizeof(line), "/join r%d\n", i);
+		feed(a, line);
+		if (i < TC_ROOM_CREATES_PER_MINUTE)
+			assert_null(strstr(out(a), "Too many new rooms"));
+		else
+			assert_non_null(strstr(out(a), "Too many new rooms"));
+	}
+	done(a);
+}
+
 static void client_dialect(void **state)
 {
 	struct conn *p = new_conn(), *a = named("a");
@@ -283,63 +340,6 @@ static void attention_commands(void **state)
 	done(a);
 }
 
-/* Issue 11 item 8 (folded from test_attack_review.c): renames had no rate of their own
- * and ignored --announce-max. */
-static void renames_have_their_own_rate(void **state)
-{
-	struct conn *a = named("user0");
-	char line[32];
-
-	(void)state;
-	for (int i = 0; i < TC_RENAMES_PER_MINUTE; i++) {
-		snprintf(line, sizeof(line), "/name r%d\n", i);
-		feed(a, line);
-		assert_null(strstr(out(a), "Too many renames"));
-	}
-	feed(a, "/name one-too-many\n");
-	assert_non_null(strstr(out(a), "Too many renames"));
-	done(a);
-}
-
-static void renames_follow_announce_max(void **state)
-{
-	struct conn *c[4];
-	char name[16];
-
-	(void)state;
-	for (int i = 0; i < 4; i++) {
-		snprintf(name, sizeof(name), "user%d", i);
-		c[i] = named(name);
-	}
-	for (int i = 0; i < 4; i++)
-		out(c[i]);
-	ch.announce_max = 2;                      /* the lobby has 4 members */
-	feed(c[0], "/name quiet\n");
-	assert_null(strstr(out(c[1]), "is now known as"));
-	assert_non_null(strstr(out(c[0]), "is now known as quiet"));   /* the renamer is told */
-	for (int i = 3; i >= 0; i--)
-		done(c[i]);
-}
-
-/* Issue 11 item 9 (folded from test_attack_review.c): one user emptied the room table
- * by creating rooms. */
-static void room_creation_has_a_budget(void **state)
-{
-	struct conn *a = named("user0");
-	char line[32];
-
-	(void)state;
-	for (int i = 0; i <= TC_ROOM_CREATES_PER_MINUTE; i++) {
-		snprintf(line, sizeof(line), "/join r%d\n", i);
-		feed(a, line);
-		if (i < TC_ROOM_CREATES_PER_MINUTE)
-			assert_null(strstr(out(a), "Too many new rooms"));
-		else
-			assert_non_null(strstr(out(a), "Too many new rooms"));
-	}
-	done(a);
-}
-
 /* Issue 11 item 12: a big room's MEMBERS list comes in records the client takes. */
 static void members_split_in_big_rooms(void **state)
 {
@@ -386,13 +386,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(greeting_and_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(message_fan_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(renames_have_their_own_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(renames_follow_announce_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(room_creation_has_a_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
 		cmocka_unit_test_setup_teardown(online_count_told_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(attention_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(renames_have_their_own_rate, setup, teardown),
-		cmocka_unit_test_setup_teardown(renames_follow_announce_max, setup, teardown),
-		cmocka_unit_test_setup_teardown(room_creation_has_a_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(members_split_in_big_rooms, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,7 +167,6 @@ static void notice_reaches_nc_members_as_a_message(void **state)
 	fx_out(a);
 	fx_feed(c, "NOTICE #lobby :fyi\r\n");
 	assert_string_equal(fx_out(a), "\n[T][ian]:fyi\n[T][alice]:");
-	assert_false(fx_ch.as_notice);                 /* the flag does not outlive the call */
 	fx_done(c);
 	fx_done(a);
 }
@@ -293,8 +292,6 @@ static void sources_of_the_others(void **state)
 	irc_bridge_source("ghost", 5, "ghost", 5, src, sizeof(src));   /* not here */
 	assert_string_equal(src, "ghost!tcpchat@irc.test");
 	assert_string_equal(irc_bridge_server(), "irc.test");
-	assert_string_equal(irc_bridge_reason("ian", 3), "Quit");        /* none given */
-	assert_null(irc_bridge_part_reason("ian", 3));
 	assert_null(irc_link_of(&fx_sess(a)->m));
 	fx_done(c);
 	fx_done(p);
