@@ -1,4 +1,8 @@
-/* main.c: subcommand dispatch and the classic TCPChat name; nothing else. */
+/* main.c: subcommand dispatch and the classic TCPChat name; nothing else.
+ * Tested by tests/integration/test_nc_basics.py (test_classic_name_and_usage,
+ * test_cli_errors, test_version_and_options_before_the_subcommand) and test_docs.sh
+ * (--help); no unit test: it is the program's entry point, and the parsing it calls is
+ * options.c's (test_options.c). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,8 @@
-/* client.c: connect mode: picks the plain line client or the full-screen one. */
+/* client.c: connect mode: picks the plain line client or the full-screen one.
+ * Tested by tests/integration/test_client_plain.py and test_client_tui.py (a pipe gets
+ * the plain client, a terminal the full-screen one) and test_tls.py (a bad
+ * --tls-fingerprint is a usage error before connecting); no unit test: it only picks a
+ * front end by isatty(3) and the options. */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>

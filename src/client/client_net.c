@@ -1,4 +1,8 @@
-/* client_net.c: address resolution and non-blocking connect. See client_net.h. */
+/* client_net.c: address resolution and non-blocking connect. See client_net.h.
+ * Tested by tests/integration/test_client_link.py (HOST:PORT and [V6ADDR]:PORT, a first
+ * connection that fails exits 1) and test_client_plain.py (an unreachable server); no
+ * unit test: it is getaddrinfo(3) and connect(2) and nothing else, so only a resolver
+ * and real ports can check it. */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>

@@ -1,4 +1,8 @@
-/* client_plain.c: the plain line client. See client_plain.h. */
+/* client_plain.c: the plain line client. See client_plain.h.
+ * Tested by tests/integration/test_client_plain.py (stdin lines as messages, names
+ * asked and refused, --listen, --reconnect, --no-history, --json, exit statuses); no
+ * unit test: it is the loop tying stdin, stdout and the link together; its parts have
+ * theirs (test_client_conn.c, test_render.c, test_client_json.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>

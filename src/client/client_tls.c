@@ -1,4 +1,9 @@
-/* client_tls.c: the client's TLS transport and trust decision. See client_tls.h. */
+/* client_tls.c: the client's TLS transport and trust decision. See client_tls.h.
+ * Tested by tests/integration/test_tls.py (connect --tls, --tls-fingerprint, trust on
+ * first use in plain mode and in the full-screen prompt, a changed certificate
+ * refused); no unit test: the trust decision needs a server's handshake and a person to
+ * ask; fingerprints and known_hosts are tested in test_known_hosts.c, the handshake in
+ * test_tls.c. */
 #include <string.h>
 
 #include "client_tls.h"

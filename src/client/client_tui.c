@@ -1,6 +1,11 @@
 /* client_tui.c: the full-screen client: ties the server connection, the screen (tui.c)
  * and the input line (input.c) together in one loop, with the terminal restored on
- * every way out (tui_term.c). */
+ * every way out (tui_term.c).
+ * Tested by tests/integration/test_client_tui.py and test_client_windows.py (the client
+ * in tmux: typing, windows, scrolling, mentions, reconnects, the terminal restored); no
+ * unit test: it is the controller between curses, readline and the link, which needs a
+ * terminal; the models it drives have theirs (scroll, wrap, client_windows,
+ * client_members, render). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ctype.h>
 #include <curses.h>

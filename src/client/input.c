@@ -1,4 +1,8 @@
-/* input.c: readline in callback mode inside curses. See input.h. */
+/* input.c: readline in callback mode inside curses. See input.h.
+ * Tested by tests/integration/test_client_tui.py (editing, the history file, Tab
+ * completion, Ctrl+C, the paste guard); no unit test: it runs GNU readline's callback
+ * interface inside curses, which needs a terminal; key translation is keys.c
+ * (test_keys.c). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
 #include <errno.h>

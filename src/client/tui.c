@@ -1,5 +1,8 @@
 #define _GNU_SOURCE 1   /* strcasestr */
-/* tui.c: the ncurses screen: history pane, status line, input window. See tui.h. */
+/* tui.c: the ncurses screen: history pane, status line, input window. See tui.h.
+ * Tested by tests/integration/test_client_tui.py and test_client_windows.py (what the
+ * screen shows, read back with tmux capture-pane); no unit test: it draws with ncurses
+ * on a terminal. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
 #include <stdint.h>

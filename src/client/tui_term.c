@@ -1,4 +1,7 @@
-/* tui_term.c: terminal restore on every exit, crash signals included. See tui_term.h. */
+/* tui_term.c: terminal restore on every exit, crash signals included. See tui_term.h.
+ * Tested by tests/integration/test_client_tui.py (test_signals_restore_terminal,
+ * test_ctrl_z_and_fg: stty -a before and after); no unit test: what it restores is a
+ * real terminal's state, on exits and signals. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
 #include <signal.h>

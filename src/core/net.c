@@ -1,4 +1,7 @@
-/* net.c: listening sockets (dual stack, port 0 allowed), accept, peer names. */
+/* net.c: listening sockets (dual stack, port 0 allowed), accept, peer names.
+ * Tested by tests/integration/test_nc_basics.py (port 0, test_ipv6_and_bind, the peer
+ * names in the log) and test_cluster.py (test_reuse_port); no unit test: listening,
+ * accepting and naming peers is the kernel's work on real sockets. */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <netdb.h>

@@ -300,8 +300,10 @@ static bool host_port(struct connect_options *opt, char *arg)
 		opt->host = arg + 1;
 		if (close[1] == '\0')
 			return false;
-		if (close[1] != ':')
+		if (close[1] != ':') {
+			*close = ']';    /* the host as typed in the message */
 			usage_error("connect", "bad host", arg);
+		}
 		opt->port = int_arg("connect", "port", close + 2, 1, 65535);
 		return true;
 	}

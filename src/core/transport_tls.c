@@ -1,4 +1,8 @@
-/* transport_tls.c: TLS over a non-blocking fd with OpenSSL (see transport_tls.h). */
+/* transport_tls.c: TLS over a non-blocking fd with OpenSSL (see transport_tls.h).
+ * Tested by tests/integration/test_tls.py (ncat --ssl, openssl s_client, the client,
+ * handshake deadlines, slow readers) and, over socketpair(2), by tests/unit/test_tls.c;
+ * no unit test of its own: test_tls.c drives it together with tls.c, whose contexts it
+ * needs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>

@@ -3,8 +3,10 @@
 Real server (`tcpchat serve -p 0`), real loopback sockets, the real client with pipes.
 Every wait has a deadline; every process is killed by PID in `finally`.
 """
+import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -234,6 +236,57 @@ def test_unreachable_server():
         c.kill()
 
 
+def prompt_re(name):
+    return r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:"
+
+
+def free_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def server_on(port, *args):
+    """`tcpchat serve -p PORT` (retried while the port is still held)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        p = subprocess.Popen([BIN, "serve", "-p", str(port), *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        if p.stdout.readline().startswith(b"Listening"):
+            return p
+        p.kill()
+        p.wait()
+        if time.monotonic() > deadline:
+            fail("cannot start a server on port %d" % port)
+        time.sleep(0.1)
+
+
+def test_devnull_stdin_to_a_closed_port_fails():
+    port = free_port()
+    for args in ([], ["-n", "x"]):
+        p = subprocess.run([BIN, "connect", "127.0.0.1", str(port), *args],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+        if p.returncode == 0 or b"tcpchat:" not in p.stderr or p.stdout:
+            fail("closed port, args %r: status %d, out %r, err %r" %
+                 (args, p.returncode, p.stdout, p.stderr))
+
+
+def test_devnull_stdin_with_a_name_joins_then_quits():
+    s = Server()
+    try:
+        w = join(s.port, "watcher")
+        p = subprocess.run([BIN, "connect", "127.0.0.1", str(s.port), "-n", "bot"],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+        if p.returncode != 0:
+            fail("status %d, err %r" % (p.returncode, p.stderr))
+        joined(w, "bot")
+        left(w, "bot")
+    finally:
+        s.stop()
+
+
 def test_server_shutdown_is_reported():
     s = Server()
     c = None
@@ -247,6 +300,107 @@ def test_server_shutdown_is_reported():
     finally:
         if c:
             c.kill()
+        s.stop()
+
+
+def test_listen_reads_nothing_and_runs_until_the_server_closes():
+    s = Server()
+    c = None
+    try:
+        w = join(s.port, "watcher")
+        c = Plain(s.port, "--listen", "-n", "bot")
+        c.send("this must not be sent")
+        c.close_stdin()                       # end of input does not end --listen
+        c.expect(r"^\*\*\* You are bot")
+        joined(w, "bot")
+        w.line("hello bot")
+        c.expect(r"^\[" + TS + r"\]\[watcher\]:hello bot$")
+        time.sleep(0.3)
+        if c.proc.poll() is not None:
+            fail("--listen exited early: %r" % c.err)
+        if b"must not be sent" in w.quiet(0.3):
+            fail("--listen sent a line from stdin")
+        s.stop()
+        if c.wait() != 0:
+            fail("--listen status %r after the server closed; err %r" % (c.proc.returncode, c.err))
+    finally:
+        if c:
+            c.kill()
+        s.stop()
+    p = subprocess.run([BIN, "connect", "--listen", "127.0.0.1"], capture_output=True,
+                       timeout=TIMEOUT)
+    if p.returncode != 2 or b"--listen needs --name" not in p.stderr:
+        fail("--listen without a name: %d %r" % (p.returncode, p.stderr))
+
+
+def test_reconnect_keeps_a_relay_alive():
+    port = free_port()
+    srv = server_on(port)
+    c = None
+    try:
+        c = Plain(port, "--reconnect", "-n", "relay")
+        c.expect(r"^\*\*\* You are relay")
+        srv.send_signal(signal.SIGTERM)
+        srv.wait(TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while b"reconnecting" not in c.err and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if c.proc.poll() is not None or b"reconnecting" not in c.err:
+            fail("--reconnect gave up: %r" % c.err)
+        srv = server_on(port)
+        w = join(port, "watcher")
+        deadline = time.monotonic() + TIMEOUT + 20
+        got = b""
+        while time.monotonic() < deadline:     # the relay rejoins after its back-off
+            c.send("relayed line")
+            try:
+                w.expect(r"\]\[relay\]:relayed line\n", timeout=1)
+                break
+            except AssertionError:
+                pass
+        else:
+            fail("no line through the relay after the restart: %r, err %r" % (got, c.err))
+    finally:
+        if c:
+            c.kill()
+        srv.kill()
+        srv.wait()
+
+
+def test_no_history_and_json():
+    s = Server()
+    c = j = None
+    try:
+        a = join(s.port, "alice")
+        a.line("old news")
+        a.expect(prompt_re("alice") + "$")
+        c = Plain(s.port, "--no-history", "-n", "quiet")
+        c.expect(r"^\*\*\* You are quiet")
+        joined(a, "quiet")
+        a.line("fresh")
+        c.expect(r"\]\[alice\]:fresh$")
+        if b"old news" in c.out:
+            fail("--no-history printed the history: %r" % c.out)
+        j = Plain(s.port, "--json", "-n", "jay")
+        j.expect(r'"type":"welcome"')
+        a.line("live \u00e9 \"q\"")
+        j.expect(r'"text":"live')
+        objs = [json.loads(x) for x in j.out.decode().splitlines()]
+        hist = [o for o in objs if o["type"] == "hist"]
+        live = [o for o in objs if o["type"] == "msg"]
+        if not hist or hist[0].get("history") is not True or hist[0]["text"] != "old news":
+            fail("history not marked: %r" % objs)
+        if not live or live[0]["text"] != "live \u00e9 \"q\"" or live[0]["name"] != "alice" \
+                or live[0]["room"] != "lobby" or "history" in live[0]:
+            fail("live message: %r" % objs)
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", live[0]["time"]):
+            fail("time not UTC ISO 8601: %r" % live[0]["time"])
+        if j.err:
+            fail("stderr in --json: %r" % j.err)
+    finally:
+        for p in (c, j):
+            if p:
+                p.kill()
         s.stop()
 
 
@@ -368,6 +522,10 @@ if __name__ == "__main__":
     run([test_lines_from_stdin_are_messages, test_name_from_first_line_and_incoming_messages,
          test_refused_name_then_next_line, test_refused_fixed_name_is_final,
          test_many_lines_all_delivered_in_order,
+         test_devnull_stdin_to_a_closed_port_fails,
+         test_devnull_stdin_with_a_name_joins_then_quits,
+         test_listen_reads_nothing_and_runs_until_the_server_closes,
+         test_reconnect_keeps_a_relay_alive, test_no_history_and_json,
          test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
          test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room,
          test_json_and_plain_actions])

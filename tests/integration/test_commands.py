@@ -97,6 +97,16 @@ def test_list_and_rooms():
         assert s.stop() == 0
 
 
+def test_join_with_a_space_says_why():
+    s = Server()
+    try:
+        a = join(s.port, "alice")
+        a.line("/join bad room")
+        a.expect_exact("Usage: /join ROOM (spaces are not allowed in room names)\n")
+    finally:
+        assert s.stop() == 0
+
+
 def test_rooms_are_isolated_with_own_history():
     s = Server()
     try:
@@ -123,6 +133,40 @@ def test_rooms_are_isolated_with_own_history():
         assert s.stop() == 0
 
 
+def test_room_switch_notices():
+    s = Server()
+    try:
+        a = join(s.port, "alice")
+        b = join(s.port, "bob")
+        joined(a, "bob")
+        d = join(s.port, "dora")
+        joined(a, "dora")
+        joined(b, "dora")
+        d.line("/join dev")
+        d.expect("You are now in room dev")
+        b.line("/join dev")
+        b.expect("You are now in room dev")
+        notice(a, "bob went to room dev")             # not "bob has left our chat..."
+        notice(d, "bob came from room lobby")         # not "bob has joined our chat..."
+        p = proto_join(s.port, "robot")
+        joined(a, "robot")
+        p.line("/join dev")
+        p.expect(r"\nROOM\tdev\n")
+        b.expect(r"\nrobot came from room lobby\n")
+        b.line("/join lobby")
+        p.expect(r"LEAVE\t" + TS + r"\tbob\tlobby\n")  # the other room, a third field
+        notice(a, "bob came from room dev")
+        d.close()                                     # a real disconnect: the classic line
+        p.expect(r"LEAVE\t" + TS + r"\tdora\n")
+        b.close()
+        left(a, "bob")
+        data = a.quiet(0.3)
+        if b"has left our chat" in data or b"went to" in data:
+            fail("extra notices: %r" % data)
+    finally:
+        assert s.stop() == 0
+
+
 def test_private_messages():
     s = Server()
     try:
@@ -143,6 +187,41 @@ def test_private_messages():
         c.expect(r"\n\[" + TS + r"\]\[alice\]\[private\]:psst\n")
         if b"psst" in b.quiet(0.3) or b"meet" in c.quiet(0.3):
             fail("a private message leaked")
+    finally:
+        assert s.stop() == 0
+
+
+def prompt_re(name):
+    """The prompt anywhere in what came (prompt() wants it last)."""
+    return r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:"
+
+
+def say(c, name, n):
+    for i in range(n):
+        c.line("m%d" % i)
+        c.expect(prompt_re(name) + "$")
+
+
+def test_history_command():
+    s = Server()
+    try:
+        a = join(s.port, "alice")
+        say(a, "alice", 4)
+        a.line("/history 2")
+        a.expect(r"^\[" + TS + r"\]\[alice\]:m2\n\[" + TS + r"\]\[alice\]:m3\n" + prompt_re("alice"))
+        a.line("/history two")
+        a.expect_exact("Usage: /history [N] (N a number of messages, at least 1)\n")
+        a.expect(prompt_re("alice"))
+        a.line("/join empty")
+        a.expect(prompt_re("alice") + "$")
+        a.line("/history")
+        a.expect_exact("No messages kept in this room yet.\n")
+        p = proto_join(s.port, "robot")
+        p.expect(r"\tm3\n")                           # the replay on joining
+        p.line("/history 1")
+        p.expect(r"^HIST\t" + TS + r"\talice\tm3\n")
+        a.line("/help")
+        a.expect(r"/history \[N\]")
     finally:
         assert s.stop() == 0
 
@@ -231,5 +310,7 @@ def test_announce_max():
 
 if __name__ == "__main__":
     run([test_help_and_errors_are_private, test_double_slash_is_a_message, test_rename,
-         test_list_and_rooms, test_rooms_are_isolated_with_own_history, test_private_messages,
+         test_list_and_rooms, test_join_with_a_space_says_why,
+         test_rooms_are_isolated_with_own_history, test_room_switch_notices,
+         test_private_messages, test_history_command,
          test_quit, test_client_dialect, test_announce_max])

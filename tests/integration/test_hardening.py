@@ -455,6 +455,23 @@ def test_rate_limit_back_pressure():
         assert s.stop() == 0
 
 
+def test_no_messages_after_bye():
+    """The throttle timer kept delivering lines during the shutdown flush."""
+    s = Server("-m", "60", "-r", "20")
+    try:
+        a = join(s.port, "alice")
+        b = proto_join(s.port, "bob")
+        a.send(b"".join(b"m%03d\n" % i for i in range(300)))   # throttled: 40 at once
+        b.expect(r"MSG\t" + TS + r"\talice\tm039\n")
+        os.kill(s.proc.pid, signal.SIGTERM)
+        rest = b.expect_closed()
+        tail = rest[rest.index(b"BYE\t"):]
+        if tail != b"BYE\tServer is shutting down. Goodbye!\n":
+            fail("records after BYE: %r" % tail[:200])
+    finally:
+        assert s.stop() == 0
+
+
 def test_name_timeout_frees_seat():
     s = Server("--name-timeout", "1", "-m", "1", "-v")
     try:
@@ -480,6 +497,18 @@ def test_name_timeout_frees_seat():
             fail("the log does not name the timeout: %r" % s.stderr()[-500:])
     finally:
         assert s.stop() == 0
+
+
+def test_name_timeout_in_client_dialect_has_no_blank_line():
+    s = Server("-t", "1")
+    try:
+        c = Client(s.port)
+        c.line("/TCPCHAT 1")
+        rest = c.expect_closed()
+        if not rest.endswith(b"+TCPCHAT\t1\nBYE\tNo name given in 1 second, goodbye.\n"):
+            fail("client dialect name timeout sent %r" % rest[-80:])
+    finally:
+        s.stop()
 
 
 def test_descriptor_exhaustion_no_spin():
@@ -582,6 +611,36 @@ def test_hung_up_flooder_leaves_no_ghost():
             a.expect(r"\]\[alice\]:$")
     finally:
         assert s.stop() == 0
+
+
+def test_throttled_client_reset_handles_one_burst_and_counts_the_rest():
+    """Lines still in the kernel's receive buffer when a rate-limited client resets
+    were lost without a word (1.0), then were delivered at the rate limit long after
+    the client left (a ghost; issue 11). Now: at most one burst more is delivered, in
+    order, and every other line is counted as dropped in the log."""
+    s = Server("-r", "1000", "-H", "0")
+    try:
+        obs = proto_join(s.port, "obs")
+        f = join(s.port, "flooder")
+        n = 6000
+        f.send(b"".join(b"l%08d\n" % i for i in range(n)))
+        time.sleep(0.3)        # let the server read some and fall behind (not a wait for a result)
+        f.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        f.sock.close()
+        obs.expect(r"LEAVE\t" + TS + r"\tflooder\n", timeout=60)
+        got = [int(x) for x in re.findall(rb"MSG\t[^\t]*\tflooder\tl(\d{8})\n", obs.skipped)]
+        if got != list(range(len(got))):
+            fail("%d lines delivered, not in order from the first" % len(got))
+        deadline = time.monotonic() + 10
+        while not (m := re.findall(r'"flooder" hung up with (\d+) lines? over the rate '
+                                   r'limit: dropped', s.stderr())):
+            if time.monotonic() > deadline:
+                fail("no drop in the log: %r" % s.stderr()[-300:])
+            time.sleep(0.05)
+        if len(got) + int(m[-1]) != n:
+            fail("%d delivered + %s dropped != %d" % (len(got), m[-1], n))
+    finally:
+        s.stop()
 
 
 def test_soft_queue_limit_is_temporary():
@@ -720,7 +779,11 @@ if __name__ == "__main__":
          test_overlong_line_dropped_connection_usable, test_4mib_line_memory_bounded,
          test_bug_log_escapes_c1_and_invalid_utf8,
          test_junk_protocols_handled_as_bad_input, test_slow_reader_dropped_others_get_everything,
-         test_rate_limit_back_pressure, test_name_timeout_frees_seat,
+         test_rate_limit_back_pressure, test_no_messages_after_bye,
+         test_name_timeout_frees_seat,
+         test_name_timeout_in_client_dialect_has_no_blank_line,
          test_descriptor_exhaustion_no_spin, test_half_close_delivers_then_leaves,
-         test_hung_up_flooder_leaves_no_ghost, test_soft_queue_limit_is_temporary,
+         test_hung_up_flooder_leaves_no_ghost,
+         test_throttled_client_reset_handles_one_burst_and_counts_the_rest,
+         test_soft_queue_limit_is_temporary,
          test_reset_mid_write_and_sigpipe, test_clients_killed_at_random_others_keep_chatting])

@@ -15,6 +15,9 @@ test_layout.py: the tree keeps the shape the README's Architecture section descr
   other protocol folder. The interfaces they meet at live in chat/ (dialect.h for the
   protocol modules, bus.h for the cluster). Today's exceptions are listed in CROSSINGS,
   each with why; the list must stay exact (an exception that is gone must be removed).
+- Tests follow modules (issue 20): every src/**/*.c has a unit test named after it,
+  tests/unit/test_<stem>.c, or its opening comment says "Tested by tests/integration/..."
+  (which test covers it, and why a unit test does not fit).
 """
 import os
 import re
@@ -99,6 +102,29 @@ def crossings(files):
     return found
 
 
+# A module's opening comment: the first comment that starts a line.
+OPENING = re.compile(r"^/\*.*?\*/", re.S | re.M)
+
+
+def untested(files):
+    """Every source without tests/unit/test_<stem>.c whose opening comment does not
+    name the integration test that covers it."""
+    unit = os.path.join(SRC, "tests", "unit")
+    found = []
+    for p in files:
+        rel = os.path.relpath(p, SRC)
+        if not rel.startswith("src/") or not rel.endswith(".c"):
+            continue
+        if os.path.exists(os.path.join(unit, "test_" + stem(p) + ".c")):
+            continue
+        with open(p, errors="replace") as f:
+            m = OPENING.search(f.read())
+        text = re.sub(r"\s*\n\s*\*?\s*", " ", m.group(0)) if m else ""
+        if "Tested by tests/integration/" not in text:
+            found.append(rel)
+    return found
+
+
 ROOMS = ("include", "src/core", "src/client", "src/server/net", "src/server/chat",
          "src/server/proto", "src/server/irc", "src/server/cluster")
 
@@ -130,6 +156,9 @@ def main():
         if gone:
             failures.append(f"{rel} no longer includes {', '.join(sorted(gone))}: "
                             "take it out of CROSSINGS")
+    for rel in untested(files):
+        failures.append(f"{rel}: no tests/unit/test_{stem(rel)}.c, and its opening comment "
+                        "does not say \"Tested by tests/integration/...\" (and why no unit test)")
     for f in failures:
         print("FAIL:", f)
     print(f"{len(files)} files, {'ok' if not failures else str(len(failures)) + ' failures'}")

@@ -1,11 +1,13 @@
 """Issue 3: the persistent log, history bounds, SIGHUP reopen, crash and restart."""
 import os
+import shutil
 import re
 import signal
 import stat
 import tempfile
+import time
 
-from tclib import BANNER, TS, Client, Server, fail, join, joined, run
+from tclib import BANNER, TIMEOUT, TS, Client, Server, fail, join, joined, run
 
 
 def records(path):
@@ -156,6 +158,36 @@ def test_sighup_reopens():
             fail("rotation: old %r new %r" % (old, new))
 
 
+def test_failed_log_reopen_is_retried():
+    d = tempfile.mkdtemp()
+    log = os.path.join(d, "chat.log")
+    s = Server("-l", log)
+    try:
+        a = join(s.port, "alice")
+        os.rename(log, log + ".1")
+        os.mkdir(log)                      # the reopen fails: a directory is in the way
+        os.kill(s.proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + TIMEOUT
+        while "it is a directory" not in s.stderr():
+            if time.monotonic() > deadline:
+                fail("no error for the failed reopen: %r" % s.stderr())
+            time.sleep(0.02)
+        os.rmdir(log)
+        os.kill(s.proc.pid, signal.SIGHUP)  # the next SIGHUP tries again
+        while not os.path.isfile(log):
+            if time.monotonic() > deadline:
+                fail("the log was not reopened on the second SIGHUP")
+            time.sleep(0.02)
+        a.line("logged again")
+        a.expect(r"\]\[alice\]:$")
+    finally:
+        s.stop()
+    with open(log, "rb") as f:
+        if b"\tMSG\talice\tlogged again\n" not in f.read():
+            fail("the message after the retried reopen is not in the log")
+    shutil.rmtree(d)
+
+
 def test_log_written_before_delivery():
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "chat.log")
@@ -187,4 +219,5 @@ def test_unwritable_log_is_an_error():
 
 if __name__ == "__main__":
     run([test_kill9_restart_replays_everything, test_torn_last_line, test_history_length_option,
-         test_sighup_reopens, test_log_written_before_delivery, test_unwritable_log_is_an_error])
+         test_sighup_reopens, test_failed_log_reopen_is_retried,
+         test_log_written_before_delivery, test_unwritable_log_is_an_error])

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 
-from tclib import BANNER, BIN, TS, TIMEOUT, Client, Server, fail, join, run
+from tclib import BANNER, BIN, TS, TIMEOUT, Client, Server, fail, join, joined, left, run
 
 
 def test_banner_bytes():
@@ -97,6 +97,50 @@ def test_history_replay():
         a.expect(r"^\nnewbie has joined our chat\.\.\.\n")
         if b"newbie has joined" in n.quiet(0.3):
             fail("the joiner got its own join notice")
+    finally:
+        assert s.stop() == 0
+
+
+def prompt_re(name):
+    return r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:"
+
+
+def say(c, name, n):
+    for i in range(n):
+        c.line("m%d" % i)
+        c.expect(prompt_re(name) + "$")
+
+
+def test_replay_option_bounds_the_replay():
+    s = Server("--replay", "2")
+    try:
+        a = join(s.port, "alice")
+        say(a, "alice", 5)
+        c = Client(s.port)
+        c.expect(r"\[ENTER YOUR NAME\]:")
+        c.line("carol")
+        m = c.expect(r"^(.*?)" + prompt_re("carol") + "$")
+        got = re.findall(rb"\]\[alice\]:(m\d)", m.group(1))
+        if got != [b"m3", b"m4"]:
+            fail("--replay 2 replayed %r" % got)
+        c.line("/history")                            # all kept, on demand
+        m = c.expect(r"^(.*?)" + prompt_re("carol") + "$")
+        got = re.findall(rb"\]\[alice\]:(m\d)", m.group(1))
+        if got != [b"m0", b"m1", b"m2", b"m3", b"m4"]:
+            fail("/history sent %r" % got)
+    finally:
+        assert s.stop() == 0
+    s = Server("--replay", "0")
+    try:
+        a = join(s.port, "alice")
+        say(a, "alice", 2)
+        c = Client(s.port)
+        c.expect(r"\[ENTER YOUR NAME\]:")
+        c.line("carol")
+        c.expect_exact("")
+        m = c.expect(r"^(.*?)" + prompt_re("carol") + "$")
+        if b"m0" in m.group(1) or b"m1" in m.group(1):
+            fail("--replay 0 replayed %r" % m.group(1))
     finally:
         assert s.stop() == 0
 
@@ -242,6 +286,71 @@ def test_signals_exit_zero():
             fail("no shutdown notice: %r" % rest)
 
 
+def test_two_stop_signals_at_once_exit_cleanly():
+    """Both signals handled in one pass once freed connections still on the
+    pending-write list (a use-after-free ASan reports; Server.stop checks)."""
+    s = Server()
+    a = join(s.port, "alice")
+    b = Client(s.port)
+    b.expect_exact(BANNER)
+    os.kill(s.proc.pid, signal.SIGSTOP)
+    os.kill(s.proc.pid, signal.SIGINT)
+    os.kill(s.proc.pid, signal.SIGTERM)
+    os.kill(s.proc.pid, signal.SIGCONT)
+    s.proc.wait(TIMEOUT)
+    if s.stop() != 0:
+        fail("exit status %r after two stop signals" % s.proc.returncode)
+    a.close()
+    b.close()
+
+
+def test_sigterm_stop_is_info():
+    s = Server()
+    assert s.stop() == 0
+    if "warning" in s.stderr() or "shutting down" in s.stderr():
+        fail("a normal stop logged at the default level: %r" % s.stderr())
+    s = Server("-v")
+    assert s.stop(signal.SIGINT) == 0
+    if "warning" in s.stderr() or "shutting down" not in s.stderr():
+        fail("-v stop: %r" % s.stderr())
+
+
+def test_sigusr1_summary_and_debug_detail():
+    s = Server("-vv")
+    try:
+        a = join(s.port, "alice")
+        b = join(s.port, "bob")
+        joined(a, "bob")
+        a.line("hello")
+        b.expect(r"\]\[alice\]:hello\n")
+        b.close()
+        left(a, "bob")
+        s.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + TIMEOUT
+        while "stats:" not in s.stderr() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        m = re.search(r"stats: uptime \d+h\d\dm\d\ds, connections 1 \(2 accepted, 0 refused\), "
+                      r"rooms 1, messages 1 in 1 out, bytes (\d+) in (\d+) out, "
+                      r"closed: closed by peer 1\n", s.stderr())
+        if not m or int(m.group(1)) == 0 or int(m.group(2)) == 0:
+            fail("no or wrong summary: %r" % s.stderr()[-800:])
+        if not re.search(r"sent 127\.0\.0\.1:\d+ \d+ bytes", s.stderr()):
+            fail("-vv does not say what was sent: %r" % s.stderr()[-800:])
+    finally:
+        assert s.stop() == 0
+    s = Server()                     # the summary whatever the level
+    try:
+        s.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + TIMEOUT
+        while "stats:" not in s.stderr() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if "connections 0 (0 accepted, 0 refused)" not in s.stderr() or \
+                "closed: none" not in s.stderr():
+            fail("quiet server summary: %r" % s.stderr())
+    finally:
+        assert s.stop() == 0
+
+
 def free_port():
     with socket.socket() as so:
         so.bind(("127.0.0.1", 0))
@@ -298,8 +407,22 @@ def test_cli_errors():
         s.stop()
 
 
+def test_version_and_options_before_the_subcommand():
+    for sub in ("serve", "connect"):
+        p = subprocess.run([BIN, sub, "--version"], capture_output=True, timeout=TIMEOUT)
+        if p.returncode != 0 or not re.fullmatch(rb"tcpchat \d+\.\d+\.\d+\n", p.stdout):
+            fail("%s --version: %d %r %r" % (sub, p.returncode, p.stdout, p.stderr))
+    p = subprocess.run([BIN, "--port", "5"], capture_output=True, timeout=TIMEOUT)
+    if p.returncode != 2 or b"tcpchat serve --port 5" not in p.stderr:
+        fail("tcpchat --port 5: %d %r" % (p.returncode, p.stderr))
+
+
 if __name__ == "__main__":
     run([test_banner_bytes, test_name_rules, test_message_transcript, test_history_replay,
+         test_replay_option_bounds_the_replay,
          test_leave_notices_and_reset, test_eleven_connections, test_max_clients_option,
          test_real_nc, test_ipv6_and_bind, test_signals_exit_zero,
-         test_classic_name_and_usage, test_cli_errors])
+         test_two_stop_signals_at_once_exit_cleanly, test_sigterm_stop_is_info,
+         test_sigusr1_summary_and_debug_detail,
+         test_classic_name_and_usage, test_cli_errors,
+         test_version_and_options_before_the_subcommand])

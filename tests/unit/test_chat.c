@@ -156,6 +156,63 @@ static void too_long_and_commands(void **state)
 	done(a);
 }
 
+/* Issue 11 item 8 (folded from test_attack_review.c): renames had no rate of their own
+ * and ignored --announce-max. */
+static void renames_have_their_own_rate(void **state)
+{
+	struct conn *a = named("user0");
+	char line[32];
+
+	(void)state;
+	for (int i = 0; i < TC_RENAMES_PER_MINUTE; i++) {
+		snprintf(line, sizeof(line), "/name r%d\n", i);
+		feed(a, line);
+		assert_null(strstr(out(a), "Too many renames"));
+	}
+	feed(a, "/name one-too-many\n");
+	assert_non_null(strstr(out(a), "Too many renames"));
+	done(a);
+}
+
+static void renames_follow_announce_max(void **state)
+{
+	struct conn *c[4];
+	char name[16];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "user%d", i);
+		c[i] = named(name);
+	}
+	for (int i = 0; i < 4; i++)
+		out(c[i]);
+	ch.announce_max = 2;                      /* the lobby has 4 members */
+	feed(c[0], "/name quiet\n");
+	assert_null(strstr(out(c[1]), "is now known as"));
+	assert_non_null(strstr(out(c[0]), "is now known as quiet"));   /* the renamer is told */
+	for (int i = 3; i >= 0; i--)
+		done(c[i]);
+}
+
+/* Issue 11 item 9 (folded from test_attack_review.c): one user emptied the room table
+ * by creating rooms. */
+static void room_creation_has_a_budget(void **state)
+{
+	struct conn *a = named("user0");
+	char line[32];
+
+	(void)state;
+	for (int i = 0; i <= TC_ROOM_CREATES_PER_MINUTE; i++) {
+		snprintf(line, sizeof(line), "/join r%d\n", i);
+		feed(a, line);
+		if (i < TC_ROOM_CREATES_PER_MINUTE)
+			assert_null(strstr(out(a), "Too many new rooms"));
+		else
+			assert_non_null(strstr(out(a), "Too many new rooms"));
+	}
+	done(a);
+}
+
 static void client_dialect(void **state)
 {
 	struct conn *p = new_conn(), *a = named("a");
@@ -476,12 +533,43 @@ static void members_split_in_big_rooms(void **state)
 		done(cs[i]);
 }
 
+/* fuzz_bus (issue 20): a reason whose stray bidi pop sat between two runs of blanks came
+ * out with a run of four (the pop was removed after the runs were cut), so the server
+ * that received it, sanitising it again, told another reason than its sender. Blank
+ * runs are cut last now, messages included; and a reason cut at its limit with bidi
+ * openers open is the same once sanitised again. */
+static void clean_cuts_blank_runs_last(void **state)
+{
+	static const char raw[] = "a  \xe2\x80\xac  b";    /* U+202C closes nothing */
+	char out[CHAT_TEXT_BYTES(sizeof(raw))], once[CHAT_REASON_BYTES], again[CHAT_REASON_BYTES];
+	char big[TC_REASON_MAX + 64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(chat_clean(raw, sizeof(raw) - 1, SIZE_MAX, out, sizeof(out)), 5);
+	assert_string_equal(out, "a   b");
+	memset(big, 'x', sizeof(big));
+	for (size_t i = TC_REASON_MAX - 30; i + 3 <= sizeof(big); i += 4)
+		memcpy(big + i, "\xe2\x80\xae", 3);                   /* U+202E opens */
+	n = chat_reason(big, sizeof(big), once);
+	assert_true(n > TC_REASON_MAX && n < CHAT_REASON_BYTES);  /* closers after the cut */
+	assert_int_equal(chat_reason(once, n, again), n);
+	assert_memory_equal(once, again, n);
+	n = chat_reason(raw, sizeof(raw) - 1, once);
+	assert_int_equal(chat_reason(once, n, again), n);
+	assert_string_equal(again, "a   b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clean_cuts_blank_runs_last),
 		cmocka_unit_test_setup_teardown(greeting_and_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(message_fan_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_long_and_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(renames_have_their_own_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(renames_follow_announce_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(room_creation_has_a_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_dialect_2_several_rooms, setup, teardown),
 		cmocka_unit_test_setup_teardown(online_count_told_on_change, setup, teardown),

@@ -94,6 +94,33 @@ static void limit_is_exact(void **state)
 	buf_free(&in);
 }
 
+/* Framing at the limit (folded from test_regressions.c): max bytes + CR is a line;
+ * max + 1 bytes is not. */
+static void line_limit_boundaries(void **state)
+{
+	struct line_reader r = { 0 };
+	struct buf in = { 0 };
+	const char *line;
+	size_t len, used;
+	char big[70];
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	buf_append(&in, big, 64);
+	buf_append(&in, "\r\n", 2);
+	assert_int_equal(line_next(&r, &in, 64, &line, &len, &used), LINE_OK);
+	assert_int_equal(len, 64);
+	assert_int_equal(used, 66);
+	buf_consume(&in, used);
+	buf_append(&in, big, 65);
+	assert_int_equal(line_next(&r, &in, 64, &line, &len, &used), LINE_NONE);
+	buf_append(&in, "\n", 1);
+	assert_int_equal(line_next(&r, &in, 64, &line, &len, &used), LINE_TOO_LONG);
+	buf_consume(&in, used);
+	assert_int_equal(buf_len(&in), 0);
+	buf_free(&in);
+}
+
 static void trim(void **state)
 {
 	const char *s = "  a b  ";
@@ -111,6 +138,7 @@ int main(void)
 		cmocka_unit_test(lf_and_crlf),
 		cmocka_unit_test(over_long_line_is_dropped_without_buffering),
 		cmocka_unit_test(limit_is_exact),
+		cmocka_unit_test(line_limit_boundaries),
 		cmocka_unit_test(trim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,30 @@ static void test_sanitize(void **state)
 }
 
 /* The name policy refuses what the message policy would repair. */
+/* Sanitising (folded from test_regressions.c): valid text passes byte-exact, everything
+ * invalid becomes U+FFFD. */
+static void sanitize_cases(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "h\xc3\xa9llo \xe6\x97\xa5\xf0\x9f\x8e\x89", "h\xc3\xa9llo \xe6\x97\xa5\xf0\x9f\x8e\x89" },
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },             /* overlong */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "a\xc3", "a\xef\xbf\xbd" },                             /* cut at the end */
+		{ "\xc2\x85\xc2\x9f\xc2\xa0", "\xc2\xa0" },               /* C1 gone, NBSP kept */
+		{ "\t\x01\x1f\x7f", " " },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = utf8_clean(UTF8_MESSAGE, cases[i].in, strlen(cases[i].in), out, sizeof(out));
+
+		out[n] = '\0';
+		assert_string_equal(out, cases[i].out);
+	}
+}
+
 static void name_policy(void **state)
 {
 	char out[16];
@@ -166,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_encode_roundtrip),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(sanitize_cases),
 		cmocka_unit_test(name_policy),
 		cmocka_unit_test(clean_respects_outsz),
 	};

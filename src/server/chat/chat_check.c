@@ -1,4 +1,8 @@
-/* chat_check.c: a member's password checked off the loop (see chat_check.h). */
+/* chat_check.c: a member's password checked off the loop (see chat_check.h).
+ * Tested by tests/integration/test_operators.py (guesses answered after a message said
+ * later, busy, the log; the --password-file prompts) and, checked at once, by
+ * test_chat_oper.c and test_text.c; no unit test of its own: it joins pwcheck.c
+ * (test_pwcheck.c) to a session's held input, which needs a loop and a connection. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

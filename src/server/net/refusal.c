@@ -1,4 +1,7 @@
-/* refusal.c: a refused connection's last line, in its own transport (see refusal.h). */
+/* refusal.c: a refused connection's last line, in its own transport (see refusal.h).
+ * Tested by tests/integration/test_tls.py (inside TLS, the bound on handshakes),
+ * test_admission.py (the plain lines, byte for byte) and test_irc.py (the ERROR line);
+ * no unit test: what it does is talk through real transports on real sockets. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>

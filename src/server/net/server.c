@@ -2,7 +2,12 @@
  * transport's handshake, reads, fair buffered writes, the slow-reader policy,
  * rate-limit back-pressure, timeouts, signals and shutdown. Every byte moves through
  * a transport (transport.h); a connection's input is its session's (session.c); the
- * chat's rules are in chat.c. */
+ * chat's rules are in chat.c.
+ * Tested by tests/integration/test_hardening.py, test_admission.py,
+ * test_slow_readers.py and test_nc_basics.py (accept and admission, fairness, slow
+ * readers, rate-limit back-pressure, signals, shutdown); no unit test: it is the event
+ * loop over real sockets and time; the rules it applies are in modules with their own
+ * (conn, session, addrlimit, bans, sniff, stats). */
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>

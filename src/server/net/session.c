@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "chat_check.h"
-#include "loop.h"
 #include "session.h"
 #include "tclimits.h"
 #include "util.h"
@@ -198,8 +197,6 @@ void session_resume(struct chat *ch, struct session *s)
 	/* What the answer cost (a wrong password) is charged before the next line. */
 	s->tokens -= s->m.penalty;
 	s->m.penalty = 0;
-	if (ch->rate_limit > 0)
-		refill(ch, s, loop_now_ms());
 	if (!s->m.conn->closing)
 		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
 }

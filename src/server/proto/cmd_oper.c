@@ -1,5 +1,8 @@
 /* cmd_oper.c: the operator commands and /topic (see cmd_oper.h): their arguments and
- * their words; the rules are the chat's (chat_oper.h). */
+ * their words; the rules are the chat's (chat_oper.h).
+ * Tested by tests/integration/test_operators.py (and test_cluster.py across servers);
+ * no unit test: the rules it words are chat/chat_oper.c's, unit-tested by
+ * test_chat_oper.c, and what is left here is the command layer. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

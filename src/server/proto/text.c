@@ -202,11 +202,11 @@ static void refuse_name(struct session *s, const char *why)
 {
 	struct event ev = { .type = EV_NAMEQ, .text = why, .len = strlen(why) };
 
+	member_entered(&s->m);  /* the user pressed Enter: no blank line before the bye */
 	if (++link_of(s)->name_tries >= TC_MAX_NAME_TRIES) {
 		chat_bye(&s->m, "Too many attempts, goodbye.", "too many name attempts");
 		return;
 	}
-	member_entered(&s->m);
 	member_put(&s->m, &ev);
 	member_prompt(&s->m, time(NULL));
 }
