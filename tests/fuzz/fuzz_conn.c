@@ -180,7 +180,7 @@ static void check_log(void)
 	long skipped, n;
 
 	log_records = 0;
-	n = chatlog_replay(log_path, 3 * ch.max_line, check_record, NULL, &skipped, err,
+	n = chatlog_replay(log_path, 3 * ch.cfg.max_line, check_record, NULL, &skipped, err,
 	    sizeof(err));
 	FUZZ_CHECK(n >= 0 && skipped == 0 && n == log_records,
 	    "the chat log does not read back whole", err, strlen(err));

@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "conn.h"
 #include "log.h"
+#include "irc_bridge.h"
 #include "session.h"
 #include "text.h"
 #include "unsafe.h"
@@ -37,9 +38,21 @@ static inline void fx_drain(void)
 		;
 }
 
+/* The IRC module given to front_irc connections (fx_irc), NULL until made. */
+static struct irc_bridge *fx_irc_bridge;
+
+/* (Re)make the IRC module, as the server does at setup, named server. */
+static inline void fx_irc(const char *server)
+{
+	irc_bridge_free(fx_irc_bridge);
+	fx_irc_bridge = irc_bridge_new(&fx_ch, server);
+}
+
 static inline void fx_free(void)
 {
 	fx_drain();
+	irc_bridge_free(fx_irc_bridge);
+	fx_irc_bridge = NULL;
 	chat_free(&fx_ch);
 }
 
@@ -53,7 +66,8 @@ static inline struct conn *fx_conn_on(const struct front *front, int64_t now_ms)
 {
 	struct conn *c = conn_new(NULL, "127.0.0.1:4242", now_ms, &fx_pending);
 
-	c->owner = session_new(&fx_ch, front, NULL, c, now_ms);
+	c->owner = session_new(&fx_ch, front, front == &front_irc ? (void *)fx_irc_bridge : NULL,
+	    c, now_ms);
 	return c;
 }
 

@@ -186,7 +186,7 @@ static void renames_follow_announce_max(void **state)
 	}
 	for (int i = 0; i < 4; i++)
 		out(c[i]);
-	ch.announce_max = 2;                      /* the lobby has 4 members */
+	ch.cfg.announce_max = 2;                      /* the lobby has 4 members */
 	feed(c[0], "/name quiet\n");
 	assert_null(strstr(out(c[1]), "is now known as"));
 	assert_non_null(strstr(out(c[0]), "is now known as quiet"));   /* the renamer is told */

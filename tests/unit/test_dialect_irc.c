@@ -20,7 +20,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fx_init(4096, 0, 16);
-	irc_bridge_setup(&fx_ch, "irc.test");
+	fx_irc("irc.test");
 	return 0;
 }
 

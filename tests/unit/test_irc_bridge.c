@@ -25,7 +25,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fx_init(4096, 0, 16);
-	irc_bridge_setup(&fx_ch, "irc.test");
+	fx_irc("irc.test");
 	return 0;
 }
 
@@ -121,8 +121,8 @@ static void a_server_password_must_come_first(void **state)
 	struct conn *bad, *good;
 
 	(void)state;
-	fx_ch.password = xstrdup(SHA512_SECRET);
-	irc_bridge_setup(&fx_ch, "irc.test");
+	fx_ch.cfg.password = xstrdup(SHA512_SECRET);
+	fx_irc("irc.test");
 	bad = irc_conn();
 	fx_feed(bad, "NICK ian\r\nUSER ian 0 * :Ian\r\n");
 	assert_string_equal(fx_raw(bad), ":irc.test 464 * :Password incorrect\r\n"
@@ -283,15 +283,15 @@ static void sources_of_the_others(void **state)
 	char src[200];
 
 	(void)state;
-	irc_bridge_source("alice", 5, "alice", 5, src, sizeof(src));
+	irc_bridge_source(fx_irc_bridge, "alice", 5, "alice", 5, src, sizeof(src));
 	assert_string_equal(src, "alice!nc@127.0.0.1");
-	irc_bridge_source("bob smith", 9, "bob smith", 9, src, sizeof(src));
+	irc_bridge_source(fx_irc_bridge, "bob smith", 9, "bob smith", 9, src, sizeof(src));
 	assert_string_equal(src, "bob[20]smith!tcpchat@127.0.0.1");
-	irc_bridge_source("ian", 3, "ian", 3, src, sizeof(src));
+	irc_bridge_source(fx_irc_bridge, "ian", 3, "ian", 3, src, sizeof(src));
 	assert_string_equal(src, "ian!~ian@127.0.0.1");
-	irc_bridge_source("ghost", 5, "ghost", 5, src, sizeof(src));   /* not here */
+	irc_bridge_source(fx_irc_bridge, "ghost", 5, "ghost", 5, src, sizeof(src));   /* not here */
 	assert_string_equal(src, "ghost!tcpchat@irc.test");
-	assert_string_equal(irc_bridge_server(), "irc.test");
+	assert_string_equal(fx_irc_bridge->server, "irc.test");
 	assert_null(irc_link_of(&fx_sess(a)->m));
 	fx_done(c);
 	fx_done(p);

@@ -129,7 +129,7 @@ static void huge_line_not_buffered(void **state)
 	memset(chunk, 'L', sizeof(chunk));
 	for (int i = 0; i < 256; i++) {
 		assert_false(fx_feed_at(eve, chunk, sizeof(chunk), 1000));
-		assert_true(buf_len(&eve->in) <= fx_ch.max_line + 1);
+		assert_true(buf_len(&eve->in) <= fx_ch.cfg.max_line + 1);
 	}
 	assert_false(fx_feed_at(eve, "\nafter\n", 7, 1000));
 	out = fx_raw(eve);
@@ -523,7 +523,7 @@ static void the_irc_front_is_greeted_at_once(void **state)
 	struct conn *c;
 
 	(void)state;
-	irc_bridge_setup(&fx_ch, "irc.test");
+	fx_irc("irc.test");
 	c = fx_conn_on(&front_irc, 0);
 	assert_false(session_greet_waits(fx_sess(c)));
 	assert_true(fx_sess(c)->greeted);

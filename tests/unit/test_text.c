@@ -32,7 +32,7 @@ static int setup_password(void **state)
 {
 	(void)state;
 	fx_init(4096, 0, 16);
-	fx_ch.password = xstrdup(SHA512_SECRET);
+	fx_ch.cfg.password = xstrdup(SHA512_SECRET);
 	return 0;
 }
 
@@ -172,7 +172,7 @@ static void a_wrong_password_costs_tokens(void **state)
 	double before;
 
 	(void)state;
-	fx_ch.rate_limit = 100;
+	fx_ch.cfg.rate_limit = 100;
 	c = greeted();
 	before = fx_sess(c)->tokens;
 	fx_feed(c, "nope\n");
@@ -259,7 +259,7 @@ static void an_irc_registration_is_pointed_at_the_irc_port(void **state)
 	struct conn *c = fx_conn_on(&front_text, 0);
 
 	(void)state;
-	fx_ch.where.irc_port = 6667;
+	fx_ch.cfg.where.irc_port = 6667;
 	fx_feed(c, "NICK bob\r\nUSER bob 0 * :Bob\r\n");
 	assert_string_equal(fx_raw(c), "ERROR :This is tcpchat, a chat server that speaks IRC on "
 	    "port 6667, not on this one\r\n");

@@ -21,12 +21,12 @@ void chat_init(struct chat *ch, size_t max_line, int rate_limit, size_t history)
 	rooms_get(&ch->rooms, TC_DEFAULT_ROOM);
 	ch->names = names_new();
 	ch->log.fd = -1;
-	ch->max_line = max_line;
-	ch->rate_limit = rate_limit;
+	ch->cfg.max_line = max_line;
+	ch->cfg.rate_limit = rate_limit;
 	ch->text = xmalloc(CHAT_TEXT_BYTES(max_line));
 	bans_init(&ch->bans, NULL);
 	topics_init(&ch->topics, NULL);
-	ch->replay = SIZE_MAX;
+	ch->cfg.replay = SIZE_MAX;
 }
 
 void chat_free(struct chat *ch)
@@ -38,8 +38,8 @@ void chat_free(struct chat *ch)
 	free(ch->text);
 	bans_free(&ch->bans);
 	topics_free(&ch->topics);
-	free(ch->motd);
-	free(ch->password);
+	free(ch->cfg.motd);
+	free(ch->cfg.password);
 }
 
 /* --- text from peers ---------------------------------------------------------------- */
@@ -110,7 +110,7 @@ static bool announced(const struct chat *ch, const struct event *ev)
 {
 	if (ev->type == EV_MSG || ev->type == EV_PRIV || ev->type == EV_TOPIC)
 		return true;
-	return ch->announce_max == 0 || ev->room->nmembers <= ch->announce_max;
+	return ch->cfg.announce_max == 0 || ev->room->nmembers <= ch->cfg.announce_max;
 }
 
 /* /ignore: m sees no messages (room or private) from who it ignores. */
@@ -296,10 +296,10 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 	room_add(&ch->rooms, r, m);
 	ev.type = how == EV_JOIN ? EV_WELCOME : EV_ROOM;
 	member_put(m, &ev);
-	if (how == EV_JOIN && ch->motd != NULL)
-		show_lines(m, ch->motd);
+	if (how == EV_JOIN && ch->cfg.motd != NULL)
+		show_lines(m, ch->cfg.motd);
 	show_topic(m, r);
-	history_to(m, r, ch->replay);
+	history_to(m, r, ch->cfg.replay);
 	member_prompt(m, now);
 }
 
@@ -349,7 +349,7 @@ static struct room *new_room(struct chat *ch, struct member *m, const char *name
 		member_error(m, reason);
 		return NULL;
 	}
-	if (ch->may_create != NULL && !ch->may_create(ch->stats_arg, m)) {
+	if (ch->hooks.may_create != NULL && !ch->hooks.may_create(ch->hooks.arg, m)) {
 		member_error(m, "Too many new rooms from your address; wait a minute.");
 		return NULL;
 	}
@@ -808,8 +808,8 @@ void chat_set_topic(struct chat *ch, struct room *r, const char *by, const char 
 	char src[ROOM_TOPIC_SRC_MAX + 1] = "";
 	struct event ev;
 
-	if (ch->source_of != NULL)
-		ch->source_of(by, strlen(by), src, sizeof(src));
+	if (ch->hooks.source_of != NULL)
+		ch->hooks.source_of(ch->hooks.source_arg, by, strlen(by), src, sizeof(src));
 	topic_keep(ch, r, by, src, time(NULL), text, len);
 	ev = topic_event(r, by);
 	emit(ch, &ev, NULL);            /* and to the other servers (--redis) */
@@ -903,7 +903,7 @@ static void replay_one(void *arg, const struct chatlog_rec *rec)
 
 int chat_replay_log(struct chat *ch, const char *path, char *errbuf, size_t errsz)
 {
-	long skipped, n = chatlog_replay(path, 3 * ch->max_line, replay_one, ch, &skipped,
+	long skipped, n = chatlog_replay(path, 3 * ch->cfg.max_line, replay_one, ch, &skipped,
 	    errbuf, errsz);
 
 	if (n < 0)

@@ -36,6 +36,7 @@ struct chat;
 struct chat_bus;
 struct chat_bus_wait;
 struct pwcheck;
+struct opers;
 
 /* A claim of a name across the cluster came back: granted (no other server holds it),
  * taken (another does), or unknown (no answer came: Redis was lost or stalled
@@ -68,46 +69,59 @@ struct chat_claims {
 	void (*forget)(struct chat_bus *cb, struct member *remote);
 };
 
+/* What the chat is told at start and keeps as it is (server.c from the command line;
+ * the oper file and the MOTD are read once, and again on SIGHUP where said). */
+struct chat_config {
+	size_t max_line;        /* bytes of an input line */
+	int rate_limit;         /* messages per second, 0 off */
+	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
+	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
+	char *motd;             /* --motd, sanitised lines ending in '\n'; NULL none */
+	char *password;         /* --password-file: the crypt hash asked before the name */
+	struct opers *opers;    /* --oper-file (chat_oper.c); NULL: no operators */
+	/* Where this server is served, for the replies to other protocols (sniff.h): the
+	 * plain port is set by server.c; tls_port and irc_port stay 0 until served. */
+	struct sniff_where where;
+};
+
+/* What the chat asks the server and the protocol modules (set at setup; each NULL:
+ * the default said). */
+struct chat_hooks {
+	/* May m create a room? The budget of its address (server.c); NULL: yes. */
+	bool (*may_create)(void *arg, const struct member *m);
+	/* The server's one-line summary (SIGUSR1, /stats). */
+	const char *(*stats_line)(void *arg, char *out, size_t outsz);
+	void *arg;              /* of may_create and stats_line */
+	/* "nick!user@host" of the local member called name, kept with a topic it sets
+	 * (IRC's 333); the IRC module sets it. NULL: not known. */
+	void (*source_of)(void *arg, const char *name, size_t len, char *out, size_t outsz);
+	void *source_arg;
+};
+
+/* The chat: its configuration and hooks, then its state. No call parameter travels in
+ * here: what an action needs is an argument of its function. */
 struct chat {
+	struct chat_config cfg;
+	struct chat_hooks hooks;
 	struct rooms rooms;
 	struct names *names;
 	struct chatlog log;
 	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
 	struct chat_bus *cluster; /* --redis (chat_bus.h); NULL: this server is the chat */
 	const struct chat_claims *claims; /* the cluster's, with cluster; NULL alone */
-	size_t announce_max;    /* members; larger rooms get no JOIN/LEAVE notices; 0 no limit */
-	size_t replay;          /* history lines sent on entering a room; SIZE_MAX all kept */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
-	/* Input limits, for session.c. */
-	size_t max_line;        /* bytes */
-	int rate_limit;         /* messages per second, 0 off */
-	char *text;             /* scratch: sanitised input, CHAT_TEXT_BYTES(max_line) */
+	char *text;             /* scratch: sanitised input, CHAT_TEXT_BYTES(cfg.max_line) */
 	/* The ban list: loaded from the state directory and checked at accept by
 	 * server.c; operator commands add and remove (then bans_save). */
 	struct bans bans;
 	/* The topics file of the state directory (topics.h): loaded by server.c after the
 	 * log's replay, written when a topic changes. */
 	struct topics topics;
-	/* "nick!user@host" of the local member called name, kept with a topic it sets
-	 * (IRC's 333); irc_bridge.c sets it. NULL: not known. */
-	void (*source_of)(const char *name, size_t len, char *out, size_t outsz);
-	/* Where this server is served, for the replies to other protocols (sniff.h): the
-	 * plain port is set by server.c; tls_port and irc_port stay 0 until served. */
-	struct sniff_where where;
 	struct chat_stats stats;
 	long log_lines;         /* lines in the log file at start (chat_replay_log) */
-	/* Moderation (chat_oper.c): NULL when not configured. */
-	struct opers *opers;    /* --oper-file */
-	char *motd;             /* --motd, sanitised lines ending in '\n' */
 	/* Passwords are checked off the loop through it (chat_check.h; server.c sets it);
 	 * NULL: at once. */
 	struct pwcheck *pwcheck;
-	/* May m create a room? The budget of its address (server.c); NULL: yes. */
-	bool (*may_create)(void *arg, const struct member *m);
-	/* The server's one-line summary (SIGUSR1, /stats): set by server.c. */
-	const char *(*stats_line)(void *arg, char *out, size_t outsz);
-	void *stats_arg;
-	char *password;         /* --password-file: the crypt hash asked before the name */
 	unsigned long groups;   /* the last group number given (event.h) */
 };
 

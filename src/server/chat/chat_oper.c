@@ -108,7 +108,7 @@ static struct member *local_target(struct chat *ch, const struct bus_oper *op)
 
 bool chat_oper_configured(const struct chat *ch)
 {
-	return ch->opers != NULL;
+	return ch->cfg.opers != NULL;
 }
 
 enum chat_oper_status chat_oper_may(const struct member *m)
@@ -161,7 +161,7 @@ enum chat_oper_status chat_oper_login(struct chat *ch, struct member *m, const c
 	const char *hash;
 	bool known;
 
-	if (ch->opers == NULL || (hash = opers_hash(ch->opers, name, &known)) == NULL)
+	if (ch->cfg.opers == NULL || (hash = opers_hash(ch->cfg.opers, name, &known)) == NULL)
 		return CHAT_OPER_NO_OPERS;
 	snprintf(what, sizeof(what), "operator %.*s", OPERS_NAME_MAX, name);
 	chat_check_password(ch, m, what, hash, known && strlen(name) <= OPERS_NAME_MAX, pass,

@@ -32,7 +32,7 @@ static void render_init(struct render *r, const struct event *ev, struct irc_lin
 	r->l = l;
 	r->out = out;
 	r->tags = ev->t != 0 ? irc_session_tags(&l->s, ev->t, r->tagbuf) : NULL;
-	irc_bridge_source(ev->name, ev->namelen, ev->name, ev->namelen, r->src, sizeof(r->src));
+	irc_bridge_source(r->l->br, ev->name, ev->namelen, ev->name, ev->namelen, r->src, sizeof(r->src));
 	if (ev->room != NULL)
 		irc_room_to_channel(ev->room->name, r->chan);
 	else
@@ -136,7 +136,7 @@ static bool render_kick(struct render *r)
 	(void)seen(r->l, ev);
 	snprintf(name, sizeof(name), "%.*s", (int)ev->namelen, ev->name);
 	irc_name_to_nick(name, nick);
-	irc_bridge_source(ev->other, ev->otherlen, ev->other, ev->otherlen, r->src,
+	irc_bridge_source(r->l->br, ev->other, ev->otherlen, ev->other, ev->otherlen, r->src,
 	    sizeof(r->src));
 	reason = xstrndup(ev->text, ev->len);
 	irc_putl(r->out, r->tags, r->src, "KICK", r->chan, nick, reason, NULL);
@@ -161,7 +161,7 @@ static bool render_nick(struct render *r)
 
 	if (seen(r->l, ev))
 		return false;
-	irc_bridge_source(ev->name, ev->namelen, ev->other, ev->otherlen, r->src, sizeof(r->src));
+	irc_bridge_source(r->l->br, ev->name, ev->namelen, ev->other, ev->otherlen, r->src, sizeof(r->src));
 	irc_name_to_nick(ev->other, nick);
 	irc_putl(r->out, r->tags, r->src, "NICK", nick, NULL);
 	return true;
@@ -186,7 +186,7 @@ static bool render_nick_refused(struct render *r)
 	char nick[IRC_NICK_MAX + 1];
 
 	irc_name_to_nick(r->ev->other, nick);
-	irc_numeric(r->out, irc_bridge_server(), 433, r->l->s.nick, nick,
+	irc_numeric(r->out, r->l->br->server, 433, r->l->s.nick, nick,
 	    irc_numeric_text(433), NULL);
 	return true;
 }
@@ -211,7 +211,7 @@ static bool render_notice(struct render *r)
 {
 	const char *nick = r->l->s.nick[0] != '\0' ? r->l->s.nick : "*";
 
-	irc_put_text(r->out, NULL, irc_bridge_server(), "NOTICE", nick, r->ev->text, r->ev->len);
+	irc_put_text(r->out, NULL, r->l->br->server, "NOTICE", nick, r->ev->text, r->ev->len);
 	return true;
 }
 
@@ -221,7 +221,7 @@ static bool render_bye(struct render *r)
 
 	snprintf(text, sizeof(text), "Closing Link: %s (%.*s)", r->l->s.host, (int)r->ev->len,
 	    r->ev->text);
-	irc_putl(r->out, NULL, irc_bridge_server(), "ERROR", text, NULL);
+	irc_putl(r->out, NULL, r->l->br->server, "ERROR", text, NULL);
 	r->l->s.closed = true;
 	return true;
 }
@@ -239,7 +239,7 @@ static bool render_oper(struct render *r)
 {
 	int code = r->ev->other != NULL ? 381 : 464;
 
-	irc_numeric(r->out, irc_bridge_server(), code, r->l->s.nick, irc_numeric_text(code),
+	irc_numeric(r->out, r->l->br->server, code, r->l->s.nick, irc_numeric_text(code),
 	    NULL);
 	return true;
 }

@@ -18,41 +18,43 @@
 #include "utf8.h"
 #include "util.h"
 
-static struct chat *bridge_chat;
-static struct irc_config bridge_cfg;
-static char bridge_server[128];
-static char bridge_created[64];
-
 static const struct irc_chat bridge_ops;
 
-static void topic_source(const char *name, size_t len, char *out, size_t outsz)
+static void topic_source(void *arg, const char *name, size_t len, char *out, size_t outsz)
 {
-	irc_bridge_source(name, len, name, len, out, outsz);
+	irc_bridge_source(arg, name, len, name, len, out, outsz);
 }
 
-void irc_bridge_setup(struct chat *ch, const char *server_name)
+struct irc_bridge *irc_bridge_new(struct chat *ch, const char *server_name)
 {
+	struct irc_bridge *br = xcalloc(1, sizeof(*br));
 	time_t now = time(NULL);
 	struct tm tm;
 
-	bridge_chat = ch;
-	ch->source_of = topic_source;   /* who sets a topic, for 333 */
+	br->ch = ch;
+	ch->hooks.source_of = topic_source;   /* who sets a topic, for 333 */
+	ch->hooks.source_arg = br;
 	if (server_name != NULL)
-		snprintf(bridge_server, sizeof(bridge_server), "%s", server_name);
-	else if (gethostname(bridge_server, sizeof(bridge_server)) != 0 || bridge_server[0] == '\0')
-		snprintf(bridge_server, sizeof(bridge_server), "tcpchat");
-	bridge_server[sizeof(bridge_server) - 1] = '\0';
+		snprintf(br->server, sizeof(br->server), "%s", server_name);
+	else if (gethostname(br->server, sizeof(br->server)) != 0 || br->server[0] == '\0')
+		snprintf(br->server, sizeof(br->server), "tcpchat");
+	br->server[sizeof(br->server) - 1] = '\0';
 	gmtime_r(&now, &tm);
-	strftime(bridge_created, sizeof(bridge_created), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	bridge_cfg = (struct irc_config){ .server = bridge_server, .network = "tcpchat",
-	    .version = "tcpchat-" TCPCHAT_VERSION, .created = bridge_created,
-	    .motd = ch->motd, .password = ch->password != NULL,
+	strftime(br->created, sizeof(br->created), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	br->cfg = (struct irc_config){ .server = br->server, .network = "tcpchat",
+	    .version = "tcpchat-" TCPCHAT_VERSION, .created = br->created,
+	    .motd = ch->cfg.motd, .password = ch->cfg.password != NULL,
 	    .ping_idle = TC_IRC_PING_IDLE, .ping_timeout = TC_IRC_PING_TIMEOUT };
+	return br;
 }
 
-const char *irc_bridge_server(void)
+void irc_bridge_free(struct irc_bridge *br)
 {
-	return bridge_server;
+	if (br != NULL && br->ch->hooks.source_arg == br) {
+		br->ch->hooks.source_of = NULL;
+		br->ch->hooks.source_arg = NULL;
+	}
+	free(br);
 }
 
 /* The address of a peer without its port: "127.0.0.1", "::1". */
@@ -85,11 +87,11 @@ static void irc_attach(struct chat *ch, struct session *sess, void *arg)
 	char host[64];
 
 	(void)ch;
-	(void)arg;
 	peer_host(m->conn->peer, host, sizeof(host));
+	l->br = arg;
 	l->m = m;
 	l->sess = sess;
-	irc_session_init(&l->s, &bridge_cfg, &bridge_ops, l, host, time(NULL));
+	irc_session_init(&l->s, &l->br->cfg, &bridge_ops, l, host, time(NULL));
 	m->dialect = DIALECT_IRC;
 	m->link = l;
 }
@@ -120,22 +122,22 @@ void irc_link_out(struct irc_link *l, const char *s, size_t n)
 		conn_write(l->m->conn, s, n);
 }
 
-static struct member *member_named(const char *name, size_t len)
+static struct member *member_named(const struct irc_bridge *br, const char *name, size_t len)
 {
-	return bridge_chat != NULL ? names_find(bridge_chat->names, name, len) : NULL;
+	return names_find(br->ch->names, name, len);
 }
 
-void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,
-    char *out, size_t outsz)
+void irc_bridge_source(const struct irc_bridge *br, const char *name, size_t len,
+    const char *lookup, size_t lookuplen, char *out, size_t outsz)
 {
 	char nick[IRC_NICK_MAX + 1], host[64], copy[NAME_MAX_BYTES + 1];
-	struct member *m = member_named(lookup, lookuplen);
+	struct member *m = member_named(br, lookup, lookuplen);
 	struct irc_link *l = m != NULL ? irc_link_of(m) : NULL;
 
 	snprintf(copy, sizeof(copy), "%.*s", (int)len, name);
 	irc_name_to_nick(copy, nick);
 	if (m == NULL || m->conn == NULL) {
-		snprintf(out, outsz, "%s!tcpchat@%s", nick, bridge_server);
+		snprintf(out, outsz, "%s!tcpchat@%s", nick, br->server);
 		return;
 	}
 	if (l != NULL)
@@ -229,6 +231,8 @@ static size_t irc_line_max(const struct chat *ch)
 
 #define LINK(ctx) ((struct irc_link *)(ctx))
 #define ME(ctx) (LINK(ctx)->m)
+#define BR(ctx) (LINK(ctx)->br)
+#define CH(ctx) (BR(ctx)->ch)
 
 /* The server password's answer (chat_check.h). Checked at once (no checker: tests),
  * it is the return value of b_password; else registration goes on from here. */
@@ -254,11 +258,11 @@ static int b_password(void *ctx, const char *pass)
 {
 	struct irc_link *l = LINK(ctx);
 
-	if (pass == NULL || bridge_chat->password == NULL)
+	if (pass == NULL || CH(ctx)->cfg.password == NULL)
 		return 464;
 	l->pass_inline = true;
 	l->pass_right = false;
-	chat_check_password(bridge_chat, l->m, "server password", bridge_chat->password, true,
+	chat_check_password(CH(ctx), l->m, "server password", CH(ctx)->cfg.password, true,
 	    pass, NULL, pass_checked);
 	if (!l->pass_inline)            /* answered already */
 		return l->pass_right ? 0 : 464;
@@ -270,7 +274,7 @@ static bool b_name_free(void *ctx, const char *name)
 {
 	char why[160];
 
-	return chat_name_taken(bridge_chat, ME(ctx), name, why, sizeof(why)) == NULL;
+	return chat_name_taken(CH(ctx), ME(ctx), name, why, sizeof(why)) == NULL;
 }
 
 static int enter_now(struct irc_link *l, const char *name)
@@ -282,7 +286,7 @@ static int enter_now(struct irc_link *l, const char *name)
 		return 433;
 	log_msg(LOG_INFO, "name %s: \"%s\" (IRC)", m->conn->peer,
 	    log_escape(name, strlen(name), esc, sizeof(esc)));
-	chat_enter(bridge_chat, m, name);
+	chat_enter(l->br->ch, m, name);
 	return 0;
 }
 
@@ -307,7 +311,7 @@ static int b_enter(void *ctx, const char *name)
 
 	if (!b_name_free(ctx, name))
 		return 433;
-	l->sess->wait = chat_claim_entry(bridge_chat, l->m, name, enter_claimed, l);
+	l->sess->wait = chat_claim_entry(CH(ctx), l->m, name, enter_claimed, l);
 	if (l->sess->wait != NULL)
 		return IRC_WAIT;
 	return enter_now(LINK(ctx), name);
@@ -319,39 +323,39 @@ static int b_rename(void *ctx, const char *name)
 
 	if (!b_name_free(ctx, name))
 		return 433;
-	chat_rename(bridge_chat, m, name, strlen(name));
+	chat_rename(CH(ctx), m, name, strlen(name));
 	return strcmp(m->name, name) == 0 ? 0 : IRC_SILENT;
 }
 
 /* A room by its (canonical) name, NULL when there is none. */
-static struct room *room_named(const char *room)
+static struct room *room_named(const struct irc_bridge *br, const char *room)
 {
-	return rooms_find(&bridge_chat->rooms, room);
+	return rooms_find(&br->ch->rooms, room);
 }
 
 static int b_join(void *ctx, const char *room)
 {
 	struct member *m = ME(ctx);
-	struct room *r = room_named(room);
+	struct room *r = room_named(BR(ctx), room);
 
 	if (r != NULL && member_in(m, r))
 		return IRC_SILENT;
-	chat_join(bridge_chat, m, room, strlen(room));
-	r = room_named(room);
+	chat_join(CH(ctx), m, room, strlen(room));
+	r = room_named(BR(ctx), room);
 	return r != NULL && member_in(m, r) ? 0 : IRC_SILENT;
 }
 
 static int b_part(void *ctx, const char *room, const char *reason)
 {
 	struct irc_link *l = LINK(ctx);
-	struct room *r = room_named(room);
+	struct room *r = room_named(BR(ctx), room);
 	char src[IRC_NICK_MAX + 160], chan[IRC_CHANNEL_MAX + 1], why[CHAT_REASON_BYTES];
 
 	if (r == NULL)
 		return 403;
 	if (!member_in(l->m, r))
 		return 442;
-	chat_part(bridge_chat, l->m, room, strlen(room), reason);
+	chat_part(CH(ctx), l->m, room, strlen(room), reason);
 	if (member_in(l->m, r))
 		return IRC_SILENT;         /* its last room: told why */
 	irc_session_source(&l->s, src, sizeof(src));
@@ -373,25 +377,24 @@ static int b_message(void *ctx, enum say_kind kind, const char *room, const char
 	if (chat_muted(m, time(NULL), why, sizeof(why)) != NULL)
 		return 404;
 	if (room != NULL) {
-		if ((r = room_named(room)) == NULL)
+		if ((r = room_named(BR(ctx), room)) == NULL)
 			return 403;
 		if (!member_in(m, r))
 			return 404;
-		chat_say_in(bridge_chat, m, room, strlen(room), kind, text, len);
+		chat_say_in(CH(ctx), m, room, strlen(room), kind, text, len);
 		return 0;
 	}
-	to = chat_find(bridge_chat, name, strlen(name));
+	to = chat_find(CH(ctx), name, strlen(name));
 	if (to == NULL)
 		return 401;
-	chat_private(bridge_chat, m, to, kind, text, len);
+	chat_private(CH(ctx), m, to, kind, text, len);
 	return 0;
 }
 
 static const char *b_away_of(void *ctx, const char *name, char *text, size_t textsz)
 {
-	struct member *who = member_named(name, strlen(name));
+	struct member *who = member_named(BR(ctx), name, strlen(name));
 
-	(void)ctx;
 	if (who == NULL || who->away == NULL)
 		return NULL;
 	snprintf(text, textsz, "%s", who->away);
@@ -400,10 +403,9 @@ static const char *b_away_of(void *ctx, const char *name, char *text, size_t tex
 
 static int b_names(void *ctx, const char *room, irc_name_fn *each, void *arg)
 {
-	struct room *r = room_named(room);
+	struct room *r = room_named(BR(ctx), room);
 	struct member *m;
 
-	(void)ctx;
 	if (r == NULL)
 		return 403;
 	ROOM_FOREACH(r, m, it)
@@ -414,9 +416,8 @@ static int b_names(void *ctx, const char *room, irc_name_fn *each, void *arg)
 static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
     char *setter, size_t settersz, time_t *when)
 {
-	struct room *r = room_named(room);
+	struct room *r = room_named(BR(ctx), room);
 
-	(void)ctx;
 	if (r == NULL)
 		return 403;
 	if (r->topic == NULL)
@@ -426,7 +427,7 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 		snprintf(setter, settersz, "%s", r->topic_src);
 	else    /* set before a restart without IRC, or on another server: a stand-in */
 		irc_source(r->topic_by[0] != '\0' ? r->topic_by : "tcpchat", "tcpchat",
-		    bridge_server, setter, settersz);
+		    BR(ctx)->server, setter, settersz);
 	*when = r->topic_at;
 	return 0;
 }
@@ -434,30 +435,30 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 static int b_topic_set(void *ctx, const char *room, const char *topic)
 {
 	struct member *m = ME(ctx);
-	struct room *r = room_named(room);
+	struct room *r = room_named(BR(ctx), room);
 	char news[ROOM_TOPIC_NEWS_MAX];
 
 	if (r == NULL)
 		return 403;
 	if (!member_in(m, r))
 		return 442;
-	if (bridge_chat->opers != NULL && !m->oper)
+	if (CH(ctx)->cfg.opers != NULL && !m->oper)
 		return 482;
-	chat_set_topic(bridge_chat, r, m->name, topic, strlen(topic));
+	chat_set_topic(CH(ctx), r, m->name, topic, strlen(topic));
 	room_topic_news(r, m->name, m->namelen, news, sizeof(news));
 	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
 	return 0;
 }
 
-static void person_of(const struct member *m, const struct room *r, struct irc_person *p,
-    char *host, size_t hostsz)
+static void person_of(const struct irc_bridge *br, const struct member *m,
+    const struct room *r, struct irc_person *p, char *host, size_t hostsz)
 {
 	struct irc_link *l = irc_link_of(m);
 
 	if (l != NULL)
 		snprintf(host, hostsz, "%s", l->s.host);
 	else
-		peer_host(m->conn != NULL ? m->conn->peer : bridge_server, host, hostsz);
+		peer_host(m->conn != NULL ? m->conn->peer : br->server, host, hostsz);
 	*p = (struct irc_person){ .name = m->name, .host = host,
 	    .user = l != NULL ? l->s.user : m->dialect == DIALECT_NC ? "nc" : "tcpchat",
 	    .realname = l != NULL && l->s.realname[0] != '\0' ? l->s.realname : m->name,
@@ -465,13 +466,13 @@ static void person_of(const struct member *m, const struct room *r, struct irc_p
 	    .chanop = m->oper, .idle = (long)(time(NULL) - m->active), .signon = m->since };
 }
 
-static void who_one(const struct member *m, const struct room *r, irc_person_fn *each,
-    void *arg)
+static void who_one(const struct irc_bridge *br, const struct member *m,
+    const struct room *r, irc_person_fn *each, void *arg)
 {
 	struct irc_person p;
 	char host[64];
 
-	person_of(m, r, &p, host, sizeof(host));
+	person_of(br, m, r, &p, host, sizeof(host));
 	each(arg, &p);
 }
 
@@ -480,22 +481,21 @@ static int b_who(void *ctx, const char *room, const char *mask, irc_person_fn *e
 	struct member *m;
 	struct room *r;
 
-	(void)ctx;
 	if (room != NULL) {
-		if ((r = room_named(room)) != NULL)
+		if ((r = room_named(BR(ctx), room)) != NULL)
 			ROOM_FOREACH(r, m, it)
-				who_one(m, r, each, arg);
+				who_one(BR(ctx), m, r, each, arg);
 		return 0;
 	}
 	if (mask != NULL) {
-		if ((m = member_named(mask, strlen(mask))) != NULL)
-			who_one(m, m->room, each, arg);
+		if ((m = member_named(BR(ctx), mask, strlen(mask))) != NULL)
+			who_one(BR(ctx), m, m->room, each, arg);
 		return 0;
 	}
-	for (r = bridge_chat->rooms.list; r != NULL; r = r->next)
+	for (r = CH(ctx)->rooms.list; r != NULL; r = r->next)
 		ROOM_FOREACH(r, m, it)
 			if (member_rooms(m)->room == r)     /* once, in its first room */
-				who_one(m, r, each, arg);
+				who_one(BR(ctx), m, r, each, arg);
 	return 0;
 }
 
@@ -503,13 +503,12 @@ static int b_whois(void *ctx, const char *name, struct irc_person *p, char *room
     size_t roomssz)
 {
 	static char host[64];
-	struct member *m = member_named(name, strlen(name));
+	struct member *m = member_named(BR(ctx), name, strlen(name));
 	size_t o = 0;
 
-	(void)ctx;
 	if (m == NULL)
 		return 401;
-	person_of(m, NULL, p, host, sizeof(host));
+	person_of(BR(ctx), m, NULL, p, host, sizeof(host));
 	rooms[0] = '\0';
 	for (const struct membership *mb = member_rooms(m); mb != NULL && o < roomssz;
 	    mb = member_next_room(m, mb))
@@ -520,15 +519,14 @@ static int b_whois(void *ctx, const char *name, struct irc_person *p, char *room
 
 static int b_away(void *ctx, const char *text)
 {
-	attention_away(bridge_chat, ME(ctx), text != NULL ? text : "",
+	attention_away(CH(ctx), ME(ctx), text != NULL ? text : "",
 	    text != NULL ? strlen(text) : 0);
 	return 0;
 }
 
 static int b_list(void *ctx, irc_room_fn *each, void *arg)
 {
-	(void)ctx;
-	for (const struct room *r = rooms_first(&bridge_chat->rooms); r != NULL; r = rooms_next(r))
+	for (const struct room *r = rooms_first(&CH(ctx)->rooms); r != NULL; r = rooms_next(r))
 		each(arg, r->name, r->nmembers, r->topic);
 	return 0;
 }
@@ -549,29 +547,29 @@ static int kick_numeric(enum chat_oper_status st)
 static int b_kick(void *ctx, const char *room, const char *name, const char *reason)
 {
 	struct irc_link *l = LINK(ctx);
-	struct member *who = member_named(name, strlen(name));
+	struct member *who = member_named(BR(ctx), name, strlen(name));
 	struct chat_oper_result res;
 	size_t n = strlen(reason), tlen;
 	char *text = xmalloc(UTF8_CLEAN_MAX(n));
 	enum chat_oper_status st;
 
 	tlen = utf8_clean(UTF8_MESSAGE, reason, n, text, UTF8_CLEAN_MAX(n));
-	st = chat_oper_kick(bridge_chat, l->m, who, room, text, tlen, &res);
+	st = chat_oper_kick(CH(ctx), l->m, who, room, text, tlen, &res);
 	free(text);
 	if (st == CHAT_OPER_OK && res.remote)   /* its server applies it: say what was done */
-		irc_putl(&l->s.out, NULL, bridge_server, "NOTICE", l->s.nick, res.what, NULL);
+		irc_putl(&l->s.out, NULL, BR(ctx)->server, "NOTICE", l->s.nick, res.what, NULL);
 	return kick_numeric(st);
 }
 
 static void b_quit(void *ctx, const char *reason)
 {
-	chat_leave(bridge_chat, ME(ctx), reason);
+	chat_leave(CH(ctx), ME(ctx), reason);
 }
 
 static int b_oper(void *ctx, const char *name, const char *pass)
 {
 	/* The answer comes as an EV_OPER event (381 or 464): nothing to say now. */
-	return chat_oper_login(bridge_chat, ME(ctx), name, pass) == CHAT_OPER_NO_OPERS ? 491 :
+	return chat_oper_login(CH(ctx), ME(ctx), name, pass) == CHAT_OPER_NO_OPERS ? 491 :
 	    IRC_SILENT;
 }
 

@@ -23,8 +23,18 @@ struct chat;
 struct session;
 struct member;
 
+/* The IRC module of one server: the chat it speaks for and what its clients are told of
+ * the server (made once at setup, given to each IRC listener's connections). */
+struct irc_bridge {
+	struct chat *ch;
+	struct irc_config cfg;
+	char server[128];       /* its name in every source prefix (--server-name) */
+	char created[64];       /* 003 */
+};
+
 struct irc_link {
 	struct irc_session s;
+	struct irc_bridge *br;
 	struct member *m;
 	bool busy;              /* its own line is being handled */
 	bool to_hist;           /* the line being rendered goes after the replies */
@@ -44,19 +54,19 @@ struct irc_link {
 extern const struct front front_irc;
 
 /* Once, before the first IRC connection: the chat and the server's name. */
-void irc_bridge_setup(struct chat *ch, const char *server_name);
+struct irc_bridge *irc_bridge_new(struct chat *ch, const char *server_name);
+void irc_bridge_free(struct irc_bridge *br);
 
 /* The link of a member speaking IRC. */
 struct irc_link *irc_link_of(const struct member *m);
 /* The server's name (every source prefix). */
-const char *irc_bridge_server(void);
 /* The line to an IRC client refused at accept (peer "ADDR:PORT"): "ERROR :Closing
  * Link: ADDR (reason)", appended to out. */
 void irc_bridge_refusal(const char *peer, const char *reason, struct buf *out);
 /* "nick!user@host" of the member called name (lookup: the name it has now, for a
  * rename the new one), a stand-in for someone not here. */
-void irc_bridge_source(const char *name, size_t len, const char *lookup, size_t lookuplen,
-    char *out, size_t outsz);
+void irc_bridge_source(const struct irc_bridge *br, const char *name, size_t len,
+    const char *lookup, size_t lookuplen, char *out, size_t outsz);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
 

@@ -53,6 +53,7 @@ struct server {
 	struct loop *loop;
 	struct chat chat;
 	struct chat_bus *cluster;     /* --redis; NULL alone */
+	struct irc_bridge *irc;       /* the IRC module (made always: see add_irc_listeners) */
 	const struct serve_options *opt;
 	int lfds[4 * NET_MAX_LISTEN];
 	uint8_t lkind[4 * NET_MAX_LISTEN]; /* the listener's kind: LISTEN_TLS, LISTEN_IRC */
@@ -640,8 +641,11 @@ static int listener_kind(const struct server *srv, int lfd)
 }
 
 /* What a listener's connections speak (front.h): one line per protocol module. */
-static const struct front *front_of(int kind)
+/* What a listener's connections speak (front.h), and what the module is given for
+ * them: one line per protocol module. */
+static const struct front *front_of(const struct server *srv, int kind, void **arg)
 {
+	*arg = kind & LISTEN_IRC ? srv->irc : NULL;
 	return kind & LISTEN_IRC ? &front_irc : &front_text;
 }
 
@@ -650,6 +654,8 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 {
 	int64_t now = loop_now_ms();
 	struct conn *c = conn_new(t, peer, now, &srv->pending);
+	void *front_arg;
+	const struct front *front = front_of(srv, kind, &front_arg);
 
 	if (k != NULL) {
 		c->addr = *k;
@@ -659,7 +665,7 @@ static void add_conn(struct server *srv, struct transport *t, const char *peer,
 	net_set_sndbuf(t->fd, TC_SNDBUF_BYTES);
 	if (t->fd >= srv->capconns)
 		grow_conns(srv, t->fd);
-	c->owner = session_new(&srv->chat, front_of(kind), NULL, c, now);
+	c->owner = session_new(&srv->chat, front, front_arg, c, now);
 	c->handshaking = true;
 	c->server = srv;
 	srv->conns[t->fd] = c;
@@ -943,6 +949,7 @@ static void server_free(struct server *srv)
 	free(srv->conns);
 	buf_free(&srv->rbuf);
 	pwcheck_free(srv->chat.pwcheck);
+	irc_bridge_free(srv->irc);
 	cmd_oper_free(&srv->chat);
 	chat_free(&srv->chat);
 	addrlimit_free(srv->al);
@@ -1076,7 +1083,7 @@ static int add_irc_listeners(struct server *srv, char *err, size_t errsz)
 	const struct serve_options *opt = srv->opt;
 
 	/* Always: it also says who sets a topic as IRC shows it, kept for a later IRC port. */
-	irc_bridge_setup(&srv->chat, opt->server_name);
+	srv->irc = irc_bridge_new(&srv->chat, opt->server_name);
 	if (opt->irc_port < 0 && (opt->irc_tls_port < 0 || srv->tls == NULL))
 		return 0;
 	if (opt->irc_port >= 0 && add_listeners(srv, opt->irc_port, LISTEN_IRC, err, errsz) != 0)
@@ -1095,11 +1102,11 @@ static void setup_chat(struct server *srv)
 	srv->hard_limit = (size_t)opt->max_queue_kib * 1024;
 	srv->soft_limit = srv->hard_limit / TC_SOFT_QUEUE_DIVISOR;
 	chat_init(&srv->chat, (size_t)opt->max_line, opt->rate_limit, (size_t)opt->history);
-	srv->chat.announce_max = (size_t)opt->announce_max;
-	srv->chat.stats_line = stats_line;
-	srv->chat.may_create = may_create;
-	srv->chat.stats_arg = srv;
-	srv->chat.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
+	srv->chat.cfg.announce_max = (size_t)opt->announce_max;
+	srv->chat.hooks.stats_line = stats_line;
+	srv->chat.hooks.may_create = may_create;
+	srv->chat.hooks.arg = srv;
+	srv->chat.cfg.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 }
 
 /* What the chat keeps and is told: the cluster, operators, bans, the log. */
@@ -1136,9 +1143,9 @@ static int setup_listeners(struct server *srv, char *err, size_t errsz)
 		return -1;
 	for (int i = 0; i < srv->nlfds; i++)
 		loop_add(srv->loop, srv->lfds[i], POLLIN, on_listen, srv);
-	srv->chat.where.port = opt->tls_only ? 0 : listener_port(srv, LISTEN_PLAIN);
-	srv->chat.where.tls_port = srv->tls != NULL ? listener_port(srv, LISTEN_TLS) : 0;
-	srv->chat.where.irc_port = opt->irc_port >= 0 ? listener_port(srv, LISTEN_IRC) : 0;
+	srv->chat.cfg.where.port = opt->tls_only ? 0 : listener_port(srv, LISTEN_PLAIN);
+	srv->chat.cfg.where.tls_port = srv->tls != NULL ? listener_port(srv, LISTEN_TLS) : 0;
+	srv->chat.cfg.where.irc_port = opt->irc_port >= 0 ? listener_port(srv, LISTEN_IRC) : 0;
 	return 0;
 }
 

@@ -34,7 +34,7 @@ void session_greet(struct chat *ch, struct session *s)
 	if (s->greeted)
 		return;
 	s->greeted = true;
-	s->tokens = ch->rate_limit * TC_RATE_BURST_SECONDS;
+	s->tokens = ch->cfg.rate_limit * TC_RATE_BURST_SECONDS;
 	if (s->front->greet != NULL)
 		s->front->greet(ch, s);
 }
@@ -56,9 +56,9 @@ static bool handle_input(struct chat *ch, struct session *s, bool limited, long 
 
 static void refill(const struct chat *ch, struct session *s, int64_t now_ms)
 {
-	double burst = (double)ch->rate_limit * TC_RATE_BURST_SECONDS;
+	double burst = (double)ch->cfg.rate_limit * TC_RATE_BURST_SECONDS;
 
-	s->tokens += (double)(now_ms - s->tokens_at) * ch->rate_limit / 1000.0;
+	s->tokens += (double)(now_ms - s->tokens_at) * ch->cfg.rate_limit / 1000.0;
 	if (s->tokens > burst)
 		s->tokens = burst;
 	s->tokens_at = now_ms;
@@ -66,9 +66,9 @@ static void refill(const struct chat *ch, struct session *s, int64_t now_ms)
 
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s)
 {
-	if (ch->rate_limit <= 0 || s->tokens >= 1)
+	if (ch->cfg.rate_limit <= 0 || s->tokens >= 1)
 		return 0;
-	return (int64_t)((1 - s->tokens) * 1000.0 / ch->rate_limit) + 1;
+	return (int64_t)((1 - s->tokens) * 1000.0 / ch->cfg.rate_limit) + 1;
 }
 
 /* One line's cost in tokens: one, plus what it made the server send back to this
@@ -144,9 +144,9 @@ bool session_input(struct chat *ch, struct session *s, int64_t now_ms)
 			return false;
 		session_greet(ch, s);
 	}
-	if (ch->rate_limit > 0)
+	if (ch->cfg.rate_limit > 0)
 		refill(ch, s, now_ms);
-	return handle_input(ch, s, ch->rate_limit > 0, NULL);
+	return handle_input(ch, s, ch->cfg.rate_limit > 0, NULL);
 }
 
 /* Drop the complete lines at the front of the input; returns how many. */
@@ -198,7 +198,7 @@ void session_resume(struct chat *ch, struct session *s)
 	s->tokens -= s->m.penalty;
 	s->m.penalty = 0;
 	if (!s->m.conn->closing)
-		handle_input(ch, s, ch->rate_limit > 0, NULL);   /* what came meanwhile */
+		handle_input(ch, s, ch->cfg.rate_limit > 0, NULL);   /* what came meanwhile */
 }
 
 void session_resume_member(struct chat *ch, struct member *m)
@@ -208,7 +208,7 @@ void session_resume_member(struct chat *ch, struct member *m)
 
 long session_burst(const struct chat *ch)
 {
-	return ch->rate_limit > 0 ? (long)ch->rate_limit * TC_RATE_BURST_SECONDS : -1;
+	return ch->cfg.rate_limit > 0 ? (long)ch->cfg.rate_limit * TC_RATE_BURST_SECONDS : -1;
 }
 
 void session_leave(struct chat *ch, struct session *s)

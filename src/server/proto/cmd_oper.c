@@ -359,7 +359,7 @@ void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t l
 		topic_show(m);
 		return;
 	}
-	if (ch->opers != NULL && !is_oper(m))
+	if (ch->cfg.opers != NULL && !is_oper(m))
 		return;
 	chat_set_topic(ch, m->room, m->name, clear ? "" : arg, clear ? 0 : len);
 	room_topic_news(m->room, m->name, m->namelen, msg, sizeof(msg));
@@ -379,8 +379,8 @@ static void oper_report(void *ctx, const char *msg)
 
 static int load_opers(struct chat *ch, const char *path, char *err, size_t errsz)
 {
-	ch->opers = xcalloc(1, sizeof(*ch->opers));
-	if (opers_load(ch->opers, path, oper_report, NULL) == 0)
+	ch->cfg.opers = xcalloc(1, sizeof(*ch->cfg.opers));
+	if (opers_load(ch->cfg.opers, path, oper_report, NULL) == 0)
 		return 0;
 	snprintf(err, errsz, "%s: refused (see the warnings above)", path);
 	return -1;
@@ -423,7 +423,7 @@ static int load_motd(struct chat *ch, const char *path, char *err, size_t errsz)
 	}
 	n = fread(raw, 1, sizeof(raw), f);
 	fclose(f);
-	ch->motd = motd_clean(raw, n);
+	ch->cfg.motd = motd_clean(raw, n);
 	return 0;
 }
 
@@ -435,8 +435,8 @@ int cmd_oper_setup(struct chat *ch, const struct serve_options *opt, char *err,
 	if (opt->motd_path != NULL && load_motd(ch, opt->motd_path, err, errsz) != 0)
 		return -1;
 	if (opt->password_file != NULL) {
-		ch->password = opers_load_password(opt->password_file, err, errsz);
-		if (ch->password == NULL)
+		ch->cfg.password = opers_load_password(opt->password_file, err, errsz);
+		if (ch->cfg.password == NULL)
 			return -1;
 	}
 	return 0;
@@ -444,10 +444,10 @@ int cmd_oper_setup(struct chat *ch, const struct serve_options *opt, char *err,
 
 void cmd_oper_free(struct chat *ch)
 {
-	if (ch->opers != NULL)
-		opers_free(ch->opers);
-	free(ch->opers);
-	ch->opers = NULL;
+	if (ch->cfg.opers != NULL)
+		opers_free(ch->cfg.opers);
+	free(ch->cfg.opers);
+	ch->cfg.opers = NULL;
 }
 
 /* --- /stats --------------------------------------------------------------------------- */
@@ -459,11 +459,11 @@ void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t l
 	(void)arg, (void)len;
 	if (!is_oper(m))
 		return;
-	if (ch->stats_line == NULL) {
+	if (ch->hooks.stats_line == NULL) {
 		member_error(m, "No statistics on this server.");
 		return;
 	}
-	member_info(m, ch->stats_line(ch->stats_arg, line, sizeof(line)));
+	member_info(m, ch->hooks.stats_line(ch->hooks.arg, line, sizeof(line)));
 	if (bus_stats_line(ch->bus, line, sizeof(line)) != NULL)   /* --redis: the bus's too */
 		member_info(m, line);
 }

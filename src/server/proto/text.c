@@ -73,7 +73,7 @@ static void ask_password(struct session *s, const char *why);
 static void text_greet(struct chat *ch, struct session *s)
 {
 	conn_write(s->m.conn, banner, sizeof(banner) - 1);
-	link_of(s)->locked = ch->password != NULL;
+	link_of(s)->locked = ch->cfg.password != NULL;
 	if (link_of(s)->locked)
 		ask_password(s, NULL);
 	else
@@ -141,7 +141,7 @@ static void take_password(struct chat *ch, struct session *s, const char *raw, s
 	member_entered(&s->m);
 	snprintf(pass, sizeof(pass), "%.*s", (int)(len < sizeof(pass) - 1 ? len :
 	    sizeof(pass) - 1), raw);
-	chat_check_password(ch, &s->m, "server password", ch->password,
+	chat_check_password(ch, &s->m, "server password", ch->cfg.password,
 	    memchr(raw, '\0', len) == NULL, pass, NULL, password_checked);
 	explicit_bzero(pass, sizeof(pass));
 }
@@ -156,7 +156,7 @@ static void sniff_answer(struct chat *ch, struct session *s, enum sniff_kind k)
 	    [SNIFF_HTTP_HEAD] = "HTTP request", [SNIFF_HTTP] = "HTTP request",
 	    [SNIFF_IRC] = "IRC client", [SNIFF_TLS] = "TLS on the plain port" };
 	char out[SNIFF_REPLY_MAX];
-	size_t n = sniff_reply(k, &ch->where, out, sizeof(out));
+	size_t n = sniff_reply(k, &ch->cfg.where, out, sizeof(out));
 
 	conn_write(s->m.conn, out, n);
 	buf_free(&s->m.conn->in);
@@ -192,7 +192,7 @@ static bool text_before_greet(struct chat *ch, struct session *s)
 		return true;
 	}
 	if (k == SNIFF_MORE || nl == NULL)
-		return buf_len(in) < ch->max_line;   /* the server greets when its wait ends */
+		return buf_len(in) < ch->cfg.max_line;   /* the server greets when its wait ends */
 	return sniff_first_line(ch, s, p, (size_t)(nl - p));
 }
 
@@ -302,7 +302,7 @@ static void text_line(struct chat *ch, struct session *s, const char *raw, size_
 		return;
 	}
 	member_entered(m);      /* the user pressed Enter: the cursor is on a new line */
-	n = chat_clean(raw, len, SIZE_MAX, ch->text, CHAT_TEXT_BYTES(ch->max_line));
+	n = chat_clean(raw, len, SIZE_MAX, ch->text, CHAT_TEXT_BYTES(ch->cfg.max_line));
 	if (is_blank(ch->text, n)) {
 		member_prompt(m, time(NULL));
 		return;
@@ -323,7 +323,7 @@ static void text_too_long(struct chat *ch, struct session *s)
 	char msg[96];
 
 	snprintf(msg, sizeof(msg), "Line too long (more than %zu bytes), dropped.",
-	    ch->max_line);
+	    ch->cfg.max_line);
 	member_entered(&s->m);
 	member_error(&s->m, msg);
 	member_prompt(&s->m, time(NULL));
@@ -331,7 +331,7 @@ static void text_too_long(struct chat *ch, struct session *s)
 
 static size_t text_line_max(const struct chat *ch)
 {
-	return ch->max_line;
+	return ch->cfg.max_line;
 }
 
 const struct front front_text = {
