@@ -12,6 +12,7 @@
 
 #include "chat.h"
 #include "chat_oper.h"
+#include "opers.h"
 #include "session.h"
 #include "text.h"
 #include "tclimits.h"
@@ -406,6 +407,34 @@ static void wall_and_purge(void **state)
 	done(a);
 }
 
+/* The topic's one rule, for /topic and IRC TOPIC alike: in the room, and an operator
+ * when the server has operators (it had two copies, and IRC's logged an operator's
+ * topic as anyone's). */
+static void topic_rule(void **state)
+{
+	struct conn *a = nc("alice"), *o = oper("olga"), *d = v2("dora");
+	struct room *lobby = rooms_find(&ch.rooms, "lobby");
+	struct opers none = { 0 };
+
+	(void)state;
+	assert_int_equal(chat_oper_topic(&ch, me(a), NULL, "x", 1), CHAT_OPER_NO_SUCH_ROOM);
+	assert_int_equal(chat_oper_topic(&ch, me(a), lobby, "open", 4), CHAT_OPER_OK);
+	assert_string_equal(lobby->topic, "open");
+	ch.cfg.opers = &none;                    /* operators configured: theirs alone */
+	assert_int_equal(chat_oper_topic(&ch, me(a), lobby, "mine", 4), CHAT_OPER_NOT_OPER);
+	assert_string_equal(lobby->topic, "open");
+	assert_int_equal(chat_oper_topic(&ch, me(o), lobby, "", 0), CHAT_OPER_OK);
+	assert_null(lobby->topic);
+	feed(d, "/join dev\n");
+	feed(o, "/join side\n");
+	assert_int_equal(chat_oper_topic(&ch, me(o), rooms_find(&ch.rooms, "dev"), "x", 1),
+	    CHAT_OPER_NOT_IN_ROOM);
+	ch.cfg.opers = NULL;
+	done(d);
+	done(o);
+	done(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +451,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ban_kicks_the_address_and_unban_lifts_it, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(wall_and_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(topic_rule, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -657,3 +657,25 @@ void chat_oper_remote(struct chat *ch, const struct bus_oper *op)
 	if ((size_t)op->kind < sizeof(apply) / sizeof(apply[0]) && apply[op->kind] != NULL)
 		apply[op->kind](ch, op);
 }
+
+/* --- topic --------------------------------------------------------------------------- */
+
+enum chat_oper_status chat_oper_topic(struct chat *ch, struct member *m, struct room *r,
+    const char *text, size_t len)
+{
+	char news[ROOM_TOPIC_NEWS_MAX];
+
+	if (r == NULL)
+		return CHAT_OPER_NO_SUCH_ROOM;
+	if (!member_in(m, r))
+		return CHAT_OPER_NOT_IN_ROOM;
+	if (ch->cfg.opers != NULL && !m->oper)
+		return CHAT_OPER_NOT_OPER;
+	chat_set_topic(ch, r, m->name, text, len);
+	room_topic_news(r, m->name, m->namelen, news, sizeof(news));
+	if (m->oper)
+		chat_oper_log(m, news);
+	else
+		log_msg(LOG_INFO, "topic %s: %s", m->conn != NULL ? m->conn->peer : "-", news);
+	return CHAT_OPER_OK;
+}

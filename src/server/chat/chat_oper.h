@@ -98,6 +98,11 @@ enum chat_oper_status chat_oper_purge(struct chat *ch, struct member *m, const c
 /* The oper log line of m's action what: at warning level (shown without -v), with
  * who did it ("oper "alice" (127.0.0.1:4242): what"). */
 void chat_oper_log(const struct member *m, const char *what);
+/* m sets room r's topic (len 0: clears it): m must be in r, and an operator when this
+ * server has operators. Told to the room and the other servers (chat_set_topic) and
+ * logged (an operator's as the oper log, others' at info level). */
+enum chat_oper_status chat_oper_topic(struct chat *ch, struct member *m, struct room *r,
+    const char *text, size_t len);
 
 /* Apply an action another server's operator did (the bus calls it): its own oper rule
  * was checked there. */

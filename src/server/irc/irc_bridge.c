@@ -239,7 +239,7 @@ static size_t irc_line_max(const struct chat *ch)
 static void pass_checked(struct chat *ch, struct member *m, enum pwcheck_result res,
     const char *name)
 {
-	struct irc_link *l = irc_link_of(m);
+	struct irc_link *l = m->link;      /* an IRC member: its link */
 	enum irc_status st;
 
 	(void)name;
@@ -434,20 +434,13 @@ static int b_topic_get(void *ctx, const char *room, char *topic, size_t topicsz,
 
 static int b_topic_set(void *ctx, const char *room, const char *topic)
 {
-	struct member *m = ME(ctx);
-	struct room *r = room_named(BR(ctx), room);
-	char news[ROOM_TOPIC_NEWS_MAX];
-
-	if (r == NULL)
-		return 403;
-	if (!member_in(m, r))
-		return 442;
-	if (CH(ctx)->cfg.opers != NULL && !m->oper)
-		return 482;
-	chat_set_topic(CH(ctx), r, m->name, topic, strlen(topic));
-	room_topic_news(r, m->name, m->namelen, news, sizeof(news));
-	log_msg(LOG_INFO, "topic %s: %s", m->conn->peer, news);
-	return 0;
+	switch (chat_oper_topic(CH(ctx), ME(ctx), room_named(BR(ctx), room), topic,
+	    strlen(topic))) {
+	case CHAT_OPER_OK: return 0;
+	case CHAT_OPER_NO_SUCH_ROOM: return 403;
+	case CHAT_OPER_NOT_IN_ROOM: return 442;
+	default: return 482;
+	}
 }
 
 static void person_of(const struct irc_bridge *br, const struct member *m,

@@ -46,11 +46,6 @@ static void skip(const char **arg, size_t *len, size_t n)
 	line_trim(arg, len);
 }
 
-static const char *peer_of(const struct member *m)
-{
-	return m->conn != NULL ? m->conn->peer : "-";
-}
-
 /* The member named by the longest run of words at the start of arg (names may hold
  * spaces), its length in *used; or NULL. At most a name's length is looked at. */
 static struct member *target(struct chat *ch, const char *arg, size_t len, size_t *used)
@@ -352,21 +347,16 @@ static void topic_show(struct member *m)
 
 void cmd_oper_topic(struct chat *ch, struct member *m, const char *arg, size_t len)
 {
-	char msg[ROOM_TOPIC_NEWS_MAX];
 	bool clear = len == 1 && arg[0] == '-';
+	enum chat_oper_status st;
 
 	if (len == 0) {
 		topic_show(m);
 		return;
 	}
-	if (ch->cfg.opers != NULL && !is_oper(m))
-		return;
-	chat_set_topic(ch, m->room, m->name, clear ? "" : arg, clear ? 0 : len);
-	room_topic_news(m->room, m->name, m->namelen, msg, sizeof(msg));
-	if (m->oper)
-		chat_oper_log(m, msg);
-	else
-		log_msg(LOG_INFO, "topic %s: %s", peer_of(m), msg);
+	st = chat_oper_topic(ch, m, m->room, clear ? "" : arg, clear ? 0 : len);
+	if (st != CHAT_OPER_OK)     /* m's own room: only an operator's right can lack */
+		member_error(m, refusal(st) != NULL ? refusal(st) : "You cannot set this topic.");
 }
 
 /* --- setup ------------------------------------------------------------------------- */
