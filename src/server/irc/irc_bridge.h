@@ -43,8 +43,6 @@ struct irc_link {
 	struct buf hist;        /* history lines waiting for the replies */
 	struct buf welcome;     /* the default room's JOIN, waiting for the welcome burst */
 	unsigned long last_group; /* the last grouped event shown (one QUIT, one NICK) */
-	char reason[320];       /* its QUIT reason, for the others */
-	const char *part_reason; /* while it leaves a channel with PART: the reason */
 	/* The connection's session: while its wait is set (a nick claimed across the
 	 * cluster) it holds the input; resumed when the claim came back. */
 	struct session *sess;
