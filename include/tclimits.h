@@ -132,6 +132,11 @@
 #define TC_IRC_NICK_MAX          258    /* bytes of the IRC nick of a name: 2 + 2 * 128 bytes */
 #define TC_IRC_PING_IDLE         120    /* seconds without input from an IRC client before a PING */
 #define TC_IRC_PING_TIMEOUT      60     /* seconds to answer that PING before the connection is closed */
+/* A list of targets ("PRIVMSG #a,#b,bob :hi") is one line with several effects: each
+ * distinct target costs a line of the rate limit (--rate-limit), and 005's TARGMAX says
+ * how many one line may name. */
+#define TC_IRC_MSG_TARGETS       4      /* targets (channels, nicks) of one PRIVMSG or NOTICE */
+#define TC_IRC_JOIN_TARGETS      10     /* channels of one JOIN or PART */
 
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */

@@ -198,6 +198,7 @@ static void irc_line(struct chat *ch, struct session *sess, const char *line, si
 	(void)ch;
 	l->busy = true;
 	st = irc_session_line(&l->s, line, len, now);
+	session_charge(sess, l->s.cost - 1);   /* a list of targets: a line per target */
 	finish(l, st, was, now);
 }
 
