@@ -38,6 +38,15 @@ static int setup_rated(void **state)
 	return 0;
 }
 
+/* The same with 1000 messages of history kept per room (as the server by default). */
+static int setup_history(void **state)
+{
+	(void)state;
+	fx_init(4096, 0, 1000);
+	fx_irc("irc.test");
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -331,6 +340,37 @@ static void a_hung_up_clients_target_lists_are_paid_from_its_burst(void **state)
 		fx_done(u[i]);
 }
 
+/* --- memory ------------------------------------------------------------------------- */
+
+/* The lobby's history (1 MiB, the most a room keeps) is replayed to an IRC client on
+ * registration through the link's buffers; once a second they give that memory back,
+ * as the connection's queues do, so an idle IRC user does not keep its replay. */
+static void a_replays_buffers_are_given_back_once_a_second(void **state)
+{
+	struct conn *a = fx_named("alice"), *c;
+	struct buf lines = { 0 };
+	char text[4001];
+
+	(void)state;
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (int i = 0; i < 300; i++) {
+		buf_append_str(&lines, text);
+		buf_putc(&lines, '\n');
+	}
+	fx_feed_at(a, buf_data(&lines), buf_len(&lines), 0);
+	buf_free(&lines);
+	c = irc_user("ian");
+	assert_true(buf_len(&c->out) == 0 && c->written > 1024 * 1024);   /* the replay went out */
+	assert_true(irc_link_kept(irc_link_of(&fx_sess(c)->m)) > 1024 * 1024);
+	assert_true(session_trim(fx_sess(c)) > 0);
+	assert_true(irc_link_kept(irc_link_of(&fx_sess(c)->m)) < 4096);
+	fx_feed(c, "PRIVMSG #lobby :still here\r\n");   /* and it goes on working */
+	assert_non_null(strstr(fx_out(a), "[ian]:still here"));
+	fx_done(c);
+	fx_done(a);
+}
+
 /* --- sources ------------------------------------------------------------------------- */
 
 static void sources_of_the_others(void **state)
@@ -373,6 +413,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(quit_closes_and_the_others_see_the_leave, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(sources_of_the_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_replays_buffers_are_given_back_once_a_second,
+		    setup_history, teardown),
 		cmocka_unit_test_setup_teardown(each_target_of_a_list_costs_a_line_of_the_rate_limit,
 		    setup_rated, teardown),
 		cmocka_unit_test_setup_teardown(a_hung_up_clients_target_lists_are_paid_from_its_burst,

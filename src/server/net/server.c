@@ -746,7 +746,7 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	int64_t limit = (int64_t)srv->opt->name_timeout * 1000;
 	/* Busy connections keep their buffers between passes; idle ones give the
 	 * memory back here. */
-	int trimmed = buf_trim(&c->in) + buf_trim(&c->out);
+	int trimmed = buf_trim(&c->in) + buf_trim(&c->out) + session_trim(session_of(c));
 	const char *why;
 
 	if (c->handshaking) {

@@ -50,6 +50,11 @@ void session_tick(struct chat *ch, struct session *s, time_t now)
 		s->front->tick(ch, s, now);
 }
 
+int session_trim(struct session *s)
+{
+	return s->front->trim != NULL ? s->front->trim(s) : 0;
+}
+
 static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget);
 
 /* --- the rate limit ---------------------------------------------------------------- */

@@ -65,6 +65,9 @@ void session_charge(struct session *s, unsigned lines);
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
 /* Once a second: the front's keep-alives. */
 void session_tick(struct chat *ch, struct session *s, time_t now);
+/* Once a second: the front's empty buffers given back (front.h); 1 or more if memory
+ * was released, else 0. */
+int session_trim(struct session *s);
 /* The session ends: its member leaves the chat. */
 void session_leave(struct chat *ch, struct session *s);
 /* A wait (s->wait) ended: handle the lines that came meanwhile. */
