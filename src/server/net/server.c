@@ -864,6 +864,20 @@ static bool may_create(void *arg, const struct member *m)
 	return c == NULL || !c->counted || addrlimit_room_create(srv->al, &c->addr, loop_now_ms());
 }
 
+/* The chat's each_from (a ban): every connection from address k, named or not. */
+static void each_from(void *arg, const struct addrkey *k,
+    void (*fn)(struct member *m, void *fnarg), void *fnarg)
+{
+	struct server *srv = arg;
+
+	for (int fd = 0; fd < srv->capconns; fd++) {
+		struct conn *c = srv->conns[fd];
+
+		if (c != NULL && !c->closing && c->counted && addrkey_equal(&c->addr, k))
+			fn(&session_of(c)->m, fnarg);
+	}
+}
+
 /* The one-line summary of SIGUSR1 and /stats. */
 static const char *stats_line(void *arg, char *out, size_t outsz)
 {
@@ -1105,6 +1119,7 @@ static void setup_chat(struct server *srv)
 	srv->chat.cfg.announce_max = (size_t)opt->announce_max;
 	srv->chat.hooks.stats_line = stats_line;
 	srv->chat.hooks.may_create = may_create;
+	srv->chat.hooks.each_from = each_from;
 	srv->chat.hooks.arg = srv;
 	srv->chat.cfg.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 }
