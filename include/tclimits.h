@@ -125,6 +125,10 @@
 #define TC_REDIS_QUEUE_MAX       10000  /* events queued for Redis during an outage; past it the oldest are dropped */
 #define TC_REDIS_QUEUE_MAX_KIB   8192   /* KiB of encoded events queued during an outage */
 #define TC_REDIS_SERVER_ID_MAX   64     /* bytes in a server id on the wire */
+/* An event's time comes from another server's clock: one far off (or a forged event)
+ * would show as a date nobody can read, so it is refused. */
+#define TC_BUS_TIME_MIN          946684800 /* seconds since the epoch (2000-01-01 00:00:00 UTC): the earliest event time taken from another server */
+#define TC_BUS_TIME_AHEAD        86400  /* seconds an event time from another server may be ahead of this server's clock */
 
 /* --- IRC (modern.ircdocs.horse) ------------------------------------------------- */
 #define TC_IRC_LINE_MAX          512    /* bytes of one IRC message, CRLF included, tags excluded */
@@ -132,6 +136,11 @@
 #define TC_IRC_NICK_MAX          258    /* bytes of the IRC nick of a name: 2 + 2 * 128 bytes */
 #define TC_IRC_PING_IDLE         120    /* seconds without input from an IRC client before a PING */
 #define TC_IRC_PING_TIMEOUT      60     /* seconds to answer that PING before the connection is closed */
+/* A list of targets ("PRIVMSG #a,#b,bob :hi") is one line with several effects: each
+ * distinct target costs a line of the rate limit (--rate-limit), and 005's TARGMAX says
+ * how many one line may name. */
+#define TC_IRC_MSG_TARGETS       4      /* targets (channels, nicks) of one PRIVMSG or NOTICE */
+#define TC_IRC_JOIN_TARGETS      10     /* channels of one JOIN or PART */
 
 /* --- logging ------------------------------------------------------------------- */
 #define TC_LOG_PEER_TEXT_MAX     80     /* bytes of peer-supplied text in one stderr log line */

@@ -8,6 +8,7 @@
 #include "client_json.h"
 #include "client_time.h"
 #include "tstamp.h"
+#include "util.h"
 
 void client_json_time(const char *field, time_t now, char out[32])
 {
@@ -93,10 +94,34 @@ static char *dump(json_t *o)
 	return s;
 }
 
-char *client_json_record(const struct proto_rec *rec, const char *room, time_t now)
+/* A record of a known type without the fields it needs: "invalid", with what came
+ * (its TABs put back) in "raw". */
+static char *invalid_record(const struct proto_rec *rec, time_t now)
 {
 	json_t *o = json_object();
+	char ts[32], *raw = xmalloc(rec->rawlen + 1);
+
+	for (size_t i = 0; i < rec->rawlen; i++)
+		raw[i] = rec->raw[i] != '\0' ? rec->raw[i] : '\t';
+	raw[rec->rawlen] = '\0';
+	client_json_time(NULL, now, ts);
+	json_object_set_new(o, "type", json_string("invalid"));
+	json_object_set_new(o, "time", json_string(ts));
+	set_str(o, "raw", raw);
+	free(raw);
+	return dump(o);
+}
+
+char *client_json_record(const struct proto_rec *rec, const char *room, time_t now)
+{
+	json_t *o;
 	char word[16], ts[32];
+
+	if (rec->type == PROTO_UNKNOWN)
+		return NULL;            /* a later version's: ignored (doc/PROTOCOL.md) */
+	if (rec->type == PROTO_INVALID)
+		return invalid_record(rec, now);
+	o = json_object();
 
 	type_word(rec, word, sizeof(word));
 	client_json_time(has_time(rec->type) && rec->nf > 0 ? rec->f[0] : NULL, now, ts);

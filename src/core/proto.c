@@ -80,6 +80,8 @@ void proto_parse_v(char *line, int version, struct proto_rec *rec)
 	rec->room = "";
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
+	rec->raw = line;
+	rec->rawlen = len;
 	tab = strchr(line, '\t');
 	p = tab ? tab + 1 : NULL;
 	if (tab)

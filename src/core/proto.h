@@ -73,6 +73,8 @@ struct proto_rec {
 	const char *list;                    /* PROTO_MEMBERS: the TAB-separated names */
 	const char *room;                    /* version 2, a room record: its room; else "" (never NULL) */
 	bool action;                         /* PROTO_MSG, PROTO_HIST, PROTO_PRIV: an action */
+	const char *raw;                     /* the line parsed, rawlen bytes: its TABs are */
+	size_t rawlen;                       /* NULs now (what a PROTO_INVALID one said) */
 };
 
 /* Parse one line (without its newline; a trailing '\r' is dropped). Modifies line. */

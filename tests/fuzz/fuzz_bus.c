@@ -7,7 +7,8 @@
  * Input: the bytes of one message as a subscriber receives it.
  *
  * Invariants checked, for every message decoded:
- * - a room event type with its wire name; a valid server id; a sequence >= 1;
+ * - a room event type with its wire name; a valid server id; a sequence >= 1; a time
+ *   from TC_BUS_TIME_MIN to TC_BUS_TIME_AHEAD seconds from now;
  * - a room that room_check_name() keeps as it is; a name (and, for rename and priv,
  *   an other) that names_check() keeps as it is; no other for the other types;
  * - text within BUS_CODEC_TEXT_MAX that is valid UTF-8 with no control character (it is
@@ -24,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bus_codec.h"
 #include "chat.h"
@@ -63,6 +65,8 @@ static void check_fields(const struct bus_msg *m)
 	FUZZ_CHECK(bus_type_name(m->ev.type) != NULL, "not a room event", m->name, 0);
 	FUZZ_CHECK(bus_server_id_ok(m->server), "server id", m->server, strlen(m->server));
 	FUZZ_CHECK(m->seq >= 1, "sequence 0", m->server, 0);
+	FUZZ_CHECK(m->ev.t >= TC_BUS_TIME_MIN && m->ev.t <= time(NULL) + TC_BUS_TIME_AHEAD,
+	    "time out of range", m->server, 0);
 	FUZZ_CHECK(room_check_name(m->room, strlen(m->room), out) == NULL &&
 	    strcmp(out, m->room) == 0, "room", m->room, strlen(m->room));
 	FUZZ_CHECK(names_check(m->name, strlen(m->name), out) == NULL &&

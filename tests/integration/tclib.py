@@ -121,10 +121,12 @@ def _kill_all():
 
 
 class Client:
-    """A raw TCP connection with a receive buffer and deadline-bound waits."""
+    """A raw TCP connection with a receive buffer and deadline-bound waits; source is
+    the local address to connect from (another loopback address: 127.0.0.2)."""
 
-    def __init__(self, port, host="127.0.0.1"):
-        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+    def __init__(self, port, host="127.0.0.1", source=None):
+        self.sock = socket.create_connection((host, port), timeout=TIMEOUT,
+                                             source_address=(source, 0) if source else None)
         self.buf = b""
         self.closed = False
 
@@ -208,9 +210,9 @@ class Client:
         self.sock.close()
 
 
-def join(port, name, host="127.0.0.1"):
+def join(port, name, host="127.0.0.1", source=None):
     """Connect as an nc user, check the banner, give the name, wait for the prompt."""
-    c = Client(port, host)
+    c = Client(port, host, source)
     c.expect_exact(BANNER)
     c.line(name)
     c.expect(r"\[" + TS + r"\]\[" + re.escape(name) + r"\]:$")

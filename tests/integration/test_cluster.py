@@ -900,17 +900,22 @@ def test_oper_ban_across_servers():
             a = c.alice()
             b = join(c.s2.port, "bob", host="::1")     # bob's address: ::/64
             joined(a, "bob")
+            # Connections from it that gave no name yet go too, on both servers.
+            unnamed = [Client(s.port, "::1") for s in (c.s2, c.s1)]
+            for u in unnamed:
+                u.expect_exact(BANNER)
             a.line("/ban bob 2h spamming")
             reply(a, "alice", re.escape("Banning bob (on another server) for 2h: that server "
                                         "bans the address and every server adds it to its "
                                         "ban list."))
-            b.expect(r"You were kicked by alice: spamming\n")
-            b.expect_closed()
+            for u in [b] + unnamed:
+                u.expect(r"You were kicked by alice: spamming\n")
+                u.expect_closed()
             left(a, "bob")
-            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 1 connection "
+            logged_on(c.s2, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 2 connections "
                       r"kicked\.")
             banned_on(c.s2, "::1")
-            logged_on(c.s1, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 0 connections "
+            logged_on(c.s1, r"oper \"alice\" \(server [^)]+\): Banned ::/64; 1 connection "
                       r"kicked\.")
             banned_on(c.s1, "::1")
             a.line("/bans")

@@ -197,6 +197,40 @@ def test_ban_with_duration_survives_a_restart_then_unban():
             fail("the unban is not logged: %r" % s.stderr())
 
 
+def test_ban_closes_every_connection_from_the_address_named_or_not():
+    """A ban closes every connection from the address, not only its members of rooms: an
+    nc user still at the name prompt and an IRC client that sent only NICK are closed
+    too. The operator is on 127.0.0.2, a bystander at the prompt on 127.0.0.3."""
+    with tempfile.TemporaryDirectory() as d:
+        s = Setup(d).server("--irc-port", "0")
+        try:
+            m = re.match(rb"Listening for IRC on the port :(\d+)\n$", s.proc.stdout.readline())
+            a = join(s.port, "alice", source="127.0.0.2")
+            oper(a, "alice")
+            named = join(s.port, "bob")
+            at_prompt = Client(s.port)
+            at_prompt.expect_exact(BANNER)
+            irc = Client(int(m.group(1)))
+            irc.send("NICK ian\r\nPING :here\r\n")
+            irc.expect(r"PONG [^\r]*here\r\n")      # its NICK was read
+            bystander = Client(s.port, source="127.0.0.3")
+            bystander.expect_exact(BANNER)
+            a.line("/ban 127.0.0.1 spam")
+            reply(a, "alice", re.escape("Banned 127.0.0.1 for good; 3 connections kicked."))
+            for c in (named, at_prompt):
+                c.expect(r"You were kicked by alice: spam\n")
+                c.expect_closed()
+            irc.expect(r"ERROR :Closing Link: 127\.0\.0\.1 \(You were kicked by alice: spam\)")
+            irc.expect_closed()
+            bystander.line("carol")                       # another address: untouched
+            bystander.expect(prompt("carol"))
+            again = Client(s.port)
+            again.expect(r"You are banned from this server permanently: spam\.\n")
+            again.expect_closed()
+        finally:
+            assert s.stop() == 0
+
+
 def test_mute_and_unmute():
     with tempfile.TemporaryDirectory() as d:
         s = Setup(d).server()
@@ -535,6 +569,7 @@ if __name__ == "__main__":
          test_password_guesses_are_checked_off_the_loop,
          test_oper_good_and_bad_password_never_logged, test_failed_oper_costs_extra_tokens,
          test_stats_for_operators, test_kick, test_ban_with_duration_survives_a_restart_then_unban,
+         test_ban_closes_every_connection_from_the_address_named_or_not,
          test_mute_and_unmute, test_wall_reaches_every_room, test_purge_survives_a_restart,
          test_topic_shown_to_joiners_and_kept_across_restart,
          test_topic_kept_in_the_state_directory_without_log, test_hostile_topics_file,

@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "bus_codec.h"
 
 static struct room lobby = { .name = "Lobby" };
+
+#define T0 1764581400   /* 2025-12-01 09:30:00 UTC: a time the decoder takes */
 
 static struct bus_msg roundtrip(const struct event *ev)
 {
@@ -50,23 +53,23 @@ static void every_room_event_round_trips(void **state)
 	assert_null(m.ev.other);
 	bus_msg_clear(&m);
 	for (enum event_type t = EV_JOIN; t <= EV_MOVE_OUT; t++) {
-		struct event e = { .type = t, .t = 5, .room = &lobby, .name = "bob", .namelen = 3 };
+		struct event e = { .type = t, .t = T0 + 5, .room = &lobby, .name = "bob", .namelen = 3 };
 
 		m = roundtrip(&e);
 		assert_string_equal(m.ev.text, "");
 		bus_msg_clear(&m);
 	}
-	ev = (struct event){ .type = EV_RENAME, .t = 9, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_RENAME, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .other = "robert", .otherlen = 6 };
 	m = roundtrip(&ev);
 	assert_string_equal(m.ev.other, "robert");
 	bus_msg_clear(&m);
-	ev = (struct event){ .type = EV_PRIV, .t = 9, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_PRIV, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .other = "carol", .otherlen = 5, .text = "psst", .len = 4 };
 	m = roundtrip(&ev);
 	assert_string_equal(m.ev.other, "carol");
 	bus_msg_clear(&m);
-	ev = (struct event){ .type = EV_TOPIC, .t = 9, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_TOPIC, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .text = "release friday", .len = 14 };
 	m = roundtrip(&ev);
 	assert_int_equal(m.ev.type, EV_TOPIC);
@@ -80,10 +83,10 @@ static void every_room_event_round_trips(void **state)
 /* A room switch carries the other room ("via"); nothing else may. */
 static void moves_carry_the_other_room(void **state)
 {
-	struct event ev = { .type = EV_MOVE_OUT, .t = 5, .room = &lobby, .name = "bob",
+	struct event ev = { .type = EV_MOVE_OUT, .t = T0 + 5, .room = &lobby, .name = "bob",
 	    .namelen = 3, .via = "side" };
 	struct bus_msg m = roundtrip(&ev);
-	const char *bad = "{\"v\":1,\"server\":\"s\",\"seq\":1,\"type\":\"msg\",\"time\":1,"
+	const char *bad = "{\"v\":1,\"server\":\"s\",\"seq\":1,\"type\":\"msg\",\"time\":1764581401,"
 	    "\"room\":\"lobby\",\"name\":\"a\",\"other\":\"\",\"text\":\"x\",\"via\":\"side\"}";
 	char err[128];
 
@@ -126,7 +129,7 @@ static int decode(const char *json, char *err, size_t errsz)
 	return rc;
 }
 
-#define HEAD "{\"v\":1,\"server\":\"s1\",\"seq\":1,\"time\":10,"
+#define HEAD "{\"v\":1,\"server\":\"s1\",\"seq\":1,\"time\":1764581410,"
 static void refused(const char *json, const char *why)
 {
 	char err[160];
@@ -135,6 +138,31 @@ static void refused(const char *json, const char *why)
 		fail_msg("accepted: %s", json);
 	if (why != NULL && strstr(err, why) == NULL)
 		fail_msg("%s: refused for \"%s\", not \"%s\"", json, err, why);
+}
+
+/* An event's time is another server's clock: one before 2000, or more than a day ahead
+ * of this server's (2^40 printed as [0000-00-00 00:00:00]), is refused; the edges and a
+ * clock a little ahead are taken. */
+static void times_out_of_range_are_refused(void **state)
+{
+	long long now = (long long)time(NULL);
+	const long long bad[] = { 0, TC_BUS_TIME_MIN - 1, now + TC_BUS_TIME_AHEAD + 60,
+	    1LL << 40 };
+	const long long good[] = { TC_BUS_TIME_MIN, now, now + TC_BUS_TIME_AHEAD - 60 };
+	char json[256], err[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json), "{\"v\":1,\"server\":\"s\",\"seq\":1,\"time\":%lld,"
+		    "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"x\"}", bad[i]);
+		refused(json, "time");
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(json, sizeof(json), "{\"v\":1,\"server\":\"s\",\"seq\":1,\"time\":%lld,"
+		    "\"type\":\"msg\",\"room\":\"a\",\"name\":\"b\",\"text\":\"x\"}", good[i]);
+		if (decode(json, err, sizeof(err)) != 0)
+			fail_msg("refused: %s: %s", json, err);
+	}
 }
 
 static void what_is_refused(void **state)
@@ -147,17 +175,17 @@ static void what_is_refused(void **state)
 	refused("[]", "object");
 	refused("{", NULL);
 	refused("", NULL);
-	refused("{\"v\":2,\"server\":\"s1\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	refused("{\"v\":2,\"server\":\"s1\",\"seq\":1,\"time\":1764581401,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "v:");
-	refused("{\"v\":1,\"server\":\"s 1\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s 1\",\"seq\":1,\"time\":1764581401,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "server");
-	refused("{\"v\":1,\"server\":\"\",\"seq\":1,\"time\":1,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"\",\"seq\":1,\"time\":1764581401,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "server");
-	refused("{\"v\":1,\"server\":\"s\",\"seq\":0,\"time\":1,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s\",\"seq\":0,\"time\":1764581401,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
 	refused("{\"v\":1,\"server\":\"s\",\"seq\":1,\"time\":-1,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "time");
-	refused("{\"v\":1,\"server\":\"s\",\"seq\":\"1\",\"time\":1,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s\",\"seq\":\"1\",\"time\":1764581401,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
 	refused(HEAD "\"type\":\"info\",\"room\":\"a\",\"name\":\"bob\"}", "type");
 	refused(HEAD "\"type\":\"join\",\"room\":\"#a\",\"name\":\"bob\"}", "room");
@@ -246,7 +274,7 @@ static void the_encoder_writes_what_jansson_dumps(void **state)
  * events of servers that know no groups) have none. */
 static void groups_cross_when_set(void **state)
 {
-	struct event ev = { .type = EV_LEAVE, .t = 5, .room = &lobby, .name = "bob",
+	struct event ev = { .type = EV_LEAVE, .t = T0 + 5, .room = &lobby, .name = "bob",
 	    .namelen = 3, .group = 42 };
 	struct bus_msg m;
 	char err[160];
@@ -261,11 +289,11 @@ static void groups_cross_when_set(void **state)
 	m = roundtrip(&ev);
 	assert_int_equal(m.ev.group, 0);
 	bus_msg_clear(&m);
-	ev = (struct event){ .type = EV_RENAME, .t = 9, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_RENAME, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .other = "robert", .otherlen = 6, .group = 3 };
 	s = bus_codec_encode("srv", 4, &ev, &len);
 	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"rename\","
-	    "\"time\":9,\"utc\":\"1970-01-01T00:00:09Z\",\"room\":\"Lobby\","
+	    "\"time\":1764581409,\"utc\":\"2025-12-01T09:30:09Z\",\"room\":\"Lobby\","
 	    "\"name\":\"bob\",\"other\":\"robert\",\"text\":\"\",\"group\":3}");
 	free(s);
 	assert_int_equal(bus_codec_decode(HEAD "\"type\":\"leave\",\"room\":\"a\","
@@ -286,7 +314,7 @@ static void groups_cross_when_set(void **state)
  * "notice"), absent for a plain message; nothing else carries one. */
 static void kinds_cross(void **state)
 {
-	struct event ev = { .type = EV_MSG, .t = 9, .room = &lobby, .name = "bob",
+	struct event ev = { .type = EV_MSG, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .text = "waves", .len = 5, .kind = SAY_ACTION };
 	struct bus_msg m;
 	size_t len;
@@ -295,13 +323,13 @@ static void kinds_cross(void **state)
 	(void)state;
 	s = bus_codec_encode("srv", 4, &ev, &len);
 	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"msg\","
-	    "\"time\":9,\"utc\":\"1970-01-01T00:00:09Z\",\"room\":\"Lobby\","
+	    "\"time\":1764581409,\"utc\":\"2025-12-01T09:30:09Z\",\"room\":\"Lobby\","
 	    "\"name\":\"bob\",\"other\":\"\",\"text\":\"waves\",\"kind\":\"action\"}");
 	free(s);
 	m = roundtrip(&ev);
 	assert_int_equal(m.ev.kind, SAY_ACTION);
 	bus_msg_clear(&m);
-	ev = (struct event){ .type = EV_PRIV, .t = 9, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_PRIV, .t = T0 + 9, .room = &lobby, .name = "bob",
 	    .namelen = 3, .other = "carol", .otherlen = 5, .text = "winks", .len = 5,
 	    .kind = SAY_ACTION };
 	m = roundtrip(&ev);
@@ -333,7 +361,7 @@ static void any_json_is_read_alike(void **state)
 	static const char *const same[] = {
 		HEAD "\"type\":\"msg\",\"room\":\"Lobby\",\"name\":\"bob\",\"text\":\"x/y\"}",
 		" { \"text\" : \"x\\/y\" ,\"name\":\"b\\u006fb\",\"room\":\"Lobby\",\t\n"
-		    "\"type\":\"msg\",\"time\":10,\"seq\":1,\"server\":\"s1\",\"v\":1} \r\n",
+		    "\"type\":\"msg\",\"time\":1764581410,\"seq\":1,\"server\":\"s1\",\"v\":1} \r\n",
 		HEAD "\"type\":\"msg\",\"room\":\"Lobby\",\"name\":\"bob\",\"text\":\"x/y\","
 		    "\"utc\":null,\"extra\":[1,{\"a\":2.5}]}",
 	};
@@ -346,17 +374,17 @@ static void any_json_is_read_alike(void **state)
 			fail_msg("%s: %s", same[i], err);
 		assert_string_equal(m.server, "s1");
 		assert_int_equal(m.seq, 1);
-		assert_int_equal(m.ev.t, 10);
+		assert_int_equal(m.ev.t, T0 + 10);
 		assert_string_equal(m.name, "bob");
 		assert_string_equal(m.ev.text, "x/y");
 		bus_msg_clear(&m);
 	}
 	refused(HEAD "\"type\":\"msg\",\"room\":\"a\",\"name\":\"bob\",\"name\":\"bob\"}", NULL);
-	refused("{\"v\":1,\"server\":\"s1\",\"seq\":01,\"time\":10,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":01,\"time\":1764581410,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", NULL);
-	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1.0,\"time\":10,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1.0,\"time\":1764581410,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
-	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1e3,\"time\":10,\"type\":\"join\","
+	refused("{\"v\":1,\"server\":\"s1\",\"seq\":1e3,\"time\":1764581410,\"type\":\"join\","
 	    "\"room\":\"a\",\"name\":\"b\"}", "seq");
 	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\"} x", NULL);
 	refused(HEAD "\"type\":\"join\",\"room\":\"a\",\"name\":\"b\",}", NULL);
@@ -367,7 +395,7 @@ static void any_json_is_read_alike(void **state)
 /* A server knows its own events by their first bytes, without decoding them. */
 static void own_events_are_known_by_their_head(void **state)
 {
-	struct event ev = { .type = EV_JOIN, .t = 5, .room = &lobby, .name = "bob",
+	struct event ev = { .type = EV_JOIN, .t = T0 + 5, .room = &lobby, .name = "bob",
 	    .namelen = 3 };
 	size_t len;
 	char *s = bus_codec_encode("web1-42", 3, &ev, &len);
@@ -526,7 +554,7 @@ static void operator_actions_refused(void **state)
  * server that knows no reasons still takes the leave), and is sanitised again. */
 static void reasons_cross_with_leaves_and_parts(void **state)
 {
-	struct event ev = { .type = EV_LEAVE, .t = 5, .room = &lobby, .name = "bob",
+	struct event ev = { .type = EV_LEAVE, .t = T0 + 5, .room = &lobby, .name = "bob",
 	    .namelen = 3, .text = "Quit: gone \"fishing\"", .len = 20, .group = 8 };
 	static const char leave[] = HEAD "\"type\":\"leave\",\"room\":\"a\",\"name\":\"b\","
 	    "\"reason\":\" \\u001b[31mred\\u0001 alert\\u0007\"}";
@@ -538,7 +566,7 @@ static void reasons_cross_with_leaves_and_parts(void **state)
 	(void)state;
 	s = bus_codec_encode("srv", 4, &ev, &len);
 	assert_string_equal(s, "{\"v\":1,\"server\":\"srv\",\"seq\":4,\"type\":\"leave\","
-	    "\"time\":5,\"utc\":\"1970-01-01T00:00:05Z\",\"room\":\"Lobby\","
+	    "\"time\":1764581405,\"utc\":\"2025-12-01T09:30:05Z\",\"room\":\"Lobby\","
 	    "\"name\":\"bob\",\"other\":\"\",\"text\":\"\",\"group\":8,"
 	    "\"reason\":\"Quit: gone \\\"fishing\\\"\"}");
 	free(s);
@@ -546,7 +574,7 @@ static void reasons_cross_with_leaves_and_parts(void **state)
 	assert_string_equal(m.ev.text, "Quit: gone \"fishing\"");
 	assert_int_equal(m.ev.group, 8);
 	bus_msg_clear(&m);
-	ev = (struct event){ .type = EV_MOVE_OUT, .t = 5, .room = &lobby, .name = "bob",
+	ev = (struct event){ .type = EV_MOVE_OUT, .t = T0 + 5, .room = &lobby, .name = "bob",
 	    .namelen = 3, .text = "see you", .len = 7 };     /* a part: no via */
 	m = roundtrip(&ev);
 	assert_null(m.ev.via);
@@ -577,6 +605,7 @@ int main(void)
 		cmocka_unit_test(the_wire_format),
 		cmocka_unit_test(moves_carry_the_other_room),
 		cmocka_unit_test(what_is_refused),
+		cmocka_unit_test(times_out_of_range_are_refused),
 		cmocka_unit_test(text_is_sanitised_again),
 		cmocka_unit_test(too_long_is_refused),
 		cmocka_unit_test(names_of_channels),

@@ -292,7 +292,7 @@ static void names_two_keys(void **state)
 }
 
 #define EV(seq, room) "{\"v\":1,\"server\":\"tool\",\"seq\":" #seq ",\"type\":\"msg\"," \
-	"\"time\":1,\"room\":\"" room "\",\"name\":\"t\",\"text\":\"x\"}"
+	"\"time\":1764581400,\"room\":\"" room "\",\"name\":\"t\",\"text\":\"x\"}"
 
 static void gaps_and_garbage(void **state)
 {

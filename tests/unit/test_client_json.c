@@ -107,12 +107,37 @@ static void actions(void **state)
 	free(s);
 }
 
+/* A record of a known type without the fields it needs is {"type":"invalid"} with the
+ * line as it came in "raw" (nothing lost, the output still one object per line); a
+ * record of a type this client does not know is ignored, as the protocol says. */
+static void malformed_records_are_invalid_with_their_raw_line(void **state)
+{
+	char *s;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	s = json_of("MSG\t2026-12-01 09:30:05\tbob", "lobby");       /* no TEXT */
+	assert_string_equal(s, "{\"type\":\"invalid\",\"time\":\"1970-01-01T00:00:00Z\","
+	    "\"raw\":\"MSG\\t2026-12-01 09:30:05\\tbob\"}");
+	free(s);
+	s = json_of_v("HIST\r", "lobby", 2);                           /* no room, no fields */
+	assert_string_equal(s, "{\"type\":\"invalid\",\"time\":\"1970-01-01T00:00:00Z\","
+	    "\"raw\":\"HIST\"}");
+	free(s);
+	s = json_of("JOIN\t\xff", NULL);                               /* raw not UTF-8: left out */
+	assert_string_equal(s, "{\"type\":\"invalid\",\"time\":\"1970-01-01T00:00:00Z\"}");
+	free(s);
+	assert_null(json_of("LATER\tsomething new", "lobby"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times_are_utc),
 		cmocka_unit_test(records),
 		cmocka_unit_test(actions),
+		cmocka_unit_test(malformed_records_are_invalid_with_their_raw_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,24 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The same with a rate limit of 20 lines a second (a burst of 40). */
+static int setup_rated(void **state)
+{
+	(void)state;
+	fx_init(4096, 20, 16);
+	fx_irc("irc.test");
+	return 0;
+}
+
+/* The same with 1000 messages of history kept per room (as the server by default). */
+static int setup_history(void **state)
+{
+	(void)state;
+	fx_init(4096, 0, 1000);
+	fx_irc("irc.test");
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -275,6 +293,84 @@ static void quit_closes_and_the_others_see_the_leave(void **state)
 	fx_done(a);
 }
 
+/* --- the rate limit ------------------------------------------------------------------ */
+
+/* "PRIVMSG #lobby,bob,dave :hi" is three messages: it costs three lines of the rate
+ * limit, the same target twice once. */
+static void each_target_of_a_list_costs_a_line_of_the_rate_limit(void **state)
+{
+	struct conn *b = fx_named("bob"), *d = fx_named("dave"), *c = irc_user("ian");
+	double before = fx_sess(c)->tokens;
+
+	(void)state;
+	fx_feed(c, "PRIVMSG #lobby,bob,dave,#LOBBY,bob :hi\r\n");
+	assert_non_null(strstr(fx_out(b), "[ian][private]:hi"));
+	assert_true(before - fx_sess(c)->tokens == 3.0);
+	before = fx_sess(c)->tokens;
+	fx_feed(c, "JOIN #dev,#ops\r\n");
+	assert_true(before - fx_sess(c)->tokens == 2.0);
+	before = fx_sess(c)->tokens;
+	fx_feed(c, "PRIVMSG #dev :one\r\n");
+	assert_true(before - fx_sess(c)->tokens == 1.0);
+	fx_done(c);
+	fx_done(d);
+	fx_done(b);
+}
+
+/* A client that hangs up has what it sent handled up to one burst of tokens: a list
+ * of four targets spends four of them. */
+static void a_hung_up_clients_target_lists_are_paid_from_its_burst(void **state)
+{
+	struct conn *u[4] = { fx_named("bob"), fx_named("carol"), fx_named("dave"),
+	    fx_named("erin") }, *c = irc_user("ian");
+	const char *line = "PRIVMSG bob,carol,dave,erin :x\r\n", *o;
+	long budget = 8;
+	int seen = 0;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		buf_append(&c->in, line, strlen(line));
+	assert_int_equal(session_drain(&fx_ch, fx_sess(c), &budget), 2);
+	assert_int_equal(budget, 0);
+	for (o = fx_out(u[0]); (o = strstr(o, "[ian][private]:x")) != NULL; o++)
+		seen++;
+	assert_int_equal(seen, 2);
+	fx_done(c);
+	for (int i = 0; i < 4; i++)
+		fx_done(u[i]);
+}
+
+/* --- memory ------------------------------------------------------------------------- */
+
+/* The lobby's history (1 MiB, the most a room keeps) is replayed to an IRC client on
+ * registration through the link's buffers; once a second they give that memory back,
+ * as the connection's queues do, so an idle IRC user does not keep its replay. */
+static void a_replays_buffers_are_given_back_once_a_second(void **state)
+{
+	struct conn *a = fx_named("alice"), *c;
+	struct buf lines = { 0 };
+	char text[4001];
+
+	(void)state;
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (int i = 0; i < 300; i++) {
+		buf_append_str(&lines, text);
+		buf_putc(&lines, '\n');
+	}
+	fx_feed_at(a, buf_data(&lines), buf_len(&lines), 0);
+	buf_free(&lines);
+	c = irc_user("ian");
+	assert_true(buf_len(&c->out) == 0 && c->written > 1024 * 1024);   /* the replay went out */
+	assert_true(irc_link_kept(irc_link_of(&fx_sess(c)->m)) > 1024 * 1024);
+	assert_true(session_trim(fx_sess(c)) > 0);
+	assert_true(irc_link_kept(irc_link_of(&fx_sess(c)->m)) < 4096);
+	fx_feed(c, "PRIVMSG #lobby :still here\r\n");   /* and it goes on working */
+	assert_non_null(strstr(fx_out(a), "[ian]:still here"));
+	fx_done(c);
+	fx_done(a);
+}
+
 /* --- sources ------------------------------------------------------------------------- */
 
 static void sources_of_the_others(void **state)
@@ -317,6 +413,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(quit_closes_and_the_others_see_the_leave, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(sources_of_the_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_replays_buffers_are_given_back_once_a_second,
+		    setup_history, teardown),
+		cmocka_unit_test_setup_teardown(each_target_of_a_list_costs_a_line_of_the_rate_limit,
+		    setup_rated, teardown),
+		cmocka_unit_test_setup_teardown(a_hung_up_clients_target_lists_are_paid_from_its_burst,
+		    setup_rated, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,7 @@ static char last_target[64];
 static bool last_notice;
 static enum say_kind last_kind;
 static char last_quit[300];
+static int messages;            /* messages the chat was given */
 
 static int room_find(const char *name)
 {
@@ -137,6 +138,7 @@ static int f_message(void *ctx, enum say_kind kind, const char *room, const char
 	} else if (member_find(name) < 0) {
 		return 401;
 	}
+	messages++;
 	last_notice = kind == SAY_NOTICE;
 	last_kind = kind;
 	snprintf(last_target, sizeof(last_target), "%s", room != NULL ? room : name);
@@ -308,6 +310,7 @@ static int setup(void **state)
 	(void)state;
 	memset(members, 0, sizeof(members));
 	memset(rooms, 0, sizeof(rooms));
+	messages = 0;
 	rooms[0] = (struct froom){ .name = "lobby", .op = -1 };
 	rooms[1] = (struct froom){ .name = "dev", .op = -1 };
 	rooms[2] = (struct froom){ .name = "ops", .op = -1 };
@@ -385,7 +388,7 @@ static void registration_burst(void **state)
 	    ":My.Little.Server 004 foo My.Little.Server tcpchat-1.0.0 i o\r\n"
 	    ":My.Little.Server 005 foo NETWORK=tcpchat NICKLEN=258 CHANNELLEN=33 TOPICLEN=412 "
 	    "CASEMAPPING=ascii CHANTYPES=# CHANMODES=,,, PREFIX=(o)@ "
-	    "TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:,PART:,NAMES:1,WHOIS:1 SAFELIST "
+	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,WHOIS:1 SAFELIST "
 	    ":are supported by this server\r\n"
 	    ":My.Little.Server 375 foo :- My.Little.Server Message of the day - \r\n"
 	    ":My.Little.Server 372 foo :- Hello\r\n"
@@ -782,6 +785,47 @@ static void privmsg(void **state)
 	expect(0, ":My.Little.Server 301 foo bob[20]smith :at lunch\r\n");
 }
 
+/* A list of targets is one line with several effects: the same target twice is once,
+ * a line names at most what TARGMAX says (PRIVMSG and NOTICE 4, JOIN and PART 10; the
+ * first past it gets 407, NOTICE no word), and each target costs a line (s->cost). */
+static void target_lists_cost_a_line_per_distinct_target_up_to_targmax(void **state)
+{
+	(void)state;
+	connect_as(0, "foo");
+	connect_as(1, "bob");
+	send_line(0, "JOIN #lobby,#dev");
+	got(0);
+	assert_int_equal(sess[0].cost, 2);
+	send_line(0, "PRIVMSG #lobby :one");
+	assert_int_equal(sess[0].cost, 1);
+	assert_int_equal(messages, 1);
+
+	messages = 0;
+	send_line(0, "PRIVMSG #lobby,#LOBBY,#lobby,#lobby,#lobby,#lobby :once");
+	expect(0, "");
+	assert_int_equal(messages, 1);
+	assert_int_equal(sess[0].cost, 1);
+
+	messages = 0;
+	send_line(0, "PRIVMSG #lobby,bob,#dev,Bob,foo,#ops,#empty :four");
+	expect(0, ":My.Little.Server 407 foo #ops :Too many targets (PRIVMSG takes at most 4)\r\n");
+	assert_int_equal(messages, 4);
+	assert_int_equal(sess[0].cost, 4);
+
+	messages = 0;
+	send_line(0, "NOTICE #lobby,bob,#dev,foo,#ops :quiet");
+	expect(0, "");                   /* NOTICE never gets an error back */
+	assert_int_equal(messages, 4);
+	assert_int_equal(sess[0].cost, 4);
+
+	send_line(0, "JOIN #a,#b,#c,#d,#e,#f,#g,#h,#i,#j,#k,#l");
+	expect_has(0, ":My.Little.Server 407 foo #k :Too many targets (JOIN takes at most 10)\r\n");
+	assert_int_equal(sess[0].cost, 10);
+	send_line(0, "PART #a,#b,#c,#d,#e,#f,#g,#h,#i,#j,#k");
+	expect_has(0, ":My.Little.Server 407 foo #k :Too many targets (PART takes at most 10)\r\n");
+	assert_int_equal(sess[0].cost, 10);
+}
+
 static void away(void **state)
 {
 	(void)state;
@@ -922,7 +966,8 @@ int main(void)
 		T(registration_burst), T(registration_no_motd), T(before_registration),
 		T(cap_negotiation), T(server_time_tags), T(cap_end_without_nick), T(password_check),
 		T(nick_collision), T(nick_change), T(ping_pong), T(quit), T(too_long_and_unknown),
-		T(join_names_topic), T(names_split), T(part), T(privmsg), T(away), T(who_whois),
+		T(join_names_topic), T(names_split), T(part), T(privmsg),
+		T(target_lists_cost_a_line_per_distinct_target_up_to_targmax), T(away), T(who_whois),
 		T(list_and_mode), T(kick), T(source_prefix), T(oper),
 	};
 

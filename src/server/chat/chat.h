@@ -91,7 +91,13 @@ struct chat_hooks {
 	bool (*may_create)(void *arg, const struct member *m);
 	/* The server's one-line summary (SIGUSR1, /stats). */
 	const char *(*stats_line)(void *arg, char *out, size_t outsz);
-	void *arg;              /* of may_create and stats_line */
+	/* fn on the member of every local connection from address k, named or not: a ban
+	 * closes them all, those still at the name or password prompt and unregistered
+	 * IRC ones too (server.c: it knows every connection; fn may close them). NULL: the
+	 * members of the rooms. */
+	void (*each_from)(void *arg, const struct addrkey *k,
+	    void (*fn)(struct member *m, void *fnarg), void *fnarg);
+	void *arg;              /* of may_create, stats_line and each_from */
 	/* "nick!user@host" of the local member called name, kept with a topic it sets
 	 * (IRC's 333); the IRC module sets it. NULL: not known. */
 	void (*source_of)(void *arg, const char *name, size_t len, char *out, size_t outsz);

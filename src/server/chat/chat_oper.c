@@ -323,7 +323,8 @@ static bool bans_persist(struct chat *ch)
 	return false;
 }
 
-/* Ban k until expires (0: for good), save, kick its connections here but by's.
+/* Ban k until expires (0: for good), save, kick its connections here but by's (all of
+ * them: those not named yet too).
  * bans_add's result (1: replaced a ban), -1 when the list is full. */
 static int ban_apply(struct chat *ch, const struct member *by, const char *byname,
     const struct addrkey *k, time_t expires, const char *reason, int *kicked, bool *unsaved)
@@ -334,7 +335,10 @@ static int ban_apply(struct chat *ch, const struct member *by, const char *bynam
 	if (r < 0)
 		return -1;
 	*unsaved = !bans_persist(ch);
-	chat_each_member(ch, ban_kick_one, &sw);
+	if (ch->hooks.each_from != NULL)       /* every connection, named or not */
+		ch->hooks.each_from(ch->hooks.arg, k, ban_kick_one, &sw);
+	else
+		chat_each_member(ch, ban_kick_one, &sw);
 	*kicked = sw.kicked;
 	return r;
 }

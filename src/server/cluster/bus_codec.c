@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -16,7 +17,7 @@
 
 /* A \uXXXX escape is 6 bytes for at most 3 of text: twice the text, plus the rest. */
 #define BUS_CODEC_WIRE_MAX (2 * BUS_CODEC_TEXT_MAX + 4096)
-#define BUS_TIME_MAX ((json_int_t)1 << 40)   /* seconds: far beyond any real clock */
+#define BUS_TIME_MAX ((json_int_t)1 << 40)   /* seconds: far beyond any real clock (secs) */
 /* A group number: what an unsigned long and a JSON integer both hold. */
 #define BUS_GROUP_MAX ((unsigned long long)ULONG_MAX > (unsigned long long)INT64_MAX ? \
     (json_int_t)INT64_MAX : (json_int_t)ULONG_MAX)
@@ -395,8 +396,9 @@ static const char *get_head(const json_t *o, struct bus_msg *m)
 	if (get_int(o, "seq", 1, INT64_MAX, &v) != NULL)
 		return "seq: not a positive integer";
 	m->seq = (uint64_t)v;
-	if (get_int(o, "time", 0, BUS_TIME_MAX, &v) != NULL)
-		return "time: not a time";
+	if (get_int(o, "time", TC_BUS_TIME_MIN, (json_int_t)time(NULL) + TC_BUS_TIME_AHEAD,
+	    &v) != NULL)
+		return "time: not a time from 2000 to a day ahead of this server's clock";
 	m->ev.t = (time_t)v;
 	return NULL;
 }

@@ -12,8 +12,9 @@
  * by the events of one action, event.h) when they have one.
  *
  * Decoding checks everything as if it came from a peer: the version, the server id's
- * characters, the type (room events only), the room and the names by the chat's own
- * rules; text is sanitised again (UTF8_MESSAGE).
+ * characters, the type (room events only), the time (from TC_BUS_TIME_MIN, the year
+ * 2000, to TC_BUS_TIME_AHEAD ahead of this server's clock), the room and the names by
+ * the chat's own rules; text is sanitised again (UTF8_MESSAGE).
  *
  * Encoding is on every event's path, so it builds no jansson tree: it writes the bytes
  * jansson's compact dump of the same object would (a unit test holds it to that).

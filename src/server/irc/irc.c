@@ -9,6 +9,9 @@
 #include "utf8.h"
 #include "util.h"
 
+#define IRC_STR_(x) #x
+#define IRC_STR(x) IRC_STR_(x)    /* a limit of tclimits.h as text (TARGMAX) */
+
 /* --- parsing ------------------------------------------------------------------- */
 
 static bool bad_byte(const char *s, size_t n)
@@ -295,6 +298,7 @@ static const struct numeric numerics[] = {
 	{ 402, "ERR_NOSUCHSERVER", "No such server" },
 	{ 403, "ERR_NOSUCHCHANNEL", "No such channel" },
 	{ 404, "ERR_CANNOTSENDTOCHAN", "Cannot send to channel" },
+	{ 407, "ERR_TOOMANYTARGETS", "Too many targets" },
 	{ 409, "ERR_NOORIGIN", "No origin specified" },
 	{ 410, "ERR_INVALIDCAPCMD", "Invalid CAP command" },
 	{ 411, "ERR_NORECIPIENT", "No recipient given" },
@@ -348,7 +352,9 @@ size_t irc_isupport(const char *network, const char *tokens[], size_t max, char 
 {
 	static const char *const fixed[] = {
 		"CASEMAPPING=ascii", "CHANTYPES=#", "CHANMODES=,,,", "PREFIX=(o)@",
-		"TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:,PART:,NAMES:1,WHOIS:1", "SAFELIST",
+		"TARGMAX=PRIVMSG:" IRC_STR(TC_IRC_MSG_TARGETS) ",NOTICE:" IRC_STR(TC_IRC_MSG_TARGETS)
+		",JOIN:" IRC_STR(TC_IRC_JOIN_TARGETS) ",PART:" IRC_STR(TC_IRC_JOIN_TARGETS)
+		",NAMES:1,WHOIS:1", "SAFELIST",
 	};
 	size_t n = 0;
 	int len;

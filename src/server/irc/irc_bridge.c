@@ -198,6 +198,7 @@ static void irc_line(struct chat *ch, struct session *sess, const char *line, si
 	(void)ch;
 	l->busy = true;
 	st = irc_session_line(&l->s, line, len, now);
+	session_charge(sess, l->s.cost - 1);   /* a list of targets: a line per target */
 	finish(l, st, was, now);
 }
 
@@ -219,6 +220,20 @@ static void irc_tick(struct chat *ch, struct session *sess, time_t now)
 	l->busy = true;
 	st = irc_session_tick(&l->s, now);
 	finish(l, st, l->s.registered, now);
+}
+
+/* What a replay made the link's buffers hold goes back once a second, as the
+ * connection's queues do (they are empty between two lines). */
+static int irc_trim(struct session *sess)
+{
+	struct irc_link *l = sess->m.link;
+
+	return buf_trim(&l->hist) + buf_trim(&l->welcome) + buf_trim(&l->s.out);
+}
+
+size_t irc_link_kept(const struct irc_link *l)
+{
+	return l->hist.cap + l->welcome.cap + l->s.out.cap;
 }
 
 static size_t irc_line_max(const struct chat *ch)
@@ -243,6 +258,8 @@ static void pass_checked(struct chat *ch, struct member *m, enum pwcheck_result 
 	enum irc_status st;
 
 	(void)name;
+	if (l == NULL)          /* not an IRC member: never (it asked as one) */
+		return;
 	if (l->pass_inline) {
 		l->pass_inline = false;
 		l->pass_right = res == PWCHECK_OK;
@@ -576,5 +593,5 @@ static const struct irc_chat bridge_ops = {
 
 const struct front front_irc = {
 	.name = "irc", .attach = irc_attach, .line_max = irc_line_max, .line = irc_line,
-	.too_long = irc_too_long, .tick = irc_tick, .detach = irc_detach,
+	.too_long = irc_too_long, .tick = irc_tick, .trim = irc_trim, .detach = irc_detach,
 };

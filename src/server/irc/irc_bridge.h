@@ -67,5 +67,8 @@ void irc_bridge_source(const struct irc_bridge *br, const char *name, size_t len
     const char *lookup, size_t lookuplen, char *out, size_t outsz);
 /* Queue rendered lines for l: after the replies so far while busy, else at once. */
 void irc_link_out(struct irc_link *l, const char *s, size_t n);
+/* Bytes of memory l's own buffers hold (hist, welcome, the session's out): emptied
+ * after each line, given back by the front's trim once a second. */
+size_t irc_link_kept(const struct irc_link *l);
 
 #endif

@@ -412,16 +412,74 @@ static bool room_of(struct irc_session *s, const char *chan, char *room)
 	return false;
 }
 
+/* --- target lists ---------------------------------------------------------------- */
+
+/* The targets of a PRIVMSG, NOTICE, JOIN or PART: the distinct items of its list (the
+ * same nick or channel twice is once), in order, at most the command's TARGMAX. The
+ * first item past it is refused with 407 (NOTICE: without a word, as every error of a
+ * NOTICE), it and the rest dropped. Each target costs the line a line of the rate limit
+ * (s->cost). */
+_Static_assert(TC_IRC_MSG_TARGETS <= TC_IRC_JOIN_TARGETS, "struct targets holds either list");
+struct targets {
+	char copy[IRC_LINE_MAX];
+	const char *item[TC_IRC_JOIN_TARGETS];
+	size_t n;
+};
+
+static bool target_listed(const struct targets *t, const char *item)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (names_equal(t->item[i], item))
+			return true;
+	return false;
+}
+
+static void too_many_targets(struct irc_session *s, const char *command, const char *item,
+    size_t max)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%s (%s takes at most %zu)", irc_numeric_text(407),
+	    command, max);
+	irc_numeric(&s->out, s->cfg->server, 407, NICK_OR_STAR(s), item, text, NULL);
+}
+
+static void targets_of(struct irc_session *s, const struct irc_msg *m, size_t max, bool quiet,
+    struct targets *t)
+{
+	char *save = NULL;
+
+	t->n = 0;
+	snprintf(t->copy, sizeof(t->copy), "%s", m->params[0]);
+	for (char *item = strtok_r(t->copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		if (target_listed(t, item))
+			continue;
+		if (t->n == max) {
+			if (!quiet)
+				too_many_targets(s, m->command, item, max);
+			break;
+		}
+		t->item[t->n++] = item;
+	}
+	if (t->n > 1)
+		s->cost = (unsigned)t->n;
+}
+
 static enum irc_status cmd_join(struct irc_session *s, const struct irc_msg *m)
 {
-	char copy[IRC_LINE_MAX], room[ROOM_NAME_MAX_BYTES + 1], *save = NULL;
+	char room[ROOM_NAME_MAX_BYTES + 1];
+	struct targets t;
 	int r;
 
 	if (m->params[0][0] == '\0') {
 		reply(s, 461, "JOIN", NULL);
 		return IRC_CONTINUE;
 	}
-	FOREACH_ITEM(m->params[0], copy, chan, save) {
+	targets_of(s, m, TC_IRC_JOIN_TARGETS, false, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		const char *chan = t.item[i];
+
 		if (!room_of(s, chan, room))
 			continue;
 		r = s->chat->join(s->ctx, room);
@@ -437,16 +495,18 @@ static enum irc_status cmd_join(struct irc_session *s, const struct irc_msg *m)
 
 static enum irc_status cmd_part(struct irc_session *s, const struct irc_msg *m)
 {
-	char copy[IRC_LINE_MAX], room[ROOM_NAME_MAX_BYTES + 1], *save = NULL;
+	char room[ROOM_NAME_MAX_BYTES + 1];
 	const char *reason = m->nparams > 1 ? m->params[1] : "";
+	struct targets t;
 	int r;
 
-	FOREACH_ITEM(m->params[0], copy, chan, save) {
-		if (!room_of(s, chan, room))
+	targets_of(s, m, TC_IRC_JOIN_TARGETS, false, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		if (!room_of(s, t.item[i], room))
 			continue;
 		r = s->chat->part(s->ctx, room, reason);
 		if (r != 0)
-			reply(s, r, chan, NULL);
+			reply(s, r, t.item[i], NULL);
 	}
 	return IRC_CONTINUE;
 }
@@ -504,9 +564,10 @@ static void message_to(struct irc_session *s, bool notice, enum say_kind kind,
 
 static enum irc_status message(struct irc_session *s, const struct irc_msg *m, bool notice)
 {
-	char copy[IRC_LINE_MAX], *save = NULL, *text;
+	char *text;
 	size_t len;
 	enum say_kind kind;
+	struct targets t;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		if (!notice)
@@ -522,8 +583,9 @@ static enum irc_status message(struct irc_session *s, const struct irc_msg *m, b
 	}
 	if (!our_text(m->params[1], notice, &text, &len, &kind))
 		return IRC_CONTINUE;
-	FOREACH_ITEM(m->params[0], copy, target, save)
-		message_to(s, notice, kind, target, text, len);
+	targets_of(s, m, TC_IRC_MSG_TARGETS, notice, &t);
+	for (size_t i = 0; i < t.n; i++)
+		message_to(s, notice, kind, t.item[i], text, len);
 	free(text);
 	return IRC_CONTINUE;
 }
@@ -848,6 +910,7 @@ enum irc_status irc_session_line(struct irc_session *s, const char *line, size_t
 		return IRC_CLOSE;
 	s->last_input = now;
 	s->ping_sent = 0;
+	s->cost = 1;
 	m = xmalloc(sizeof(*m));
 	r = irc_parse(line, n, m);
 	if (r == IRC_PARSE_TOO_LONG)

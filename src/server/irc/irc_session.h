@@ -121,6 +121,9 @@ struct irc_session {
 	char host[64];
 	char pass[TC_PASSWORD_MAX + 1];
 	time_t last_input, ping_sent;       /* ping_sent 0: no PING out */
+	/* What the last line costs in lines of the rate limit: one per target of a list
+	 * (PRIVMSG, NOTICE, JOIN, PART: a line to 4 nicks is 4 messages), else one. */
+	unsigned cost;
 };
 
 void irc_session_init(struct irc_session *s, const struct irc_config *cfg,

@@ -38,6 +38,10 @@ struct front {
 	void (*too_long)(struct chat *ch, struct session *s);
 	/* Once a second: keep-alives (NULL: none). */
 	void (*tick)(struct chat *ch, struct session *s, time_t now);
+	/* Once a second: give back the memory of the module's own buffers that are empty
+	 * (what a history replay made them hold), as the connection's queues are; returns
+	 * how many gave some back. NULL: the module keeps no buffers. */
+	int (*trim)(struct session *s);
 	/* The connection is gone: free the link. */
 	void (*detach)(struct session *s);
 };

@@ -746,7 +746,7 @@ static int housekeep_conn(struct server *srv, struct conn *c, int64_t now)
 	int64_t limit = (int64_t)srv->opt->name_timeout * 1000;
 	/* Busy connections keep their buffers between passes; idle ones give the
 	 * memory back here. */
-	int trimmed = buf_trim(&c->in) + buf_trim(&c->out);
+	int trimmed = buf_trim(&c->in) + buf_trim(&c->out) + session_trim(session_of(c));
 	const char *why;
 
 	if (c->handshaking) {
@@ -862,6 +862,20 @@ static bool may_create(void *arg, const struct member *m)
 	const struct conn *c = m->conn;
 
 	return c == NULL || !c->counted || addrlimit_room_create(srv->al, &c->addr, loop_now_ms());
+}
+
+/* The chat's each_from (a ban): every connection from address k, named or not. */
+static void each_from(void *arg, const struct addrkey *k,
+    void (*fn)(struct member *m, void *fnarg), void *fnarg)
+{
+	struct server *srv = arg;
+
+	for (int fd = 0; fd < srv->capconns; fd++) {
+		struct conn *c = srv->conns[fd];
+
+		if (c != NULL && !c->closing && c->counted && addrkey_equal(&c->addr, k))
+			fn(&session_of(c)->m, fnarg);
+	}
 }
 
 /* The one-line summary of SIGUSR1 and /stats. */
@@ -1105,6 +1119,7 @@ static void setup_chat(struct server *srv)
 	srv->chat.cfg.announce_max = (size_t)opt->announce_max;
 	srv->chat.hooks.stats_line = stats_line;
 	srv->chat.hooks.may_create = may_create;
+	srv->chat.hooks.each_from = each_from;
 	srv->chat.hooks.arg = srv;
 	srv->chat.cfg.replay = opt->replay < 0 ? SIZE_MAX : (size_t)opt->replay;
 }

@@ -50,6 +50,11 @@ void session_tick(struct chat *ch, struct session *s, time_t now)
 		s->front->tick(ch, s, now);
 }
 
+int session_trim(struct session *s)
+{
+	return s->front->trim != NULL ? s->front->trim(s) : 0;
+}
+
 static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget);
 
 /* --- the rate limit ---------------------------------------------------------------- */
@@ -71,6 +76,13 @@ int64_t session_throttle_ms(const struct chat *ch, const struct session *s)
 	return (int64_t)((1 - s->tokens) * 1000.0 / ch->cfg.rate_limit) + 1;
 }
 
+void session_charge(struct session *s, unsigned lines)
+{
+	unsigned total = s->m.penalty + lines;
+
+	s->m.penalty = total > UINT8_MAX ? UINT8_MAX : (uint8_t)total;
+}
+
 /* One line's cost in tokens: one, plus what it made the server send back to this
  * connection (history, lists), so that no command is a free amplifier. Taking the
  * name (and the first history replay with it) costs one. */
@@ -84,27 +96,28 @@ static double line_cost(const struct session *s, bool was_named, size_t before)
 }
 
 /* Handle one line (or an over-long one) at the front of the input; returns the bytes
- * used, 0 when no complete line is buffered. */
-static size_t handle_one(struct chat *ch, struct session *s)
+ * used, 0 when no complete line is buffered; what it cost in tokens in *cost. */
+static size_t handle_one(struct chat *ch, struct session *s, long *cost)
 {
 	struct conn *c = s->m.conn;
 	bool was_named = session_named(s);
 	size_t before = buf_len(&c->out), len, used;
 	const char *line;
 
+	*cost = 1;
 	switch (line_next(&s->reader, &c->in, s->front->line_max(ch), &line, &len, &used)) {
 	case LINE_OK:
 		s->front->line(ch, s, line, len);
-		s->tokens -= line_cost(s, was_named, before) + s->m.penalty;
+		*cost = (long)line_cost(s, was_named, before) + s->m.penalty;
 		s->m.penalty = 0;
 		break;
 	case LINE_TOO_LONG:
 		s->front->too_long(ch, s);
-		s->tokens -= 1;
 		break;
 	case LINE_NONE:
-		break;
+		return used;
 	}
+	s->tokens -= (double)*cost;
 	return used;
 }
 
@@ -114,11 +127,13 @@ static bool line_waiting(const struct conn *c)
 }
 
 /* Handle the buffered lines: with limited, stop when the tokens run out; with a
- * budget >= 0, after that many lines. */
+ * budget >= 0, when that many tokens are spent (a line costs what it costs in the rate
+ * limit: a list of targets, a line per target). */
 static bool handle_input(struct chat *ch, struct session *s, bool limited, long *budget)
 {
 	struct conn *c = s->m.conn;
 	size_t used;
+	long cost;
 
 	while (!c->closing && buf_len(&c->in) > 0) {
 		if (s->wait != NULL || s->m.check != NULL)
@@ -127,12 +142,12 @@ static bool handle_input(struct chat *ch, struct session *s, bool limited, long 
 			return true;
 		if (budget != NULL && *budget == 0)
 			return false;
-		used = handle_one(ch, s);
+		used = handle_one(ch, s, &cost);
 		if (used == 0)
 			break;
 		buf_consume(&c->in, used);
 		if (budget != NULL && *budget > 0)
-			(*budget)--;
+			*budget = *budget > cost ? *budget - cost : 0;
 	}
 	return false;
 }

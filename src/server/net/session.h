@@ -51,17 +51,23 @@ bool session_greet_waits(const struct session *s);
 bool session_input(struct chat *ch, struct session *s, int64_t now_ms);
 /* The peer hung up: its slot is freed at once, and what it sent is handled now, up
  * to one rate-limit burst whatever the tokens; the rest is dropped.
- * session_burst() is that budget (-1: no limit). session_drain() handles the complete
- * lines buffered, at most *budget of them (counted down), and drops the other complete
- * lines; session_input_end() does the same with a last line that has no newline and
+ * session_burst() is that budget in tokens (-1: no limit). session_drain() handles the
+ * complete lines buffered while *budget pays for them (counted down by what each costs
+ * in the rate limit), and drops the other complete lines; session_input_end() does the same with a last line that has no newline and
  * empties the input. Both return the number of lines dropped. */
 long session_burst(const struct chat *ch);
 long session_drain(struct chat *ch, struct session *s, long *budget);
 long session_input_end(struct chat *ch, struct session *s, long *budget);
+/* The line being handled costs lines more of the rate limit than one (an IRC list of
+ * targets: a line per target), charged with it as a member's penalty is. */
+void session_charge(struct session *s, unsigned lines);
 /* Milliseconds until s has a token again (rate limit). */
 int64_t session_throttle_ms(const struct chat *ch, const struct session *s);
 /* Once a second: the front's keep-alives. */
 void session_tick(struct chat *ch, struct session *s, time_t now);
+/* Once a second: the front's empty buffers given back (front.h); 1 or more if memory
+ * was released, else 0. */
+int session_trim(struct session *s);
 /* The session ends: its member leaves the chat. */
 void session_leave(struct chat *ch, struct session *s);
 /* A wait (s->wait) ended: handle the lines that came meanwhile. */
