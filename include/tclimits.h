@@ -148,6 +148,7 @@
 #define TC_CLIENT_RECLAIM_MS     30000  /* milliseconds a reconnect keeps asking for its own name back (a cluster's lease) */
 #define TC_CLIENT_RECLAIM_EVERY_MS 2000 /* milliseconds between those tries */
 #define TC_CLIENT_HANDSHAKE_MS   3000   /* milliseconds to wait for the protocol answer */
+#define TC_CLIENT_PASS_WAIT_MS   1000   /* milliseconds the client waits for a refusal of its server password before it sends the name */
 #define TC_CLIENT_INPUT_HISTORY  1000   /* input lines kept in the history file */
 #define TC_MEMBERS_RECORD_MAX    16384  /* bytes of names in one MEMBERS record; more go in MEMBERS+ records */
 #define TC_CLIENT_MAX_LINE       (65536 * 4) /* bytes in one line from the server: four times TC_MAX_MAX_LINE */

@@ -2,7 +2,8 @@
  * and the input line (input.c) together in one loop, with the terminal restored on
  * every way out (tui_term.c).
  * Tested by tests/integration/test_client_tui.py and test_client_windows.py (the client
- * in tmux: typing, windows, scrolling, mentions, reconnects, the terminal restored); no
+ * in tmux: typing, windows, scrolling, mentions, reconnects, the server password, the
+ * terminal restored); no
  * unit test: it is the controller between curses, readline and the link, which needs a
  * terminal; the models it drives have theirs (scroll, wrap, client_windows,
  * client_members, render). */
@@ -21,6 +22,7 @@
 #include "client_conn.h"
 #include "cmdlist.h"
 #include "client_members.h"
+#include "client_password.h"
 #include "client_windows.h"
 #include "client_tls.h"
 #include "client_tui.h"
@@ -77,6 +79,7 @@ struct ctui {
 	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
+	bool asking_password; /* the server asks for its password: the next line is it */
 	char said_down[160];  /* the reason of the drop last told (told again when new) */
 	int members_shown;    /* a window whose member list is shown once its MEMBERS+
 	                       * records are in (-1 none) */
@@ -135,6 +138,8 @@ static void status_right(struct ctui *t, char *out, size_t n)
 {
 	switch (client_conn_state(t->cc)) {
 	case LINK_CONNECTING: snprintf(out, n, "connecting... "); break;
+	case LINK_NEED_PASSWORD: snprintf(out, n, "password needed "); break;
+	case LINK_PASS_SENT: snprintf(out, n, "checking the password... "); break;
 	case LINK_NEED_NAME: snprintf(out, n, "choose a name "); break;
 	case LINK_NAME_SENT: snprintf(out, n, "joining... "); break;
 	case LINK_ONLINE:
@@ -157,8 +162,8 @@ static void status_left(struct ctui *t, const struct client_window *w, bool wide
 	const char *name = client_conn_name(t->cc);
 	char act[160], count[64];
 	enum client_conn_state st = client_conn_state(t->cc);
-	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
-	    st == LINK_ONLINE || st == LINK_DEGRADED);
+	bool secure = t->tls != NULL && st != LINK_CONNECTING && st != LINK_WAITING &&
+	    st != LINK_CLOSED;
 
 	client_windows_act(&t->win, act, sizeof(act));
 	status_count(t, w, wide, count, sizeof(count));
@@ -189,6 +194,8 @@ static void update_prompt(struct ctui *t)
 
 	if (t->asking)
 		snprintf(buf, sizeof(buf), "trust this certificate? [y/N] ");
+	else if (t->asking_password)
+		snprintf(buf, sizeof(buf), "password> ");
 	else if (t->npaste > 0)
 		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
 	else if (st != LINK_DEGRADED && !client_conn_has_name(t->cc))
@@ -597,12 +604,34 @@ static void on_tick(struct loop *loop, void *arg)
 		t->tick = loop_timer_add(loop, TICK_MS, on_tick, t);
 }
 
+/* The server asks for its password: the next line is it, typed masked (input.c). */
+static void ask_password(struct ctui *t, const char *refusal)
+{
+	if (refusal != NULL)
+		tui_add(TUI_ERROR, NULL, NULL, refusal);
+	tui_add(TUI_INFO, NULL, NULL, "This server asks for a password: type it and press "
+	    "Enter (it shows as *).");
+	t->asking_password = true;
+	input_set_secret(true);
+}
+
+static void stop_asking_password(struct ctui *t)
+{
+	t->asking_password = false;
+	input_set_secret(false);
+}
+
 static void on_state(void *arg, enum client_conn_state st, const char *detail)
 {
 	struct ctui *t = arg;
 	char buf[512];
 
+	if (st != LINK_NEED_PASSWORD && t->asking_password)
+		stop_asking_password(t);   /* the link went on (or down) without it */
 	switch (st) {
+	case LINK_NEED_PASSWORD:
+		ask_password(t, detail);
+		break;
 	case LINK_NEED_NAME:
 		tui_add(TUI_INFO, NULL, NULL, "Choose a name and press Enter:");
 		break;
@@ -1037,7 +1066,7 @@ static void send_one(struct ctui *t, const char *line)
 		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
 		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
 		    "/part [ROOM [REASON]], /r TEXT, /reconnect. Server commands:");
-	if (st == LINK_NAME_SENT)
+	if (st == LINK_NAME_SENT || st == LINK_PASS_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
 		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
@@ -1086,6 +1115,17 @@ static void multi_line(struct ctui *t, const char *text)
 	drop_paste(t);
 }
 
+/* The line typed at the password question: given to the link, then wiped. */
+static void answer_password(struct ctui *t, char *line)
+{
+	line[strcspn(line, "\r\n")] = '\0';    /* a paste: its first line */
+	if (line[0] != '\0') {
+		stop_asking_password(t);
+		client_conn_set_password(t->cc, line);
+	}
+	explicit_bzero(line, strlen(line));
+}
+
 static void on_input(char *line, void *arg)
 {
 	struct ctui *t = arg;
@@ -1095,7 +1135,9 @@ static void on_input(char *line, void *arg)
 		return;
 	}
 	tui_scroll_bottom();
-	if (t->asking) {
+	if (t->asking_password) {
+		answer_password(t, line);
+	} else if (t->asking) {
 		answer_trust(t, line);
 	} else if (t->npaste > 0) {
 		bool yes = strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
@@ -1329,8 +1371,9 @@ static void open_start_windows(struct ctui *t, const struct connect_options *opt
 	client_rooms_free(rooms, n);
 }
 
-/* The loop (signals) and the link (TLS, the name, the keepalive). */
-static void open_link(struct ctui *t, const struct connect_options *opt)
+/* The loop (signals) and the link (TLS, the name, the password, the keepalive). */
+static void open_link(struct ctui *t, const struct connect_options *opt,
+    const char *password)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
 
@@ -1342,6 +1385,8 @@ static void open_link(struct ctui *t, const struct connect_options *opt)
 		client_conn_set_transport(t->cc, client_tls_transport);
 	if (opt->name != NULL)
 		client_conn_set_name(t->cc, opt->name);
+	if (password != NULL)
+		client_conn_set_password(t->cc, password);
 	client_conn_set_keepalive(t->cc, opt->keepalive * 1000);
 }
 
@@ -1405,9 +1450,14 @@ int client_tui_run(const struct connect_options *opt)
 	struct input_ops iops = { .line = on_input, .names = complete_names,
 	    .show = show_matches, .arg = &t };
 	const char *err = NULL, *no_colour = getenv("NO_COLOR");
+	char *password, why[512];
 
 	if (!terminal_usable())
 		return -1;      /* the caller says so and runs the plain line mode */
+	if (client_password_load(opt->server_password_file, &password, why, sizeof(why)) != 0) {
+		fprintf(stderr, "tcpchat: %s\n", why);
+		return 1;
+	}
 	memset(&t, 0, sizeof(t));
 	t.bell = !opt->no_bell;
 	t.title_unread = -1;
@@ -1417,11 +1467,13 @@ int client_tui_run(const struct connect_options *opt)
 		if (client_tls_init(&tls, opt) != 0) {
 			fprintf(stderr, "tcpchat: %s\n", tls.err);
 			client_tls_free(&tls);
+			client_password_free(password);
 			return 1;
 		}
 		t.tls = &tls;
 	}
-	open_link(&t, opt);
+	open_link(&t, opt, password);
+	client_password_free(password);
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
 		close_link(&t);
