@@ -141,6 +141,7 @@
 #define TC_CLIENT_KEEPALIVE      30     /* seconds of a quiet link before the client pings (default) */
 #define TC_CLIENT_STALL_MS       5000   /* milliseconds an unanswered ping takes to mark the link stalled (three times that: reconnect) */
 #define TC_CLIENT_CONFIRM_MS     5000   /* milliseconds before a line of ours not echoed by the server is marked failed */
+#define TC_CLIENT_FAILED_KEPT    64     /* lines of ours marked failed that a late echo still clears */
 #define TC_CLIENT_MAX_WINDOWS    32     /* windows (rooms and private conversations) in the client */
 #define TC_CLIENT_PASTE_CONFIRM  5      /* lines in one paste before asking to confirm */
 #define TC_CLIENT_RECONNECT_MIN_MS 500  /* milliseconds, first reconnect delay */

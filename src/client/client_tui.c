@@ -23,6 +23,7 @@
 #include "cmdlist.h"
 #include "client_members.h"
 #include "client_password.h"
+#include "client_pend.h"
 #include "client_windows.h"
 #include "client_tls.h"
 #include "client_tui.h"
@@ -44,17 +45,6 @@
 #define NOTE_SENDING "(sending)"
 #define NOTE_FAILED  "(not confirmed: Up brings it back)"
 
-/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us,
- * or their ACTION and PRIVACTION forms). */
-struct pend {
-	uint64_t id;          /* its entry on the screen */
-	int win;
-	bool action;          /* "/me": the echo is an action */
-	char *text;           /* the text the echo will carry */
-	char *typed;          /* the input line it came from (back on Up when it failed) */
-	int64_t deadline;
-};
-
 struct ctui {
 	struct loop *loop;
 	struct client_conn *cc;
@@ -74,8 +64,8 @@ struct ctui {
 	int title_unread;     /* what the title shows (-1: never set) */
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
-	struct pend *pend;    /* lines waiting for the echo, oldest first */
-	size_t npend;
+	struct client_pend pend; /* our lines shown, waiting for the echo (MSG or PRIV from
+	                       * us, or their action forms), and the failed ones */
 	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
@@ -350,18 +340,11 @@ static int open_window(struct ctui *t, const char *name, bool priv)
 	return i;
 }
 
-static void pend_drop(struct ctui *t, size_t i);
-
 static void close_window(struct ctui *t, int i)
 {
 	if (t->win.n < 2)
 		return;
-	for (size_t k = t->npend; k-- > 0;) {     /* lines waiting there: forgotten */
-		if (t->pend[k].win == i)
-			pend_drop(t, k);
-		else if (t->pend[k].win > i)
-			t->pend[k].win--;
-	}
+	client_pend_window_closed(&t->pend, i);   /* lines waiting there: forgotten */
 	client_windows_close(&t->win, i);
 	tui_pane_close(i);
 	tui_pane_show(t->win.active);
@@ -496,27 +479,20 @@ static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
 
 /* --- our own lines: pending until the server echoes them -------------------------- */
 
-static void pend_drop(struct ctui *t, size_t i)
+/* A line not confirmed in time: marked failed, its input line back on the history. */
+static void pend_failed(const struct client_pend_line *line, void *arg)
 {
-	free(t->pend[i].text);
-	free(t->pend[i].typed);
-	memmove(t->pend + i, t->pend + i + 1, (t->npend - i - 1) * sizeof(*t->pend));
-	t->npend--;
+	(void)arg;
+	tui_note(line->id, NOTE_FAILED, true);
+	input_keep(line->typed);
 }
 
-/* Lines not confirmed in time: marked failed, their input line back on the history. */
 static void on_pend_tick(struct loop *loop, void *arg)
 {
 	struct ctui *t = arg;
-	int64_t now = loop_now_ms();
 
 	t->pend_timer = 0;
-	while (t->npend > 0 && t->pend[0].deadline <= now) {
-		tui_note(t->pend[0].id, NOTE_FAILED, true);
-		input_keep(t->pend[0].typed);
-		pend_drop(t, 0);
-	}
-	if (t->npend > 0)
+	if (client_pend_expire(&t->pend, loop_now_ms(), pend_failed, t))
 		t->pend_timer = loop_timer_add(loop, PEND_TICK_MS, on_pend_tick, t);
 }
 
@@ -525,35 +501,30 @@ static void pend_add(struct ctui *t, uint64_t id, int win, bool action, const ch
 {
 	if (id == 0)
 		return;
-	t->pend = xreallocarray(t->pend, t->npend + 1, sizeof(*t->pend));
-	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .action = action,
-	    .text = xstrdup(text), .typed = xstrdup(typed),
-	    .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
+	client_pend_add(&t->pend, id, win, action, text, typed,
+	    loop_now_ms() + TC_CLIENT_CONFIRM_MS);
 	tui_note(id, NOTE_SENDING, false);
 	if (t->pend_timer == 0)
 		t->pend_timer = loop_timer_add(t->loop, PEND_TICK_MS, on_pend_tick, t);
 }
 
-/* The echo of a pending line of ours: the line shown already loses its note, and the
- * echo is not shown again. */
+/* The echo of a line of ours, waiting or marked failed (a late echo): the line shown
+ * already loses its note, and the echo is not shown again. */
 static bool confirmed(struct ctui *t, int win, const struct proto_rec *rec)
 {
 	const char *me = client_conn_name(t->cc);
 	const char *text = rec->type == PROTO_MSG ? rec->f[2] : rec->type == PROTO_PRIV ?
 	    rec->f[3] : NULL;
+	uint64_t id;
 
 	if (text == NULL || me == NULL || strcmp(rec->f[1], me) != 0)
 		return false;
-	for (size_t i = 0; i < t->npend; i++) {
-		if (t->pend[i].win == win && t->pend[i].action == rec->action &&
-		    strcmp(t->pend[i].text, text) == 0) {
-			tui_note(t->pend[i].id, NULL, false);
-			(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
-			pend_drop(t, i);
-			return true;
-		}
-	}
-	return false;
+	id = client_pend_echo(&t->pend, win, rec->action, text);
+	if (id == 0)
+		return false;
+	tui_note(id, NULL, false);
+	(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
+	return true;
 }
 
 static void on_record(void *arg, const struct proto_rec *rec)
@@ -1435,9 +1406,7 @@ static int finish_run(struct ctui *t)
 	free(t->search);
 	free(t->rooms_path);
 	drop_paste(t);
-	while (t->npend > 0)
-		pend_drop(t, 0);
-	free(t->pend);
+	client_pend_free(&t->pend);
 	free(t->seen);
 	close_link(t);
 	return t->status;
