@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client_conn.h"
+#include "client_help.h"
 #include "cmdlist.h"
 #include "client_members.h"
 #include "client_password.h"
@@ -998,11 +999,23 @@ static bool window_commands(struct ctui *t, const char *line)
 	return true;
 }
 
-/* /clear, /me without a text: handled here. True if the line was one of them. */
+static void help_line(const char *line, void *arg)
+{
+	(void)arg;
+	tui_add(TUI_INFO, NULL, NULL, line);
+}
+
+/* /clear, /me without a text, /help [KEY-OR-COMMAND]: handled here. True if the line
+ * was one of them. */
 static bool local_command(const char *line)
 {
 	const char *rest;
 
+	if ((rest = own_command(line, "help")) != NULL) {
+		tui_scroll_bottom();
+		client_help(rest, tui_text_cols(), help_line, NULL);
+		return true;
+	}
 	if ((rest = own_command(line, "clear")) != NULL && blank(rest)) {
 		tui_clear();
 		return true;
@@ -1030,13 +1043,6 @@ static void send_one(struct ctui *t, const char *line)
 	}
 	if (local_command(line) || window_commands(t, line))
 		return;
-	if (is_command(line, CMDLIST_HELP, true))
-		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn or the mouse wheel scroll, "
-		    "Shift+Home/End oldest/newest, Alt+1..9, Alt+Left/Right or Ctrl+P/N switch "
-		    "windows, Tab completes, Up/Down/Ctrl+R input history, "
-		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
-		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
-		    "/part [ROOM [REASON]], /r TEXT, /reconnect. Server commands:");
 	if (st == LINK_NAME_SENT || st == LINK_PASS_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
@@ -1183,6 +1189,7 @@ static void on_key(struct ctui *t, int key)
 	case KEYS_UI_PAGE_DOWN: tui_page(-1); break;
 	case KEYS_UI_TOP: tui_scroll_top(); break;
 	case KEYS_UI_BOTTOM: tui_scroll_bottom(); break;
+	case KEYS_UI_END: tui_scroll_bottom(); input_key(key); break;
 	case KEYS_UI_REDRAW: tui_force_redraw(); break;
 	case KEYS_UI_RESIZE: break;   /* SIGWINCH does it */
 	case KEYS_UI_MOUSE: on_mouse(); break;
@@ -1385,7 +1392,7 @@ static void start_screen(struct ctui *t, const struct connect_options *opt,
 	update_prompt(t);
 	loop_add(t->loop, STDIN_FILENO, POLLIN, on_stdin, t);
 	loop_set_before_sleep(t->loop, before_sleep, t);
-	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
+	tui_add(TUI_INFO, NULL, NULL, "Connecting... (/help: the keys and commands; /quit leaves)");
 	warn_locale();
 }
 
