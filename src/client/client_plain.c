@@ -39,6 +39,7 @@ struct plain {
 	bool quitting;         /* /quit sent, waiting for the server to close */
 	bool fixed_name;       /* the name came from -n: a refusal is final */
 	bool online;           /* named and in a room at least once */
+	bool bye;              /* the server said goodbye (BYE) on this connection */
 	const struct connect_options *opt;
 	int status;
 	struct client_tls *tls; /* --tls, else NULL */
@@ -104,6 +105,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	struct proto_rec copy;
 	char stamp[64];
 
+	if (rec->type == PROTO_BYE)
+		p->bye = true;      /* the server closes on purpose (not a lost link) */
 	if (rec->type == PROTO_NAMEQ && p->fixed_name && !p->opt->json)
 		fprintf(stderr, "tcpchat: name refused: %s\n", rec->nf > 0 ? rec->f[0] : "");
 	if ((p->opt->no_history && rec->type == PROTO_HIST) || rec->type == PROTO_ONLINE)
@@ -142,7 +145,9 @@ static bool nameless(const struct plain *p)
 }
 
 /* The link went down: with --reconnect wait for it, otherwise stop. A server that
- * closes a --listen run after it was online ends it normally. */
+ * said goodbye (BYE: a shutdown, a kick) to a --listen run that was online ends it
+ * normally; a link lost (the server killed, the network gone) is a failure, so that a
+ * supervisor restarts the bot. */
 static void link_down(struct plain *p, enum client_conn_state st, const char *detail)
 {
 	const char *why = detail ? detail : "disconnected";
@@ -155,7 +160,7 @@ static void link_down(struct plain *p, enum client_conn_state st, const char *de
 	}
 	if (!p->quitting) {
 		fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc), why);
-		p->status = p->opt->listen && p->online ? 0 : 1;
+		p->status = p->opt->listen && p->online && p->bye ? 0 : 1;
 	}
 	loop_stop(p->loop);
 }
@@ -195,6 +200,7 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		break;
 	case LINK_ONLINE:
 		p->online = true;
+		p->bye = false;
 		break;
 	case LINK_DEGRADED:
 		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);
