@@ -163,6 +163,8 @@ def test_full_screen_asks_masked_then_reconnects_unasked():
             fail("not two refusals (the refused password given again?):\n" + screen)
         if screen.count("This server asks for a password") != 4:
             fail("asked again after the reconnect (or not twice before):\n" + screen)
+        if "Connection refused" in screen:
+            fail("a reconnect's first attempt failed:\n" + screen)
         for secret in (PASSWORD, "wrong one"):
             if secret in screen:
                 fail("a password on the screen:\n" + screen)

@@ -371,6 +371,44 @@ static void test_password_late_refusal(void **state)
 	finish(&c);
 }
 
+/* A link that was up and dropped: the reconnect's first attempt connects (it used to
+ * find the addresses used up by the last connection, fail with a made-up "Connection
+ * refused" and wait a second round). */
+static void test_reconnect_first_attempt(void **state)
+{
+	struct ctx c;
+	int waits = 0;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	srv_write(&c, "[ENTER YOUR NAME]:\n+TCPCHAT\t2\n");
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
+	srv_write(&c, "WELCOME\talice\tlobby\n");
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_ONLINE);
+	loop_del(c.loop, c.srv);
+	close(c.srv);
+	c.srv = -1;
+	c.nstates = 0;
+	while (waits < 2) {
+		RUN_UNTIL(&c, c.nstates > 0);
+		c.nstates = 0;
+		if (c.last_state == LINK_WAITING) {
+			waits++;
+			assert_string_equal(c.detail, "the server closed the connection");
+		}
+		if (c.last_state == LINK_CONNECTING && waits == 1)
+			break;
+	}
+	assert_int_equal(waits, 1);
+	c.srv = accept(c.lfd, NULL, NULL);
+	assert_true(c.srv >= 0);
+	loop_add(c.loop, c.srv, POLLIN, on_srv, &c);
+	c.ngot = 0;
+	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);          /* the hello, at once */
+	assert_int_equal(waits, 1);
+	finish(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_password_record),
 		cmocka_unit_test(test_password_nc_prompt),
 		cmocka_unit_test(test_password_late_refusal),
+		cmocka_unit_test(test_reconnect_first_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
