@@ -11,13 +11,14 @@ _tcpchat_serve_opts='-p --port -b --bind -m --max-clients -H --history --replay 
 	--oper-file --motd --password-file --redis --reuse-port --irc-port --irc-tls-port --server-name
 	-h --help -V --version'
 _tcpchat_connect_opts='-p --port -n --name -P --plain --tls --tls-fingerprint --listen --reconnect --no-history --json
-	--no-bell --no-mouse -j --join --time-format --keepalive -h --help -V --version'
+	--no-bell --no-mouse -j --join --time-format --keepalive --server-password-file -h --help -V --version'
 # Options that take an argument, per subcommand.
 _tcpchat_serve_argopts='-p --port -b --bind -m --max-clients -H --history --replay -l --log
 	-L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue
 	--tls-port --tls-cert --tls-key --state-dir --oper-file --motd --password-file --redis
 	--irc-port --irc-tls-port --server-name'
-_tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint -j --join --time-format --keepalive'
+_tcpchat_connect_argopts='-p --port -n --name --tls-fingerprint -j --join --time-format --keepalive
+	--server-password-file'
 
 # _tcpchat_words WORDS...: COMPREPLY = the words that start with $cur.
 _tcpchat_words()
@@ -64,7 +65,8 @@ _tcpchat_value()
 		declare -F __ltrim_colon_completions >/dev/null 2>&1 &&
 			__ltrim_colon_completions "$cur"
 		;;
-	-l | --log | --tls-cert | --tls-key | --oper-file | --motd | --password-file)
+	-l | --log | --tls-cert | --tls-key | --oper-file | --motd | --password-file | \
+	--server-password-file)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;

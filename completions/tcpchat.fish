@@ -26,7 +26,8 @@ function __tcpchat_operands
             set skip 0
         else if contains -- $tok -p --port -b --bind -m --max-clients -H --history --replay -l --log \
                 -L --max-line -r --rate-limit -t --name-timeout -Q --max-queue -A --announce-max --stall-timeout --max-per-ip --max-per-ip-rate --max-total-queue -n --name --tls-port --tls-cert --tls-key --state-dir --tls-fingerprint \
-                --oper-file --motd --password-file --redis --irc-port --irc-tls-port --server-name
+                --oper-file --motd --password-file --redis --irc-port --irc-tls-port --server-name \
+                -j --join --time-format --keepalive --server-password-file
             set skip 1
         else if not string match -q -- '-*' $tok
             set n (math $n + 1)
@@ -101,6 +102,7 @@ complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l no-mouse -d 'lea
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s j -l join -x -d 'be in these rooms (a comma-separated list) instead of the ones of last time'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l time-format -x -d 'strftime format of the times shown (default %H:%M)'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l keepalive -x -d 'ping a quiet link after SECS, mark it stalled, then reconnect; 0 never (default 30)'
+complete -c tcpchat -n '__fish_seen_subcommand_from connect' -l server-password-file -r -F -d 'the password of a server that asks for one: the first line of FILE'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s h -l help -d 'show this help and exit'
 complete -c tcpchat -n '__fish_seen_subcommand_from connect' -s V -l version -d 'show the version and exit'
 complete -c tcpchat -n '__tcpchat_operand connect 0' -a '(__fish_print_hostnames; echo localhost)' -d host

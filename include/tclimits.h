@@ -150,6 +150,7 @@
 #define TC_CLIENT_KEEPALIVE      30     /* seconds of a quiet link before the client pings (default) */
 #define TC_CLIENT_STALL_MS       5000   /* milliseconds an unanswered ping takes to mark the link stalled (three times that: reconnect) */
 #define TC_CLIENT_CONFIRM_MS     5000   /* milliseconds before a line of ours not echoed by the server is marked failed */
+#define TC_CLIENT_FAILED_KEPT    64     /* lines of ours marked failed that a late echo still clears */
 #define TC_CLIENT_MAX_WINDOWS    32     /* windows (rooms and private conversations) in the client */
 #define TC_CLIENT_PASTE_CONFIRM  5      /* lines in one paste before asking to confirm */
 #define TC_CLIENT_RECONNECT_MIN_MS 500  /* milliseconds, first reconnect delay */
@@ -157,6 +158,7 @@
 #define TC_CLIENT_RECLAIM_MS     30000  /* milliseconds a reconnect keeps asking for its own name back (a cluster's lease) */
 #define TC_CLIENT_RECLAIM_EVERY_MS 2000 /* milliseconds between those tries */
 #define TC_CLIENT_HANDSHAKE_MS   3000   /* milliseconds to wait for the protocol answer */
+#define TC_CLIENT_PASS_WAIT_MS   1000   /* milliseconds the client waits for a refusal of its server password before it sends the name */
 #define TC_CLIENT_INPUT_HISTORY  1000   /* input lines kept in the history file */
 #define TC_MEMBERS_RECORD_MAX    16384  /* bytes of names in one MEMBERS record; more go in MEMBERS+ records */
 #define TC_CLIENT_MAX_LINE       (65536 * 4) /* bytes in one line from the server: four times TC_MAX_MAX_LINE */

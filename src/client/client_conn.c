@@ -1,5 +1,5 @@
-/* client_conn.c: the client's connection: framing, hello, name, reconnect. See
- * client_conn.h. */
+/* client_conn.c: the client's connection: framing, hello, password, name, reconnect.
+ * See client_conn.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +65,16 @@ struct client_conn {
 	uint64_t ka_timer;
 	bool was_up;         /* some connection got as far as a name (else: exit, no retry) */
 	int64_t reclaim_since; /* a reconnect's own name refused since then (0: not) */
+	bool name_due;       /* the hello was answered: the name goes once this read is done */
+	struct {             /* the server password (--password-file servers) */
+		char *secret;    /* what to give when asked; NULL: ask the front end */
+		bool taken;      /* the server took it in this run: given again unasked */
+		bool expected;   /* the greeting was the nc password prompt */
+		bool asked;      /* this connection is at the password question */
+		int unanswered;  /* lines sent at the question and not answered yet */
+		uint64_t timer;  /* the wait for a refusal before the name goes */
+		char *why;       /* a refusal said in words before the nc prompt */
+	} pw;
 };
 
 #define KA_TICK_MS   250
@@ -74,6 +84,8 @@ struct client_conn {
 static void try_connect(struct client_conn *cc);
 static void drop(struct client_conn *cc, const char *reason);
 static void send_line(struct client_conn *cc, const char *line);
+static void pass_reset(struct client_conn *cc);
+static void pass_forget(struct client_conn *cc);
 
 static void list_free(char ***list, size_t *n)
 {
@@ -210,6 +222,8 @@ static void close_fd(struct client_conn *cc)
 	cc->held = false;
 	cc->hello_done = false;
 	cc->version = 0;
+	cc->name_due = false;
+	pass_reset(cc);
 	buf_clear(&cc->in);
 	cc->rd = (struct line_reader){ 0 };
 	buf_clear(&cc->out);
@@ -243,6 +257,7 @@ void client_conn_free(struct client_conn *cc)
 	list_free(&cc->rooms, &cc->nrooms);
 	list_free(&cc->want, &cc->nwant);
 	free(cc->bye);
+	pass_forget(cc);
 	free(cc);
 }
 
@@ -360,8 +375,158 @@ static void rejoin_all(struct client_conn *cc, const char *at)
 	list_free(&cc->want, &cc->nwant);
 }
 
+/* --- the server password ---------------------------------------------------------- */
+
+static void pass_timer_stop(struct client_conn *cc)
+{
+	if (cc->pw.timer)
+		loop_timer_cancel(cc->loop, cc->pw.timer);
+	cc->pw.timer = 0;
+}
+
+/* A new connection: no question asked yet (the secret and whether it was taken stay). */
+static void pass_reset(struct client_conn *cc)
+{
+	pass_timer_stop(cc);
+	cc->pw.expected = cc->pw.asked = false;
+	cc->pw.unanswered = 0;
+	set_str(&cc->pw.why, NULL);
+}
+
+/* A refused password is never given again, not even after a reconnect. */
+static void pass_forget(struct client_conn *cc)
+{
+	if (cc->pw.secret != NULL) {
+		explicit_bzero(cc->pw.secret, strlen(cc->pw.secret));
+		free(cc->pw.secret);
+	}
+	cc->pw.secret = NULL;
+	cc->pw.taken = false;
+}
+
+/* The server answered the name (WELCOME, NAME?): the password, if one went, was right. */
+static void pass_taken(struct client_conn *cc)
+{
+	pass_reset(cc);
+	if (cc->pw.secret != NULL)
+		cc->pw.taken = true;
+}
+
+/* The name after the password; a name sent while the password is still being checked
+ * is an answer the server owes too (a wrong password makes it the next try). */
+static void name_after_password(struct client_conn *cc)
+{
+	bool sends = cc->name != NULL;
+
+	name_phase(cc);
+	if (sends)
+		cc->pw.unanswered++;
+}
+
+static void on_pass_wait(struct loop *loop, void *arg)
+{
+	struct client_conn *cc = arg;
+
+	(void)loop;
+	cc->pw.timer = 0;
+	name_after_password(cc);
+}
+
+/* The server says nothing of a right password: the name goes when no refusal came in
+ * a short while, or at once for a password this server took before (a reconnect). */
+static void give_password(struct client_conn *cc)
+{
+	send_line(cc, cc->pw.secret);
+	cc->pw.unanswered = 1;
+	set_state(cc, LINK_PASS_SENT, NULL);
+	if (cc->pw.taken)
+		name_after_password(cc);
+	else
+		cc->pw.timer = loop_timer_add(cc->loop, TC_CLIENT_PASS_WAIT_MS, on_pass_wait, cc);
+}
+
+/* The server asks for the password; why is the reason a refusal gave ("" the first
+ * time). The refusal of a line that went before the answer of the last (the name)
+ * is not told again. */
+static void pass_asked(struct client_conn *cc, const char *why)
+{
+	bool refused = why[0] != '\0';
+
+	cc->name_due = false;
+	cc->pw.asked = true;
+	pass_timer_stop(cc);
+	if (refused)
+		pass_forget(cc);
+	if (refused && cc->pw.unanswered > 1) {
+		cc->pw.unanswered--;
+		return;
+	}
+	cc->pw.unanswered = 0;
+	if (cc->pw.secret != NULL)
+		give_password(cc);
+	else
+		set_state(cc, LINK_NEED_PASSWORD, refused ? why : NULL);
+}
+
+/* The nc prompt for the password: the question (with the refusal said just before). */
+static void pass_nc_prompt(struct client_conn *cc)
+{
+	char *why = cc->pw.why;
+
+	cc->pw.why = NULL;
+	pass_asked(cc, why != NULL ? why : "");
+	free(why);
+}
+
+/* Before WELCOME: the question as a PASS? record, or in nc words (a line of text
+ * giving the reason, then the nc prompt, as servers ask version 2 clients).
+ * True when the line was one of them. */
+static bool pass_line(struct client_conn *cc, const char *line)
+{
+	size_t w = strlen(PROTO_PASSQ_WORD);
+
+	if (cc->st == LINK_ONLINE)
+		return false;
+	if (strncmp(line, PROTO_PASSQ_WORD, w) == 0 && (line[w] == '\t' || line[w] == '\0')) {
+		pass_asked(cc, line[w] == '\t' ? line + w + 1 : "");
+		return true;
+	}
+	if (strcmp(line, PROTO_NC_PASS_PROMPT) == 0) {
+		pass_nc_prompt(cc);
+		return true;
+	}
+	if ((cc->pw.asked || cc->pw.expected) &&
+	    proto_type_of(line, strcspn(line, "\t")) == PROTO_UNKNOWN) {
+		set_str(&cc->pw.why, line);
+		return true;
+	}
+	return false;
+}
+
+/* The nc prompt is not a line: it waits at the end of the input. */
+static void pass_prompt_tail(struct client_conn *cc)
+{
+	size_t n = strlen(PROTO_NC_PASS_PROMPT);
+
+	if (buf_len(&cc->in) == n && memcmp(buf_data(&cc->in), PROTO_NC_PASS_PROMPT, n) == 0) {
+		buf_consume(&cc->in, n);
+		pass_nc_prompt(cc);
+	}
+}
+
+void client_conn_set_password(struct client_conn *cc, const char *password)
+{
+	pass_forget(cc);
+	cc->pw.secret = xstrdup(password);
+	if (cc->fd >= 0 && cc->st == LINK_NEED_PASSWORD)
+		give_password(cc);
+}
+
+/* --- records ---------------------------------------------------------------------- */
+
 static void welcome(struct client_conn *cc, const struct proto_rec *rec)
 {
+	pass_taken(cc);
 	set_str(&cc->accepted, rec->f[0]);
 	set_str(&cc->name, rec->f[0]);
 	set_str(&cc->room, rec->f[1]);
@@ -423,6 +588,7 @@ static void handle_record(struct client_conn *cc, char *line)
 		}
 		break;
 	case PROTO_NAMEQ:
+		pass_taken(cc);
 		if (reclaim(cc))
 			return;
 		set_str(&cc->name, NULL);
@@ -430,6 +596,8 @@ static void handle_record(struct client_conn *cc, char *line)
 		break;
 	case PROTO_BYE:
 		set_str(&cc->bye, rec.f[0][0] ? rec.f[0] : "the server closed the connection");
+		if (cc->pw.unanswered > 0)
+			pass_forget(cc);   /* the goodbye of a last wrong try: not given again */
 		break;
 	case PROTO_ONLINE:
 		cc->online = strtoul(rec.f[0], NULL, 10);
@@ -460,6 +628,8 @@ static void handle_line(struct client_conn *cc, char *line)
 	size_t n = strlen(line);
 
 	if (!cc->hello_done) {
+		if (strcmp(line, PROTO_NC_PASS_PROMPT) == 0)
+			cc->pw.expected = true;   /* the greeting asked for a password */
 		if (strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) != 0)
 			return;    /* banner, penguin, prompt */
 		if (cc->hs_timer)
@@ -468,7 +638,7 @@ static void handle_line(struct client_conn *cc, char *line)
 		cc->hello_done = true;
 		cc->was_up = true;
 		cc->version = hello_version(line);
-		name_phase(cc);
+		cc->name_due = !cc->pw.expected;   /* once the rest of this read is seen */
 		return;
 	}
 	if (cc->st == LINK_DEGRADED && strncmp(line, PROTO_HELLO_ANSWER, strlen(PROTO_HELLO_ANSWER)) == 0) {
@@ -488,7 +658,8 @@ static void handle_line(struct client_conn *cc, char *line)
 			cc->ops->raw_line(cc->arg, line);
 		return;
 	}
-	handle_record(cc, line);
+	if (!pass_line(cc, line))
+		handle_record(cc, line);
 }
 
 /* nc dialect: prompt repaints at the start of the partial tail are never shown. */
@@ -521,6 +692,12 @@ static void process_input(struct client_conn *cc)
 	}
 	if (cc->fd >= 0 && cc->st == LINK_DEGRADED)
 		skip_prompts(cc);
+	else if (cc->fd >= 0 && cc->hello_done && cc->st != LINK_ONLINE)
+		pass_prompt_tail(cc);
+	if (cc->fd >= 0 && cc->name_due) {   /* no password question came with the answer */
+		cc->name_due = false;
+		name_phase(cc);
+	}
 }
 
 static bool again(void)

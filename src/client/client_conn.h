@@ -3,7 +3,8 @@
  *
  * Owns the socket (through a transport, transport.h), its input framing (line_next)
  * and output queue (struct buf), the protocol hello (with the
- * fall-back to the nc dialect when the server does not answer), sending the name, and
+ * fall-back to the nc dialect when the server does not answer), the server password
+ * (--password-file servers), sending the name, and
  * reconnecting with back-off (rejoining with the same name and room). The front end
  * (plain line mode or the screen) gets typed records, raw lines (nc dialect only) and
  * state changes through callbacks, and sends lines with client_conn_send.
@@ -19,6 +20,9 @@
 
 enum client_conn_state {
 	LINK_CONNECTING,    /* resolving, connecting, waiting for the hello answer */
+	LINK_NEED_PASSWORD, /* the server asks for its password: client_conn_set_password
+	                     * (detail: why the last one was refused, or NULL) */
+	LINK_PASS_SENT,     /* the password went; waiting a little for a refusal */
 	LINK_NEED_NAME,     /* connected; a name must be given (client_conn_set_name) */
 	LINK_NAME_SENT,     /* waiting for WELCOME or NAME? */
 	LINK_ONLINE,        /* named, in a room */
@@ -51,6 +55,13 @@ void client_conn_free(struct client_conn *cc);
 /* Resolve and connect. Returns -1 (reason in *err) only if the host cannot be resolved. */
 int client_conn_start(struct client_conn *cc, const char **err);
 
+/* The server password (a server started with --password-file asks for it before the
+ * name: PASS? in the client dialect, doc/PROTOCOL.md). Given now if it is asked for,
+ * else when the server asks. A refused one is forgotten (LINK_NEED_PASSWORD with the
+ * server's reason); one the server took is given again, unasked, after a reconnect.
+ * The server says nothing when a password is right, so the name follows when no
+ * refusal came within TC_CLIENT_PASS_WAIT_MS (at once for a password taken before). */
+void client_conn_set_password(struct client_conn *cc, const char *password);
 /* The name to send (now if one is needed, else at the next (re)connect). */
 void client_conn_set_name(struct client_conn *cc, const char *name);
 /* The transport made after each TCP connect (default plain TCP). */

@@ -91,8 +91,10 @@ int client_net_result(struct client_net *cn, int fd, const char **err)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
 		soerr = errno;
-	if (soerr == 0)
+	if (soerr == 0) {
+		cn->next = cn->list;   /* connected: a reconnect starts at the first address */
 		return 0;
+	}
 	cn->last_errno = soerr;
 	*err = strerror(soerr);
 	return -1;

@@ -21,7 +21,8 @@ int client_net_next(struct client_net *cn, const char **err);
 /* Close an fd from client_net_next that never got a transport (connect failed). */
 void client_net_close(int fd);
 
-/* After POLLOUT on fd: 0 if connected, else -1 with the reason in *err. */
+/* After POLLOUT on fd: 0 if connected (the next client_net_next starts again at the
+ * first address), else -1 with the reason in *err. */
 int client_net_result(struct client_net *cn, int fd, const char **err);
 
 #endif

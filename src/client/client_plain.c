@@ -1,6 +1,7 @@
 /* client_plain.c: the plain line client. See client_plain.h.
  * Tested by tests/integration/test_client_plain.py (stdin lines as messages, names
- * asked and refused, --listen, --reconnect, --no-history, --json, exit statuses); no
+ * asked and refused, the server password, --listen, --reconnect, --no-history, --json,
+ * exit statuses); no
  * unit test: it is the loop tying stdin, stdout and the link together; its parts have
  * theirs (test_client_conn.c, test_render.c, test_client_json.c). */
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "client_conn.h"
 #include "client_json.h"
+#include "client_password.h"
 #include "client_plain.h"
 #include "client_time.h"
 #include "client_tls.h"
@@ -37,6 +39,7 @@ struct plain {
 	bool quitting;         /* /quit sent, waiting for the server to close */
 	bool fixed_name;       /* the name came from -n: a refusal is final */
 	bool online;           /* named and in a room at least once */
+	bool bye;              /* the server said goodbye (BYE) on this connection */
 	const struct connect_options *opt;
 	int status;
 	struct client_tls *tls; /* --tls, else NULL */
@@ -102,6 +105,8 @@ static void on_record(void *arg, const struct proto_rec *rec)
 	struct proto_rec copy;
 	char stamp[64];
 
+	if (rec->type == PROTO_BYE)
+		p->bye = true;      /* the server closes on purpose (not a lost link) */
 	if (rec->type == PROTO_NAMEQ && p->fixed_name && !p->opt->json)
 		fprintf(stderr, "tcpchat: name refused: %s\n", rec->nf > 0 ? rec->f[0] : "");
 	if ((p->opt->no_history && rec->type == PROTO_HIST) || rec->type == PROTO_ONLINE)
@@ -140,7 +145,9 @@ static bool nameless(const struct plain *p)
 }
 
 /* The link went down: with --reconnect wait for it, otherwise stop. A server that
- * closes a --listen run after it was online ends it normally. */
+ * said goodbye (BYE: a shutdown, a kick) to a --listen run that was online ends it
+ * normally; a link lost (the server killed, the network gone) is a failure, so that a
+ * supervisor restarts the bot. */
 static void link_down(struct plain *p, enum client_conn_state st, const char *detail)
 {
 	const char *why = detail ? detail : "disconnected";
@@ -153,8 +160,21 @@ static void link_down(struct plain *p, enum client_conn_state st, const char *de
 	}
 	if (!p->quitting) {
 		fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc), why);
-		p->status = p->opt->listen && p->online ? 0 : 1;
+		p->status = p->opt->listen && p->online && p->bye ? 0 : 1;
 	}
+	loop_stop(p->loop);
+}
+
+/* The server asks for its password: plain mode has only the one it was given. */
+static void password_asked(struct plain *p, const char *refusal)
+{
+	if (refusal != NULL)
+		fprintf(stderr, "tcpchat: %s: %s\n", client_conn_server(p->cc), refusal);
+	else
+		fprintf(stderr, "tcpchat: %s: the server asks for a password: give "
+		    "--server-password-file FILE or set " CLIENT_PASSWORD_ENV "\n",
+		    client_conn_server(p->cc));
+	p->status = 1;
 	loop_stop(p->loop);
 }
 
@@ -163,6 +183,9 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 	struct plain *p = arg;
 
 	switch (st) {
+	case LINK_NEED_PASSWORD:
+		password_asked(p, detail);
+		return;
 	case LINK_NEED_NAME:
 		p->need_name = true;
 		if (nameless(p)) {
@@ -177,6 +200,7 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 		break;
 	case LINK_ONLINE:
 		p->online = true;
+		p->bye = false;
 		break;
 	case LINK_DEGRADED:
 		fprintf(stderr, "tcpchat: %s; using the nc dialect\n", detail);
@@ -229,8 +253,8 @@ static void pump(struct plain *p)
 {
 	enum client_conn_state st = client_conn_state(p->cc);
 
-	if (p->need_name && p->nqueue > 0 &&
-	    (st == LINK_NEED_NAME || st == LINK_CONNECTING)) {
+	if (p->need_name && p->nqueue > 0 && (st == LINK_NEED_NAME ||
+	    st == LINK_CONNECTING || st == LINK_PASS_SENT)) {
 		char *name = dequeue(p);
 
 		p->need_name = false;
@@ -306,6 +330,36 @@ static void on_stdin(struct loop *loop, int fd, short revents, void *arg)
 	pump(p);
 }
 
+/* The link to the server, with the name, rooms and password given. -1: no password
+ * (said on stderr). */
+static int open_link(struct plain *p, const struct connect_options *opt)
+{
+	char *password, why[512];
+
+	if (client_password_load(opt->server_password_file, &password, why, sizeof(why)) != 0) {
+		fprintf(stderr, "tcpchat: %s\n", why);
+		return -1;
+	}
+	p->loop = loop_new();
+	p->cc = client_conn_new(p->loop, opt->host, opt->port, &plain_ops, p);
+	if (p->tls != NULL)
+		client_conn_set_transport(p->cc, client_tls_transport);
+	client_conn_set_reconnect(p->cc, opt->reconnect);
+	if (opt->name != NULL)
+		client_conn_set_name(p->cc, opt->name);
+	if (password != NULL)
+		client_conn_set_password(p->cc, password);
+	client_password_free(password);
+	if (opt->join != NULL) {
+		char **rooms;
+		size_t n = client_rooms_split(opt->join, &rooms);
+
+		client_conn_set_rooms(p->cc, rooms, n);
+		client_rooms_free(rooms, n);
+	}
+	return 0;
+}
+
 int client_plain_run(const struct connect_options *opt)
 {
 	struct client_tls tls;
@@ -323,19 +377,10 @@ int client_plain_run(const struct connect_options *opt)
 		}
 		p.tls = &tls;
 	}
-	p.loop = loop_new();
-	p.cc = client_conn_new(p.loop, opt->host, opt->port, &plain_ops, &p);
-	if (p.tls != NULL)
-		client_conn_set_transport(p.cc, client_tls_transport);
-	client_conn_set_reconnect(p.cc, opt->reconnect);
-	if (opt->name != NULL)
-		client_conn_set_name(p.cc, opt->name);
-	if (opt->join != NULL) {
-		char **rooms;
-		size_t n = client_rooms_split(opt->join, &rooms);
-
-		client_conn_set_rooms(p.cc, rooms, n);
-		client_rooms_free(rooms, n);
+	if (open_link(&p, opt) != 0) {
+		if (p.tls != NULL)
+			client_tls_free(p.tls);
+		return 1;
 	}
 	p.fixed_name = opt->name != NULL;
 	p.need_name = !p.fixed_name;

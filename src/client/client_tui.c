@@ -2,7 +2,8 @@
  * and the input line (input.c) together in one loop, with the terminal restored on
  * every way out (tui_term.c).
  * Tested by tests/integration/test_client_tui.py and test_client_windows.py (the client
- * in tmux: typing, windows, scrolling, mentions, reconnects, the terminal restored); no
+ * in tmux: typing, windows, scrolling, mentions, reconnects, the server password, the
+ * terminal restored); no
  * unit test: it is the controller between curses, readline and the link, which needs a
  * terminal; the models it drives have theirs (scroll, wrap, client_windows,
  * client_members, render). */
@@ -19,8 +20,11 @@
 #include <unistd.h>
 
 #include "client_conn.h"
+#include "client_help.h"
 #include "cmdlist.h"
 #include "client_members.h"
+#include "client_password.h"
+#include "client_pend.h"
 #include "client_windows.h"
 #include "client_tls.h"
 #include "client_tui.h"
@@ -42,17 +46,6 @@
 #define NOTE_SENDING "(sending)"
 #define NOTE_FAILED  "(not confirmed: Up brings it back)"
 
-/* A line of ours shown at once, waiting for the server's echo (MSG or PRIV from us,
- * or their ACTION and PRIVACTION forms). */
-struct pend {
-	uint64_t id;          /* its entry on the screen */
-	int win;
-	bool action;          /* "/me": the echo is an action */
-	char *text;           /* the text the echo will carry */
-	char *typed;          /* the input line it came from (back on Up when it failed) */
-	int64_t deadline;
-};
-
 struct ctui {
 	struct loop *loop;
 	struct client_conn *cc;
@@ -72,11 +65,12 @@ struct ctui {
 	int title_unread;     /* what the title shows (-1: never set) */
 	uint64_t *seen;       /* hashes of the messages shown (ring), so a replay after a */
 	size_t nseen, seen_next; /* reconnect or a /join back does not show them twice */
-	struct pend *pend;    /* lines waiting for the echo, oldest first */
-	size_t npend;
+	struct client_pend pend; /* our lines shown, waiting for the echo (MSG or PRIV from
+	                       * us, or their action forms), and the failed ones */
 	uint64_t pend_timer;
 	struct client_tls *tls;  /* --tls, else NULL */
 	bool asking;          /* an unknown certificate: the next line is trust or refuse */
+	bool asking_password; /* the server asks for its password: the next line is it */
 	char said_down[160];  /* the reason of the drop last told (told again when new) */
 	int members_shown;    /* a window whose member list is shown once its MEMBERS+
 	                       * records are in (-1 none) */
@@ -135,6 +129,8 @@ static void status_right(struct ctui *t, char *out, size_t n)
 {
 	switch (client_conn_state(t->cc)) {
 	case LINK_CONNECTING: snprintf(out, n, "connecting... "); break;
+	case LINK_NEED_PASSWORD: snprintf(out, n, "password needed "); break;
+	case LINK_PASS_SENT: snprintf(out, n, "checking the password... "); break;
 	case LINK_NEED_NAME: snprintf(out, n, "choose a name "); break;
 	case LINK_NAME_SENT: snprintf(out, n, "joining... "); break;
 	case LINK_ONLINE:
@@ -157,8 +153,8 @@ static void status_left(struct ctui *t, const struct client_window *w, bool wide
 	const char *name = client_conn_name(t->cc);
 	char act[160], count[64];
 	enum client_conn_state st = client_conn_state(t->cc);
-	bool secure = t->tls != NULL && (st == LINK_NEED_NAME || st == LINK_NAME_SENT ||
-	    st == LINK_ONLINE || st == LINK_DEGRADED);
+	bool secure = t->tls != NULL && st != LINK_CONNECTING && st != LINK_WAITING &&
+	    st != LINK_CLOSED;
 
 	client_windows_act(&t->win, act, sizeof(act));
 	status_count(t, w, wide, count, sizeof(count));
@@ -189,6 +185,8 @@ static void update_prompt(struct ctui *t)
 
 	if (t->asking)
 		snprintf(buf, sizeof(buf), "trust this certificate? [y/N] ");
+	else if (t->asking_password)
+		snprintf(buf, sizeof(buf), "password> ");
 	else if (t->npaste > 0)
 		snprintf(buf, sizeof(buf), "send %zu lines? [y/N] ", t->npaste);
 	else if (st != LINK_DEGRADED && !client_conn_has_name(t->cc))
@@ -343,18 +341,11 @@ static int open_window(struct ctui *t, const char *name, bool priv)
 	return i;
 }
 
-static void pend_drop(struct ctui *t, size_t i);
-
 static void close_window(struct ctui *t, int i)
 {
 	if (t->win.n < 2)
 		return;
-	for (size_t k = t->npend; k-- > 0;) {     /* lines waiting there: forgotten */
-		if (t->pend[k].win == i)
-			pend_drop(t, k);
-		else if (t->pend[k].win > i)
-			t->pend[k].win--;
-	}
+	client_pend_window_closed(&t->pend, i);   /* lines waiting there: forgotten */
 	client_windows_close(&t->win, i);
 	tui_pane_close(i);
 	tui_pane_show(t->win.active);
@@ -489,27 +480,20 @@ static void show_view(struct ctui *t, int win, const struct proto_rec *rec,
 
 /* --- our own lines: pending until the server echoes them -------------------------- */
 
-static void pend_drop(struct ctui *t, size_t i)
+/* A line not confirmed in time: marked failed, its input line back on the history. */
+static void pend_failed(const struct client_pend_line *line, void *arg)
 {
-	free(t->pend[i].text);
-	free(t->pend[i].typed);
-	memmove(t->pend + i, t->pend + i + 1, (t->npend - i - 1) * sizeof(*t->pend));
-	t->npend--;
+	(void)arg;
+	tui_note(line->id, NOTE_FAILED, true);
+	input_keep(line->typed);
 }
 
-/* Lines not confirmed in time: marked failed, their input line back on the history. */
 static void on_pend_tick(struct loop *loop, void *arg)
 {
 	struct ctui *t = arg;
-	int64_t now = loop_now_ms();
 
 	t->pend_timer = 0;
-	while (t->npend > 0 && t->pend[0].deadline <= now) {
-		tui_note(t->pend[0].id, NOTE_FAILED, true);
-		input_keep(t->pend[0].typed);
-		pend_drop(t, 0);
-	}
-	if (t->npend > 0)
+	if (client_pend_expire(&t->pend, loop_now_ms(), pend_failed, t))
 		t->pend_timer = loop_timer_add(loop, PEND_TICK_MS, on_pend_tick, t);
 }
 
@@ -518,35 +502,30 @@ static void pend_add(struct ctui *t, uint64_t id, int win, bool action, const ch
 {
 	if (id == 0)
 		return;
-	t->pend = xreallocarray(t->pend, t->npend + 1, sizeof(*t->pend));
-	t->pend[t->npend++] = (struct pend){ .id = id, .win = win, .action = action,
-	    .text = xstrdup(text), .typed = xstrdup(typed),
-	    .deadline = loop_now_ms() + TC_CLIENT_CONFIRM_MS };
+	client_pend_add(&t->pend, id, win, action, text, typed,
+	    loop_now_ms() + TC_CLIENT_CONFIRM_MS);
 	tui_note(id, NOTE_SENDING, false);
 	if (t->pend_timer == 0)
 		t->pend_timer = loop_timer_add(t->loop, PEND_TICK_MS, on_pend_tick, t);
 }
 
-/* The echo of a pending line of ours: the line shown already loses its note, and the
- * echo is not shown again. */
+/* The echo of a line of ours, waiting or marked failed (a late echo): the line shown
+ * already loses its note, and the echo is not shown again. */
 static bool confirmed(struct ctui *t, int win, const struct proto_rec *rec)
 {
 	const char *me = client_conn_name(t->cc);
 	const char *text = rec->type == PROTO_MSG ? rec->f[2] : rec->type == PROTO_PRIV ?
 	    rec->f[3] : NULL;
+	uint64_t id;
 
 	if (text == NULL || me == NULL || strcmp(rec->f[1], me) != 0)
 		return false;
-	for (size_t i = 0; i < t->npend; i++) {
-		if (t->pend[i].win == win && t->pend[i].action == rec->action &&
-		    strcmp(t->pend[i].text, text) == 0) {
-			tui_note(t->pend[i].id, NULL, false);
-			(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
-			pend_drop(t, i);
-			return true;
-		}
-	}
-	return false;
+	id = client_pend_echo(&t->pend, win, rec->action, text);
+	if (id == 0)
+		return false;
+	tui_note(id, NULL, false);
+	(void)seen_before(t, rec->room, rec->f[0], rec->f[1], text);
+	return true;
 }
 
 static void on_record(void *arg, const struct proto_rec *rec)
@@ -597,12 +576,34 @@ static void on_tick(struct loop *loop, void *arg)
 		t->tick = loop_timer_add(loop, TICK_MS, on_tick, t);
 }
 
+/* The server asks for its password: the next line is it, typed masked (input.c). */
+static void ask_password(struct ctui *t, const char *refusal)
+{
+	if (refusal != NULL)
+		tui_add(TUI_ERROR, NULL, NULL, refusal);
+	tui_add(TUI_INFO, NULL, NULL, "This server asks for a password: type it and press "
+	    "Enter (it shows as *).");
+	t->asking_password = true;
+	input_set_secret(true);
+}
+
+static void stop_asking_password(struct ctui *t)
+{
+	t->asking_password = false;
+	input_set_secret(false);
+}
+
 static void on_state(void *arg, enum client_conn_state st, const char *detail)
 {
 	struct ctui *t = arg;
 	char buf[512];
 
+	if (st != LINK_NEED_PASSWORD && t->asking_password)
+		stop_asking_password(t);   /* the link went on (or down) without it */
 	switch (st) {
+	case LINK_NEED_PASSWORD:
+		ask_password(t, detail);
+		break;
 	case LINK_NEED_NAME:
 		tui_add(TUI_INFO, NULL, NULL, "Choose a name and press Enter:");
 		break;
@@ -998,11 +999,23 @@ static bool window_commands(struct ctui *t, const char *line)
 	return true;
 }
 
-/* /clear, /me without a text: handled here. True if the line was one of them. */
+static void help_line(const char *line, void *arg)
+{
+	(void)arg;
+	tui_add(TUI_INFO, NULL, NULL, line);
+}
+
+/* /clear, /me without a text, /help [KEY-OR-COMMAND]: handled here. True if the line
+ * was one of them. */
 static bool local_command(const char *line)
 {
 	const char *rest;
 
+	if ((rest = own_command(line, "help")) != NULL) {
+		tui_scroll_bottom();
+		client_help(rest, tui_text_cols(), help_line, NULL);
+		return true;
+	}
 	if ((rest = own_command(line, "clear")) != NULL && blank(rest)) {
 		tui_clear();
 		return true;
@@ -1030,14 +1043,7 @@ static void send_one(struct ctui *t, const char *line)
 	}
 	if (local_command(line) || window_commands(t, line))
 		return;
-	if (is_command(line, CMDLIST_HELP, true))
-		tui_add(TUI_INFO, NULL, NULL, "Keys: PgUp/PgDn or the mouse wheel scroll, "
-		    "Shift+Home/End oldest/newest, Alt+1..9, Alt+Left/Right or Ctrl+P/N switch "
-		    "windows, Tab completes, Up/Down/Ctrl+R input history, "
-		    "Ctrl+L redraws, Ctrl+C clears the line, Ctrl+D, Ctrl+C on an empty line or "
-		    "/quit leaves. Client commands: /me ACTION, /clear, /window N, /join ROOM, "
-		    "/part [ROOM [REASON]], /r TEXT, /reconnect. Server commands:");
-	if (st == LINK_NAME_SENT)
+	if (st == LINK_NAME_SENT || st == LINK_PASS_SENT)
 		tui_add(TUI_ERROR, NULL, NULL, "Still joining: the line was not sent.");
 	else if ((st != LINK_ONLINE && st != LINK_DEGRADED) || send_text(t, line) != 0)
 		tui_add(TUI_ERROR, NULL, NULL, "Not connected: the line was not sent.");
@@ -1086,6 +1092,17 @@ static void multi_line(struct ctui *t, const char *text)
 	drop_paste(t);
 }
 
+/* The line typed at the password question: given to the link, then wiped. */
+static void answer_password(struct ctui *t, char *line)
+{
+	line[strcspn(line, "\r\n")] = '\0';    /* a paste: its first line */
+	if (line[0] != '\0') {
+		stop_asking_password(t);
+		client_conn_set_password(t->cc, line);
+	}
+	explicit_bzero(line, strlen(line));
+}
+
 static void on_input(char *line, void *arg)
 {
 	struct ctui *t = arg;
@@ -1095,7 +1112,9 @@ static void on_input(char *line, void *arg)
 		return;
 	}
 	tui_scroll_bottom();
-	if (t->asking) {
+	if (t->asking_password) {
+		answer_password(t, line);
+	} else if (t->asking) {
 		answer_trust(t, line);
 	} else if (t->npaste > 0) {
 		bool yes = strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
@@ -1170,6 +1189,7 @@ static void on_key(struct ctui *t, int key)
 	case KEYS_UI_PAGE_DOWN: tui_page(-1); break;
 	case KEYS_UI_TOP: tui_scroll_top(); break;
 	case KEYS_UI_BOTTOM: tui_scroll_bottom(); break;
+	case KEYS_UI_END: tui_scroll_bottom(); input_key(key); break;
 	case KEYS_UI_REDRAW: tui_force_redraw(); break;
 	case KEYS_UI_RESIZE: break;   /* SIGWINCH does it */
 	case KEYS_UI_MOUSE: on_mouse(); break;
@@ -1329,8 +1349,9 @@ static void open_start_windows(struct ctui *t, const struct connect_options *opt
 	client_rooms_free(rooms, n);
 }
 
-/* The loop (signals) and the link (TLS, the name, the keepalive). */
-static void open_link(struct ctui *t, const struct connect_options *opt)
+/* The loop (signals) and the link (TLS, the name, the password, the keepalive). */
+static void open_link(struct ctui *t, const struct connect_options *opt,
+    const char *password)
 {
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP };
 
@@ -1342,6 +1363,8 @@ static void open_link(struct ctui *t, const struct connect_options *opt)
 		client_conn_set_transport(t->cc, client_tls_transport);
 	if (opt->name != NULL)
 		client_conn_set_name(t->cc, opt->name);
+	if (password != NULL)
+		client_conn_set_password(t->cc, password);
 	client_conn_set_keepalive(t->cc, opt->keepalive * 1000);
 }
 
@@ -1369,7 +1392,7 @@ static void start_screen(struct ctui *t, const struct connect_options *opt,
 	update_prompt(t);
 	loop_add(t->loop, STDIN_FILENO, POLLIN, on_stdin, t);
 	loop_set_before_sleep(t->loop, before_sleep, t);
-	tui_add(TUI_INFO, NULL, NULL, "Connecting... (PgUp/PgDn scroll, Tab completes, /quit leaves)");
+	tui_add(TUI_INFO, NULL, NULL, "Connecting... (/help: the keys and commands; /quit leaves)");
 	warn_locale();
 }
 
@@ -1390,9 +1413,7 @@ static int finish_run(struct ctui *t)
 	free(t->search);
 	free(t->rooms_path);
 	drop_paste(t);
-	while (t->npend > 0)
-		pend_drop(t, 0);
-	free(t->pend);
+	client_pend_free(&t->pend);
 	free(t->seen);
 	close_link(t);
 	return t->status;
@@ -1405,9 +1426,14 @@ int client_tui_run(const struct connect_options *opt)
 	struct input_ops iops = { .line = on_input, .names = complete_names,
 	    .show = show_matches, .arg = &t };
 	const char *err = NULL, *no_colour = getenv("NO_COLOR");
+	char *password, why[512];
 
 	if (!terminal_usable())
 		return -1;      /* the caller says so and runs the plain line mode */
+	if (client_password_load(opt->server_password_file, &password, why, sizeof(why)) != 0) {
+		fprintf(stderr, "tcpchat: %s\n", why);
+		return 1;
+	}
 	memset(&t, 0, sizeof(t));
 	t.bell = !opt->no_bell;
 	t.title_unread = -1;
@@ -1417,11 +1443,13 @@ int client_tui_run(const struct connect_options *opt)
 		if (client_tls_init(&tls, opt) != 0) {
 			fprintf(stderr, "tcpchat: %s\n", tls.err);
 			client_tls_free(&tls);
+			client_password_free(password);
 			return 1;
 		}
 		t.tls = &tls;
 	}
-	open_link(&t, opt);
+	open_link(&t, opt, password);
+	client_password_free(password);
 	tui_term_save();
 	if (!tui_start(no_colour == NULL || no_colour[0] == '\0', !opt->no_mouse)) {
 		close_link(&t);

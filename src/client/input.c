@@ -1,6 +1,6 @@
 /* input.c: readline in callback mode inside curses. See input.h.
  * Tested by tests/integration/test_client_tui.py (editing, the history file, Tab
- * completion, Ctrl+C, the paste guard); no unit test: it runs GNU readline's callback
+ * completion, Ctrl+C, the paste guard, a password typed masked); no unit test: it runs GNU readline's callback
  * interface inside curses, which needs a terminal; key translation is keys.c
  * (test_keys.c). */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -36,6 +36,7 @@ static struct {
 	FILE *devnull;
 	int hscroll;         /* first column shown */
 	bool started;
+	bool secret;         /* a password: shown as '*', kept in no history */
 } I;
 
 static void push_bytes(const char *b, size_t n)
@@ -146,10 +147,31 @@ static int text_cols(const char *s, size_t n)
 	return total;
 }
 
+/* A secret line as it is shown: one '*' a character; *point moves along. malloc'd. */
+static char *masked(const char *line, size_t *point)
+{
+	size_t n = strlen(line), chars = 0, before = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; chars++) {
+		uint32_t cp;
+
+		if (i < *point)
+			before++;
+		i += utf8_decode(line + i, n - i, &cp);
+	}
+	out = xmalloc(chars + 1);
+	memset(out, '*', chars);
+	out[chars] = '\0';
+	*point = before;
+	return out;
+}
+
 void input_draw(void)
 {
 	const char *prompt = rl_display_prompt ? rl_display_prompt : "";
 	const char *line = rl_line_buffer ? rl_line_buffer : "";
+	char *mask = NULL;
 	int width, cursor, col = 0;
 	size_t point;
 
@@ -159,6 +181,8 @@ void input_draw(void)
 	point = rl_point < 0 ? 0 : (size_t)rl_point;
 	if (point > strlen(line))
 		point = strlen(line);
+	if (I.secret)
+		line = mask = masked(line, &point);
 	cursor = text_cols(prompt, strlen(prompt)) + text_cols(line, point);
 	if (cursor < width)
 		I.hscroll = 0;       /* all of it fits: the prompt shows (after a tiny size, too) */
@@ -174,6 +198,7 @@ void input_draw(void)
 	draw_text(line, strlen(line), &col, width);
 	wmove(I.win, 0, cursor - I.hscroll < width ? cursor - I.hscroll : width - 1);
 	wnoutrefresh(I.win);
+	free(mask);
 }
 
 static void redisplay_hook(void)
@@ -239,6 +264,8 @@ static char **complete(const char *text, int start, int end)
 
 	(void)end;
 	rl_attempted_completion_over = 1;
+	if (I.secret)
+		return NULL;     /* no name or command is ever put into a password */
 	free_names();
 	addressing = false;
 	if (start == 0 && text[0] == '/')
@@ -277,7 +304,7 @@ static void show_matches(char **matches, int num, int max)
 
 static void remember(const char *line)
 {
-	if (line != NULL && *line != '\0') {
+	if (line != NULL && *line != '\0' && !I.secret) {
 		add_history(line);
 		if (I.history_path != NULL)
 			append_history(1, I.history_path);
@@ -398,12 +425,27 @@ void input_keep(const char *line)
 	using_history();
 }
 
+/* Empty the line; a secret one is wiped first. */
+static void wipe_line(void)
+{
+	if (I.secret)
+		explicit_bzero(rl_line_buffer, (size_t)rl_end);
+	rl_replace_line("", 1);
+}
+
+void input_set_secret(bool on)
+{
+	if (I.started && I.secret && !on && rl_line_buffer != NULL)
+		wipe_line();     /* a half-typed password never shows in clear */
+	I.secret = on;
+}
+
 bool input_clear_line(void)
 {
 	if (!I.started || rl_line_buffer == NULL || rl_end == 0)
 		return false;
 	remember(rl_line_buffer);
-	rl_replace_line("", 1);
+	wipe_line();
 	rl_point = rl_end = rl_mark = 0;
 	using_history();   /* Up starts again from the newest line */
 	I.hscroll = 0;

@@ -40,6 +40,9 @@ void input_set_prompt(const char *prompt);
 
 /* Feed one key from wgetch (a byte or a KEY_* code); readline runs on it. */
 void input_key(int key);
+/* A secret line (a password): shown as one '*' a character, never put on the input
+ * history, no completion. Turning it off empties a line that was not sent. */
+void input_set_secret(bool on);
 /* Ctrl+C: clear a non-empty line, keeping it in the input history. False when the
  * line was empty already. */
 bool input_clear_line(void);

@@ -23,7 +23,8 @@ enum keys_ui keys_ui_action(int key)
 	case KEY_NPAGE: return KEYS_UI_PAGE_DOWN;
 	case KEY_RESIZE: return KEYS_UI_RESIZE;
 	case KEY_SHOME: return KEYS_UI_TOP;
-	case KEY_SEND: return KEYS_UI_BOTTOM;
+	case KEY_SEND: case KEYS_CTRL_END: return KEYS_UI_BOTTOM;    /* Shift+End, Ctrl+End */
+	case KEY_END: return KEYS_UI_END;
 	case 0x0c: return KEYS_UI_REDRAW;   /* Ctrl+L */
 	case KEY_MOUSE: return KEYS_UI_MOUSE;
 	case 0x0e: case KEYS_ALT_RIGHT: return KEYS_UI_WIN_NEXT;   /* Ctrl+N */

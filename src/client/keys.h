@@ -15,6 +15,8 @@
 /* ... and for Alt+Left, Alt+Right (ESC [ 1 ; 3 D / C). */
 #define KEYS_ALT_LEFT  0x1003
 #define KEYS_ALT_RIGHT 0x1004
+/* ... and for Ctrl+End (ESC [ 1 ; 5 F, or the terminal type's kEND5). */
+#define KEYS_CTRL_END  0x1005
 
 /* What the screen does with a key itself, before readline sees anything. */
 enum keys_ui {
@@ -22,6 +24,7 @@ enum keys_ui {
 	KEYS_UI_TOP, KEYS_UI_BOTTOM, KEYS_UI_MOUSE, KEYS_UI_WHEEL_UP, KEYS_UI_WHEEL_DOWN,
 	KEYS_UI_FOCUS_IN, KEYS_UI_FOCUS_OUT, KEYS_UI_WIN_NEXT, KEYS_UI_WIN_PREV,
 	KEYS_UI_NICKS, KEYS_UI_SEARCH_OLDER, KEYS_UI_SEARCH_NEWER,
+	KEYS_UI_END,     /* the newest line, and readline's end of line too (End) */
 };
 
 /* A key handled by the screen (KEYS_UI_NONE if readline should get it). */

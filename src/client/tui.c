@@ -171,6 +171,24 @@ static bool cursor_addressing(void)
 	return cup != NULL && cup != (char *)-1;
 }
 
+/* Ctrl+End: the terminal type's kEND5, and the xterm and rxvt sequences, whatever
+ * key code curses gave them (an extended name of terminfo's gets one of its own). */
+static void ctrl_end_keys(void)
+{
+	const char *seqs[] = { "\033[1;5F", "\033[8^", NULL };
+	char *kend5 = tigetstr("kEND5");
+
+	if (kend5 != NULL && kend5 != (char *)-1)
+		seqs[2] = kend5;
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		if (seqs[i] == NULL)
+			continue;
+		if (key_defined(seqs[i]) > 0)
+			define_key(seqs[i], 0);
+		define_key(seqs[i], KEYS_CTRL_END);
+	}
+}
+
 bool tui_start(bool colour, bool mouse)
 {
 	T.screen = newterm(NULL, stdout, stdin);
@@ -195,6 +213,9 @@ bool tui_start(bool colour, bool mouse)
 	define_key("\033[1;3D", KEYS_ALT_LEFT);
 	define_key("\033[1;3C", KEYS_ALT_RIGHT);
 	define_key("\033[1;2R", KEY_F(15));    /* Shift+F3 where terminfo lacks kf15 */
+	define_key("\033[1;2F", KEY_SEND);     /* Shift+End, Shift+Home where it lacks */
+	define_key("\033[1;2H", KEY_SHOME);    /* kEND and kHOM (screen, tmux) */
+	ctrl_end_keys();
 	T.titles = titles_known();
 	if (mouse) {    /* the wheel only: clicks and drags stay the terminal's (Shift) */
 		mouseinterval(0);
@@ -396,6 +417,14 @@ static void add(enum tui_kind kind, const char *stamp, const char *name, const c
 int tui_cols(void)
 {
 	return T.cols;
+}
+
+int tui_text_cols(void)
+{
+	char stamp[128];
+
+	short_time(NULL, stamp, sizeof(stamp));
+	return T.hist_w - utf8_width(stamp, strlen(stamp)) - 1;
 }
 
 void tui_set_status(const char *left, const char *right)

@@ -59,6 +59,8 @@ void tui_set_time_format(const char *fmt);
 void tui_set_status(const char *left, const char *right);
 /* The terminal's width in columns. */
 int tui_cols(void);
+/* The columns an entry's text gets in the history pane (after the time stamp). */
+int tui_text_cols(void);
 
 /* /search: the next line of the window shown holding text (any case), dir > 0 older,
  * dir < 0 newer, from the last one found when again, else from the newest; it is

@@ -88,6 +88,7 @@ static const char connect_help[] =
 "  -j, --join ROOMS         be in these rooms (a comma-separated list) instead of the ones of last time\n"
 "      --time-format FMT    strftime format of the times shown (default %H:%M)\n"
 "      --keepalive SECS     ping a quiet link after SECS, mark it stalled, then reconnect; 0 never (default " STR(TC_CLIENT_KEEPALIVE) ")\n"
+"      --server-password-file FILE  the password of a server that asks for one: the first line of FILE\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n";
 
@@ -287,7 +288,8 @@ void options_serve(int argc, char **argv, struct serve_options *opt)
 	check_tls_options(opt, tls_port_given);
 }
 
-enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT, CONNECT_KEEPALIVE };   /* long-only options of connect */
+enum { CONNECT_NO_BELL = 1001, CONNECT_NO_MOUSE, CONNECT_TIME_FORMAT, CONNECT_KEEPALIVE,
+	CONNECT_SERVER_PASSWORD_FILE };   /* long-only options of connect */
 
 /* "HOST:PORT", "[V6ADDR]:PORT" or "[V6ADDR]": the host (brackets off, in place) and the
  * port; true when a port was given. A bare IPv6 address (several colons) is a host. */
@@ -357,6 +359,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		{ "join", required_argument, NULL, 'j' },
 		{ "time-format", required_argument, NULL, CONNECT_TIME_FORMAT },
 		{ "keepalive", required_argument, NULL, CONNECT_KEEPALIVE },
+		{ "server-password-file", required_argument, NULL, CONNECT_SERVER_PASSWORD_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -391,6 +394,7 @@ void options_connect(int argc, char **argv, struct connect_options *opt)
 		case CONNECT_KEEPALIVE:
 			opt->keepalive = (int)int_arg("connect", "keepalive", optarg, 0, 86400);
 			break;
+		case CONNECT_SERVER_PASSWORD_FILE: opt->server_password_file = optarg; break;
 		case 'h': fputs(connect_help, stdout); exit(0);
 		case 'V': options_version();
 		case ':': usage_error("connect", "missing argument for option", argv[optind - 1]); break;

@@ -53,6 +53,8 @@ struct connect_options {
 	const char *join;     /* --join ROOM,...: the rooms to be in (NULL: the remembered) */
 	const char *time_format; /* --time-format (NULL: "%H:%M") */
 	int keepalive;        /* --keepalive SECS: ping a quiet link after SECS, 0 never */
+	const char *server_password_file; /* --server-password-file: NULL, none (then
+	                       * $TCPCHAT_SERVER_PASSWORD, or the full-screen client asks) */
 };
 
 /* Parse argv (argv[0] is the subcommand). Returns 0, or exits: 0 after --help,

@@ -1,10 +1,12 @@
 """Issue 15: the terminal client watches its link. Own lines pending until the server
-echoes them, failed when it does not; the keepalive (/ping) marks a silent link stalled
+echoes them, failed when it does not, and cleared when the echo comes late (issue 26
+item 2); the keepalive (/ping) marks a silent link stalled
 and reconnects; /reconnect; the first connection failing exits 1; HOST:PORT. The
 client talks to the real server through a small TCP proxy in this test, which can hold
 or black-hole the traffic."""
 import os
 import select
+import signal
 import shutil
 import socket
 import subprocess
@@ -12,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from tclib import BIN, TIMEOUT, Server, fail, join, proto_join, run
+from tclib import BIN, TIMEOUT, TS, Server, fail, join, proto_join, run
 from test_client_tui import Tmux
 
 
@@ -109,6 +111,44 @@ def test_pending_confirmed_then_failed():
         if t:
             t.close()
         p.close()
+        s.stop()
+
+
+def test_late_echo_clears_the_failed_mark():
+    """A server that was only slow (stopped, then continued): the line marked failed
+    gets its echo late; the mark goes, in place, and the line is shown once."""
+    s = Server()
+    t = None
+    stopped = False
+    try:
+        bob = proto_join(s.port, "bob")
+        t = Tmux(s.port, name="alice")
+        t.wait(r"You are alice, in #lobby")
+        bob.expect(r"JOIN\t" + TS + r"\talice\n")
+        os.kill(s.proc.pid, signal.SIGSTOP)
+        stopped = True
+        t.type("slow but sure")
+        t.keys("Enter")
+        t.wait(r"<alice> slow but sure \(sending\)$")
+        t.wait(r"<alice> slow but sure \(not confirmed: Up brings it back\)$",
+               timeout=TIMEOUT + 6)
+        os.kill(s.proc.pid, signal.SIGCONT)
+        stopped = False
+        bob.expect(r"MSG\t" + TS + r"\talice\tslow but sure\n")
+        t.wait(r"<alice> slow but sure$")                      # the mark is gone
+        t.type("/list")                                        # a later record in: the
+        t.keys("Enter")                                        # echo was handled
+        t.wait(r"-- In the room: ")
+        screen = t.screen()
+        if screen.count("slow but sure") != 1 or "not confirmed" in screen:
+            fail("the late echo shown again, or the mark kept:\n" + screen)
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if stopped:
+            os.kill(s.proc.pid, signal.SIGCONT)
+        if t:
+            t.close()
         s.stop()
 
 
@@ -223,6 +263,7 @@ if __name__ == "__main__":
         print("tmux not installed")
         raise SystemExit(1)
     run([test_pending_confirmed_then_failed,
+         test_late_echo_clears_the_failed_mark,
          test_keepalive_stalls_then_reconnects_and_reconnect_command,
          test_first_connection_failure_exits_1,
          test_host_port_forms_and_ping,

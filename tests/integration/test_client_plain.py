@@ -333,6 +333,31 @@ def test_listen_reads_nothing_and_runs_until_the_server_closes():
         fail("--listen without a name: %d %r" % (p.returncode, p.stderr))
 
 
+def test_listen_exit_status_tells_a_goodbye_from_a_lost_link():
+    """Issue 26 item 4: --listen exits 0 only when the server said goodbye (BYE: its
+    shutdown here), 1 when the link was lost (the server killed), so that a supervisor
+    that restarts on failure sees a dead server."""
+    for how, want in (("killed", 1), ("stopped", 0)):
+        s = Server()
+        c = None
+        try:
+            c = Plain(s.port, "--listen", "-n", "bot")
+            c.expect(r"^\*\*\* You are bot")
+            if how == "killed":
+                s.proc.kill()                     # SIGKILL: no goodbye
+            else:
+                s.stop()                          # SIGTERM: "Server is shutting down"
+            rc = c.wait()
+            if rc != want:
+                fail("server %s: --listen status %r, not %d; err %r" % (how, rc, want, c.err))
+            if how == "killed" and b"tcpchat: 127.0.0.1:%d: " % s.port not in c.err:
+                fail("the lost link is not said: %r" % c.err)
+        finally:
+            if c:
+                c.kill()
+            s.stop()
+
+
 def test_reconnect_keeps_a_relay_alive():
     port = free_port()
     srv = server_on(port)
@@ -525,6 +550,7 @@ if __name__ == "__main__":
          test_devnull_stdin_to_a_closed_port_fails,
          test_devnull_stdin_with_a_name_joins_then_quits,
          test_listen_reads_nothing_and_runs_until_the_server_closes,
+         test_listen_exit_status_tells_a_goodbye_from_a_lost_link,
          test_reconnect_keeps_a_relay_alive, test_no_history_and_json,
          test_no_name_at_all, test_unreachable_server, test_server_shutdown_is_reported,
          test_degraded_old_style_server, test_join_several_rooms_lines_say_their_room,

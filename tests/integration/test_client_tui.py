@@ -250,7 +250,7 @@ def test_receiving_notices_private_errors_and_status():
     s = Server()
     t = None
     try:
-        t = start(s, height=42)       # /help (with the operator commands and /me) fits
+        t = start(s, height=42)
         t.wait(r"tcpchat \| 127\.0\.0\.1:%d \| 1:#lobby \| alice \| 1 here, 1 online" % s.port)
         bob = proto_join(s.port, "bob")
         t.wait(r"-- bob has joined$")
@@ -269,8 +269,8 @@ def test_receiving_notices_private_errors_and_status():
         t.wait(r"\| 1:#lobby \| alice \|")
         t.type("/help")
         t.keys("Enter")
-        t.wait(r"Keys: PgUp/PgDn or the mouse wheel scroll")
-        t.wait(r"/msg NAME TEXT")
+        t.wait(r"Keys \(/help KEY-OR-COMMAND tells more\):")
+        t.wait(r"^\S+\s+/help\s+/list\s+/names\s+/r\s+/search\s+/window$")
         t.type("/frob")
         t.keys("Enter")
         t.wait(r"!! Unknown command: /frob \(try /help\)$")
@@ -282,6 +282,88 @@ def test_receiving_notices_private_errors_and_status():
         t.keys("C-d")
         if t.wait_exit() != 0:
             fail("exit status not 0 after Ctrl+D")
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_help_key_card_columns_and_one_topic():
+    """Issue 26 item 3: /help is a key card, then every command (the client's own
+    too) in aligned columns, all on a 24-line screen; /help KEY-OR-COMMAND tells about
+    one. Nothing of it goes to the server."""
+    s = Server()
+    t = None
+    try:
+        bob = proto_join(s.port, "bob")
+        t = start(s, width=80, height=24)
+        bob.expect(r"JOIN\t" + TS + r"\talice\n")
+        t.type("/help")
+        t.keys("Enter")
+        t.wait(r"^\S+\s+/ban\s+/kick\s+/oper\s+/stats\s+/unmute$")
+        scr = t.screen()
+        lines = scr.split("\n")
+        if not any(l.endswith(" Keys (/help KEY-OR-COMMAND tells more):") for l in lines):
+            fail("the key card does not start the help, on screen:\n" + scr)
+        for key in ("PageUp PageDown", "End  ", "Ctrl+End, Shift+End", "Shift+Home",
+                    "Alt+N ", "F2 ", "F3 Shift+F3", "Ctrl+C "):
+            if key not in scr:
+                fail("%r not on the key card:\n%s" % (key, scr))
+        rows = [l for l in lines if re.search(r"^\S+\s+/\w+\s+/\w+", l)]
+        cols = [tuple(m.start() for m in re.finditer(r"/\w+", l)) for l in rows]
+        if len(rows) < 4 or len(set(c[:5] for c in cols[:4])) != 1:
+            fail("commands not in aligned columns:\n" + "\n".join(rows))
+        for cmd in ("/search", "/window", "/clear", "/reconnect", "/r ", "/msg", "/part"):
+            if cmd not in scr:
+                fail("%s not listed:\n%s" % (cmd, scr))
+        for topic, answer in (("F2", r"F2  show or hide the nick list"),
+                              ("ctrl-end", r"End  the newest line"),
+                              ("search", r"/search TEXT  find the newest line holding TEXT"),
+                              ("/nick", r"/name NEW  change your name \(or /nick\)"),
+                              ("frob", r'No key or command "frob" \(/help lists them\)\.')):
+            t.type("/help " + topic)
+            t.keys("Enter")
+            t.wait(r"\d " + answer)
+        time.sleep(0.3)
+        if bob.quiet(0.2):
+            fail("/help reached the server")
+        t.keys("C-c")
+        t.wait_exit()
+    finally:
+        if t:
+            t.close()
+        s.stop()
+
+
+def test_end_and_ctrl_end_jump_to_the_newest_line():
+    """Issue 26 item 3: End (which also ends the input line), Ctrl+End and Shift+End
+    leave a scrolled-up history for the newest line."""
+    s = Server("--rate-limit", "0")
+    t = None
+    try:
+        t = start(s, height=12)
+        bob = proto_join(s.port, "bob")
+        for i in range(40):
+            bob.line("line %02d" % i)
+        t.wait(r"<bob> line 39$")
+        t.type("abc")
+        for key in ("End", "C-End", "S-End"):
+            t.keys("PPage")
+            t.wait(r"-- more below \(PgDn\) --")
+            t.keys("Home")                               # the input cursor to the start
+            t.wait_gone(r"<bob> line 39$")
+            t.keys(key)
+            t.wait(r"<bob> line 39$")
+            t.wait_gone(r"more below")
+            x = t.cursor()[0]
+            if key == "End" and x != len("> abc"):
+                fail("End did not end the input line: cursor at %d" % x)
+            if key != "End" and x != len("> "):
+                fail("%s moved the input cursor: %d" % (key, x))
+        t.keys("C-e", "C-u")                             # the cursor was at the start
+        t.wait(r"^>\s*$")
+        t.keys("C-c")
+        t.wait_exit()
     finally:
         if t:
             t.close()
@@ -1034,6 +1116,8 @@ if __name__ == "__main__":
     run([test_typing_editing_and_own_message_once,
          test_long_input_scrolls_sideways,
          test_receiving_notices_private_errors_and_status,
+         test_help_key_card_columns_and_one_topic,
+         test_end_and_ctrl_end_jump_to_the_newest_line,
          test_colours_stable_and_no_color,
          test_scrollback_marker_and_paging,
          test_resize_reflow_and_tiny_terminal,

@@ -1,5 +1,6 @@
 /* test_client_conn.c: the client's connection against a scripted server on loopback:
- * the hello, skipping the banner, the name, records, sending, and a dropped server. */
+ * the hello, skipping the banner, the server password, the name, records, sending, and
+ * a dropped server. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -28,6 +29,8 @@ struct ctx {
 	int nrecs;
 	enum client_conn_state last_state;
 	int nstates;
+	int asked;               /* LINK_NEED_PASSWORD states seen */
+	char detail[128];        /* the detail of the last state */
 	int timed_out;
 };
 
@@ -35,9 +38,11 @@ static void on_state(void *arg, enum client_conn_state st, const char *detail)
 {
 	struct ctx *c = arg;
 
-	(void)detail;
+	snprintf(c->detail, sizeof(c->detail), "%s", detail != NULL ? detail : "");
 	c->last_state = st;
 	c->nstates++;
+	if (st == LINK_NEED_PASSWORD)
+		c->asked++;
 	loop_stop(c->loop);
 }
 
@@ -239,6 +244,171 @@ static void test_first_failure_is_final(void **state)
 	finish(&c);
 }
 
+static void on_enough(struct loop *loop, void *arg)
+{
+	(void)arg;
+	loop_stop(loop);
+}
+
+/* Run the loop for ms milliseconds, whatever happens. */
+static void run_for(struct ctx *c, int ms)
+{
+	int64_t until = loop_now_ms() + ms;
+
+	while (loop_now_ms() < until) {
+		uint64_t t = loop_timer_add(c->loop, (int)(until - loop_now_ms()), on_enough, c);
+
+		loop_run(c->loop);
+		loop_timer_cancel(c->loop, t);
+	}
+}
+
+/* The server's side of a reconnect: the client's next connection, accepted. */
+static void srv_reaccept(struct ctx *c)
+{
+	loop_del(c->loop, c->srv);
+	close(c->srv);
+	RUN_UNTIL(c, client_conn_state(c->cc) == LINK_WAITING);
+	RUN_UNTIL(c, client_conn_state(c->cc) == LINK_CONNECTING);
+	c->srv = accept(c->lfd, NULL, NULL);
+	assert_true(c->srv >= 0);
+	loop_add(c->loop, c->srv, POLLIN, on_srv, c);
+	c->ngot = 0;
+	c->got[0] = '\0';
+}
+
+/* PASS? (doc/PROTOCOL.md): the name waits; a refusal is told and the password asked
+ * again; the name goes when no refusal comes; a reconnect gives the password that was
+ * taken, with the name right behind it, unasked. */
+static void test_password_record(void **state)
+{
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);
+	srv_write(&c, "Welcome\n[ENTER PASSWORD]:\n+TCPCHAT\t1\nPASS?\t\n");
+	RUN_UNTIL(&c, c.asked == 1);
+	assert_string_equal(c.detail, "");
+	assert_int_equal(client_conn_state(c.cc), LINK_NEED_PASSWORD);
+	assert_string_equal(c.got, "/TCPCHAT 2\n");           /* no name yet */
+	assert_int_equal(c.nrecs, 0);                         /* PASS? is the link's */
+	client_conn_set_password(c.cc, "wrong");
+	RUN_UNTIL(&c, strstr(c.got, "wrong\n") != NULL);
+	assert_int_equal(client_conn_state(c.cc), LINK_PASS_SENT);
+	srv_write(&c, "PASS?\tWrong password.\n");
+	RUN_UNTIL(&c, c.asked == 2);
+	assert_string_equal(c.detail, "Wrong password.");
+	assert_null(strstr(c.got, "alice"));
+	client_conn_set_password(c.cc, "right");
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);      /* after the wait */
+	assert_string_equal(c.got, "/TCPCHAT 2\nwrong\nright\nalice\n");
+	assert_int_equal(client_conn_state(c.cc), LINK_NAME_SENT);
+	srv_write(&c, "WELCOME\talice\tlobby\n");
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_ONLINE);
+
+	srv_reaccept(&c);
+	srv_write(&c, "[ENTER PASSWORD]:\n+TCPCHAT\t2\nPASS?\t\n");
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
+	assert_string_equal(c.got, "/TCPCHAT 2\nright\nalice\n");
+	assert_int_equal(c.asked, 2);                          /* not asked again */
+	finish(&c);
+}
+
+/* A server that asks a version 2 client in nc words: the prompt (not a line) and the
+ * refusal as a line of text before it. */
+static void test_password_nc_prompt(void **state)
+{
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	srv_write(&c, "Welcome\n[ENTER PASSWORD]:\n+TCPCHAT\t2\n[ENTER PASSWORD]:");
+	RUN_UNTIL(&c, c.asked == 1);
+	assert_string_equal(c.detail, "");
+	client_conn_set_password(c.cc, "wrong");
+	RUN_UNTIL(&c, strstr(c.got, "wrong\n") != NULL);
+	srv_write(&c, "Wrong password.\n[ENTER PASSWORD]:");
+	RUN_UNTIL(&c, c.asked == 2);
+	assert_string_equal(c.detail, "Wrong password.");
+	assert_int_equal(c.nrecs, 0);
+	client_conn_set_password(c.cc, "still wrong");
+	RUN_UNTIL(&c, strstr(c.got, "still wrong\n") != NULL);
+	srv_write(&c, "BYE\tWrong password, goodbye.\n");
+	RUN_UNTIL(&c, c.nrecs == 1);
+	assert_int_equal(c.recs[0], PROTO_BYE);
+	srv_reaccept(&c);                          /* the last try is not given again */
+	srv_write(&c, "[ENTER PASSWORD]:\n+TCPCHAT\t2\n[ENTER PASSWORD]:");
+	RUN_UNTIL(&c, c.asked == 3);
+	assert_string_equal(c.detail, "");
+	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);
+	run_for(&c, 100);
+	assert_string_equal(c.got, "/TCPCHAT 2\n");
+	finish(&c);
+}
+
+/* A password refused after the name went (the server was slow, or changed its password
+ * between two connections): the name was taken for a second try; its refusal is not
+ * told twice, and the password is not given again. */
+static void test_password_late_refusal(void **state)
+{
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	client_conn_set_password(c.cc, "old");
+	srv_write(&c, "[ENTER PASSWORD]:\n+TCPCHAT\t1\nPASS?\t\n");
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
+	assert_string_equal(c.got, "/TCPCHAT 2\nold\nalice\n");
+	assert_int_equal(c.asked, 0);
+	srv_write(&c, "PASS?\tWrong password.\n");
+	run_for(&c, 200);
+	assert_int_equal(c.asked, 0);                  /* the name's refusal is to come */
+	srv_write(&c, "PASS?\tWrong password.\n");
+	RUN_UNTIL(&c, c.asked == 1);
+	assert_string_equal(c.detail, "Wrong password.");
+	assert_int_equal(client_conn_state(c.cc), LINK_NEED_PASSWORD);
+	finish(&c);
+}
+
+/* A link that was up and dropped: the reconnect's first attempt connects (it used to
+ * find the addresses used up by the last connection, fail with a made-up "Connection
+ * refused" and wait a second round). */
+static void test_reconnect_first_attempt(void **state)
+{
+	struct ctx c;
+	int waits = 0;
+
+	(void)state;
+	assert_int_equal(start(&c), 0);
+	srv_write(&c, "[ENTER YOUR NAME]:\n+TCPCHAT\t2\n");
+	RUN_UNTIL(&c, strstr(c.got, "alice\n") != NULL);
+	srv_write(&c, "WELCOME\talice\tlobby\n");
+	RUN_UNTIL(&c, client_conn_state(c.cc) == LINK_ONLINE);
+	loop_del(c.loop, c.srv);
+	close(c.srv);
+	c.srv = -1;
+	c.nstates = 0;
+	while (waits < 2) {
+		RUN_UNTIL(&c, c.nstates > 0);
+		c.nstates = 0;
+		if (c.last_state == LINK_WAITING) {
+			waits++;
+			assert_string_equal(c.detail, "the server closed the connection");
+		}
+		if (c.last_state == LINK_CONNECTING && waits == 1)
+			break;
+	}
+	assert_int_equal(waits, 1);
+	c.srv = accept(c.lfd, NULL, NULL);
+	assert_true(c.srv >= 0);
+	loop_add(c.loop, c.srv, POLLIN, on_srv, &c);
+	c.ngot = 0;
+	RUN_UNTIL(&c, strchr(c.got, '\n') != NULL);          /* the hello, at once */
+	assert_int_equal(waits, 1);
+	finish(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +417,10 @@ int main(void)
 		cmocka_unit_test(test_late_hello_answer),
 		cmocka_unit_test(test_no_reconnect),
 		cmocka_unit_test(test_first_failure_is_final),
+		cmocka_unit_test(test_password_record),
+		cmocka_unit_test(test_password_nc_prompt),
+		cmocka_unit_test(test_password_late_refusal),
+		cmocka_unit_test(test_reconnect_first_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

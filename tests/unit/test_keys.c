@@ -63,6 +63,10 @@ static void test_ui_keys(void **state)
 	assert_int_equal(keys_ui_action('a'), KEYS_UI_NONE);
 	assert_int_equal(keys_ui_action(KEY_UP), KEYS_UI_NONE);
 	assert_int_equal(keys_ui_action(KEY_MOUSE), KEYS_UI_MOUSE);
+	assert_int_equal(keys_ui_action(KEY_END), KEYS_UI_END);       /* and readline's */
+	assert_int_equal(keys_ui_action(KEY_SEND), KEYS_UI_BOTTOM);
+	assert_int_equal(keys_ui_action(KEYS_CTRL_END), KEYS_UI_BOTTOM);
+	assert_int_equal(keys_ui_action(KEY_SHOME), KEYS_UI_TOP);
 	assert_int_equal(keys_ui_action(KEYS_FOCUS_IN), KEYS_UI_FOCUS_IN);
 	assert_int_equal(keys_ui_action(KEYS_FOCUS_OUT), KEYS_UI_FOCUS_OUT);
 	assert_true(KEYS_FOCUS_IN > KEY_MAX && KEYS_FOCUS_OUT > KEY_MAX);

@@ -383,6 +383,10 @@ static void connect_plain_mode_options(void **state)
 	assert_string_equal(copt.join, "dev,ops");
 	assert_string_equal(copt.time_format, "%H");
 	assert_int_equal(copt.keepalive, 0);
+	assert_null(copt.server_password_file);
+	connect_("connect --server-password-file /run/pw h");
+	assert_string_equal(copt.server_password_file, "/run/pw");
+	assert_false(copt.plain);                     /* both front ends take it */
 }
 
 static void connect_usage_errors(void **state)
