@@ -89,7 +89,7 @@ static void ask_password(struct session *s, const char *why)
 {
 	char rec[128];
 
-	if (s->m.dialect == DIALECT_PROTO) {
+	if (s->m.dialect == DIALECT_PROTO || s->m.dialect == DIALECT_PROTO2) {
 		snprintf(rec, sizeof(rec), PROTO_PASSQ_WORD "\t%s\n", why ? why : "");
 		conn_write(s->m.conn, rec, strlen(rec));
 		return;
