@@ -1,4 +1,6 @@
-/* room.h: the rooms, their members and their history. */
+/* room.h: the rooms, their members and their history. The rooms are a list (for
+ * listings, newest first) and a table by name (strtab.h, ASCII case folded): a room is
+ * found, made and dropped in time that does not grow with the number of rooms. */
 #ifndef ROOM_H
 #define ROOM_H
 
@@ -8,6 +10,7 @@
 
 #include "backlog.h"
 #include "member.h"
+#include "strtab.h"
 #include "tclimits.h"
 
 #define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
@@ -25,11 +28,12 @@ struct room {
 	char topic_by[NAME_MAX_BYTES + 1]; /* who set it ("" unknown) */
 	char topic_src[ROOM_TOPIC_SRC_MAX + 1]; /* the same as "nick!user@host" ("" unknown) */
 	time_t topic_at;              /* when it was set or cleared (0: never) */
-	struct room *next;
+	struct room *prev, *next;     /* the list of rooms */
 };
 
 struct rooms {
 	struct room *list;
+	struct strtab byname;         /* name -> room */
 	size_t count;
 	size_t hist_max;
 };
