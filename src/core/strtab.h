@@ -50,5 +50,7 @@ static inline size_t strtab_count(const struct strtab *t) { return t->count; }
  * must not change during the walk. */
 const struct strtab_entry *strtab_first(const struct strtab *t);
 const struct strtab_entry *strtab_next(const struct strtab *t, const struct strtab_entry *e);
+#define STRTAB_FOREACH(t, e) \
+	for (const struct strtab_entry *e = strtab_first(t); e != NULL; e = strtab_next(t, e))
 
 #endif

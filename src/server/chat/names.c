@@ -113,8 +113,7 @@ void names_free(struct names *t)
 {
 	if (t == NULL)
 		return;
-	for (const struct strtab_entry *e = strtab_first(&t->kind[NAMES_CASE]); e != NULL;
-	    e = strtab_next(&t->kind[NAMES_CASE], e))
+	STRTAB_FOREACH(&t->kind[NAMES_CASE], e)
 		rec_free(e->val);
 	for (int i = 0; i < NAMES_KINDS; i++)
 		strtab_free(&t->kind[i]);

@@ -106,6 +106,15 @@ void bus_redis_room_unused(struct bus_redis *b, const char *room);
 /* Redis confirmed the subscriptions to room's channel and to tcpchat:priv (for tests
  * and /stats). */
 bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room);
+/* The channels kept now (each used at least once more than unused; for tests). A
+ * channel's state (its use count, the subscription Redis confirmed, this server's
+ * sequence number on it and the last one seen from each other server) is this
+ * module's own, in a table by channel name (strtab.h), freed at its last unused. It is
+ * not kept in the chat's struct room with the cluster's other per-room fields: it is
+ * Redis's protocol (tcpchat:priv has it too and is no room; a channel is held before
+ * the room has a local member, while a newcomer's entry waits for its history; the
+ * tests use channels with no chat at all), and the chat core knows nothing of Redis. */
+size_t bus_redis_channels(const struct bus_redis *b);
 
 /* The newest n messages of room's shared history, oldest first. cb runs later, once,
  * with ok false if Redis was lost meanwhile (msgs are valid during the call only).
