@@ -110,13 +110,12 @@ static void publish(struct node *n, enum event_type type, const char *room,
     const char *name, const char *other, const char *text)
 {
 	struct room r = { .name = "" };
-	struct bus bus = bus_redis_bus(n->b);
 	struct event ev = { .type = type, .t = 1764581400, .room = &r, .name = name,
 	    .namelen = strlen(name), .other = other, .otherlen = other ? strlen(other) : 0,
 	    .text = text, .len = text ? strlen(text) : 0 };
 
 	snprintf(r.name, sizeof(r.name), "%s", room);
-	bus_publish(&bus, &ev);
+	bus_redis_publish(n->b, &ev);
 }
 
 static void delivery_between_servers(void **state)
@@ -506,12 +505,11 @@ static void moved(struct node *n, enum event_type type, const char *room, const 
     const char *via)
 {
 	struct room r = { .name = "" };
-	struct bus bus = bus_redis_bus(n->b);
 	struct event ev = { .type = type, .t = 1764581400, .room = &r, .name = name,
 	    .namelen = strlen(name), .via = via };
 
 	snprintf(r.name, sizeof(r.name), "%s", room);
-	bus_publish(&bus, &ev);
+	bus_redis_publish(n->b, &ev);
 }
 
 static char roster_got[256];

@@ -43,12 +43,11 @@ static void node_open(struct node *n)
 	snprintf(url, sizeof(url), "redis://127.0.0.1:%d", redis_test_port);
 	n->cb = chat_bus_new(&n->ch, loop, url, 100, err, sizeof(err));
 	assert_non_null(n->cb);
-	chat_bus_wait_up(n->cb, loop);
 }
 
 static void node_close(struct node *n)
 {
-	chat_bus_close(n->cb, loop);
+	cluster_close(&n->ch.cluster);
 	chat_free(&n->ch);
 }
 
@@ -291,7 +290,7 @@ static void the_counters_line_says_redis_is_up(void **state)
 	name(&alice, "alice");
 	say(&alice, "counted\n");
 	expect(&alice, "\tcounted\n");
-	chat_bus_stats_line(na.cb, line, sizeof(line));
+	cluster_stats_line(&na.ch.cluster, line, sizeof(line));
 	assert_int_equal(strncmp(line, "cluster: redis up, published ", 29), 0);
 	assert_null(strstr(line, "published 0,"));
 	user_done(&alice);

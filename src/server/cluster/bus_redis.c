@@ -420,10 +420,8 @@ static void track_member(struct bus_redis *b, const struct event *ev)
 	}
 }
 
-static void on_publish(void *arg, const struct event *ev)
+void bus_redis_publish(struct bus_redis *b, const struct event *ev)
 {
-	struct bus_redis *b = arg;
-
 	if (!event_is_room(ev->type) || ev->room == NULL)
 		return;
 	track_member(b, ev);
@@ -1193,11 +1191,6 @@ void bus_redis_free(struct bus_redis *b)
 	free(b);
 }
 
-struct bus bus_redis_bus(struct bus_redis *b)
-{
-	return (struct bus){ .publish = on_publish, .arg = b };
-}
-
 const char *bus_redis_server_id(const struct bus_redis *b)
 {
 	return b->id;
@@ -1232,7 +1225,7 @@ static const char purge_lua[] =
 
 static void oper_message(struct bus_redis *b, const char *p, size_t len)
 {
-	struct bus_oper op;
+	struct cluster_oper op;
 	char err[128];
 
 	if (bus_oper_decode(p, len, &op, err, sizeof(err)) != 0) {
@@ -1250,7 +1243,7 @@ static void oper_message(struct bus_redis *b, const char *p, size_t len)
 		b->cfg.oper(b->cfg.arg, &op);
 }
 
-void bus_redis_oper(struct bus_redis *b, struct bus_oper *op)
+void bus_redis_oper(struct bus_redis *b, struct cluster_oper *op)
 {
 	size_t len;
 	char *payload;

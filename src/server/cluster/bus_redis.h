@@ -23,7 +23,7 @@
  *              by exactly one survivor (an atomic script), which publishes a leave for
  *              each of its members. A server that finds itself taken out while
  *              alive (its heartbeat lapsed) publishes a join for each of its users.
- *   operators  tcpchat:oper: operator actions (bus_codec.h, struct bus_oper); every
+ *   operators  tcpchat:oper: operator actions (bus_codec.h, struct cluster_oper); every
  *              server subscribes while in the cluster (bus_redis_oper publishes,
  *              cfg.oper receives); bus_redis_purge deletes a name's stream entries.
  *   outages    two connections (commands, subscriber), each with timeouts and
@@ -42,7 +42,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bus.h"
 #include "bus_codec.h"
 #include "loop.h"
 
@@ -66,7 +65,7 @@ struct bus_redis_config {
 	/* The command connection to Redis went down (false) or came back (true). */
 	void (*status)(void *arg, bool up);
 	/* An operator action another server published on tcpchat:oper (bus_codec.h). */
-	void (*oper)(void *arg, const struct bus_oper *op);
+	void (*oper)(void *arg, const struct cluster_oper *op);
 	void *arg;
 };
 
@@ -93,8 +92,9 @@ bool bus_redis_left(const struct bus_redis *b);
 /* Close and free (pending callbacks are not called). */
 void bus_redis_free(struct bus_redis *b);
 
-/* The publish hook for chat.c (bus.h). */
-struct bus bus_redis_bus(struct bus_redis *b);
+/* Publish a room event this server decided (tracking its members' rooms in
+ * tcpchat:members:<id>); queued while Redis is away. Other events are ignored. */
+void bus_redis_publish(struct bus_redis *b, const struct event *ev);
 const char *bus_redis_server_id(const struct bus_redis *b);
 bool bus_redis_up(const struct bus_redis *b);
 const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b);
@@ -156,7 +156,7 @@ void bus_redis_release(struct bus_redis *b, const char *key);
 
 /* --- operator actions (tcpchat:oper): every server subscribes while in the cluster. */
 /* Publish op (op->server is set to this server's id); queued while Redis is away. */
-void bus_redis_oper(struct bus_redis *b, struct bus_oper *op);
+void bus_redis_oper(struct bus_redis *b, struct cluster_oper *op);
 /* Delete name's messages (compared without ASCII case) from every room's stream
  * (tcpchat:hist:*): one script, a SCAN of the keys and a read of each stream (each at
  * most about `history` entries long). Nothing when Redis is down. */
