@@ -107,6 +107,7 @@ struct room *rooms_get_any(struct rooms *rs, const char *name)
 	r->members.next = r->members.prev = &r->members;
 	backlog_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
 	r->active = time(NULL);
+	r->serial = ++rs->made;
 	r->next = rs->list;
 	if (rs->list != NULL)
 		rs->list->prev = r;

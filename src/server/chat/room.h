@@ -18,6 +18,17 @@
  * up to 15 bytes, an address). */
 #define ROOM_TOPIC_SRC_MAX (TC_IRC_NICK_MAX + 96)
 
+/* What the cluster (cluster.h) keeps of a room: in the room itself, so that the chat's
+ * one table of rooms finds it for both, and it goes with the room when rooms_tidy or
+ * rooms_evict drops it (the cluster's own list of rooms grew with every room name ever
+ * used: issue 21, item 12). Plain fields rather than an opaque pointer the cluster
+ * would own: two counters that any cluster needs, and a pointer would need a hook into
+ * the cluster wherever a room is dropped. Only the cluster writes them. */
+struct room_cluster {
+	unsigned local;               /* local members: cluster_room_used minus _unused */
+	unsigned long msgs;           /* messages applied here (to merge a history fetched) */
+};
+
 struct room {
 	char name[ROOM_NAME_MAX_BYTES + 1];
 	struct member_link members;   /* circular list head */
@@ -28,6 +39,9 @@ struct room {
 	char topic_by[NAME_MAX_BYTES + 1]; /* who set it ("" unknown) */
 	char topic_src[ROOM_TOPIC_SRC_MAX + 1]; /* the same as "nick!user@host" ("" unknown) */
 	time_t topic_at;              /* when it was set or cleared (0: never) */
+	struct room_cluster cluster;
+	unsigned long serial;         /* rooms made before it, plus one: a room dropped and
+	                               * made again under its name has another */
 	struct room *prev, *next;     /* the list of rooms */
 };
 
@@ -36,6 +50,7 @@ struct rooms {
 	struct strtab byname;         /* name -> room */
 	size_t count;
 	size_t hist_max;
+	unsigned long made;           /* rooms made so far (the last serial) */
 };
 
 void rooms_init(struct rooms *rs, size_t hist_max);

@@ -14,14 +14,6 @@
 /* How often a wait for Redis looks again (at start, at close), in milliseconds. */
 #define CHAT_BUS_POLL_MS 10
 
-/* A room this server has local members in: subscribed. */
-struct croom {
-	struct croom *next;
-	int local;                  /* local members */
-	unsigned long msgs;         /* messages applied (to merge a history reply) */
-	char name[ROOM_NAME_MAX_BYTES + 1];
-};
-
 /* A user of another server. */
 struct ghost {
 	struct member m;            /* first: found by names_find as a member */
@@ -35,7 +27,6 @@ struct chat_bus {
 	struct chat *ch;
 	struct loop *loop;
 	struct bus_redis *b;
-	struct croom *rooms;
 	struct ghost *ghosts;
 	struct cluster_wait *waits;
 	struct hist_req *hists;
@@ -58,7 +49,7 @@ struct cluster_wait {
 	bool subscribing;           /* holding a use of the default room until subscribed */
 	uint64_t timer;             /* polling for the subscription */
 	int64_t deadline_ms;
-	unsigned long msgs;         /* croom msgs when the history was asked */
+	unsigned long msgs;         /* the room's msgs when its history was asked */
 	chat_claim_done done;
 	void *arg;
 	char name[NAME_MAX_BYTES + 1];
@@ -66,46 +57,20 @@ struct cluster_wait {
 
 static void ask_roster(struct chat_bus *cb);
 
-/* --- rooms used here ---------------------------------------------------------------- */
+/* --- rooms used here (room.h: the cluster's fields of each room) ------------------- */
 
-static struct croom *croom_find(const struct chat_bus *cb, const char *name)
+static struct room *lobby(struct chat_bus *cb)
 {
-	for (struct croom *r = cb->rooms; r != NULL; r = r->next)
-		if (names_equal(r->name, name))
-			return r;
-	return NULL;
+	return rooms_get_any(&cb->ch->rooms, TC_DEFAULT_ROOM);    /* always there */
 }
 
-static struct croom *croom_get(struct chat_bus *cb, const char *name)
-{
-	struct croom *r = croom_find(cb, name);
-
-	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
-		snprintf(r->name, sizeof(r->name), "%s", name);
-		r->next = cb->rooms;
-		cb->rooms = r;
-	}
-	return r;
-}
-
-static int local_in(const struct chat_bus *cb, const char *room)
-{
-	const struct croom *r = croom_find(cb, room);
-
-	return r != NULL ? r->local : 0;
-}
-
-/* The room's backlog becomes its stream's newest messages, then the `extra` messages
+/* Room r's backlog becomes its stream's newest messages, then the `extra` messages
  * applied here since the stream was asked (they are not in the reply). */
-static void history_fill(struct chat_bus *cb, const char *room, const struct bus_msg *msgs,
+static void history_fill(struct chat_bus *cb, struct room *r, const struct bus_msg *msgs,
     size_t n, unsigned long extra)
 {
-	struct room *r = rooms_find(&cb->ch->rooms, room);
 	struct backlog nb;
 
-	if (r == NULL)
-		return;
 	backlog_init(&nb, cb->ch->rooms.hist_max, TC_HISTORY_MAX_BYTES);
 	for (size_t i = 0; i < n; i++)
 		backlog_add(&nb, msgs[i].ev.t, msgs[i].ev.kind, msgs[i].ev.name,
@@ -123,7 +88,7 @@ static void history_fill(struct chat_bus *cb, const char *room, const struct bus
 struct hist_req {
 	struct hist_req *prev, *next;   /* cb->hists: freed at close if not answered */
 	struct chat_bus *cb;
-	unsigned long msgs;
+	unsigned long serial, msgs; /* the room's when asked (room.h) */
 	char room[ROOM_NAME_MAX_BYTES + 1];
 };
 
@@ -138,22 +103,30 @@ static void hist_free(struct hist_req *h)
 	free(h);
 }
 
+/* The messages applied to r since h was asked: all of them when r was dropped and made
+ * again meanwhile. */
+static unsigned long msgs_since(const struct room *r, const struct hist_req *h)
+{
+	return r->serial == h->serial ? r->cluster.msgs - h->msgs : r->cluster.msgs;
+}
+
 static void on_room_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
 {
 	struct hist_req *h = arg;
-	struct croom *r = croom_find(h->cb, h->room);
+	struct room *r = rooms_find(&h->cb->ch->rooms, h->room);
 
 	if (ok && r != NULL)
-		history_fill(h->cb, h->room, msgs, n, r->msgs - h->msgs);
+		history_fill(h->cb, r, msgs, n, msgs_since(r, h));
 	hist_free(h);
 }
 
-static struct hist_req *hist_new(struct chat_bus *cb, const char *room, unsigned long msgs)
+static struct hist_req *hist_new(struct chat_bus *cb, const struct room *r)
 {
 	struct hist_req *h = xcalloc(1, sizeof(*h));
 
-	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .msgs = msgs };
-	snprintf(h->room, sizeof(h->room), "%s", room);
+	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .serial = r->serial,
+	    .msgs = r->cluster.msgs };
+	snprintf(h->room, sizeof(h->room), "%s", r->name);
 	if (cb->hists != NULL)
 		cb->hists->prev = h;
 	cb->hists = h;
@@ -182,43 +155,40 @@ static void on_room_topic(void *arg, const struct bus_msg *msgs, size_t n, bool 
 }
 
 /* Asked before the room's history: answered before it. */
-static void ask_topic(struct chat_bus *cb, const char *room)
+static void ask_topic(struct chat_bus *cb, const struct room *r)
 {
-	struct hist_req *h = hist_new(cb, room, 0);
+	struct hist_req *h = hist_new(cb, r);
 
-	if (bus_redis_topic(cb->b, room, on_room_topic, h) == 0)
+	if (bus_redis_topic(cb->b, r->name, on_room_topic, h) == 0)
 		hist_free(h);
 }
 
 /* The first local member arrived: the room's channel, then who of the other servers
  * is in it already, its topic and its history. */
-static void room_used(void *arg, struct room *room)
+static void room_used(void *arg, struct room *r)
 {
 	struct chat_bus *cb = arg;
-	struct croom *r = croom_get(cb, room->name);
 	struct hist_req *h;
 
-	if (r->local++ > 0)
+	if (r->cluster.local++ > 0)
 		return;
-	bus_redis_room_used(cb->b, room->name);
+	bus_redis_room_used(cb->b, r->name);
 	ask_roster(cb);
-	ask_topic(cb, room->name);
-	h = hist_new(cb, room->name, r->msgs);
-	/* The request is never cancelled: a reply after the room emptied is ignored. */
-	if (bus_redis_history(cb->b, room->name, cb->ch->rooms.hist_max, on_room_history,
-	    h) == 0)
+	ask_topic(cb, r);
+	h = hist_new(cb, r);
+	/* Never cancelled: a reply after the room was dropped is ignored. */
+	if (bus_redis_history(cb->b, r->name, cb->ch->rooms.hist_max, on_room_history, h) == 0)
 		hist_free(h);
 }
 
 /* The last local member left: the channel goes. */
-static void room_unused(void *arg, struct room *room)
+static void room_unused(void *arg, struct room *r)
 {
 	struct chat_bus *cb = arg;
-	struct croom *r = croom_find(cb, room->name);
 
-	if (r == NULL || r->local == 0 || --r->local > 0)
+	if (r->cluster.local == 0 || --r->cluster.local > 0)
 		return;
-	bus_redis_room_unused(cb->b, room->name);
+	bus_redis_room_unused(cb->b, r->name);
 }
 
 /* --- names ------------------------------------------------------------------------ */
@@ -281,7 +251,7 @@ static void publish(void *arg, const struct event *ev)
 	if (ev->room == NULL)
 		return;
 	if (ev->type == EV_MSG)
-		croom_get(cb, ev->room->name)->msgs++;
+		ev->room->cluster.msgs++;
 	bus_redis_publish(cb->b, ev);
 }
 
@@ -300,7 +270,7 @@ static void ghost_part(struct chat_bus *cb, struct ghost *g, struct room *r)
 	if (r == NULL || !member_in(&g->m, r))
 		return;
 	room_remove(r, &g->m);
-	if (local_in(cb, r->name) == 0)
+	if (r->cluster.local == 0)
 		rooms_tidy(&cb->ch->rooms, r);
 }
 
@@ -495,7 +465,7 @@ static void on_remote(void *arg, const char *server, const char *room,
 		break;
 	case EV_MSG:
 		if (r != NULL)
-			croom_get(cb, r->name)->msgs++;
+			r->cluster.msgs++;
 		break;
 	case EV_TOPIC:
 		topic_from(cb, &e, r);
@@ -677,11 +647,11 @@ static void wait_done(struct cluster_wait *w, enum chat_claim res)
 static void on_entry_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
 {
 	struct cluster_wait *w = arg;
-	struct croom *r = croom_get(w->cb, TC_DEFAULT_ROOM);
+	struct room *r = lobby(w->cb);
 
 	/* Still no local member in the room: its backlog is the stream's. */
-	if (ok && r->local == 0)
-		history_fill(w->cb, TC_DEFAULT_ROOM, msgs, n, r->msgs - w->msgs);
+	if (ok && r->cluster.local == 0)
+		history_fill(w->cb, r, msgs, n, r->cluster.msgs - w->msgs);
 	wait_done(w, CHAT_CLAIM_OK);
 }
 
@@ -696,8 +666,8 @@ static void on_entry_poll(struct loop *loop, void *arg)
 		w->timer = loop_timer_add(loop, 5, on_entry_poll, w);
 		return;
 	}
-	w->msgs = croom_get(cb, TC_DEFAULT_ROOM)->msgs;
-	ask_topic(cb, TC_DEFAULT_ROOM);     /* in the welcome too */
+	w->msgs = lobby(cb)->cluster.msgs;
+	ask_topic(cb, lobby(cb));           /* in the welcome too */
 	w->id = bus_redis_history(cb->b, TC_DEFAULT_ROOM, cb->ch->rooms.hist_max,
 	    on_entry_history, w);
 	if (w->id == 0)
@@ -716,7 +686,7 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	}
 	w->history = true;
 	w->id = 0;
-	if (local_in(cb, TC_DEFAULT_ROOM) > 0) {
+	if (lobby(cb)->cluster.local > 0) {
 		wait_done(w, CHAT_CLAIM_OK);
 		return;
 	}
@@ -809,6 +779,11 @@ static char *stats_line(void *arg, char *out, size_t outsz)
 	return out;
 }
 
+size_t chat_bus_rooms(const struct chat_bus *cb)
+{
+	return cb->ch->rooms.count + bus_redis_channels(cb->b);
+}
+
 /* --- operator actions ------------------------------------------------------------- */
 
 /* Another server's operator action: the chat's rules apply it (chat_oper.h). */
@@ -890,12 +865,6 @@ static void close_cluster(void *arg)
 		ghost_free(cb, cb->ghosts);
 	while (cb->waits != NULL)
 		wait_free(cb->waits);
-	while (cb->rooms != NULL) {
-		struct croom *r = cb->rooms;
-
-		cb->rooms = r->next;
-		free(r);
-	}
 	bus_redis_free(cb->b);      /* no callback runs after this */
 	while (cb->hists != NULL)
 		hist_free(cb->hists);

@@ -37,4 +37,9 @@ struct chat_bus;
 struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,
     size_t history, char *err, size_t errsz);
 
+/* The room records the cluster keeps, for tests (issue 21, item 12: they grew with
+ * every room name ever used): its fields of each room are in the chat's rooms (room.h),
+ * so as many as the chat has, plus the channels bus_redis keeps (bus_redis.h). */
+size_t chat_bus_rooms(const struct chat_bus *cb);
+
 #endif
