@@ -1,4 +1,5 @@
-/* hash.h: FNV-1a, the one string hash (name table, name colours, seen messages). Pure. */
+/* hash.h: FNV-1a, the one string hash (the general table strtab.h, name colours, seen
+ * messages). Pure. */
 #ifndef HASH_H
 #define HASH_H
 
