@@ -103,17 +103,17 @@ static void check_again(const struct bus_msg *m)
 	free(s);
 }
 
-static void check_oper(const struct bus_oper *op)
+static void check_oper(const struct cluster_oper *op)
 {
 	char out[NAME_MAX_BYTES + 1], err[128], *s;
-	struct bus_oper again;
+	struct cluster_oper again;
 	size_t len, tl = strlen(op->text);
 
 	FUZZ_CHECK(names_check(op->by, strlen(op->by), out) == NULL && strcmp(out, op->by) == 0,
 	    "oper: by", op->by, strlen(op->by));
 	FUZZ_CHECK(op->target[0] == '\0' || (names_check(op->target, strlen(op->target), out) ==
 	    NULL && strcmp(out, op->target) == 0), "oper: target", op->target, strlen(op->target));
-	FUZZ_CHECK(op->room[0] == '\0' || (op->kind == BUS_OPER_KICK &&
+	FUZZ_CHECK(op->room[0] == '\0' || (op->kind == CLUSTER_OPER_KICK &&
 	    room_check_name(op->room, strlen(op->room), out) == NULL), "oper: room", op->room,
 	    strlen(op->room));
 	FUZZ_CHECK(utf8_check(op->text, tl) == 0, "oper: text not UTF-8", op->text, tl);
@@ -136,7 +136,7 @@ static void check_oper(const struct bus_oper *op)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bus_msg m;
-	struct bus_oper op;
+	struct cluster_oper op;
 	char err[160];
 
 	if (bus_oper_decode((const char *)data, size, &op, err, sizeof(err)) == 0)

@@ -427,9 +427,9 @@ static void names_of_channels(void **state)
 	assert_null(bus_type_name(EV_BYE));
 }
 
-static struct bus_oper oper_roundtrip(const struct bus_oper *op)
+static struct cluster_oper oper_roundtrip(const struct cluster_oper *op)
 {
-	struct bus_oper out;
+	struct cluster_oper out;
 	char err[128];
 	size_t len;
 	char *s = bus_oper_encode(op, &len);
@@ -452,44 +452,44 @@ static struct bus_oper oper_roundtrip(const struct bus_oper *op)
 
 static void operator_actions_round_trip(void **state)
 {
-	struct bus_oper op = { .server = "s-1", .kind = BUS_OPER_KICK, .by = "op",
+	struct cluster_oper op = { .server = "s-1", .kind = CLUSTER_OPER_KICK, .by = "op",
 	    .target = "bob smith", .text = "flood \"q\" é" };
 	char *s;
 	size_t len;
 
 	(void)state;
 	oper_roundtrip(&op);
-	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_MUTE, .by = "op",
+	op = (struct cluster_oper){ .server = "s-1", .kind = CLUSTER_OPER_MUTE, .by = "op",
 	    .target = "bob", .secs = 300 };
 	oper_roundtrip(&op);
-	op.kind = BUS_OPER_UNMUTE, op.secs = 0;
+	op.kind = CLUSTER_OPER_UNMUTE, op.secs = 0;
 	oper_roundtrip(&op);
-	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_BAN, .by = "op",
+	op = (struct cluster_oper){ .server = "s-1", .kind = CLUSTER_OPER_BAN, .by = "op",
 	    .target = "bob", .secs = 60, .text = "spam" };
 	oper_roundtrip(&op);
-	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_BANADDR, .by = "op",
+	op = (struct cluster_oper){ .server = "s-1", .kind = CLUSTER_OPER_BANADDR, .by = "op",
 	    .addr = "2001:db8:1:2::/64", .secs = 1764581400, .text = "spam" };
 	oper_roundtrip(&op);
-	op.kind = BUS_OPER_UNBAN, op.secs = 0, op.text[0] = '\0';
+	op.kind = CLUSTER_OPER_UNBAN, op.secs = 0, op.text[0] = '\0';
 	oper_roundtrip(&op);
-	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_PURGE, .by = "op",
+	op = (struct cluster_oper){ .server = "s-1", .kind = CLUSTER_OPER_PURGE, .by = "op",
 	    .target = "bob" };
 	oper_roundtrip(&op);
-	op = (struct bus_oper){ .server = "s-1", .kind = BUS_OPER_WALL, .by = "op",
+	op = (struct cluster_oper){ .server = "s-1", .kind = CLUSTER_OPER_WALL, .by = "op",
 	    .text = "maintenance at noon" };
 	oper_roundtrip(&op);
 	s = bus_oper_encode(&op, &len);
 	assert_string_equal(s, "{\"v\":1,\"server\":\"s-1\",\"type\":\"wall\",\"by\":\"op\","
 	    "\"target\":\"\",\"addr\":\"\",\"secs\":0,\"text\":\"maintenance at noon\"}");
 	free(s);
-	assert_string_equal(bus_oper_name(BUS_OPER_BANADDR), "banaddr");
+	assert_string_equal(bus_oper_name(CLUSTER_OPER_BANADDR), "banaddr");
 }
 
 /* A kick from one room (an IRC KICK) carries it; a message without "room" (from a
  * server that knows none) is a kick out of the chat. */
 static void operator_kick_carries_its_room(void **state)
 {
-	struct bus_oper op = { .server = "s-1", .kind = BUS_OPER_KICK, .by = "op",
+	struct cluster_oper op = { .server = "s-1", .kind = CLUSTER_OPER_KICK, .by = "op",
 	    .target = "bob", .room = "dev", .text = "off topic" };
 	static const char *const bad[] = {
 		"{\"v\":1,\"server\":\"s-1\",\"type\":\"mute\",\"by\":\"op\",\"target\":\"bob\","
@@ -503,7 +503,7 @@ static void operator_kick_carries_its_room(void **state)
 	};
 	const char *old = "{\"v\":1,\"server\":\"s-1\",\"type\":\"kick\",\"by\":\"op\","
 	    "\"target\":\"bob\",\"addr\":\"\",\"secs\":0,\"text\":\"x\"}";
-	struct bus_oper out;
+	struct cluster_oper out;
 	char err[128], *s;
 	size_t len;
 
@@ -539,7 +539,7 @@ static void operator_actions_refused(void **state)
 	};
 	const char *json = OHEAD "\"type\":\"wall\",\"by\":\"op\",\"target\":\"\",\"addr\":\"\","
 	    "\"secs\":0,\"text\":\"a\\u001b[2Jb\"}";
-	struct bus_oper op;
+	struct cluster_oper op;
 	char err[128];
 
 	(void)state;

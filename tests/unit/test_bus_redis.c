@@ -110,13 +110,12 @@ static void publish(struct node *n, enum event_type type, const char *room,
     const char *name, const char *other, const char *text)
 {
 	struct room r = { .name = "" };
-	struct bus bus = bus_redis_bus(n->b);
 	struct event ev = { .type = type, .t = 1764581400, .room = &r, .name = name,
 	    .namelen = strlen(name), .other = other, .otherlen = other ? strlen(other) : 0,
 	    .text = text, .len = text ? strlen(text) : 0 };
 
 	snprintf(r.name, sizeof(r.name), "%s", room);
-	bus_publish(&bus, &ev);
+	bus_redis_publish(n->b, &ev);
 }
 
 static void delivery_between_servers(void **state)
@@ -506,12 +505,11 @@ static void moved(struct node *n, enum event_type type, const char *room, const 
     const char *via)
 {
 	struct room r = { .name = "" };
-	struct bus bus = bus_redis_bus(n->b);
 	struct event ev = { .type = type, .t = 1764581400, .room = &r, .name = name,
 	    .namelen = strlen(name), .via = via };
 
 	snprintf(r.name, sizeof(r.name), "%s", room);
-	bus_publish(&bus, &ev);
+	bus_redis_publish(n->b, &ev);
 }
 
 static char roster_got[256];
@@ -569,6 +567,35 @@ static void members_in_several_rooms(void **state)
 	bus_redis_free(b.b);
 }
 
+/* A channel is kept while used and freed at its last unused: a walk through many rooms
+ * leaves none behind (issue 21, item 12); each is found again while used (counted: a
+ * second use keeps it past the first unused). */
+static void channels_are_kept_while_used(void **state)
+{
+	struct node a;
+	char room[32];
+
+	(void)state;
+	open_node(&a, "srv-a", 0, 0);
+	bus_redis_room_used(a.b, "lobby");
+	bus_redis_room_used(a.b, "LOBBY");
+	for (int i = 0; i < 2000; i++) {
+		snprintf(room, sizeof(room), "walk%d", i);
+		bus_redis_room_used(a.b, room);
+		assert_int_equal(bus_redis_channels(a.b), 2);
+		bus_redis_room_unused(a.b, room);
+	}
+	assert_int_equal(bus_redis_channels(a.b), 1);
+	bus_redis_room_unused(a.b, "lobby");
+	assert_int_equal(bus_redis_channels(a.b), 1);
+	wait_subscribed(&a, "lobby");
+	bus_redis_room_unused(a.b, "Lobby");
+	assert_int_equal(bus_redis_channels(a.b), 0);
+	bus_redis_room_unused(a.b, "lobby");           /* one unused too many: nothing */
+	assert_int_equal(bus_redis_channels(a.b), 0);
+	bus_redis_free(a.b);
+}
+
 static void bad_configuration(void **state)
 {
 	struct bus_redis_config cfg = { .url = "http://x" };
@@ -593,6 +620,7 @@ int main(void)
 		cmocka_unit_test(taken_for_dead_while_alive),
 		cmocka_unit_test(outage),
 		cmocka_unit_test(members_in_several_rooms),
+		cmocka_unit_test(channels_are_kept_while_used),
 		cmocka_unit_test(bad_configuration),
 	};
 	int rc;

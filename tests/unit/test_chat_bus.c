@@ -3,8 +3,9 @@
  * sessions without sockets, are one chat. The rules: a message said on one server
  * reaches the other's members; a user of the other server is a remote member there
  * (/list, /whois, /msg); a name held on one server is refused on the other after its
- * claim in Redis; a leave frees the name everywhere; the counters line. Exits 77
- * (skipped) without redis-server. */
+ * claim in Redis; a leave frees the name everywhere; the counters line; a walk through
+ * 2,000 rooms leaves no room records behind (issue 21, item 12). Exits 77 (skipped)
+ * without redis-server. */
 #define _GNU_SOURCE 1   /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,12 +44,11 @@ static void node_open(struct node *n)
 	snprintf(url, sizeof(url), "redis://127.0.0.1:%d", redis_test_port);
 	n->cb = chat_bus_new(&n->ch, loop, url, 100, err, sizeof(err));
 	assert_non_null(n->cb);
-	chat_bus_wait_up(n->cb, loop);
 }
 
 static void node_close(struct node *n)
 {
-	chat_bus_close(n->cb, loop);
+	cluster_close(&n->ch.cluster);
 	chat_free(&n->ch);
 }
 
@@ -291,9 +291,35 @@ static void the_counters_line_says_redis_is_up(void **state)
 	name(&alice, "alice");
 	say(&alice, "counted\n");
 	expect(&alice, "\tcounted\n");
-	chat_bus_stats_line(na.cb, line, sizeof(line));
+	cluster_stats_line(&na.ch.cluster, line, sizeof(line));
 	assert_int_equal(strncmp(line, "cluster: redis up, published ", 29), 0);
 	assert_null(strstr(line, "published 0,"));
+	user_done(&alice);
+}
+
+/* Issue 21, item 12: a user walking through many rooms leaves no records behind in the
+ * cluster (its list of rooms grew with every room name ever used, and was scanned on
+ * every event). */
+static void rooms_walked_through_leave_no_records(void **state)
+{
+	struct user alice;
+	char line[64];
+
+	(void)state;
+	user_new(&alice, &na);
+	name(&alice, "alice");
+	ratewarn_init(&sess(&alice)->m.creates, 1000000);    /* no budget of new rooms */
+	for (int i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "/join walk%d\n", i);
+		say(&alice, line);
+		collect(&alice);
+		buf_consume(&alice.got, buf_len(&alice.got));
+		if (i % 100 == 99)
+			run_for(10);                /* Redis answers meanwhile */
+	}
+	say(&alice, "/join lobby\n");
+	run_for(200);
+	assert_in_range(chat_bus_rooms(na.cb), 1, 4);
 	user_done(&alice);
 }
 
@@ -305,6 +331,8 @@ int main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_name_is_one_across_the_cluster, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_counters_line_says_redis_is_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(rooms_walked_through_leave_no_records, setup,
+		    teardown),
 	};
 
 	redis_test_skip_if_missing();

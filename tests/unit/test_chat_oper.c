@@ -20,11 +20,11 @@
 static struct chat ch;
 static struct conn_list pending;
 
-/* The bus of a cluster: the operator actions handed to it. */
-static struct bus_oper sent[4];
+/* A cluster (cluster.h): the operator actions handed to it. */
+static struct cluster_oper sent[4];
 static size_t nsent;
 
-static void keep_oper(void *arg, struct bus_oper *op)
+static void keep_oper(void *arg, struct cluster_oper *op)
 {
 	(void)arg;
 	if (nsent < sizeof(sent) / sizeof(sent[0]))
@@ -37,7 +37,7 @@ static bool purge_shared(void *arg, const char *name)
 	return true;
 }
 
-static const struct bus cluster = { .oper = keep_oper, .purge = purge_shared };
+static const struct cluster_ops cluster = { .oper = keep_oper, .purge = purge_shared };
 
 static int setup(void **state)
 {
@@ -283,13 +283,13 @@ static void kick_of_a_remote_member_goes_through_the_cluster(void **state)
 	struct chat_oper_result res;
 
 	(void)state;
-	ch.bus = &cluster;
+	ch.cluster = (struct cluster){ &cluster, NULL };
 	remote_init(&g, "bob", "dev");
 	assert_int_equal(chat_oper_kick(&ch, me(a), &g, "dev", "spam", 4, &res), CHAT_OPER_OK);
 	assert_true(res.remote);
 	assert_string_equal(res.what, "Kicked bob (on another server) from room dev: spam");
 	assert_int_equal(nsent, 1);
-	assert_int_equal(sent[0].kind, BUS_OPER_KICK);
+	assert_int_equal(sent[0].kind, CLUSTER_OPER_KICK);
 	assert_string_equal(sent[0].by, "alice");
 	assert_string_equal(sent[0].target, "bob");
 	assert_string_equal(sent[0].room, "dev");
@@ -298,7 +298,7 @@ static void kick_of_a_remote_member_goes_through_the_cluster(void **state)
 	assert_string_equal(res.what, "Kicked bob (on another server).");
 	assert_string_equal(sent[1].room, "");
 	remote_free(&g);
-	ch.bus = NULL;
+	ch.cluster = (struct cluster){ 0 };
 	done(a);
 }
 
@@ -306,7 +306,7 @@ static void kick_of_a_remote_member_goes_through_the_cluster(void **state)
 static void kick_from_another_server_is_applied_here(void **state)
 {
 	struct conn *b = v2("bob"), *c = nc("carol");
-	struct bus_oper op = { .server = "s-2", .kind = BUS_OPER_KICK, .by = "op",
+	struct cluster_oper op = { .server = "s-2", .kind = CLUSTER_OPER_KICK, .by = "op",
 	    .target = "bob", .room = "dev", .text = "spam" };
 
 	(void)state;
@@ -396,13 +396,13 @@ static void wall_and_purge(void **state)
 	assert_string_equal(out(b), "\n*** Notice from alice: noon\n[T][bob]:");
 	assert_int_equal(chat_oper_purge(&ch, me(a), "BOB", &res), CHAT_OPER_OK);
 	assert_string_equal(res.what, "Purged 2 messages of BOB from the history.");
-	ch.bus = &cluster;
+	ch.cluster = (struct cluster){ &cluster, NULL };
 	assert_int_equal(chat_oper_purge(&ch, me(a), "bob", &res), CHAT_OPER_OK);
 	assert_string_equal(res.what, "Purged 0 messages of bob from the history; every server "
 	    "of the cluster purges its own, and the shared history is purged too.");
 	assert_int_equal(nsent, 1);
-	assert_int_equal(sent[0].kind, BUS_OPER_PURGE);
-	ch.bus = NULL;
+	assert_int_equal(sent[0].kind, CLUSTER_OPER_PURGE);
+	ch.cluster = (struct cluster){ 0 };
 	done(b);
 	done(a);
 }

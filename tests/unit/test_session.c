@@ -390,7 +390,7 @@ static struct {
 } claim;
 static char claim_token;
 
-static struct chat_bus_wait *fake_enter(struct chat_bus *cb, const char *name,
+static struct cluster_wait *fake_enter(void *cb, const char *name,
     chat_claim_done done, void *arg)
 {
 	(void)cb;
@@ -398,40 +398,40 @@ static struct chat_bus_wait *fake_enter(struct chat_bus *cb, const char *name,
 	claim.arg = arg;
 	claim.enters++;
 	snprintf(claim.name, sizeof(claim.name), "%s", name);
-	return (struct chat_bus_wait *)(void *)&claim_token;
+	return (struct cluster_wait *)(void *)&claim_token;
 }
 
-static struct chat_bus_wait *fake_claim(struct chat_bus *cb, const char *old, const char *name,
+static struct cluster_wait *fake_claim(void *cb, const char *old, const char *name,
     chat_claim_done done, void *arg)
 {
 	(void)cb, (void)old, (void)name, (void)done, (void)arg;
 	return NULL;
 }
 
-static void fake_release(struct chat_bus *cb, const char *name)
+static void fake_release(void *cb, const char *name, const char *keep)
 {
-	(void)cb, (void)name;
+	(void)cb, (void)name, (void)keep;
 }
 
-static void fake_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
+static void fake_cancel(void *cb, struct cluster_wait *w)
 {
 	(void)cb;
 	assert_ptr_equal(w, &claim_token);
 	claim.cancels++;
 }
 
-static bool fake_up(const struct chat_bus *cb)
+static bool fake_up(void *cb)
 {
 	(void)cb;
 	return true;
 }
 
-static void fake_forget(struct chat_bus *cb, struct member *remote)
+static void fake_forget(void *cb, struct member *remote)
 {
 	(void)cb, (void)remote;
 }
 
-static const struct chat_claims fake_claims = {
+static const struct cluster_ops fake_cluster = {
 	.enter = fake_enter, .claim = fake_claim, .release = fake_release,
 	.cancel = fake_cancel, .up = fake_up, .forget = fake_forget,
 };
@@ -442,7 +442,7 @@ static void a_wait_holds_the_lines_until_resumed(void **state)
 
 	(void)state;
 	memset(&claim, 0, sizeof(claim));
-	fx_ch.claims = &fake_claims;
+	fx_ch.cluster = (struct cluster){ &fake_cluster, NULL };
 	fx_out(obs);
 	session_greet(&fx_ch, fx_sess(c));
 	fx_out(c);
@@ -463,7 +463,7 @@ static void a_wait_holds_the_lines_until_resumed(void **state)
 	assert_non_null(strstr(fx_out(c), "2 in lobby:\n  obs\n  bob (you)\n"));
 	assert_int_equal(claim.cancels, 0);
 	fx_done(c);
-	fx_ch.claims = NULL;
+	fx_ch.cluster = (struct cluster){ 0 };
 	fx_done(obs);
 }
 
@@ -474,13 +474,13 @@ static void leaving_during_a_wait_cancels_it(void **state)
 
 	(void)state;
 	memset(&claim, 0, sizeof(claim));
-	fx_ch.claims = &fake_claims;
+	fx_ch.cluster = (struct cluster){ &fake_cluster, NULL };
 	session_greet(&fx_ch, fx_sess(c));
 	fx_feed(c, "bob\n");
 	assert_ptr_equal(fx_sess(c)->wait, &claim_token);
 	fx_done(c);
 	assert_int_equal(claim.cancels, 1);
-	fx_ch.claims = NULL;
+	fx_ch.cluster = (struct cluster){ 0 };
 }
 
 /* session_resume with nothing waiting handles what is buffered, within the tokens. */

@@ -370,28 +370,28 @@ static struct {
 } claim;
 static char claim_token;
 
-static struct chat_bus_wait *fake_enter(struct chat_bus *cb, const char *name,
+static struct cluster_wait *fake_enter(void *cb, const char *name,
     chat_claim_done done, void *arg)
 {
 	(void)cb, (void)name;
 	claim.done = done;
 	claim.arg = arg;
 	claim.enters++;
-	return (struct chat_bus_wait *)(void *)&claim_token;
+	return (struct cluster_wait *)(void *)&claim_token;
 }
 
-static void fake_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
+static void fake_cancel(void *cb, struct cluster_wait *w)
 {
 	(void)cb, (void)w;
 }
 
-static bool fake_up(const struct chat_bus *cb)
+static bool fake_up(void *cb)
 {
 	(void)cb;
 	return true;
 }
 
-static const struct chat_claims fake_claims = {
+static const struct cluster_ops fake_cluster = {
 	.enter = fake_enter, .cancel = fake_cancel, .up = fake_up,
 };
 
@@ -402,7 +402,7 @@ static void a_name_refused_by_the_cluster_asks_again(void **state)
 
 	(void)state;
 	memset(&claim, 0, sizeof(claim));
-	fx_ch.claims = &fake_claims;
+	fx_ch.cluster = (struct cluster){ &fake_cluster, NULL };
 	fx_out(c);
 	fx_feed(c, "bob\nrob\n");
 	assert_int_equal(claim.enters, 1);
@@ -417,7 +417,7 @@ static void a_name_refused_by_the_cluster_asks_again(void **state)
 	claim.done(&fx_ch, claim.arg, CHAT_CLAIM_OK);
 	assert_string_equal(fx_out(c), "[T][rob]:");
 	assert_true(session_named(fx_sess(c)));
-	fx_ch.claims = NULL;
+	fx_ch.cluster = (struct cluster){ 0 };
 	fx_done(c);
 }
 

@@ -154,7 +154,7 @@ void chat_apply(struct chat *ch, const struct event *ev, const struct member *ex
 static void emit(struct chat *ch, const struct event *ev, const struct member *except)
 {
 	chat_apply(ch, ev, except);
-	bus_publish(ch->bus, ev);
+	cluster_publish(&ch->cluster, ev);
 }
 
 static struct event room_event(enum event_type type, const struct member *m,
@@ -213,8 +213,8 @@ const char *chat_name_taken(const struct chat *ch, const struct member *m,
 
 	if (holder == NULL)
 		return NULL;
-	if (holder->remote && ch->claims != NULL && ch->claims->up(ch->cluster))
-		return NULL;            /* the claim in Redis decides */
+	if (holder->remote && cluster_up(&ch->cluster))
+		return NULL;            /* the claim across the cluster decides */
 	if (strcmp(holder->name, name) != 0 && !names_equal(holder->name, name))
 		snprintf(why, whysz, "Name \"%s\" is already taken (it looks like \"%s\").",
 		    name, holder->name);
@@ -292,6 +292,7 @@ static void enter_room(struct chat *ch, struct member *m, struct room *r,
 	struct event ev = room_event(how, m, r, now);
 
 	ev.via = from;
+	cluster_room_used(&ch->cluster, r);
 	emit(ch, &ev, NULL);
 	room_add(&ch->rooms, r, m);
 	ev.type = how == EV_JOIN ? EV_WELCOME : EV_ROOM;
@@ -310,6 +311,7 @@ static void leave_room(struct chat *ch, struct member *m, struct room *r, struct
 	if (r == NULL)
 		return;
 	room_remove(r, m);
+	cluster_room_unused(&ch->cluster, r);
 	ev->room = r;
 	emit(ch, ev, m);
 	rooms_tidy(&ch->rooms, r);
@@ -466,8 +468,8 @@ static void take_name(struct chat *ch, struct member *m)
 	/* Up to one holder per key (names.h). */
 	for (int i = 0; i < 2; i++) {
 		holder = names_find_other(ch->names, m->name, m->namelen, m);
-		if (holder != NULL && holder->remote && ch->claims != NULL)
-			ch->claims->forget(ch->cluster, holder);
+		if (holder != NULL && holder->remote)
+			cluster_forget(&ch->cluster, holder);
 	}
 	names_add(ch->names, m->name, m);
 }
@@ -482,24 +484,23 @@ void chat_enter(struct chat *ch, struct member *m, const char *name)
 	enter_room(ch, m, rooms_get(&ch->rooms, TC_DEFAULT_ROOM), EV_JOIN, NULL, time(NULL));
 }
 
-struct chat_bus_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
+struct cluster_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
     chat_claim_done done, void *arg)
 {
-	if (ch->claims == NULL)
+	if (!cluster_on(&ch->cluster))
 		return NULL;
 	member_set_name(m, name);       /* held while it waits (names.h: not yet in use) */
-	return ch->claims->enter(ch->cluster, name, done, arg);
+	return cluster_enter(&ch->cluster, name, done, arg);
 }
 
-void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w)
+void chat_claim_cancel(struct chat *ch, struct cluster_wait *w)
 {
-	if (w != NULL && ch->claims != NULL)
-		ch->claims->cancel(ch->cluster, w);
+	cluster_cancel(&ch->cluster, w);
 }
 
-/* --redis: a rename waits for its new name's claim in Redis. */
+/* In a cluster: a rename waits for its new name's claim. */
 struct rename_wait {
-	struct chat_bus_wait *w;
+	struct cluster_wait *w;
 	char name[NAME_MAX_BYTES + 1];
 };
 
@@ -521,13 +522,13 @@ static void leave_rooms(struct chat *ch, struct member *m, const char *reason,
 void chat_leave(struct chat *ch, struct member *m, const char *reason)
 {
 	if (m->renaming != NULL) {
-		if (ch->claims != NULL)
-			ch->claims->cancel(ch->cluster, m->renaming->w);
+		cluster_cancel(&ch->cluster, m->renaming->w);
 		free(m->renaming);
 		m->renaming = NULL;
 	}
 	if (m->state != MEMBER_CHATTING)
 		return;
+	cluster_release(&ch->cluster, m->name, NULL);
 	leave_rooms(ch, m, reason, ++ch->groups);
 	names_del(ch->names, m->name);
 	m->state = MEMBER_NAMING;
@@ -555,6 +556,7 @@ static void rename_apply(struct chat *ch, struct member *m, const char *name)
 	names_del(ch->names, m->name);
 	member_set_name(m, name);
 	take_name(ch, m);
+	cluster_release(&ch->cluster, old, m->name);    /* but the keys the names share */
 	ignores_follow(ch, old, m->name);
 	log_msg(LOG_INFO, "rename %s: \"%s\" -> \"%s\"", m->conn ? m->conn->peer : "-",
 	    log_escape(old, strlen(old), esc[0], sizeof(esc[0])),
@@ -604,7 +606,7 @@ static void rename_claimed(struct chat *ch, void *arg, enum chat_claim res)
 	if (res == CHAT_CLAIM_OK) {
 		reason = chat_name_taken(ch, m, name, why, sizeof(why));
 		if (reason != NULL)
-			ch->claims->release(ch->cluster, name);
+			cluster_release(&ch->cluster, name, NULL);
 	} else {
 		reason = chat_claim_refusal(res, name, why, sizeof(why));
 	}
@@ -620,12 +622,12 @@ static bool rename_waits(struct chat *ch, struct member *m, const char *name)
 {
 	struct rename_wait *rw;
 
-	if (ch->claims == NULL)
+	if (!cluster_on(&ch->cluster))
 		return false;
 	rw = xcalloc(1, sizeof(*rw));
 	snprintf(rw->name, sizeof(rw->name), "%s", name);
 	m->renaming = rw;
-	rw->w = ch->claims->claim(ch->cluster, m->name, name, rename_claimed, m);
+	rw->w = cluster_claim(&ch->cluster, m->name, name, rename_claimed, m);
 	if (rw->w != NULL)
 		return true;
 	free(rw);

@@ -2,8 +2,9 @@
  * chat.h: the chat's rules, apart from any socket: rooms, messages, renames, private
  * messages, who is where. Every action is decided here once and becomes an event
  * (event.h): recorded (history, the persistent log), delivered to the members of its
- * room through their dialects, and handed to the bus (bus.h). A connection's input
- * reaches these functions through session.c and the commands (cmd.c).
+ * room through their dialects, and handed to the other servers (cluster.h). A
+ * connection's input reaches these functions through session.c and the commands
+ * (cmd.c).
  */
 #ifndef CHAT_H
 #define CHAT_H
@@ -13,8 +14,8 @@
 #include <time.h>
 
 #include "bans.h"
-#include "bus.h"
 #include "chatlog.h"
+#include "cluster.h"
 #include "member.h"
 #include "names.h"
 #include "room.h"
@@ -23,8 +24,6 @@
 #include "topics.h"
 
 /* Work counted, for tests and /stats: what a command costs, not how long it took. */
-struct chat_bus;
-
 struct chat_stats {
 	unsigned long lookups;      /* name lookups */
 	unsigned long bytes_hashed; /* bytes of names looked up */
@@ -32,42 +31,13 @@ struct chat_stats {
 	unsigned long msgs_out;     /* messages delivered to local members */
 };
 
-struct chat;
-struct chat_bus;
-struct chat_bus_wait;
 struct pwcheck;
 struct opers;
 
-/* A claim of a name across the cluster came back: granted (no other server holds it),
- * taken (another does), or unknown (no answer came: Redis was lost or stalled
- * meanwhile). Only CHAT_CLAIM_OK lets the name be used. */
-enum chat_claim { CHAT_CLAIM_OK, CHAT_CLAIM_TAKEN, CHAT_CLAIM_UNKNOWN };
-typedef void (*chat_claim_done)(struct chat *ch, void *arg, enum chat_claim res);
 /* The words a refused claim is told in ("Name "x" is already taken." or that it
  * could not be checked now); why holds them. */
 const char *chat_claim_refusal(enum chat_claim res, const char *name, char *why,
     size_t whysz);
-
-/* --redis: how names are claimed across the cluster (chat_bus.c fills it in; the chat
- * knows no more of the cluster than this). claim: NULL when there is nothing to wait
- * for, else done runs later, once. release: a name claimed but not taken after all.
- * cancel: the member waiting is going away, done will not run. up: Redis answers now,
- * so a name held here only by a member of another server is Redis's to decide (this
- * server's picture of the others is up to TC_REDIS_REFRESH_MS old: that member may
- * have left). forget: a name Redis gave this server is still held here by a member of
- * another server, who is gone: drop it. */
-struct chat_claims {
-	/* A new member's name (enter: the default room is made ready too, its history
-	 * fetched), and a rename's (claim). */
-	struct chat_bus_wait *(*enter)(struct chat_bus *cb, const char *name,
-	    chat_claim_done done, void *arg);
-	struct chat_bus_wait *(*claim)(struct chat_bus *cb, const char *old, const char *name,
-	    chat_claim_done done, void *arg);
-	void (*release)(struct chat_bus *cb, const char *name);
-	void (*cancel)(struct chat_bus *cb, struct chat_bus_wait *w);
-	bool (*up)(const struct chat_bus *cb);
-	void (*forget)(struct chat_bus *cb, struct member *remote);
-};
 
 /* What the chat is told at start and keeps as it is (server.c from the command line;
  * the oper file and the MOTD are read once, and again on SIGHUP where said). */
@@ -112,9 +82,7 @@ struct chat {
 	struct rooms rooms;
 	struct names *names;
 	struct chatlog log;
-	const struct bus *bus;  /* where events go after local delivery; NULL: nowhere */
-	struct chat_bus *cluster; /* --redis (chat_bus.h); NULL: this server is the chat */
-	const struct chat_claims *claims; /* the cluster's, with cluster; NULL alone */
+	struct cluster cluster; /* --redis: the other servers (cluster.h); none: alone */
 	struct render_cache rc; /* scratch: one rendering per dialect of the event sent */
 	char *text;             /* scratch: sanitised input, CHAT_TEXT_BYTES(cfg.max_line) */
 	/* The ban list: loaded from the state directory and checked at accept by
@@ -182,11 +150,11 @@ void chat_enter(struct chat *ch, struct member *m, const char *name);
  * NULL when there is nothing to wait for (alone, or the cluster is away: m may enter
  * now); else done runs once, later, unless chat_claim_cancel is called first. Every
  * protocol module asks through here: none knows the cluster. */
-struct chat_bus_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
+struct cluster_wait *chat_claim_entry(struct chat *ch, struct member *m, const char *name,
     chat_claim_done done, void *arg);
 /* The member waiting on w is going away: done will not run, a name granted meanwhile
  * is released. w may be NULL. */
-void chat_claim_cancel(struct chat *ch, struct chat_bus_wait *w);
+void chat_claim_cancel(struct chat *ch, struct cluster_wait *w);
 /* m is going away: tell its rooms, with reason (NULL: none; chat_reason applies), free
  * its name. Safe to call more than once (the first call's reason is told). */
 void chat_leave(struct chat *ch, struct member *m, const char *reason);
@@ -219,7 +187,7 @@ void chat_bye(struct member *m, const char *text, const char *reason);
  * since it was last told; the server calls it once a second per member. */
 void chat_tell_online(struct chat *ch, struct member *m);
 
-/* Apply an event decided here or elsewhere (the bus): record it, deliver it to the
+/* Apply an event decided here or elsewhere (the cluster): record it, deliver it to the
  * local members of its room but except. */
 void chat_apply(struct chat *ch, const struct event *ev, const struct member *except);
 
@@ -231,7 +199,8 @@ const char *chat_muted(struct member *m, time_t now, char *why, size_t whysz);
  * the replay after a restart drops them too. Returns the messages removed. */
 size_t chat_purge(struct chat *ch, const char *name);
 /* Set room r's topic (empty text clears it), logged as a TOPIC record, kept in the
- * topics file, told to the room's members as an EV_TOPIC event and handed to the bus.
+ * topics file, told to the room's members as an EV_TOPIC event and handed to the
+ * cluster.
  * chat_topic_told: the same for a topic set on another server (--redis) at t, not
  * handed on; chat_topic_from: stored, logged and kept only (a topic fetched from
  * Redis, told to nobody). */

@@ -44,7 +44,7 @@ void chat_oper_log(const struct member *m, const char *what)
 }
 
 /* The log line of an action another server's operator did here. */
-static void oper_log_from(const struct bus_oper *op, const char *what)
+static void oper_log_from(const struct cluster_oper *op, const char *what)
 {
 	char esc[2][LOG_ESCAPE_MAX];
 
@@ -76,28 +76,28 @@ static void result_init(struct chat_oper_result *res)
 	res->remote = res->unsaved = false;
 }
 
-/* --- across the cluster (bus.h) ------------------------------------------------------ */
+/* --- across the cluster (cluster.h) --------------------------------------------------- */
 
 /* Hand an action of operator by to the other servers; nothing when this one is alone. */
-static void publish(struct chat *ch, const char *by, enum bus_oper_kind kind,
+static void publish(struct chat *ch, const char *by, enum cluster_oper_kind kind,
     const char *target, const char *room, const char *addr, int64_t secs, const char *text,
     size_t tlen)
 {
-	struct bus_oper op = { .kind = kind, .secs = secs };
+	struct cluster_oper op = { .kind = kind, .secs = secs };
 
-	if (!bus_shares_oper(ch->bus))
+	if (!cluster_shares_oper(&ch->cluster))
 		return;
 	snprintf(op.by, sizeof(op.by), "%s", by);
 	snprintf(op.target, sizeof(op.target), "%s", target != NULL ? target : "");
 	snprintf(op.room, sizeof(op.room), "%s", room != NULL ? room : "");
 	snprintf(op.addr, sizeof(op.addr), "%s", addr != NULL ? addr : "");
 	snprintf(op.text, sizeof(op.text), "%.*s", (int)utf8_cut(text, tlen,
-	    BUS_OPER_TEXT_MAX), text);
-	bus_oper(ch->bus, &op);
+	    CLUSTER_OPER_TEXT_MAX), text);
+	cluster_oper(&ch->cluster, &op);
 }
 
 /* The local member an action from another server is about, or NULL (not here). */
-static struct member *local_target(struct chat *ch, const struct bus_oper *op)
+static struct member *local_target(struct chat *ch, const struct cluster_oper *op)
 {
 	struct member *who = chat_find(ch, op->target, strlen(op->target));
 
@@ -267,7 +267,7 @@ enum chat_oper_status chat_oper_kick(struct chat *ch, struct member *m, struct m
 	res->remote = who->remote;
 	if (who->remote) {      /* its server applies it */
 		kick_what(res->what, who, "on another server", r, reason, rlen);
-		publish(ch, m->name, BUS_OPER_KICK, who->name, r != NULL ? r->name : NULL, NULL, 0,
+		publish(ch, m->name, CLUSTER_OPER_KICK, who->name, r != NULL ? r->name : NULL, NULL, 0,
 		    reason, rlen);
 	} else {
 		kick_apply(ch, m->name, who, r, reason, rlen, res->what);
@@ -275,7 +275,7 @@ enum chat_oper_status chat_oper_kick(struct chat *ch, struct member *m, struct m
 	return done(m, res);
 }
 
-static void remote_kick(struct chat *ch, const struct bus_oper *op)
+static void remote_kick(struct chat *ch, const struct cluster_oper *op)
 {
 	struct member *who = local_target(ch, op);
 	struct room *r = NULL;
@@ -349,7 +349,7 @@ static void ban_share(struct chat *ch, const char *by, const struct addrkey *k,
 {
 	char addr[ADDRKEY_TEXT_MAX];
 
-	publish(ch, by, BUS_OPER_BANADDR, NULL, NULL, addrkey_format(k, addr),
+	publish(ch, by, CLUSTER_OPER_BANADDR, NULL, NULL, addrkey_format(k, addr),
 	    (int64_t)expires, reason, strlen(reason));
 }
 
@@ -359,7 +359,7 @@ static void ban_remote(struct chat *ch, const struct member *m, const struct mem
 {
 	char how[DURATION_TEXT_MAX + 8];
 
-	publish(ch, m->name, BUS_OPER_BAN, who->name, NULL, NULL, secs, reason, strlen(reason));
+	publish(ch, m->name, CLUSTER_OPER_BAN, who->name, NULL, NULL, secs, reason, strlen(reason));
 	snprintf(res->what, sizeof(res->what), "Banning %s (on another server) %s: that server "
 	    "bans the address and every server adds it to its ban list.", who->name,
 	    for_how_long(secs, how));
@@ -412,7 +412,7 @@ enum chat_oper_status chat_oper_ban(struct chat *ch, struct member *m, struct me
 	return done(m, res);
 }
 
-static void remote_ban_log(const struct bus_oper *op, const struct addrkey *k, int r,
+static void remote_ban_log(const struct cluster_oper *op, const struct addrkey *k, int r,
     int kicked)
 {
 	char msg[CHAT_OPER_WHAT_MAX], addr[ADDRKEY_TEXT_MAX];
@@ -428,7 +428,7 @@ static void remote_ban_log(const struct bus_oper *op, const struct addrkey *k, i
 }
 
 /* A ban of a user of this server, typed on another: ban its address, tell the others. */
-static void remote_ban(struct chat *ch, const struct bus_oper *op)
+static void remote_ban(struct chat *ch, const struct cluster_oper *op)
 {
 	struct member *who = local_target(ch, op);
 	struct addrkey k;
@@ -445,7 +445,7 @@ static void remote_ban(struct chat *ch, const struct bus_oper *op)
 }
 
 /* A ban another server decided: in this server's list too. */
-static void remote_banaddr(struct chat *ch, const struct bus_oper *op)
+static void remote_banaddr(struct chat *ch, const struct cluster_oper *op)
 {
 	struct addrkey k;
 	int kicked = 0, r;
@@ -469,12 +469,12 @@ enum chat_oper_status chat_oper_unban(struct chat *ch, struct member *m,
 	if (bans_remove(&ch->bans, key) != 0)
 		return CHAT_OPER_NOT_BANNED;
 	res->unsaved = !bans_persist(ch);
-	publish(ch, m->name, BUS_OPER_UNBAN, NULL, NULL, addrkey_format(key, addr), 0, "", 0);
+	publish(ch, m->name, CLUSTER_OPER_UNBAN, NULL, NULL, addrkey_format(key, addr), 0, "", 0);
 	snprintf(res->what, sizeof(res->what), "Unbanned %s.", addr);
 	return done(m, res);
 }
 
-static void remote_unban(struct chat *ch, const struct bus_oper *op)
+static void remote_unban(struct chat *ch, const struct cluster_oper *op)
 {
 	struct addrkey k;
 	char msg[CHAT_OPER_WHAT_MAX], addr[ADDRKEY_TEXT_MAX];
@@ -521,7 +521,7 @@ enum chat_oper_status chat_oper_mute(struct chat *ch, struct member *m, struct m
 		return CHAT_OPER_NO_SUCH_USER;
 	res->remote = who->remote;
 	if (who->remote)
-		publish(ch, m->name, BUS_OPER_MUTE, who->name, NULL, NULL, secs, "", 0);
+		publish(ch, m->name, CLUSTER_OPER_MUTE, who->name, NULL, NULL, secs, "", 0);
 	else
 		mute(m->name, who, secs);
 	snprintf(res->what, sizeof(res->what), "Muted %s %s.", who->name,
@@ -529,7 +529,7 @@ enum chat_oper_status chat_oper_mute(struct chat *ch, struct member *m, struct m
 	return done(m, res);
 }
 
-static void remote_mute(struct chat *ch, const struct bus_oper *op)
+static void remote_mute(struct chat *ch, const struct cluster_oper *op)
 {
 	char msg[CHAT_OPER_WHAT_MAX], how[DURATION_TEXT_MAX + 8];
 	struct member *who = local_target(ch, op);
@@ -557,7 +557,7 @@ enum chat_oper_status chat_oper_unmute(struct chat *ch, struct member *m, struct
 	if (who == NULL)
 		return CHAT_OPER_NO_SUCH_USER;
 	if (who->remote) {      /* its server knows whether it is muted */
-		publish(ch, m->name, BUS_OPER_UNMUTE, who->name, NULL, NULL, 0, "", 0);
+		publish(ch, m->name, CLUSTER_OPER_UNMUTE, who->name, NULL, NULL, 0, "", 0);
 		snprintf(res->what, sizeof(res->what), "Unmuted %s (on another server).",
 		    who->name);
 		res->remote = true;
@@ -569,7 +569,7 @@ enum chat_oper_status chat_oper_unmute(struct chat *ch, struct member *m, struct
 	return done(m, res);
 }
 
-static void remote_unmute(struct chat *ch, const struct bus_oper *op)
+static void remote_unmute(struct chat *ch, const struct cluster_oper *op)
 {
 	char msg[CHAT_OPER_WHAT_MAX];
 	struct member *who = local_target(ch, op);
@@ -602,11 +602,11 @@ enum chat_oper_status chat_oper_wall(struct chat *ch, struct member *m, const ch
 	if (!m->oper)
 		return CHAT_OPER_NOT_OPER;
 	wall(ch, m->name, text, len, res->what);
-	publish(ch, m->name, BUS_OPER_WALL, NULL, NULL, NULL, 0, text, len);
+	publish(ch, m->name, CLUSTER_OPER_WALL, NULL, NULL, NULL, 0, text, len);
 	return done(m, res);
 }
 
-static void remote_wall(struct chat *ch, const struct bus_oper *op)
+static void remote_wall(struct chat *ch, const struct cluster_oper *op)
 {
 	char msg[CHAT_OPER_WHAT_MAX];
 
@@ -626,18 +626,18 @@ enum chat_oper_status chat_oper_purge(struct chat *ch, struct member *m, const c
 	if (!m->oper)
 		return CHAT_OPER_NOT_OPER;
 	n = chat_purge(ch, name);
-	if (bus_shares_oper(ch->bus)) {
-		publish(ch, m->name, BUS_OPER_PURGE, name, NULL, NULL, 0, "", 0);
-		reach = bus_purge(ch->bus, name) ? "; every server of the cluster purges its "
-		    "own, and the shared history is purged too." : "; every server of the cluster "
-		    "purges its own; Redis is away, so the shared history keeps them.";
+	if (cluster_shares_oper(&ch->cluster)) {
+		publish(ch, m->name, CLUSTER_OPER_PURGE, name, NULL, NULL, 0, "", 0);
+		reach = cluster_purge(&ch->cluster, name) ? "; every server of the cluster purges "
+		    "its own, and the shared history is purged too." : "; every server of the "
+		    "cluster purges its own; Redis is away, so the shared history keeps them.";
 	}
 	snprintf(res->what, sizeof(res->what), "Purged %zu message%s of %s from the history%s",
 	    n, n == 1 ? "" : "s", name, reach);
 	return done(m, res);
 }
 
-static void remote_purge(struct chat *ch, const struct bus_oper *op)
+static void remote_purge(struct chat *ch, const struct cluster_oper *op)
 {
 	char msg[CHAT_OPER_WHAT_MAX];
 	size_t n = chat_purge(ch, op->target);
@@ -649,13 +649,13 @@ static void remote_purge(struct chat *ch, const struct bus_oper *op)
 
 /* --- the actions of the other servers' operators ------------------------------------- */
 
-void chat_oper_remote(struct chat *ch, const struct bus_oper *op)
+void chat_oper_remote(struct chat *ch, const struct cluster_oper *op)
 {
-	static void (*const apply[])(struct chat *, const struct bus_oper *) = {
-		[BUS_OPER_KICK] = remote_kick, [BUS_OPER_MUTE] = remote_mute,
-		[BUS_OPER_UNMUTE] = remote_unmute, [BUS_OPER_BAN] = remote_ban,
-		[BUS_OPER_BANADDR] = remote_banaddr, [BUS_OPER_UNBAN] = remote_unban,
-		[BUS_OPER_PURGE] = remote_purge, [BUS_OPER_WALL] = remote_wall,
+	static void (*const apply[])(struct chat *, const struct cluster_oper *) = {
+		[CLUSTER_OPER_KICK] = remote_kick, [CLUSTER_OPER_MUTE] = remote_mute,
+		[CLUSTER_OPER_UNMUTE] = remote_unmute, [CLUSTER_OPER_BAN] = remote_ban,
+		[CLUSTER_OPER_BANADDR] = remote_banaddr, [CLUSTER_OPER_UNBAN] = remote_unban,
+		[CLUSTER_OPER_PURGE] = remote_purge, [CLUSTER_OPER_WALL] = remote_wall,
 	};
 
 	if ((size_t)op->kind < sizeof(apply) / sizeof(apply[0]) && apply[op->kind] != NULL)

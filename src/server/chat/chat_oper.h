@@ -3,8 +3,8 @@
  * action: log in (/oper, IRC OPER), kick, ban, unban, mute, unmute, wall, purge (and
  * the ban list for /bans). Each checks that m may do it, decides, records (the ban
  * list, the log of purges), tells the members it touches, writes the oper log line
- * (warning level, with who did it) and hands the action to the bus (bus.h) when
- * another server of a cluster must apply it; the actions the other servers' operators
+ * (warning level, with who did it) and hands the action to the cluster (cluster.h)
+ * when another server of a cluster must apply it; the actions the other servers' operators
  * publish come back through chat_oper_remote().
  *
  * Each returns a status that the front end words its own way: cmd_oper.c as the nc and
@@ -26,7 +26,7 @@
 
 #include "addrkey.h"
 
-struct bus_oper;
+struct cluster_oper;
 struct chat;
 struct member;
 
@@ -104,8 +104,8 @@ void chat_oper_log(const struct member *m, const char *what);
 enum chat_oper_status chat_oper_topic(struct chat *ch, struct member *m, struct room *r,
     const char *text, size_t len);
 
-/* Apply an action another server's operator did (the bus calls it): its own oper rule
+/* Apply an action another server's operator did (the cluster calls it): its own oper rule
  * was checked there. */
-void chat_oper_remote(struct chat *ch, const struct bus_oper *op);
+void chat_oper_remote(struct chat *ch, const struct cluster_oper *op);
 
 #endif

@@ -2,8 +2,8 @@
  * event.h: a chat event. Every chat action (a message, a join, a leave, a room
  * change, a rename, a private message, and the notices a single member gets) is one
  * typed event: decided once by chat.c, applied to the local members of its room
- * (each rendered by that member's dialect), and handed to the bus (bus.h), which can
- * publish it to other servers. Nothing in here is a byte a peer sees.
+ * (each rendered by that member's dialect), and handed to the cluster (cluster.h),
+ * which can publish it to other servers. Nothing in here is a byte a peer sees.
  */
 #ifndef EVENT_H
 #define EVENT_H

@@ -48,7 +48,7 @@ struct member {
 	uint8_t state;               /* enum member_state */
 	uint8_t namelen;
 	bool prompt_shown;           /* nc dialect: the last bytes sent end in a prompt */
-	bool remote;                 /* a member on another server (--redis, chat_bus.h): no conn */
+	bool remote;                 /* a member on another server (cluster.h): no conn */
 	char name[NAME_MAX_BYTES + 1];
 	struct room *room;           /* the current room: where its plain lines go */
 	struct membership *more;     /* rooms beyond home (multi-room dialects) */

@@ -1,6 +1,5 @@
-/* names.c: name rules and a case-insensitive hash table of names in use. */
+/* names.c: name rules and the names in use, by their two keys (see names.h). */
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +7,7 @@
 #include "line.h"
 #include "names.h"
 #include "spoof.h"
+#include "strtab.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -28,17 +28,12 @@ const char *names_check(const char *raw, size_t n, char *out)
 	return spoof_check_name(out, strlen(out));
 }
 
-static unsigned char fold(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 static int equal_n(const char *a, const char *b, size_t blen)
 {
 	size_t i;
 
 	for (i = 0; i < blen; i++)
-		if (a[i] == '\0' || fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
+		if (a[i] == '\0' || hash_fold((unsigned char)a[i]) != hash_fold((unsigned char)b[i]))
 			return 0;
 	return a[i] == '\0';
 }
@@ -58,7 +53,6 @@ enum { NAMES_CASE, NAMES_LOOK, NAMES_KINDS };
 struct names_keys {
 	char *key[NAMES_KINDS];
 	size_t len[NAMES_KINDS];
-	uint32_t hash[NAMES_KINDS];
 };
 
 static char *names_folded(const char *name, size_t len, size_t *keylen)
@@ -66,15 +60,10 @@ static char *names_folded(const char *name, size_t len, size_t *keylen)
 	char *k = xmalloc(len + 1);
 
 	for (size_t i = 0; i < len; i++)
-		k[i] = (char)fold((unsigned char)name[i]);
+		k[i] = (char)hash_fold((unsigned char)name[i]);
 	k[len] = '\0';
 	*keylen = len;
 	return k;
-}
-
-static uint32_t hash_n(const char *s, size_t n)
-{
-	return hash_fnv32(HASH_FNV32_INIT, s, n, false);
 }
 
 static void names_keys(const char *name, size_t len, struct names_keys *ks)
@@ -82,11 +71,9 @@ static void names_keys(const char *name, size_t len, struct names_keys *ks)
 	ks->key[NAMES_CASE] = spoof_skeleton(name, len, &ks->len[NAMES_CASE]);
 	ks->key[NAMES_LOOK] = ks->key[NAMES_CASE] != NULL ?
 	    spoof_lookalike(name, len, &ks->len[NAMES_LOOK]) : NULL;
-	for (int i = 0; i < NAMES_KINDS; i++) {
+	for (int i = 0; i < NAMES_KINDS; i++)
 		if (ks->key[i] == NULL)
 			ks->key[i] = names_folded(name, len, &ks->len[i]);
-		ks->hash[i] = hash_n(ks->key[i], ks->len[i]);
-	}
 }
 
 static void names_keys_free(struct names_keys *ks)
@@ -95,95 +82,48 @@ static void names_keys_free(struct names_keys *ks)
 		free(ks->key[i]);
 }
 
-struct entry {
-	struct entry *next;
-	struct entry *twin;     /* the other key of the same name */
+/* A name in use: its owner and its two keys. Each kind of key has its table (a key
+ * matches only the same kind of key), both pointing at the record: either key finds
+ * the name, and the name drops both of its keys. */
+struct names_rec {
 	void *owner;
-	uint32_t hash;
-	uint32_t keylen;        /* keys are short: names are at most NAME_MAX_BYTES */
-	char key[];             /* one allocation an entry */
-};
-
-/* One kind of key: a hash table of entries. */
-struct names_table {
-	struct entry **slots;
-	size_t nslots, count;
+	struct names_keys ks;
 };
 
 struct names {
-	struct names_table kind[NAMES_KINDS];
+	struct strtab kind[NAMES_KINDS];
 };
 
 struct names *names_new(void)
 {
 	struct names *t = xcalloc(1, sizeof(*t));
 
-	for (int i = 0; i < NAMES_KINDS; i++) {
-		t->kind[i].nslots = 64;
-		t->kind[i].slots = xcalloc(t->kind[i].nslots, sizeof(*t->kind[i].slots));
-	}
+	for (int i = 0; i < NAMES_KINDS; i++)
+		strtab_init(&t->kind[i], false);
 	return t;
 }
 
-static void entry_free(struct entry *e)
+static void rec_free(struct names_rec *rec)
 {
-	free(e);
-}
-
-static void table_free(struct names_table *tb)
-{
-	for (size_t i = 0; i < tb->nslots; i++) {
-		struct entry *e = tb->slots[i], *next;
-
-		for (; e != NULL; e = next) {
-			next = e->next;
-			entry_free(e);
-		}
-	}
-	free(tb->slots);
+	names_keys_free(&rec->ks);
+	free(rec);
 }
 
 void names_free(struct names *t)
 {
 	if (t == NULL)
 		return;
+	STRTAB_FOREACH(&t->kind[NAMES_CASE], e)
+		rec_free(e->val);
 	for (int i = 0; i < NAMES_KINDS; i++)
-		table_free(&t->kind[i]);
+		strtab_free(&t->kind[i]);
 	free(t);
 }
 
-static void grow(struct names_table *tb)
+/* The record of the name in use that has key i of ks, or NULL. */
+static struct names_rec *names_rec(const struct names *t, const struct names_keys *ks, int i)
 {
-	size_t nslots = tb->nslots * 2;
-	struct entry **slots = xcalloc(nslots, sizeof(*slots));
-
-	for (size_t i = 0; i < tb->nslots; i++) {
-		struct entry *e = tb->slots[i], *next;
-
-		for (; e != NULL; e = next) {
-			size_t h = e->hash & (nslots - 1);
-
-			next = e->next;
-			e->next = slots[h];
-			slots[h] = e;
-		}
-	}
-	free(tb->slots);
-	tb->slots = slots;
-	tb->nslots = nslots;
-}
-
-/* The link that points at the entry with key i of ks (or at the NULL ending its chain). */
-static struct entry **names_slot(const struct names *t, const struct names_keys *ks, int i)
-{
-	const struct names_table *tb = &t->kind[i];
-	struct entry **pp = &tb->slots[ks->hash[i] & (tb->nslots - 1)];
-
-	for (; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->hash == ks->hash[i] && (*pp)->keylen == ks->len[i] &&
-		    memcmp((*pp)->key, ks->key[i], ks->len[i]) == 0)
-			break;
-	return pp;
+	return strtab_get(&t->kind[i], ks->key[i], ks->len[i]);
 }
 
 /* The holder of either key (the case key's first), but except when skip; NULL if none. */
@@ -195,10 +135,10 @@ static void *names_holder(const struct names *t, const char *name, size_t len, b
 
 	names_keys(name, len, &ks);
 	for (int i = 0; i < NAMES_KINDS; i++) {
-		const struct entry *e = *names_slot(t, &ks, i);
+		const struct names_rec *rec = names_rec(t, &ks, i);
 
-		if (e != NULL && (!skip || e->owner != except)) {
-			owner = e->owner;
+		if (rec != NULL && (!skip || rec->owner != except)) {
+			owner = rec->owner;
 			break;
 		}
 	}
@@ -217,70 +157,39 @@ void *names_find_other(const struct names *t, const char *name, size_t len,
 	return names_holder(t, name, len, true, except);
 }
 
-static struct entry *table_put(struct names_table *tb, struct names_keys *ks, int i,
-    void *owner)
-{
-	struct entry *e;
-
-	if (tb->count >= tb->nslots)
-		grow(tb);
-	e = xmalloc(sizeof(*e) + ks->len[i] + 1);
-	*e = (struct entry){ .keylen = (uint32_t)ks->len[i], .hash = ks->hash[i],
-	    .owner = owner, .next = tb->slots[ks->hash[i] & (tb->nslots - 1)] };
-	memcpy(e->key, ks->key[i], ks->len[i] + 1);
-	tb->slots[ks->hash[i] & (tb->nslots - 1)] = e;
-	tb->count++;
-	return e;
-}
-
 int names_add(struct names *t, const char *name, void *owner)
 {
-	struct names_keys ks;
-	struct entry *e;
+	struct names_rec *rec = xcalloc(1, sizeof(*rec));
 
-	names_keys(name, strlen(name), &ks);
+	rec->owner = owner;
+	names_keys(name, strlen(name), &rec->ks);
 	for (int i = 0; i < NAMES_KINDS; i++)
-		if (*names_slot(t, &ks, i) != NULL) {
-			names_keys_free(&ks);
+		if (names_rec(t, &rec->ks, i) != NULL) {
+			rec_free(rec);
 			return -1;
 		}
-	e = table_put(&t->kind[NAMES_CASE], &ks, NAMES_CASE, owner);
-	e->twin = table_put(&t->kind[NAMES_LOOK], &ks, NAMES_LOOK, owner);
-	e->twin->twin = e;
-	names_keys_free(&ks);
+	for (int i = 0; i < NAMES_KINDS; i++)
+		strtab_put(&t->kind[i], rec->ks.key[i], rec->ks.len[i], rec);
 	return 0;
-}
-
-/* Take e out of its table (kind i) and free it. */
-static void table_unlink(struct names_table *tb, struct entry *e)
-{
-	struct entry **pp = &tb->slots[e->hash & (tb->nslots - 1)];
-
-	while (*pp != e)
-		pp = &(*pp)->next;
-	*pp = e->next;
-	entry_free(e);
-	tb->count--;
 }
 
 void names_del(struct names *t, const char *name)
 {
 	struct names_keys ks;
-	struct entry *e = NULL;
-	int i;
+	struct names_rec *rec = NULL;
 
 	names_keys(name, strlen(name), &ks);
-	for (i = 0; i < NAMES_KINDS && e == NULL; i++)
-		e = *names_slot(t, &ks, i);
+	for (int i = 0; i < NAMES_KINDS && rec == NULL; i++)
+		rec = names_rec(t, &ks, i);
 	names_keys_free(&ks);
-	if (e == NULL)
+	if (rec == NULL)
 		return;
-	i--;                    /* e's kind; its twin is of the other */
-	table_unlink(&t->kind[1 - i], e->twin);
-	table_unlink(&t->kind[i], e);
+	for (int i = 0; i < NAMES_KINDS; i++)
+		strtab_del(&t->kind[i], rec->ks.key[i], rec->ks.len[i]);
+	rec_free(rec);
 }
 
 size_t names_count(const struct names *t)
 {
-	return t->kind[NAMES_CASE].count;
+	return strtab_count(&t->kind[NAMES_CASE]);
 }

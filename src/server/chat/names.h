@@ -2,7 +2,9 @@
  * spoof_check_name), and a table of names in use keyed by their two keys (spoof.h): the
  * case key (spoof_skeleton: case-insensitive, and a confusable of a name in use is taken)
  * and the look-alike key (spoof_lookalike: "AIice", a capital i, is taken next to "Alice").
- * A name is taken when either of its keys is the same kind of key of a name in use. */
+ * A name is taken when either of its keys is the same kind of key of a name in use.
+ * Built on the general table (strtab.h): one per kind of key, both pointing at one
+ * record per name, so that either key finds the name and dropping it drops both. */
 #ifndef NAMES_H
 #define NAMES_H
 
@@ -16,7 +18,7 @@
  * (NAME_MAX_BYTES + 1 bytes) and return NULL; else return the reason, one line. */
 const char *names_check(const char *raw, size_t n, char *out);
 
-/* Case-insensitive (ASCII) equality and hash. */
+/* Case-insensitive (ASCII) equality. */
 int names_equal(const char *a, const char *b);
 
 struct names;

@@ -12,6 +12,7 @@
 void rooms_init(struct rooms *rs, size_t hist_max)
 {
 	*rs = (struct rooms){ .hist_max = hist_max };
+	strtab_init(&rs->byname, true);
 }
 
 static void room_free(struct room *r)
@@ -31,6 +32,7 @@ void rooms_free(struct rooms *rs)
 	}
 	rs->list = NULL;
 	rs->count = 0;
+	strtab_free(&rs->byname);
 }
 
 const char *room_check_name(const char *raw, size_t n, char *out)
@@ -55,22 +57,20 @@ const char *room_check_name(const char *raw, size_t n, char *out)
 
 struct room *rooms_find(const struct rooms *rs, const char *name)
 {
-	for (struct room *r = rs->list; r != NULL; r = r->next)
-		if (names_equal(r->name, name))
-			return r;
-	return NULL;
+	return strtab_get(&rs->byname, name, strlen(name));
 }
 
 static void unlink_room(struct rooms *rs, struct room *r)
 {
-	for (struct room **pp = &rs->list; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == r) {
-			*pp = r->next;
-			rs->count--;
-			room_free(r);
-			return;
-		}
-	}
+	strtab_del(&rs->byname, r->name, strlen(r->name));
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		rs->list = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	rs->count--;
+	room_free(r);
 }
 
 int rooms_evict(struct rooms *rs, char victim[ROOM_NAME_MAX_BYTES + 1])
@@ -107,9 +107,13 @@ struct room *rooms_get_any(struct rooms *rs, const char *name)
 	r->members.next = r->members.prev = &r->members;
 	backlog_init(&r->hist, rs->hist_max, TC_HISTORY_MAX_BYTES);
 	r->active = time(NULL);
+	r->serial = ++rs->made;
 	r->next = rs->list;
+	if (rs->list != NULL)
+		rs->list->prev = r;
 	rs->list = r;
 	rs->count++;
+	strtab_put(&rs->byname, r->name, strlen(r->name), r);
 	return r;
 }
 

@@ -1,4 +1,6 @@
-/* room.h: the rooms, their members and their history. */
+/* room.h: the rooms, their members and their history. The rooms are a list (for
+ * listings, newest first) and a table by name (strtab.h, ASCII case folded): a room is
+ * found, made and dropped in time that does not grow with the number of rooms. */
 #ifndef ROOM_H
 #define ROOM_H
 
@@ -8,12 +10,24 @@
 
 #include "backlog.h"
 #include "member.h"
+#include "strtab.h"
 #include "tclimits.h"
 
 #define ROOM_NAME_MAX_BYTES TC_ROOM_MAX_CHARS
 /* Bytes of who set a topic as IRC shows it, "nick!user@host" (nick, a '~' user name of
  * up to 15 bytes, an address). */
 #define ROOM_TOPIC_SRC_MAX (TC_IRC_NICK_MAX + 96)
+
+/* What the cluster (cluster.h) keeps of a room: in the room itself, so that the chat's
+ * one table of rooms finds it for both, and it goes with the room when rooms_tidy or
+ * rooms_evict drops it (the cluster's own list of rooms grew with every room name ever
+ * used: issue 21, item 12). Plain fields rather than an opaque pointer the cluster
+ * would own: two counters that any cluster needs, and a pointer would need a hook into
+ * the cluster wherever a room is dropped. Only the cluster writes them. */
+struct room_cluster {
+	unsigned local;               /* local members: cluster_room_used minus _unused */
+	unsigned long msgs;           /* messages applied here (to merge a history fetched) */
+};
 
 struct room {
 	char name[ROOM_NAME_MAX_BYTES + 1];
@@ -25,13 +39,18 @@ struct room {
 	char topic_by[NAME_MAX_BYTES + 1]; /* who set it ("" unknown) */
 	char topic_src[ROOM_TOPIC_SRC_MAX + 1]; /* the same as "nick!user@host" ("" unknown) */
 	time_t topic_at;              /* when it was set or cleared (0: never) */
-	struct room *next;
+	struct room_cluster cluster;
+	unsigned long serial;         /* rooms made before it, plus one: a room dropped and
+	                               * made again under its name has another */
+	struct room *prev, *next;     /* the list of rooms */
 };
 
 struct rooms {
 	struct room *list;
+	struct strtab byname;         /* name -> room */
 	size_t count;
 	size_t hist_max;
+	unsigned long made;           /* rooms made so far (the last serial) */
 };
 
 void rooms_init(struct rooms *rs, size_t hist_max);

@@ -477,18 +477,18 @@ void bus_msg_clear(struct bus_msg *m)
 /* --- operator actions ---------------------------------------------------------------- */
 
 static const char *const oper_names[] = {
-	[BUS_OPER_KICK] = "kick", [BUS_OPER_MUTE] = "mute", [BUS_OPER_UNMUTE] = "unmute",
-	[BUS_OPER_BAN] = "ban", [BUS_OPER_BANADDR] = "banaddr", [BUS_OPER_UNBAN] = "unban",
-	[BUS_OPER_PURGE] = "purge", [BUS_OPER_WALL] = "wall",
+	[CLUSTER_OPER_KICK] = "kick", [CLUSTER_OPER_MUTE] = "mute", [CLUSTER_OPER_UNMUTE] = "unmute",
+	[CLUSTER_OPER_BAN] = "ban", [CLUSTER_OPER_BANADDR] = "banaddr", [CLUSTER_OPER_UNBAN] = "unban",
+	[CLUSTER_OPER_PURGE] = "purge", [CLUSTER_OPER_WALL] = "wall",
 };
 #define OPER_KINDS (sizeof(oper_names) / sizeof(oper_names[0]))
 
-const char *bus_oper_name(enum bus_oper_kind kind)
+const char *bus_oper_name(enum cluster_oper_kind kind)
 {
 	return (size_t)kind < OPER_KINDS ? oper_names[kind] : "?";
 }
 
-char *bus_oper_encode(const struct bus_oper *op, size_t *len)
+char *bus_oper_encode(const struct cluster_oper *op, size_t *len)
 {
 	json_t *o = json_object();
 	char *s = NULL;
@@ -512,7 +512,7 @@ char *bus_oper_encode(const struct bus_oper *op, size_t *len)
 	return s;
 }
 
-static const char *oper_head(const json_t *o, struct bus_oper *op)
+static const char *oper_head(const json_t *o, struct cluster_oper *op)
 {
 	size_t n;
 	const char *s, *why = get_origin(o, op->server);
@@ -527,7 +527,7 @@ static const char *oper_head(const json_t *o, struct bus_oper *op)
 }
 
 /* An address as addrkey writes it: hex digits, '.', ':', '/'; at most its size. */
-static const char *oper_addr(const json_t *o, struct bus_oper *op)
+static const char *oper_addr(const json_t *o, struct cluster_oper *op)
 {
 	size_t n;
 	const char *s = get_str(o, "addr", &n);
@@ -539,17 +539,17 @@ static const char *oper_addr(const json_t *o, struct bus_oper *op)
 	return NULL;
 }
 
-static const char *oper_text(const json_t *o, struct bus_oper *op)
+static const char *oper_text(const json_t *o, struct cluster_oper *op)
 {
 	size_t n, cl;
 	const char *s = get_str(o, "text", &n);
 	char *clean;
 
-	if (s == NULL || n > BUS_OPER_TEXT_MAX || memchr(s, '\0', n) != NULL)
+	if (s == NULL || n > CLUSTER_OPER_TEXT_MAX || memchr(s, '\0', n) != NULL)
 		return "text: not a string, too long or has a NUL";
 	clean = xmalloc(UTF8_CLEAN_MAX(n));
 	cl = utf8_clean(UTF8_MESSAGE, s, n, clean, UTF8_CLEAN_MAX(n));
-	cl = utf8_cut(clean, cl, BUS_OPER_TEXT_MAX);
+	cl = utf8_cut(clean, cl, CLUSTER_OPER_TEXT_MAX);
 	memcpy(op->text, clean, cl);
 	op->text[cl] = '\0';
 	free(clean);
@@ -569,21 +569,21 @@ static const char *get_opt_name(const json_t *o, const char *key, char out[NAME_
 }
 
 /* "room": the room a kick is from; absent ("") otherwise. */
-static const char *oper_room(const json_t *o, struct bus_oper *op)
+static const char *oper_room(const json_t *o, struct cluster_oper *op)
 {
 	if (json_object_get(o, "room") == NULL)
 		return NULL;
-	if (op->kind != BUS_OPER_KICK || get_room(o, op->room) != NULL)
+	if (op->kind != CLUSTER_OPER_KICK || get_room(o, op->room) != NULL)
 		return "room: not a room name, or not a kick";
 	return NULL;
 }
 
 /* What each kind needs: a target, an address. */
-static const char *oper_fields(const json_t *o, struct bus_oper *op)
+static const char *oper_fields(const json_t *o, struct cluster_oper *op)
 {
-	bool want_target = op->kind != BUS_OPER_BANADDR && op->kind != BUS_OPER_UNBAN &&
-	    op->kind != BUS_OPER_WALL;
-	bool want_addr = op->kind == BUS_OPER_BANADDR || op->kind == BUS_OPER_UNBAN;
+	bool want_target = op->kind != CLUSTER_OPER_BANADDR && op->kind != CLUSTER_OPER_UNBAN &&
+	    op->kind != CLUSTER_OPER_WALL;
+	bool want_addr = op->kind == CLUSTER_OPER_BANADDR || op->kind == CLUSTER_OPER_UNBAN;
 	json_int_t v;
 	const char *why;
 
@@ -601,7 +601,7 @@ static const char *oper_fields(const json_t *o, struct bus_oper *op)
 	return oper_text(o, op);
 }
 
-int bus_oper_decode(const char *buf, size_t len, struct bus_oper *out, char *err,
+int bus_oper_decode(const char *buf, size_t len, struct cluster_oper *out, char *err,
     size_t errsz)
 {
 	json_error_t jerr;
@@ -609,7 +609,7 @@ int bus_oper_decode(const char *buf, size_t len, struct bus_oper *out, char *err
 	const char *why = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (len > 4 * BUS_OPER_TEXT_MAX + 4096) {
+	if (len > 4 * CLUSTER_OPER_TEXT_MAX + 4096) {
 		snprintf(err, errsz, "action too long (%zu bytes)", len);
 		return -1;
 	}

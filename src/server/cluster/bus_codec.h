@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "cluster.h"
 #include "event.h"
 #include "names.h"
 #include "room.h"
@@ -78,7 +78,7 @@ void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX]);
 #define BUS_PRIV_CHANNEL "tcpchat:priv"
 
 /* --- operator actions (tcpchat:oper, doc/PROTOCOL.md §3) ------------------------------
- * An operator action (struct bus_oper, bus.h) that reaches every server: published by
+ * An operator action (struct cluster_oper, cluster.h) that reaches every server: published by
  * the server where the operator typed it on the one channel every server of the
  * cluster subscribes to; the server that holds the target (every server, for wall,
  * purge and the bans) applies it. One JSON object:
@@ -87,18 +87,18 @@ void bus_topic_key(const char *room, char out[BUS_CHANNEL_MAX]);
  *    "addr":"","secs":0,"text":"flooding"}
  *
  * Then "room" when it has one (a kick from one room, an IRC KICK): absent otherwise,
- * and read as "" when absent. The fields of each kind are in bus.h.
+ * and read as "" when absent. The fields of each kind are in cluster.h.
  */
 #define BUS_OPER_CHANNEL "tcpchat:oper"
 
 /* The wire name of kind ("kick", ...). */
-const char *bus_oper_name(enum bus_oper_kind kind);
+const char *bus_oper_name(enum cluster_oper_kind kind);
 /* Encode op (op->server is the sender). A malloc'd NUL-terminated string, length in
  * *len; NULL if a field does not fit. */
-char *bus_oper_encode(const struct bus_oper *op, size_t *len);
+char *bus_oper_encode(const struct cluster_oper *op, size_t *len);
 /* Decode buf[0..len): every field checked as from a peer (names by the chat's rules,
  * the address's characters, text sanitised again). 0, or -1 with the reason in err. */
-int bus_oper_decode(const char *buf, size_t len, struct bus_oper *out, char *err,
+int bus_oper_decode(const char *buf, size_t len, struct cluster_oper *out, char *err,
     size_t errsz);
 
 #endif

@@ -11,8 +11,8 @@
 #include <hiredis/hiredis.h>
 
 #include "bus_redis.h"
-#include "hash.h"
 #include "log.h"
+#include "strtab.h"
 #include "redis_loop.h"
 #include "tclimits.h"
 #include "util.h"
@@ -52,105 +52,46 @@ static const char roster_lua[] =
     "local h = redis.call('HGETALL', 'tcpchat:members:' .. id) "
     "for i = 1, #h do table.insert(out, h[i]) end end end return out";
 
-/* --- a small string map (names held, members here) ----------------------------- */
+/* --- the tables (strtab.h): name keys held, members here ------------------------- */
 
-struct sm_entry {
-	struct sm_entry *next;
-	char *val;
-	char key[];
-};
-
-struct strmap {
-	struct sm_entry **b;
-	size_t nb, n;
-};
-
-static size_t sm_slot(const struct strmap *m, const char *key)
+/* A set of Redis keys (the values are NULL). */
+static bool key_in(const struct strtab *t, const char *key)
 {
-	return hash_fnv32(2166136261u, key, strlen(key), false) & (m->nb - 1);
+	return strtab_find(t, key, strlen(key)) != NULL;
 }
 
-static struct sm_entry **sm_where(const struct strmap *m, const char *key)
+static void key_add(struct strtab *t, const char *key)
 {
-	struct sm_entry **p;
-
-	if (m->nb == 0)
-		return NULL;
-	for (p = &m->b[sm_slot(m, key)]; *p != NULL; p = &(*p)->next)
-		if (strcmp((*p)->key, key) == 0)
-			return p;
-	return NULL;
+	strtab_put(t, key, strlen(key), NULL);
 }
 
-static void sm_grow(struct strmap *m)
+static void key_del(struct strtab *t, const char *key)
 {
-	struct strmap bigger = { .nb = m->nb ? m->nb * 2 : 64 };
-
-	bigger.b = xcalloc(bigger.nb, sizeof(*bigger.b));
-	for (size_t i = 0; i < m->nb; i++) {
-		for (struct sm_entry *e = m->b[i], *next; e != NULL; e = next) {
-			size_t s = sm_slot(&bigger, e->key);
-
-			next = e->next;
-			e->next = bigger.b[s];
-			bigger.b[s] = e;
-		}
-	}
-	free(m->b);
-	m->b = bigger.b;
-	m->nb = bigger.nb;
+	strtab_del(t, key, strlen(key));
 }
 
-static void sm_put(struct strmap *m, const char *key, const char *val)
+/* A table of strings it owns (members here: name -> rooms). */
+static void text_put(struct strtab *t, const char *key, const char *val)
 {
-	struct sm_entry **p = sm_where(m, key), *e;
-	size_t s;
-
-	if (p != NULL) {
-		free((*p)->val);
-		(*p)->val = xstrdup(val);
-		return;
-	}
-	if (m->n >= m->nb)
-		sm_grow(m);
-	e = xmalloc(sizeof(*e) + strlen(key) + 1);
-	memcpy(e->key, key, strlen(key) + 1);
-	e->val = xstrdup(val);
-	s = sm_slot(m, key);
-	e->next = m->b[s];
-	m->b[s] = e;
-	m->n++;
+	free(strtab_put(t, key, strlen(key), xstrdup(val)));
 }
 
-static void sm_del(struct strmap *m, const char *key)
+static void text_del(struct strtab *t, const char *key)
 {
-	struct sm_entry **p = sm_where(m, key), *e;
-
-	if (p == NULL)
-		return;
-	e = *p;
-	*p = e->next;
-	free(e->val);
-	free(e);
-	m->n--;
+	free(strtab_del(t, key, strlen(key)));
 }
 
-static void sm_free(struct strmap *m)
+static const char *text_get(const struct strtab *t, const char *key)
 {
-	for (size_t i = 0; i < m->nb; i++) {
-		for (struct sm_entry *e = m->b[i], *next; e != NULL; e = next) {
-			next = e->next;
-			free(e->val);
-			free(e);
-		}
-	}
-	free(m->b);
-	*m = (struct strmap){ 0 };
+	return strtab_get(t, key, strlen(key));
 }
 
-#define SM_FOREACH(m, e) \
-	for (size_t sm_i_ = 0; sm_i_ < (m)->nb; sm_i_++) \
-		for (struct sm_entry *e = (m)->b[sm_i_]; e != NULL; e = e->next)
+static void text_free(struct strtab *t)
+{
+	STRTAB_FOREACH(t, e)
+		free(e->val);
+	strtab_free(t);
+}
 
 /* --- rooms (channels) and the sequences seen on them --------------------------------- */
 
@@ -161,7 +102,6 @@ struct peer {
 };
 
 struct broom {
-	struct broom *next;
 	int used;                /* bus_redis_room_used minus _unused */
 	bool subscribed;         /* confirmed by Redis */
 	uint64_t seq;            /* our last sequence number on this channel */
@@ -203,12 +143,12 @@ struct bus_redis {
 	char members_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
 	char heartbeat_key[BUS_CHANNEL_MAX + TC_REDIS_SERVER_ID_MAX];
 	struct redis_loop *cmd, *sub;
-	struct broom *rooms;
+	struct strtab rooms;     /* channel -> struct broom, while used (bus_redis.h) */
 	struct broom priv;
-	struct strmap names;     /* keys held: claimed (or held during an outage) */
-	struct strmap unanswered;   /* name keys whose claim got no answer: it may have
+	struct strtab names;     /* keys held: claimed (or held during an outage) */
+	struct strtab unanswered;   /* name keys whose claim got no answer: it may have
 	                             * run in Redis all the same; released on reconnect */
-	struct strmap members;   /* local member name -> room */
+	struct strtab members;   /* local member name -> its rooms (owned strings) */
 	struct req *reqs;
 	uint64_t next_req;
 	struct qent *qhead, *qtail;
@@ -224,10 +164,7 @@ static struct broom *room_find(const struct bus_redis *b, const char *channel)
 {
 	if (strcmp(channel, b->priv.channel) == 0)
 		return (struct broom *)(uintptr_t)&b->priv;
-	for (struct broom *r = b->rooms; r != NULL; r = r->next)
-		if (strcmp(r->channel, channel) == 0)
-			return r;
-	return NULL;
+	return strtab_get(&b->rooms, channel, strlen(channel));
 }
 
 static void free_peers(struct broom *r)
@@ -380,13 +317,6 @@ static void publish_event(struct bus_redis *b, const struct event *ev)
  * the room it entered first first (doc/PROTOCOL.md §3). */
 #define ROOM_LIST_MAX (TC_MAX_ROOMS * (ROOM_NAME_MAX_BYTES + 1))
 
-static const char *sm_get(const struct strmap *m, const char *key)
-{
-	struct sm_entry **p = sm_where(m, key);
-
-	return p != NULL ? (*p)->val : NULL;
-}
-
 /* The next room of list at *p into room (NUL-terminated); false at the end. */
 static bool room_list_next(const char **p, char room[ROOM_NAME_MAX_BYTES + 1])
 {
@@ -426,11 +356,11 @@ static void member_rooms_set(struct bus_redis *b, const char *name, size_t n,
 
 	snprintf(key, sizeof(key), "%.*s", (int)n, name);
 	if (rooms[0] == '\0') {
-		sm_del(&b->members, key);
+		text_del(&b->members, key);
 		redis_loop_command(b->cmd, NULL, NULL, "HDEL %s %s", b->members_key, key);
 		return;
 	}
-	sm_put(&b->members, key, rooms);
+	text_put(&b->members, key, rooms);
 	redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, key, rooms);
 }
 
@@ -439,7 +369,7 @@ static const char *member_rooms_of(const struct bus_redis *b, const char *name, 
 	char key[NAME_MAX_BYTES + 1];
 
 	snprintf(key, sizeof(key), "%.*s", (int)n, name);
-	return sm_get(&b->members, key);
+	return text_get(&b->members, key);
 }
 
 /* A room more (EV_MOVE_IN), or one less and maybe another instead (EV_MOVE_OUT). */
@@ -490,10 +420,8 @@ static void track_member(struct bus_redis *b, const struct event *ev)
 	}
 }
 
-static void on_publish(void *arg, const struct event *ev)
+void bus_redis_publish(struct bus_redis *b, const struct event *ev)
 {
-	struct bus_redis *b = arg;
-
 	if (!event_is_room(ev->type) || ev->room == NULL)
 		return;
 	track_member(b, ev);
@@ -594,9 +522,9 @@ static void names_held(struct bus_redis *b, const char *key, bool held)
 
 	for (int i = 0; i < n; i++)
 		if (held)
-			sm_put(&b->names, k[i], "");
+			key_add(&b->names, k[i]);
 		else
-			sm_del(&b->names, k[i]);
+			key_del(&b->names, k[i]);
 }
 
 /* Only an integer 1 grants a claim. No answer (the link was lost or timed out before
@@ -611,7 +539,7 @@ static void on_claim_reply(struct redis_loop *rl, redisReply *r, void *arg)
 
 	(void)rl;
 	if (r == NULL)
-		sm_put(&b->unanswered, q->key, "");
+		key_add(&b->unanswered, q->key);
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
 		if (r != NULL)
 			log_msg(LOG_WARN, "redis: a name claim failed: %s",
@@ -659,8 +587,8 @@ static void on_refresh_reply(struct redis_loop *rl, redisReply *r, void *arg)
 	(void)rl;
 	/* 0: another server holds it now (our lease ran out during an outage). */
 	if (r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 0 &&
-	    sm_where(&b->names, q->key) != NULL) {
-		sm_del(&b->names, q->key);
+	    key_in(&b->names, q->key)) {
+		key_del(&b->names, q->key);
 		log_msg(LOG_WARN, "redis: a name held here was taken by another server");
 		if (!b->freeing && b->cfg.name_lost != NULL)
 			b->cfg.name_lost(b->cfg.arg, q->key);
@@ -670,7 +598,7 @@ static void on_refresh_reply(struct redis_loop *rl, redisReply *r, void *arg)
 
 static void refresh_names(struct bus_redis *b)
 {
-	SM_FOREACH(&b->names, e) {     /* each key a Redis key (names_held) */
+	STRTAB_FOREACH(&b->names, e) {     /* each key a Redis key (names_held) */
 		struct req *q = req_new(b, REQ_REFRESH, e->key, NULL);
 
 		req_sent(q, redis_loop_command(b->cmd, on_refresh_reply, q, "EVAL %s 1 %s %s %d",
@@ -746,7 +674,7 @@ static void heartbeat(struct bus_redis *b)
 static void write_members(struct bus_redis *b)
 {
 	redis_loop_command(b->cmd, NULL, NULL, "DEL %s", b->members_key);
-	SM_FOREACH(&b->members, e)
+	STRTAB_FOREACH(&b->members, e)
 		redis_loop_command(b->cmd, NULL, NULL, "HSET %s %s %s", b->members_key, e->key,
 		    e->val);
 }
@@ -756,9 +684,9 @@ static void write_members(struct bus_redis *b)
 static void reannounce(struct bus_redis *b)
 {
 	log_msg(LOG_WARN, "redis: this server was taken for dead; announcing its %zu users again",
-	    b->members.n);
+	    strtab_count(&b->members));
 	write_members(b);
-	SM_FOREACH(&b->members, e) {
+	STRTAB_FOREACH(&b->members, e) {
 		struct room r = { .name = "" };
 		struct event ev = { .type = EV_JOIN, .t = time(NULL), .room = &r, .name = e->key,
 		    .namelen = strlen(e->key) };
@@ -802,17 +730,17 @@ static void on_refresh(struct loop *loop, void *arg)
  * any new claim is sent on the same connection. */
 static void release_unanswered(struct bus_redis *b)
 {
-	SM_FOREACH(&b->unanswered, e) {
+	STRTAB_FOREACH(&b->unanswered, e) {
 		char k[2][KEY_MAX];
 		int n = name_keys(e->key, k);
 		bool held = false;
 
 		for (int i = 0; i < n; i++)
-			held = held || sm_where(&b->names, k[i]) != NULL;
+			held = held || key_in(&b->names, k[i]);
 		if (!held)
 			send_release(b, e->key, NULL, NULL);
 	}
-	sm_free(&b->unanswered);
+	strtab_free(&b->unanswered);
 }
 
 /* Redis is back (or there for the first time): say who we are and who is here,
@@ -848,8 +776,8 @@ static void sub_up(void *arg)
 
 	redis_loop_subscribe(b->sub, BUS_OPER_CHANNEL);     /* operator actions */
 	redis_loop_subscribe(b->sub, b->priv.channel);
-	for (struct broom *r = b->rooms; r != NULL; r = r->next)
-		redis_loop_subscribe(b->sub, r->channel);
+	STRTAB_FOREACH(&b->rooms, e)
+		redis_loop_subscribe(b->sub, e->key);
 }
 
 static void sub_down(void *arg, const char *why)
@@ -858,8 +786,8 @@ static void sub_down(void *arg, const char *why)
 
 	(void)why;
 	b->priv.subscribed = false;
-	for (struct broom *r = b->rooms; r != NULL; r = r->next)
-		r->subscribed = false;
+	STRTAB_FOREACH(&b->rooms, e)
+		((struct broom *)e->val)->subscribed = false;
 }
 
 static void sub_confirmed(void *arg, const char *channel)
@@ -931,8 +859,7 @@ void bus_redis_room_used(struct bus_redis *b, const char *room)
 	if (r == NULL) {
 		r = xcalloc(1, sizeof(*r));
 		memcpy(r->channel, channel, sizeof(channel));
-		r->next = b->rooms;
-		b->rooms = r;
+		strtab_put(&b->rooms, channel, strlen(channel), r);
 	}
 	if (r->used++ == 0 && redis_loop_up(b->sub))
 		redis_loop_subscribe(b->sub, r->channel);
@@ -941,20 +868,22 @@ void bus_redis_room_used(struct bus_redis *b, const char *room)
 void bus_redis_room_unused(struct bus_redis *b, const char *room)
 {
 	char channel[BUS_CHANNEL_MAX];
-	struct broom **p;
+	struct broom *r;
 
 	bus_room_channel(room, channel);
-	for (p = &b->rooms; *p != NULL && strcmp((*p)->channel, channel) != 0; p = &(*p)->next)
-		;
-	if (*p == NULL || --(*p)->used > 0)
+	r = strtab_get(&b->rooms, channel, strlen(channel));
+	if (r == NULL || --r->used > 0)
 		return;
 	if (redis_loop_up(b->sub))
 		redis_loop_unsubscribe(b->sub, channel);
-	free_peers(*p);
-	struct broom *gone = *p;
+	strtab_del(&b->rooms, channel, strlen(channel));
+	free_peers(r);
+	free(r);
+}
 
-	*p = gone->next;
-	free(gone);
+size_t bus_redis_channels(const struct bus_redis *b)
+{
+	return strtab_count(&b->rooms);
 }
 
 bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room)
@@ -1189,6 +1118,10 @@ struct bus_redis *bus_redis_new(struct loop *loop, const struct bus_redis_config
 	snprintf(b->members_key, sizeof(b->members_key), "tcpchat:members:%s", b->id);
 	snprintf(b->heartbeat_key, sizeof(b->heartbeat_key), "tcpchat:server:%s", b->id);
 	snprintf(b->priv.channel, sizeof(b->priv.channel), "%s", BUS_PRIV_CHANNEL);
+	strtab_init(&b->rooms, false);
+	strtab_init(&b->names, false);
+	strtab_init(&b->unanswered, false);
+	strtab_init(&b->members, false);
 	b->cmd = open_link(b, false, err, errsz);
 	b->sub = b->cmd != NULL ? open_link(b, true, err, errsz) : NULL;
 	if (b->sub == NULL) {
@@ -1214,7 +1147,7 @@ void bus_redis_leave(struct bus_redis *b)
 {
 	if (!redis_loop_up(b->cmd))
 		return;
-	SM_FOREACH(&b->names, e)       /* each a Redis key (names_held) */
+	STRTAB_FOREACH(&b->names, e)       /* each a Redis key (names_held) */
 		if (redis_loop_command(b->cmd, on_leave_reply, b, "EVAL %s 1 %s %s", release_lua,
 		    e->key, b->id) == 0)
 			b->leaving++;
@@ -1224,7 +1157,7 @@ void bus_redis_leave(struct bus_redis *b)
 	    b->members_key) == 0)
 		b->leaving++;
 	/* The names are given back: the refresh timer must not take them again. */
-	sm_free(&b->names);
+	strtab_free(&b->names);
 }
 
 bool bus_redis_left(const struct bus_redis *b)
@@ -1240,13 +1173,11 @@ void bus_redis_free(struct bus_redis *b)
 	loop_timer_cancel(b->loop, b->refresh_timer);
 	redis_loop_free(b->sub);
 	redis_loop_free(b->cmd);
-	while (b->rooms != NULL) {
-		struct broom *r = b->rooms;
-
-		b->rooms = r->next;
-		free_peers(r);
-		free(r);
+	STRTAB_FOREACH(&b->rooms, e) {
+		free_peers(e->val);
+		free(e->val);
 	}
+	strtab_free(&b->rooms);
 	free_peers(&b->priv);
 	while (b->qhead != NULL) {
 		struct qent *q = b->qhead;
@@ -1254,15 +1185,10 @@ void bus_redis_free(struct bus_redis *b)
 		b->qhead = q->next;
 		free(q);
 	}
-	sm_free(&b->names);
-	sm_free(&b->members);
-	sm_free(&b->unanswered);
+	strtab_free(&b->names);
+	text_free(&b->members);
+	strtab_free(&b->unanswered);
 	free(b);
-}
-
-struct bus bus_redis_bus(struct bus_redis *b)
-{
-	return (struct bus){ .publish = on_publish, .arg = b };
 }
 
 const char *bus_redis_server_id(const struct bus_redis *b)
@@ -1299,7 +1225,7 @@ static const char purge_lua[] =
 
 static void oper_message(struct bus_redis *b, const char *p, size_t len)
 {
-	struct bus_oper op;
+	struct cluster_oper op;
 	char err[128];
 
 	if (bus_oper_decode(p, len, &op, err, sizeof(err)) != 0) {
@@ -1317,7 +1243,7 @@ static void oper_message(struct bus_redis *b, const char *p, size_t len)
 		b->cfg.oper(b->cfg.arg, &op);
 }
 
-void bus_redis_oper(struct bus_redis *b, struct bus_oper *op)
+void bus_redis_oper(struct bus_redis *b, struct cluster_oper *op)
 {
 	size_t len;
 	char *payload;

@@ -23,7 +23,7 @@
  *              by exactly one survivor (an atomic script), which publishes a leave for
  *              each of its members. A server that finds itself taken out while
  *              alive (its heartbeat lapsed) publishes a join for each of its users.
- *   operators  tcpchat:oper: operator actions (bus_codec.h, struct bus_oper); every
+ *   operators  tcpchat:oper: operator actions (bus_codec.h, struct cluster_oper); every
  *              server subscribes while in the cluster (bus_redis_oper publishes,
  *              cfg.oper receives); bus_redis_purge deletes a name's stream entries.
  *   outages    two connections (commands, subscriber), each with timeouts and
@@ -42,7 +42,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bus.h"
 #include "bus_codec.h"
 #include "loop.h"
 
@@ -66,7 +65,7 @@ struct bus_redis_config {
 	/* The command connection to Redis went down (false) or came back (true). */
 	void (*status)(void *arg, bool up);
 	/* An operator action another server published on tcpchat:oper (bus_codec.h). */
-	void (*oper)(void *arg, const struct bus_oper *op);
+	void (*oper)(void *arg, const struct cluster_oper *op);
 	void *arg;
 };
 
@@ -93,8 +92,9 @@ bool bus_redis_left(const struct bus_redis *b);
 /* Close and free (pending callbacks are not called). */
 void bus_redis_free(struct bus_redis *b);
 
-/* The publish hook for chat.c (bus.h). */
-struct bus bus_redis_bus(struct bus_redis *b);
+/* Publish a room event this server decided (tracking its members' rooms in
+ * tcpchat:members:<id>); queued while Redis is away. Other events are ignored. */
+void bus_redis_publish(struct bus_redis *b, const struct event *ev);
 const char *bus_redis_server_id(const struct bus_redis *b);
 bool bus_redis_up(const struct bus_redis *b);
 const struct bus_redis_stats *bus_redis_stats(const struct bus_redis *b);
@@ -106,6 +106,15 @@ void bus_redis_room_unused(struct bus_redis *b, const char *room);
 /* Redis confirmed the subscriptions to room's channel and to tcpchat:priv (for tests
  * and /stats). */
 bool bus_redis_room_subscribed(const struct bus_redis *b, const char *room);
+/* The channels kept now (each used at least once more than unused; for tests). A
+ * channel's state (its use count, the subscription Redis confirmed, this server's
+ * sequence number on it and the last one seen from each other server) is this
+ * module's own, in a table by channel name (strtab.h), freed at its last unused. It is
+ * not kept in the chat's struct room with the cluster's other per-room fields: it is
+ * Redis's protocol (tcpchat:priv has it too and is no room; a channel is held before
+ * the room has a local member, while a newcomer's entry waits for its history; the
+ * tests use channels with no chat at all), and the chat core knows nothing of Redis. */
+size_t bus_redis_channels(const struct bus_redis *b);
 
 /* The newest n messages of room's shared history, oldest first. cb runs later, once,
  * with ok false if Redis was lost meanwhile (msgs are valid during the call only).
@@ -147,7 +156,7 @@ void bus_redis_release(struct bus_redis *b, const char *key);
 
 /* --- operator actions (tcpchat:oper): every server subscribes while in the cluster. */
 /* Publish op (op->server is set to this server's id); queued while Redis is away. */
-void bus_redis_oper(struct bus_redis *b, struct bus_oper *op);
+void bus_redis_oper(struct bus_redis *b, struct cluster_oper *op);
 /* Delete name's messages (compared without ASCII case) from every room's stream
  * (tcpchat:hist:*): one script, a SCAN of the keys and a read of each stream (each at
  * most about `history` entries long). Nothing when Redis is down. */

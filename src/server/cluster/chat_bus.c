@@ -11,13 +11,8 @@
 #include "tclimits.h"
 #include "util.h"
 
-/* A room this server has local members in: subscribed. */
-struct croom {
-	struct croom *next;
-	int local;                  /* local members */
-	unsigned long msgs;         /* messages applied (to merge a history reply) */
-	char name[ROOM_NAME_MAX_BYTES + 1];
-};
+/* How often a wait for Redis looks again (at start, at close), in milliseconds. */
+#define CHAT_BUS_POLL_MS 10
 
 /* A user of another server. */
 struct ghost {
@@ -32,10 +27,8 @@ struct chat_bus {
 	struct chat *ch;
 	struct loop *loop;
 	struct bus_redis *b;
-	struct bus bus, inner;
-	struct croom *rooms;
 	struct ghost *ghosts;
-	struct chat_bus_wait *waits;
+	struct cluster_wait *waits;
 	struct hist_req *hists;
 	uint64_t roster_timer, roster_req;
 	int64_t roster_sent_ms;
@@ -47,62 +40,37 @@ struct chat_bus {
 	unsigned long group_theirs, group_ours;
 };
 
-struct chat_bus_wait {
+/* A name claimed for a member (struct cluster_wait is the implementation's). */
+struct cluster_wait {
 	struct chat_bus *cb;
-	struct chat_bus_wait *prev, *next;
+	struct cluster_wait *prev, *next;
 	uint64_t id;
 	bool history;               /* the claim is done: waiting for the room's history */
 	bool subscribing;           /* holding a use of the default room until subscribed */
 	uint64_t timer;             /* polling for the subscription */
 	int64_t deadline_ms;
-	unsigned long msgs;         /* croom msgs when the history was asked */
-	chat_bus_done done;
+	unsigned long msgs;         /* the room's msgs when its history was asked */
+	chat_claim_done done;
 	void *arg;
 	char name[NAME_MAX_BYTES + 1];
 };
 
 static void ask_roster(struct chat_bus *cb);
 
-/* --- rooms used here ---------------------------------------------------------------- */
+/* --- rooms used here (room.h: the cluster's fields of each room) ------------------- */
 
-static struct croom *croom_find(const struct chat_bus *cb, const char *name)
+static struct room *lobby(struct chat_bus *cb)
 {
-	for (struct croom *r = cb->rooms; r != NULL; r = r->next)
-		if (names_equal(r->name, name))
-			return r;
-	return NULL;
+	return rooms_get_any(&cb->ch->rooms, TC_DEFAULT_ROOM);    /* always there */
 }
 
-static struct croom *croom_get(struct chat_bus *cb, const char *name)
-{
-	struct croom *r = croom_find(cb, name);
-
-	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
-		snprintf(r->name, sizeof(r->name), "%s", name);
-		r->next = cb->rooms;
-		cb->rooms = r;
-	}
-	return r;
-}
-
-static int local_in(const struct chat_bus *cb, const char *room)
-{
-	const struct croom *r = croom_find(cb, room);
-
-	return r != NULL ? r->local : 0;
-}
-
-/* The room's backlog becomes its stream's newest messages, then the `extra` messages
+/* Room r's backlog becomes its stream's newest messages, then the `extra` messages
  * applied here since the stream was asked (they are not in the reply). */
-static void history_fill(struct chat_bus *cb, const char *room, const struct bus_msg *msgs,
+static void history_fill(struct chat_bus *cb, struct room *r, const struct bus_msg *msgs,
     size_t n, unsigned long extra)
 {
-	struct room *r = rooms_find(&cb->ch->rooms, room);
 	struct backlog nb;
 
-	if (r == NULL)
-		return;
 	backlog_init(&nb, cb->ch->rooms.hist_max, TC_HISTORY_MAX_BYTES);
 	for (size_t i = 0; i < n; i++)
 		backlog_add(&nb, msgs[i].ev.t, msgs[i].ev.kind, msgs[i].ev.name,
@@ -120,7 +88,7 @@ static void history_fill(struct chat_bus *cb, const char *room, const struct bus
 struct hist_req {
 	struct hist_req *prev, *next;   /* cb->hists: freed at close if not answered */
 	struct chat_bus *cb;
-	unsigned long msgs;
+	unsigned long serial, msgs; /* the room's when asked (room.h) */
 	char room[ROOM_NAME_MAX_BYTES + 1];
 };
 
@@ -135,22 +103,30 @@ static void hist_free(struct hist_req *h)
 	free(h);
 }
 
+/* The messages applied to r since h was asked: all of them when r was dropped and made
+ * again meanwhile. */
+static unsigned long msgs_since(const struct room *r, const struct hist_req *h)
+{
+	return r->serial == h->serial ? r->cluster.msgs - h->msgs : r->cluster.msgs;
+}
+
 static void on_room_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
 {
 	struct hist_req *h = arg;
-	struct croom *r = croom_find(h->cb, h->room);
+	struct room *r = rooms_find(&h->cb->ch->rooms, h->room);
 
 	if (ok && r != NULL)
-		history_fill(h->cb, h->room, msgs, n, r->msgs - h->msgs);
+		history_fill(h->cb, r, msgs, n, msgs_since(r, h));
 	hist_free(h);
 }
 
-static struct hist_req *hist_new(struct chat_bus *cb, const char *room, unsigned long msgs)
+static struct hist_req *hist_new(struct chat_bus *cb, const struct room *r)
 {
 	struct hist_req *h = xcalloc(1, sizeof(*h));
 
-	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .msgs = msgs };
-	snprintf(h->room, sizeof(h->room), "%s", room);
+	*h = (struct hist_req){ .next = cb->hists, .cb = cb, .serial = r->serial,
+	    .msgs = r->cluster.msgs };
+	snprintf(h->room, sizeof(h->room), "%s", r->name);
 	if (cb->hists != NULL)
 		cb->hists->prev = h;
 	cb->hists = h;
@@ -179,37 +155,40 @@ static void on_room_topic(void *arg, const struct bus_msg *msgs, size_t n, bool 
 }
 
 /* Asked before the room's history: answered before it. */
-static void ask_topic(struct chat_bus *cb, const char *room)
+static void ask_topic(struct chat_bus *cb, const struct room *r)
 {
-	struct hist_req *h = hist_new(cb, room, 0);
+	struct hist_req *h = hist_new(cb, r);
 
-	if (bus_redis_topic(cb->b, room, on_room_topic, h) == 0)
+	if (bus_redis_topic(cb->b, r->name, on_room_topic, h) == 0)
 		hist_free(h);
 }
 
-static void room_used(struct chat_bus *cb, const char *room)
+/* The first local member arrived: the room's channel, then who of the other servers
+ * is in it already, its topic and its history. */
+static void room_used(void *arg, struct room *r)
 {
-	struct croom *r = croom_get(cb, room);
+	struct chat_bus *cb = arg;
 	struct hist_req *h;
 
-	if (r->local++ > 0)
+	if (r->cluster.local++ > 0)
 		return;
-	bus_redis_room_used(cb->b, room);
-	ask_roster(cb);         /* who of the other servers is in it already */
-	ask_topic(cb, room);
-	h = hist_new(cb, room, r->msgs);
-	/* The request is never cancelled: a reply after the room emptied is ignored. */
-	if (bus_redis_history(cb->b, room, cb->ch->rooms.hist_max, on_room_history, h) == 0)
+	bus_redis_room_used(cb->b, r->name);
+	ask_roster(cb);
+	ask_topic(cb, r);
+	h = hist_new(cb, r);
+	/* Never cancelled: a reply after the room was dropped is ignored. */
+	if (bus_redis_history(cb->b, r->name, cb->ch->rooms.hist_max, on_room_history, h) == 0)
 		hist_free(h);
 }
 
-static void room_unused(struct chat_bus *cb, const char *room)
+/* The last local member left: the channel goes. */
+static void room_unused(void *arg, struct room *r)
 {
-	struct croom *r = croom_find(cb, room);
+	struct chat_bus *cb = arg;
 
-	if (r == NULL || r->local == 0 || --r->local > 0)
+	if (r->cluster.local == 0 || --r->cluster.local > 0)
 		return;
-	bus_redis_room_unused(cb->b, room);
+	bus_redis_room_unused(cb->b, r->name);
 }
 
 /* --- names ------------------------------------------------------------------------ */
@@ -251,64 +230,29 @@ static char *name_key(const char *name, const char *other)
 	return out;
 }
 
-/* Release name's keys, but those it shares with keep (when not NULL). */
-static void release(struct chat_bus *cb, const char *name, size_t len, const char *keep)
+/* name's keys are free again, but those it shares with keep (NULL: none): a member
+ * left, renamed (keep: its new name), or did not take a name claimed after all. */
+static void release(void *arg, const char *name, const char *keep)
 {
-	char nm[NAME_MAX_BYTES + 1], *key;
+	struct chat_bus *cb = arg;
+	char *key = name_key(name, keep);
 
-	snprintf(nm, sizeof(nm), "%.*s", (int)len, name);
-	key = name_key(nm, keep);
 	if (key != NULL)
 		bus_redis_release(cb->b, key);
 	free(key);
 }
 
-/* After a rename (its new name claimed before, chat_bus_claim_name): the old name's keys
- * are free, but those the new name shares. */
-static void release_renamed(struct chat_bus *cb, const struct event *ev)
-{
-	char nm[NAME_MAX_BYTES + 1];
-
-	snprintf(nm, sizeof(nm), "%.*s", (int)ev->otherlen, ev->other);
-	release(cb, ev->name, ev->namelen, nm);
-}
-
-void chat_bus_release(struct chat_bus *cb, const char *name)
-{
-	release(cb, name, strlen(name), NULL);
-}
-
 /* --- the events decided here ------------------------------------------------------- */
 
-static void on_local(void *arg, const struct event *ev)
+static void publish(void *arg, const struct event *ev)
 {
 	struct chat_bus *cb = arg;
-	const char *room = ev->room != NULL ? ev->room->name : NULL;
 
-	if (room == NULL)
+	if (ev->room == NULL)
 		return;
-	switch (ev->type) {
-	case EV_JOIN:
-	case EV_MOVE_IN:
-		room_used(cb, room);
-		break;
-	case EV_LEAVE:
-		release(cb, ev->name, ev->namelen, NULL);
-		room_unused(cb, room);
-		break;
-	case EV_MOVE_OUT:
-		room_unused(cb, room);
-		break;
-	case EV_RENAME:
-		release_renamed(cb, ev);
-		break;
-	case EV_MSG:
-		croom_get(cb, room)->msgs++;
-		break;
-	default:
-		break;
-	}
-	bus_publish(&cb->inner, ev);
+	if (ev->type == EV_MSG)
+		ev->room->cluster.msgs++;
+	bus_redis_publish(cb->b, ev);
 }
 
 /* --- remote members ----------------------------------------------------------------- */
@@ -326,7 +270,7 @@ static void ghost_part(struct chat_bus *cb, struct ghost *g, struct room *r)
 	if (r == NULL || !member_in(&g->m, r))
 		return;
 	room_remove(r, &g->m);
-	if (local_in(cb, r->name) == 0)
+	if (r->cluster.local == 0)
 		rooms_tidy(&cb->ch->rooms, r);
 }
 
@@ -521,7 +465,7 @@ static void on_remote(void *arg, const char *server, const char *room,
 		break;
 	case EV_MSG:
 		if (r != NULL)
-			croom_get(cb, r->name)->msgs++;
+			r->cluster.msgs++;
 		break;
 	case EV_TOPIC:
 		topic_from(cb, &e, r);
@@ -664,7 +608,7 @@ static void on_name_lost(void *arg, const char *key)
 
 /* --- claiming a new user's name ---------------------------------------------------- */
 
-static void wait_free(struct chat_bus_wait *w)
+static void wait_free(struct cluster_wait *w)
 {
 	if (w->timer != 0)
 		loop_timer_cancel(w->cb->loop, w->timer);
@@ -685,11 +629,11 @@ static enum chat_claim claim_result(enum bus_claim result)
 	    : result == BUS_CLAIM_TAKEN ? CHAT_CLAIM_TAKEN : CHAT_CLAIM_UNKNOWN;
 }
 
-static void wait_done(struct chat_bus_wait *w, enum chat_claim res)
+static void wait_done(struct cluster_wait *w, enum chat_claim res)
 {
 	struct chat *ch = w->cb->ch;
 	struct chat_bus *cb = w->cb;
-	chat_bus_done done = w->done;
+	chat_claim_done done = w->done;
 	void *arg = w->arg;
 	bool held = w->subscribing;
 
@@ -702,18 +646,18 @@ static void wait_done(struct chat_bus_wait *w, enum chat_claim res)
 
 static void on_entry_history(void *arg, const struct bus_msg *msgs, size_t n, bool ok)
 {
-	struct chat_bus_wait *w = arg;
-	struct croom *r = croom_get(w->cb, TC_DEFAULT_ROOM);
+	struct cluster_wait *w = arg;
+	struct room *r = lobby(w->cb);
 
 	/* Still no local member in the room: its backlog is the stream's. */
-	if (ok && r->local == 0)
-		history_fill(w->cb, TC_DEFAULT_ROOM, msgs, n, r->msgs - w->msgs);
+	if (ok && r->cluster.local == 0)
+		history_fill(w->cb, r, msgs, n, r->cluster.msgs - w->msgs);
 	wait_done(w, CHAT_CLAIM_OK);
 }
 
 static void on_entry_poll(struct loop *loop, void *arg)
 {
-	struct chat_bus_wait *w = arg;
+	struct cluster_wait *w = arg;
 	struct chat_bus *cb = w->cb;
 
 	w->timer = 0;
@@ -722,8 +666,8 @@ static void on_entry_poll(struct loop *loop, void *arg)
 		w->timer = loop_timer_add(loop, 5, on_entry_poll, w);
 		return;
 	}
-	w->msgs = croom_get(cb, TC_DEFAULT_ROOM)->msgs;
-	ask_topic(cb, TC_DEFAULT_ROOM);     /* in the welcome too */
+	w->msgs = lobby(cb)->cluster.msgs;
+	ask_topic(cb, lobby(cb));           /* in the welcome too */
 	w->id = bus_redis_history(cb->b, TC_DEFAULT_ROOM, cb->ch->rooms.hist_max,
 	    on_entry_history, w);
 	if (w->id == 0)
@@ -732,7 +676,7 @@ static void on_entry_poll(struct loop *loop, void *arg)
 
 static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 {
-	struct chat_bus_wait *w = arg;
+	struct cluster_wait *w = arg;
 	struct chat_bus *cb = w->cb;
 
 	(void)key;
@@ -742,7 +686,7 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	}
 	w->history = true;
 	w->id = 0;
-	if (local_in(cb, TC_DEFAULT_ROOM) > 0) {
+	if (lobby(cb)->cluster.local > 0) {
 		wait_done(w, CHAT_CLAIM_OK);
 		return;
 	}
@@ -753,12 +697,12 @@ static void on_entry_claim(void *arg, const char *key, enum bus_claim result)
 	on_entry_poll(cb->loop, w);
 }
 
-static struct chat_bus_wait *wait_new(struct chat_bus *cb, const char *name,
-    chat_bus_done done, void *arg)
+static struct cluster_wait *wait_new(struct chat_bus *cb, const char *name,
+    chat_claim_done done, void *arg)
 {
-	struct chat_bus_wait *w = xcalloc(1, sizeof(*w));
+	struct cluster_wait *w = xcalloc(1, sizeof(*w));
 
-	*w = (struct chat_bus_wait){ .cb = cb, .done = done, .arg = arg };
+	*w = (struct cluster_wait){ .cb = cb, .done = done, .arg = arg };
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	w->next = cb->waits;
 	if (cb->waits != NULL)
@@ -769,7 +713,7 @@ static struct chat_bus_wait *wait_new(struct chat_bus *cb, const char *name,
 
 /* Send w's claim (of the keys its name does not share with old, when not NULL); NULL
  * (w freed) when there is nothing to wait for. */
-static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, const char *old,
+static struct cluster_wait *wait_claim(struct cluster_wait *w, const char *old,
     bus_redis_claim_cb cb)
 {
 	char *key = name_key(w->name, old);
@@ -783,10 +727,12 @@ static struct chat_bus_wait *wait_claim(struct chat_bus_wait *w, const char *old
 	return w;
 }
 
-struct chat_bus_wait *chat_bus_claim(struct chat_bus *cb, const char *name,
-    chat_bus_done done, void *arg)
+/* A new member's name; when granted, the default room is made ready too (its channel
+ * and history, if no local member is in it). */
+static struct cluster_wait *enter(void *arg, const char *name, chat_claim_done done,
+    void *done_arg)
 {
-	return wait_claim(wait_new(cb, name, done, arg), NULL, on_entry_claim);
+	return wait_claim(wait_new(arg, name, done, done_arg), NULL, on_entry_claim);
 }
 
 static void on_name_claim(void *arg, const char *key, enum bus_claim result)
@@ -795,29 +741,35 @@ static void on_name_claim(void *arg, const char *key, enum bus_claim result)
 	wait_done(arg, claim_result(result));
 }
 
-struct chat_bus_wait *chat_bus_claim_name(struct chat_bus *cb, const char *old,
-    const char *name, chat_bus_done done, void *arg)
+/* A rename's new name: the keys it does not share with old. */
+static struct cluster_wait *claim(void *arg, const char *old, const char *name,
+    chat_claim_done done, void *done_arg)
 {
 	char *key = name_key(name, old);
 
 	free(key);
 	if (key == NULL)
 		return NULL;            /* one name to Redis: nothing to claim */
-	return wait_claim(wait_new(cb, name, done, arg), old, on_name_claim);
+	return wait_claim(wait_new(arg, name, done, done_arg), old, on_name_claim);
 }
 
-void chat_bus_cancel(struct chat_bus *cb, struct chat_bus_wait *w)
+static void cancel(void *arg, struct cluster_wait *w)
 {
+	struct chat_bus *cb = arg;
+
 	bus_redis_cancel(cb->b, w->id);
 	if (w->history)
-		release(cb, w->name, strlen(w->name), NULL);   /* claimed for a user now gone */
+		release(cb, w->name, NULL);     /* claimed for a user now gone */
 	wait_free(w);
 }
 
 /* --- /stats and SIGUSR1 ------------------------------------------------------------- */
 
-char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
+/* "cluster: redis up, published 12, queued 0, dropped 0, received 9, own 12, gaps 0,
+ * bad 0, dead servers 0, reannounced 0" (bus_redis.h: the counters). */
+static char *stats_line(void *arg, char *out, size_t outsz)
 {
+	const struct chat_bus *cb = arg;
 	const struct bus_redis_stats *st = bus_redis_stats(cb->b);
 
 	snprintf(out, outsz, "cluster: redis %s, published %lu, queued %lu, dropped %lu, "
@@ -827,54 +779,104 @@ char *chat_bus_stats_line(const struct chat_bus *cb, char *out, size_t outsz)
 	return out;
 }
 
-/* --- setup ------------------------------------------------------------------------- */
+size_t chat_bus_rooms(const struct chat_bus *cb)
+{
+	return cb->ch->rooms.count + bus_redis_channels(cb->b);
+}
 
 /* --- operator actions ------------------------------------------------------------- */
 
 /* Another server's operator action: the chat's rules apply it (chat_oper.h). */
-static void on_oper(void *arg, const struct bus_oper *op)
+static void on_oper(void *arg, const struct cluster_oper *op)
 {
 	struct chat_bus *cb = arg;
 
 	chat_oper_remote(cb->ch, op);
 }
 
-/* This server's: to the others (bus.h). */
-static void bus_oper_out(void *arg, struct bus_oper *op)
+/* This server's: to the others. */
+static void oper(void *arg, struct cluster_oper *op)
 {
 	struct chat_bus *cb = arg;
 
 	bus_redis_oper(cb->b, op);
 }
 
-static bool bus_purge_shared(void *arg, const char *name)
+static bool purge(void *arg, const char *name)
 {
 	struct chat_bus *cb = arg;
 
 	return bus_redis_purge(cb->b, name);
 }
 
-static char *bus_stats(void *arg, char *out, size_t outsz)
+static bool up(void *arg)
 {
-	return chat_bus_stats_line(arg, out, outsz);
-}
+	struct chat_bus *cb = arg;
 
-static bool claims_up(const struct chat_bus *cb)
-{
 	return bus_redis_up(cb->b);
 }
 
 /* The member is a ghost (first in struct ghost) whose leave this server missed. */
-static void claims_forget(struct chat_bus *cb, struct member *remote)
+static void forget(void *arg, struct member *remote)
 {
 	log_msg(LOG_INFO, "redis: %s has left (its name was given to a user here)",
 	    remote->name);
-	ghost_free(cb, (struct ghost *)(void *)remote);
+	ghost_free(arg, (struct ghost *)(void *)remote);
 }
 
-static const struct chat_claims claims = {
-	chat_bus_claim, chat_bus_claim_name, chat_bus_release, chat_bus_cancel, claims_up,
-	claims_forget
+/* --- setup ------------------------------------------------------------------------- */
+
+/* Running the loop until Redis said something (bus_redis_up, bus_redis_left), for at
+ * most a deadline. */
+struct redis_poll {
+	const struct bus_redis *b;
+	bool (*done)(const struct bus_redis *b);
+	int64_t deadline_ms;
+};
+
+static void on_redis_poll(struct loop *loop, void *arg)
+{
+	struct redis_poll *p = arg;
+
+	if (p->done(p->b) || loop_now_ms() > p->deadline_ms)
+		loop_stop(loop);
+	else
+		loop_timer_add(loop, CHAT_BUS_POLL_MS, on_redis_poll, p);
+}
+
+static void run_until(struct chat_bus *cb, bool (*done)(const struct bus_redis *b), int ms)
+{
+	struct redis_poll p = { cb->b, done, loop_now_ms() + ms };
+
+	loop_timer_add(cb->loop, 0, on_redis_poll, &p);
+	(void)loop_run(cb->loop);
+}
+
+/* Leave the cluster cleanly (names released, out of the presence set), running the
+ * loop for at most TC_REDIS_COMMAND_TIMEOUT_MS until Redis answered; then free. */
+static void close_cluster(void *arg)
+{
+	struct chat_bus *cb = arg;
+
+	loop_timer_cancel(cb->loop, cb->roster_timer);
+	bus_redis_leave(cb->b);
+	run_until(cb, bus_redis_left, TC_REDIS_COMMAND_TIMEOUT_MS);
+	while (cb->ghosts != NULL)
+		ghost_free(cb, cb->ghosts);
+	while (cb->waits != NULL)
+		wait_free(cb->waits);
+	bus_redis_free(cb->b);      /* no callback runs after this */
+	while (cb->hists != NULL)
+		hist_free(cb->hists);
+	cb->ch->cluster = (struct cluster){ 0 };
+	free(cb);
+}
+
+static const struct cluster_ops redis_cluster = {
+	.publish = publish, .room_used = room_used, .room_unused = room_unused,
+	.enter = enter, .claim = claim, .release = release, .cancel = cancel,
+	.forget = forget, .up = up, .oper = oper, .purge = purge, .stats_line = stats_line,
+	.close = close_cluster,
 };
 
 struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *url,
@@ -891,72 +893,12 @@ struct chat_bus *chat_bus_new(struct chat *ch, struct loop *loop, const char *ur
 		free(cb);
 		return NULL;
 	}
-	cb->inner = bus_redis_bus(cb->b);
-	cb->bus = (struct bus){ .publish = on_local, .arg = cb, .oper = bus_oper_out,
-	    .purge = bus_purge_shared, .stats_line = bus_stats };
-	ch->bus = &cb->bus;
-	ch->cluster = cb;
-	ch->claims = &claims;
+	ch->cluster = (struct cluster){ &redis_cluster, cb };
 	cb->roster_timer = loop_timer_add(loop, TC_REDIS_REFRESH_MS, on_roster_timer, cb);
 	log_msg(LOG_INFO, "redis: %s, this server is %s", url, bus_redis_server_id(cb->b));
-	return cb;
-}
-
-static void on_up_poll(struct loop *loop, void *arg)
-{
-	struct chat_bus *cb = arg;
-
-	if (bus_redis_up(cb->b) || loop_now_ms() > cb->roster_sent_ms)
-		loop_stop(loop);
-	else
-		loop_timer_add(loop, 10, on_up_poll, cb);
-}
-
-void chat_bus_wait_up(struct chat_bus *cb, struct loop *loop)
-{
-	cb->roster_sent_ms = loop_now_ms() + TC_REDIS_CONNECT_TIMEOUT_MS;   /* the deadline */
-	loop_timer_add(loop, 0, on_up_poll, cb);
-	(void)loop_run(loop);
-	cb->roster_sent_ms = 0;
+	run_until(cb, bus_redis_up, TC_REDIS_CONNECT_TIMEOUT_MS);
 	if (!bus_redis_up(cb->b))
 		log_msg(LOG_WARN, "redis: not reachable yet; serving this server's users only "
 		    "until it is");
-}
-
-static void on_leave_poll(struct loop *loop, void *arg)
-{
-	struct chat_bus *cb = arg;
-
-	if (bus_redis_left(cb->b) || loop_now_ms() > cb->roster_sent_ms)
-		loop_stop(loop);
-	else
-		loop_timer_add(loop, 10, on_leave_poll, cb);
-}
-
-void chat_bus_close(struct chat_bus *cb, struct loop *loop)
-{
-	if (cb == NULL)
-		return;
-	loop_timer_cancel(loop, cb->roster_timer);
-	bus_redis_leave(cb->b);
-	cb->roster_sent_ms = loop_now_ms() + TC_REDIS_COMMAND_TIMEOUT_MS;   /* the deadline */
-	loop_timer_add(loop, 10, on_leave_poll, cb);
-	(void)loop_run(loop);
-	while (cb->ghosts != NULL)
-		ghost_free(cb, cb->ghosts);
-	while (cb->waits != NULL)
-		wait_free(cb->waits);
-	while (cb->rooms != NULL) {
-		struct croom *r = cb->rooms;
-
-		cb->rooms = r->next;
-		free(r);
-	}
-	bus_redis_free(cb->b);      /* no callback runs after this */
-	while (cb->hists != NULL)
-		hist_free(cb->hists);
-	cb->ch->bus = NULL;
-	cb->ch->cluster = NULL;
-	cb->ch->claims = NULL;
-	free(cb);
+	return cb;
 }

@@ -52,7 +52,6 @@ enum { LISTEN_PLAIN = 0, LISTEN_TLS = 1, LISTEN_IRC = 2 };
 struct server {
 	struct loop *loop;
 	struct chat chat;
-	struct chat_bus *cluster;     /* --redis; NULL alone */
 	struct irc_bridge *irc;       /* the IRC module (made always: see add_irc_listeners) */
 	const struct serve_options *opt;
 	int lfds[4 * NET_MAX_LISTEN];
@@ -899,9 +898,8 @@ static void on_usr1(struct loop *loop, int signo, void *arg)
 	(void)loop, (void)signo;
 	fprintf(stderr, "tcpchat[%ld]: stats: %s\n", (long)getpid(),
 	    stats_line(arg, line, sizeof(line)));
-	if (srv->chat.cluster != NULL)
-		fprintf(stderr, "tcpchat[%ld]: %s\n", (long)getpid(),
-		    chat_bus_stats_line(srv->chat.cluster, line, sizeof(line)));
+	if (cluster_stats_line(&srv->chat.cluster, line, sizeof(line)) != NULL)
+		fprintf(stderr, "tcpchat[%ld]: %s\n", (long)getpid(), line);
 }
 
 static void on_hup(struct loop *loop, int signo, void *arg)
@@ -937,7 +935,7 @@ static void raise_fd_limit(void)
  * servers free their names now rather than when this server's heartbeat lapses. */
 static void leave_cluster_users(struct server *srv)
 {
-	if (srv->cluster == NULL)
+	if (!cluster_on(&srv->chat.cluster))
 		return;
 	for (int fd = 0; fd < srv->capconns; fd++)
 		if (srv->conns[fd] != NULL)
@@ -1129,11 +1127,9 @@ static int setup_state(struct server *srv, char *err, size_t errsz)
 {
 	const struct serve_options *opt = srv->opt;
 
-	if (opt->redis != NULL && (srv->cluster = chat_bus_new(&srv->chat, srv->loop,
-	    opt->redis, (size_t)opt->history, err, errsz)) == NULL)
+	if (opt->redis != NULL && chat_bus_new(&srv->chat, srv->loop, opt->redis,
+	    (size_t)opt->history, err, errsz) == NULL)
 		return -1;
-	if (srv->cluster != NULL)
-		chat_bus_wait_up(srv->cluster, srv->loop);
 	if (cmd_oper_setup(&srv->chat, opt, err, errsz) != 0 || load_bans(srv, err, errsz) != 0)
 		return -1;
 	if (opt->log_path != NULL &&
@@ -1214,7 +1210,7 @@ int server_main(const struct serve_options *opt)
 	if (server_setup(&srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tcpchat: %s\n", err);
 		close_listeners(&srv);
-		chat_bus_close(srv.cluster, srv.loop);
+		cluster_close(&srv.chat.cluster);
 		server_free(&srv);
 		spoof_shutdown();
 		return 1;
@@ -1231,7 +1227,7 @@ int server_main(const struct serve_options *opt)
 	 * (it stops the loop at once while shutting down). */
 	loop_set_before_sleep(srv.loop, NULL, NULL);
 	leave_cluster_users(&srv);
-	chat_bus_close(srv.cluster, srv.loop);   /* names released, out of the cluster */
+	cluster_close(&srv.chat.cluster);   /* names released, out of the cluster */
 	server_free(&srv);
 	spoof_shutdown();
 	return rc;

@@ -24,8 +24,8 @@ struct session {
 	bool greeted;            /* the front greeted (the banner was sent) */
 	double tokens;           /* rate limit bucket */
 	int64_t tokens_at;       /* ms */
-	struct chat_bus_wait *wait; /* the chat makes the input wait (a name claimed
-	                               across the cluster): chat_claim_entry */
+	struct cluster_wait *wait; /* the chat makes the input wait (a name claimed
+	                              across the cluster): chat_claim_entry */
 };
 
 /* A new connection's session, speaking front (attached: its link set up, with

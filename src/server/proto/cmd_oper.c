@@ -454,6 +454,6 @@ void cmd_oper_stats(struct chat *ch, struct member *m, const char *arg, size_t l
 		return;
 	}
 	member_info(m, ch->hooks.stats_line(ch->hooks.arg, line, sizeof(line)));
-	if (bus_stats_line(ch->bus, line, sizeof(line)) != NULL)   /* --redis: the bus's too */
+	if (cluster_stats_line(&ch->cluster, line, sizeof(line)) != NULL)   /* --redis too */
 		member_info(m, line);
 }
