@@ -82,12 +82,13 @@ static void names_keys_free(struct names_keys *ks)
 		free(ks->key[i]);
 }
 
-/* A name in use: its owner and its two keys. Each kind of key has its table (a key
- * matches only the same kind of key), both pointing at the record: either key finds
- * the name, and the name drops both of its keys. */
+/* A name in use: its owner, and its entries in the two tables (one a kind of key: a key
+ * matches only the same kind of key). Both entries hold the record: either key finds
+ * the name, and the name drops both of its own keys (which the entries hold: nothing
+ * is copied twice). */
 struct names_rec {
 	void *owner;
-	struct names_keys ks;
+	const struct strtab_entry *e[NAMES_KINDS];
 };
 
 struct names {
@@ -103,18 +104,12 @@ struct names *names_new(void)
 	return t;
 }
 
-static void rec_free(struct names_rec *rec)
-{
-	names_keys_free(&rec->ks);
-	free(rec);
-}
-
 void names_free(struct names *t)
 {
 	if (t == NULL)
 		return;
 	STRTAB_FOREACH(&t->kind[NAMES_CASE], e)
-		rec_free(e->val);
+		free(e->val);
 	for (int i = 0; i < NAMES_KINDS; i++)
 		strtab_free(&t->kind[i]);
 	free(t);
@@ -159,18 +154,23 @@ void *names_find_other(const struct names *t, const char *name, size_t len,
 
 int names_add(struct names *t, const char *name, void *owner)
 {
-	struct names_rec *rec = xcalloc(1, sizeof(*rec));
+	struct names_keys ks;
+	struct names_rec *rec;
+	bool taken = false;
 
-	rec->owner = owner;
-	names_keys(name, strlen(name), &rec->ks);
+	names_keys(name, strlen(name), &ks);
 	for (int i = 0; i < NAMES_KINDS; i++)
-		if (names_rec(t, &rec->ks, i) != NULL) {
-			rec_free(rec);
-			return -1;
+		taken = taken || names_rec(t, &ks, i) != NULL;
+	if (!taken) {
+		rec = xcalloc(1, sizeof(*rec));
+		rec->owner = owner;
+		for (int i = 0; i < NAMES_KINDS; i++) {
+			strtab_put(&t->kind[i], ks.key[i], ks.len[i], rec);
+			rec->e[i] = strtab_find(&t->kind[i], ks.key[i], ks.len[i]);
 		}
-	for (int i = 0; i < NAMES_KINDS; i++)
-		strtab_put(&t->kind[i], rec->ks.key[i], rec->ks.len[i], rec);
-	return 0;
+	}
+	names_keys_free(&ks);
+	return taken ? -1 : 0;
 }
 
 void names_del(struct names *t, const char *name)
@@ -184,9 +184,9 @@ void names_del(struct names *t, const char *name)
 	names_keys_free(&ks);
 	if (rec == NULL)
 		return;
-	for (int i = 0; i < NAMES_KINDS; i++)
-		strtab_del(&t->kind[i], rec->ks.key[i], rec->ks.len[i]);
-	rec_free(rec);
+	for (int i = 0; i < NAMES_KINDS; i++)    /* its own keys, as its entries hold them */
+		strtab_del(&t->kind[i], rec->e[i]->key, rec->e[i]->len);
+	free(rec);
 }
 
 size_t names_count(const struct names *t)
