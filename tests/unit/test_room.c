@@ -1,7 +1,8 @@
 /* Unit tests for room.c: room names as typed, the rooms (found without regard to case,
  * created up to TC_MAX_ROOMS), eviction by age that never takes an occupied room or
  * the default one, tidying, members in O(1) (one room or several: the current room
- * follows), and the topic news. The restart test drives a whole chat (chatfix.h). */
+ * follows), the list and the table by name in step as rooms come and go (a room made
+ * again is another: its serial), and the topic news. The restart test drives a whole chat (chatfix.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -211,6 +212,49 @@ static void drop_and_tidy_spare_what_is_used(void **state)
 	rooms_free(&rs);
 }
 
+/* The list and the table by name agree however rooms come and go (from the head, the
+ * middle, the tail of the list); a room made again under a dropped room's name is
+ * another room (its serial), with none of the old one's cluster fields. */
+static void rooms_come_and_go_in_any_order(void **state)
+{
+	struct rooms rs;
+	char name[16];
+	struct room *r;
+	unsigned long first;
+	size_t listed = 0;
+
+	(void)state;
+	rooms_init(&rs, 10);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		rooms_get_any(&rs, name);
+	}
+	for (int i = 0; i < 200; i += 3) {             /* every third, from all over the list */
+		snprintf(name, sizeof(name), "R%d", i);
+		rooms_drop(&rs, name);
+	}
+	for (const struct room *it = rooms_first(&rs); it != NULL; it = rooms_next(it)) {
+		assert_ptr_equal(rooms_find(&rs, it->name), it);
+		listed++;
+	}
+	assert_int_equal(listed, rs.count);
+	assert_int_equal(rs.count, 200 - 67);
+	assert_null(rooms_find(&rs, "r0"));
+	assert_non_null(rooms_find(&rs, "R1"));
+	r = rooms_find(&rs, "r199");                    /* the head of the list */
+	first = r->serial;
+	r->cluster.local = 0, r->cluster.msgs = 7;
+	rooms_tidy(&rs, r);
+	assert_null(rooms_find(&rs, "r199"));
+	r = rooms_get_any(&rs, "r199");
+	assert_true(r->serial > first);
+	assert_int_equal(r->cluster.msgs, 0);
+	assert_ptr_equal(rooms_first(&rs), r);
+	rooms_free(&rs);
+	assert_int_equal(rs.count, 0);
+	assert_null(rooms_find(&rs, "r1"));
+}
+
 static void topic_news_says_who_and_what(void **state)
 {
 	struct room r = { .name = "dev" };
@@ -279,6 +323,7 @@ int main(void)
 		cmocka_unit_test(several_rooms_and_the_current_one),
 		cmocka_unit_test(eviction_takes_the_oldest_empty_room),
 		cmocka_unit_test(drop_and_tidy_spare_what_is_used),
+		cmocka_unit_test(rooms_come_and_go_in_any_order),
 		cmocka_unit_test(topic_news_says_who_and_what),
 		cmocka_unit_test(restart_keeps_the_rooms_eviction_left),
 	};

@@ -1,12 +1,15 @@
 /*
  * bus_redis.h: the cluster bus on Redis (--redis): several tcpchat servers given the
- * same Redis are one chat. What crosses Redis is documented in doc/PROTOCOL.md
- * ("What crosses Redis"); events are encoded by bus_codec.h.
+ * same Redis are one chat (chat_bus.c makes it the chat's cluster, chat/cluster.h).
+ * What crosses Redis is documented in doc/PROTOCOL.md ("What crosses Redis"); events
+ * are encoded by bus_codec.h. Its tables (channels, name keys held, members here) are
+ * the general table, strtab.h.
  *
  *   delivery   every room event this server decides is PUBLISHed on the room's channel
  *              (tcpchat:room:<room>; private messages on tcpchat:priv); the server
  *              SUBSCRIBEs to a room's channel while it has local members there
- *              (bus_redis_room_used / _unused) and hands what the others publish to
+ *              (bus_redis_room_used / _unused: a channel's state is this module's own,
+ *              see bus_redis_channels) and hands what the others publish to
  *              cfg.deliver. Its own messages come back and are ignored (server id);
  *              a gap in another server's per-channel sequence is counted and logged.
  *   history    messages are also XADDed to tcpchat:hist:<room> (MAXLEN ~ history);
