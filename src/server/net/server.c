@@ -639,7 +639,6 @@ static int listener_kind(const struct server *srv, int lfd)
 	return LISTEN_PLAIN;
 }
 
-/* What a listener's connections speak (front.h): one line per protocol module. */
 /* What a listener's connections speak (front.h), and what the module is given for
  * them: one line per protocol module. */
 static const struct front *front_of(const struct server *srv, int kind, void **arg)
